@@ -1,0 +1,219 @@
+// The one place that reads process.env. Everything else gets a Config passed in.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected an integer port')
+  .min(0, 'expected a port 0-65535')
+  .max(65535, 'expected a port 0-65535');
+
+const address = z.string().refine((s) => isIP(s) !== 0, { error: 'expected an IPv4 or IPv6 address' });
+
+const list = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  );
+
+const dnsName = z
+  .string()
+  .transform((s) => s.trim().toLowerCase().replace(/\.$/, ''))
+  .refine((s) => /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s), {
+    error: 'expected a DNS name such as callx.test',
+  });
+
+/** host:port list, e.g. "127.0.0.1:5300,[::1]:53"; a bare address gets the default port. */
+const hostPortList = (defaultPort: number) =>
+  list.transform((items, ctx) =>
+    items.map((item) => {
+      const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(item) ?? /^([^:]+)(?::(\d+))?$/.exec(item);
+      const host = m?.[1];
+      const p = m?.[2] === undefined ? defaultPort : Number(m[2]);
+      if (!host || isIP(host) === 0 || !(p > 0 && p < 65536)) {
+        ctx.addIssue({ code: 'custom', message: `expected address[:port], got '${item}'` });
+        return { host: '', port: 0 };
+      }
+      return { host, port: p };
+    }),
+  );
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Environment variable name -> schema. Keys are the documented names (README, docs/configuration.md). */
+export const envSchema = z.object({
+  CALLX_DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, { error: 'expected a mongodb:// or mongodb+srv:// URI' })
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'expected a database name' })
+    .default('callx'),
+  CALLX_APEX: dnsName.default('callx.test'),
+  CALLX_ZONES_DIR: z.string().min(1).default('./zones'),
+  CALLX_LOG_LEVEL: logLevel.default('info'),
+  CALLX_DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, { error: 'expected an ISO 3166 alpha-2 country code such as KR' })
+    .transform((s) => s.toUpperCase())
+    .optional(),
+
+  CALLX_DNS_ADDR: address.default('127.0.0.1'),
+  CALLX_DNS_PORT: port.default(5300),
+  /** Who may transfer zones (AXFR/IXFR): addresses or CIDR prefixes. */
+  CALLX_DNS_XFR_ALLOW: list.default(['127.0.0.1', '::1']),
+  /** TSIG keys, name:algorithm:base64secret, e.g. xfr-key:hmac-sha256:c2VjcmV0. */
+  CALLX_DNS_TSIG_KEYS: list.default([]),
+  /** Secondaries to NOTIFY after each change, address[:port]. */
+  CALLX_DNS_NOTIFY: hostPortList(53).default([]),
+  CALLX_DNS_TCP_IDLE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** How often a DNS node polls the change journal (ms). */
+  CALLX_DNS_JOURNAL_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+
+  CALLX_SIP_ADDR: address.default('127.0.0.1'),
+  CALLX_SIP_PORT: port.default(5060),
+  CALLX_SIP_TRANSPORT: z.enum(['builtin', 'drachtio']).default('builtin'),
+  /** DNS servers the redirector asks, address[:port]; default: this callx's own DNS server. */
+  CALLX_SIP_RESOLVERS: hostPortList(53).optional(),
+  /** Partner carriers' ENUM suffixes, asked in this order after our own e164 tree. */
+  CALLX_ENUM_SUFFIXES: list.default([]),
+  /** Digest realm for REGISTER; default: the apex. */
+  CALLX_SIP_REALM: z.string().min(1).optional(),
+  CALLX_SIP_DNS_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(500),
+  CALLX_SIP_DNS_TRIES: z.coerce.number().int().min(1).max(5).default(2),
+  DRACHTIO_HOST: z.string().min(1).default('127.0.0.1'),
+  DRACHTIO_PORT: port.default(9022),
+  DRACHTIO_SECRET: z.string().default('cymru'),
+
+  CALLX_HTTP_ADDR: address.default('127.0.0.1'),
+  CALLX_HTTP_PORT: port.default(8080),
+  /** Bootstrap admin bearer token; `callx token create --admin` makes stored ones. */
+  CALLX_ADMIN_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  /** Requests per minute allowed per token. */
+  CALLX_HTTP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Largest request body accepted, bytes. */
+  CALLX_HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Config = {
+  dataDir: string;
+  mongodbUri: string | undefined;
+  mongodbDb: string;
+  apex: string;
+  zonesDir: string;
+  logLevel: z.infer<typeof logLevel>;
+  defaultCountry: string | undefined;
+  dns: {
+    addr: string;
+    port: number;
+    xfrAllow: string[];
+    tsigKeys: string[];
+    notify: HostPort[];
+    tcpIdleMs: number;
+    journalPollMs: number;
+  };
+  sip: {
+    addr: string;
+    port: number;
+    transport: 'builtin' | 'drachtio';
+    resolvers: HostPort[];
+    enumSuffixes: string[];
+    realm: string;
+    dnsTimeoutMs: number;
+    dnsTries: number;
+    drachtio: { host: string; port: number; secret: string };
+  };
+  http: { addr: string; port: number; adminToken: string | undefined; rateLimit: number; bodyLimit: number };
+};
+
+export type HostPort = { host: string; port: number };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function toConfig(e: z.infer<typeof envSchema>): Config {
+  return {
+    dataDir: e.CALLX_DATA_DIR,
+    mongodbUri: e.MONGODB_URI,
+    mongodbDb: e.MONGODB_DB,
+    apex: e.CALLX_APEX,
+    zonesDir: e.CALLX_ZONES_DIR,
+    logLevel: e.CALLX_LOG_LEVEL,
+    defaultCountry: e.CALLX_DEFAULT_COUNTRY,
+    dns: {
+      addr: e.CALLX_DNS_ADDR,
+      port: e.CALLX_DNS_PORT,
+      xfrAllow: e.CALLX_DNS_XFR_ALLOW,
+      tsigKeys: e.CALLX_DNS_TSIG_KEYS,
+      notify: e.CALLX_DNS_NOTIFY,
+      tcpIdleMs: e.CALLX_DNS_TCP_IDLE_MS,
+      journalPollMs: e.CALLX_DNS_JOURNAL_POLL_MS,
+    },
+    sip: {
+      addr: e.CALLX_SIP_ADDR,
+      port: e.CALLX_SIP_PORT,
+      transport: e.CALLX_SIP_TRANSPORT,
+      resolvers: e.CALLX_SIP_RESOLVERS ?? [{ host: e.CALLX_DNS_ADDR, port: e.CALLX_DNS_PORT }],
+      enumSuffixes: e.CALLX_ENUM_SUFFIXES.map((s) => s.toLowerCase().replace(/\.$/, '')),
+      realm: e.CALLX_SIP_REALM ?? e.CALLX_APEX,
+      dnsTimeoutMs: e.CALLX_SIP_DNS_TIMEOUT_MS,
+      dnsTries: e.CALLX_SIP_DNS_TRIES,
+      drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
+    },
+    http: {
+      addr: e.CALLX_HTTP_ADDR,
+      port: e.CALLX_HTTP_PORT,
+      adminToken: e.CALLX_ADMIN_TOKEN,
+      rateLimit: e.CALLX_HTTP_RATE_LIMIT,
+      bodyLimit: e.CALLX_HTTP_BODY_LIMIT,
+    },
+  };
+}
+
+/** Reads an optional JSON config file named by CALLX_CONFIG: an object of the same variable names. */
+function readConfigFile(path: string): Record<string, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config: CALLX_CONFIG: cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`config: CALLX_CONFIG: ${path} must hold a JSON object of variable names`);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in envSchema.shape)) throw new ConfigError(`config: ${path}: unknown variable ${k}`);
+    out[k] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  return out;
+}
+
+/**
+ * Validates the environment (and the optional CALLX_CONFIG file, which the environment overrides).
+ * Throws ConfigError with one line that names the offending variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const fromFile = env.CALLX_CONFIG ? readConfigFile(env.CALLX_CONFIG) : {};
+  const merged: Record<string, string> = { ...fromFile };
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') merged[key] = v;
+  }
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'config');
+    const got = merged[name] === undefined ? '' : ` (got '${merged[name]}')`;
+    throw new ConfigError(`config: ${name}: ${issue.message}${got}`);
+  }
+  return toConfig(parsed.data);
+}
+

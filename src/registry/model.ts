@@ -1,0 +1,300 @@
+// Registry documents: the aggregates of DESIGN.md ("Registry") as they are stored.
+// Times are epoch milliseconds. Money is in minor units (cents) with an ISO 4217 currency.
+// Every aggregate that other writers may race on carries `version` (incremented by each
+// update, used as the optimistic-concurrency precondition and as the publishing version).
+
+export type Millis = number;
+
+export interface Versioned {
+  version: number;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+/** Collection names, one per aggregate. */
+export const COLLECTIONS = {
+  registrars: 'registrars',
+  tokens: 'tokens',
+  countries: 'countries',
+  gateways: 'gateways',
+  carriers: 'carriers',
+  numbers: 'numbers',
+  orders: 'orders',
+  payments: 'payments',
+  members: 'members',
+  claims: 'claims',
+  zones: 'zones',
+  rrsets: 'rrsets',
+  bindings: 'bindings',
+  idempotency: 'idempotency',
+  journal: 'journal',
+  counters: 'counters',
+} as const;
+
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
+
+// --- registrars and API tokens -------------------------------------------------------------
+
+export interface Registrar extends Versioned {
+  _id: string;
+  name: string;
+}
+
+export interface ApiToken {
+  /** SHA-256 hex of the secret token; the token itself is shown once and never stored. */
+  _id: string;
+  role: 'admin' | 'registrar';
+  registrarId: string | null;
+  label: string;
+  createdAt: Millis;
+}
+
+// --- routing data: countries and centers, PSTN gateways, partner carriers ------------------
+
+export interface CenterTarget {
+  /** Host name of one SIP server of the center, e.g. sip1.kr.center.callx.test. */
+  host: string;
+  port: number;
+  priority: number;
+  weight: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  /** A/AAAA addresses published for `host` when it lies inside our name space. */
+  addresses: string[];
+}
+
+/** A country we serve and its call center, published at <cc>.center.<apex> (SRV, A/AAAA). */
+export interface Country extends Versioned {
+  /** ISO 3166-1 alpha-2, upper case: 'KR'. */
+  _id: string;
+  /** ITU calling code digits: '82'. */
+  callingCode: string;
+  name: string;
+  center: { targets: CenterTarget[] };
+  registrarId: string | null;
+}
+
+/** A PSTN gateway and the E.164 prefixes it serves; publishes the pstn tree. */
+export interface PstnGateway extends Versioned {
+  _id: string;
+  name: string;
+  /** SIP host[:port] the numbers are rewritten onto: sip:+<digits>@<host>;user=phone. */
+  host: string;
+  /** E.164 digit prefixes without '+': ['82', '8210']. */
+  prefixes: string[];
+  registrarId: string | null;
+}
+
+/** How a destination wants the caller's number written (call switching). */
+export type CallerIdFormat = 'e164' | 'national' | 'pin';
+
+/** Another carrier: its number ranges route to its SIP ingress; publishes the carriers tree. */
+export interface PartnerCarrier extends Versioned {
+  _id: string;
+  name: string;
+  /** SIP host[:port] of the partner's ingress. */
+  ingress: string;
+  /** E.164 digit prefixes the partner's numbers use. */
+  ranges: string[];
+  callerIdFormat: CallerIdFormat;
+  /** The partner's own ENUM tree, if it runs one (also listed in CALLX_ENUM_SUFFIXES to be asked). */
+  enumSuffix?: string;
+  registrarId: string | null;
+}
+
+// --- number inventory and sales --------------------------------------------------------------
+
+export type NumberKind = 'pin' | 'vns';
+export type NumberStatus = 'available' | 'reserved' | 'sold' | 'assigned' | 'released';
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/**
+ * One sellable number. `_id` is the canonical key from src/numbering:
+ * 'pin:+82262006200' (a PIN is its E.164 number) or 'vns:62006200' (a VNS base, sold once worldwide).
+ */
+export interface InventoryNumber extends Versioned {
+  _id: string;
+  kind: NumberKind;
+  /** ISO country whose inventory offers it. */
+  country: string;
+  /** Digits searched by pattern: E.164 digits for a PIN, the base digits for a VNS. */
+  digits: string;
+  registrarId: string;
+  status: NumberStatus;
+  price: Money;
+  reservation?: { orderId: string; expiresAt: Millis };
+  orderId?: string;
+  ownerMemberId?: string;
+}
+
+export type OrderStatus = 'reserved' | 'paid' | 'cancelled' | 'expired';
+
+export interface Order extends Versioned {
+  _id: string;
+  registrarId: string;
+  numberId: string;
+  memberId?: string;
+  price: Money;
+  status: OrderStatus;
+  expiresAt: Millis;
+  paymentReference?: string;
+}
+
+/** A payment, keyed by its reference so the same payment twice is one payment. */
+export interface PaymentRecord {
+  /** `${registrarId}:${reference}` */
+  _id: string;
+  orderId: string;
+  amount: Money;
+  at: Millis;
+}
+
+// --- members ------------------------------------------------------------------------------
+
+export interface VnsBranch {
+  /** ISO country of the branch. */
+  country: string;
+  /** Where the branch answers: a SIP URI, else its PSTN number, else the country's center. */
+  sipUri?: string;
+  pstn?: string;
+}
+
+export type MemberNumber =
+  | { kind: 'pin'; e164: string }
+  | { kind: 'vns'; base: string; branches: VnsBranch[] };
+
+export interface SipCredentials {
+  username: string;
+  realm: string;
+  /** HA1 digests (RFC 2617 / RFC 8760): H(username:realm:password), never the password. */
+  ha1Md5: string;
+  ha1Sha256: string;
+}
+
+export interface Member extends Versioned {
+  _id: string;
+  registrarId: string;
+  type: 'individual' | 'company';
+  displayName: string;
+  /** Individuals: lower-cased address. Unique: claimed as claims/'email:<address>'. */
+  email?: string;
+  /** Companies: lower-cased domain name. Unique: claimed as claims/'domain:<name>'. */
+  domain?: string;
+  /** Home country (ISO): its center takes the member's calls. */
+  country: string;
+  numbers: MemberNumber[];
+  /** E.164 number where the member can be reached on the PSTN. */
+  contactPstn?: string;
+  /** Numbers or URIs at other carriers: sip:/sips: URIs or E.164 numbers. */
+  otherCarriers: string[];
+  homePage?: string;
+  personal?: { givenName?: string; familyName?: string; address?: string; birthDate?: string; language?: string };
+  sip?: SipCredentials;
+}
+
+/** A value that must be unique across documents (an email address, a domain), claimed by its `_id`. */
+export interface Claim {
+  _id: string;
+  ownerId: string;
+  createdAt: Millis;
+}
+
+// --- zones and record sets managed over HTTP ------------------------------------------------
+
+export interface SoaValues {
+  mname: string;
+  rname: string;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+  ttl: number;
+}
+
+/**
+ * A zone created or changed over HTTP. Zones from master files under zones/ need no document;
+ * a document with `deleted` hides a file zone.
+ */
+export interface ZoneDoc extends Versioned {
+  /** Apex, lower case, no trailing dot. */
+  _id: string;
+  registrarId: string | null;
+  soa: SoaValues;
+  ns: string[];
+  deleted?: boolean;
+}
+
+/**
+ * One RRset set over HTTP; overrides the same owner and type from a master file.
+ * `records` empty means the RRset was deleted.
+ */
+export interface RRsetDoc extends Versioned {
+  /** `${zone}|${name}|${type}`, names absolute, lower case, no trailing dot. */
+  _id: string;
+  zone: string;
+  name: string;
+  type: string;
+  ttl: number;
+  /** RDATA in presentation format, as in a master file. */
+  records: string[];
+}
+
+// --- SIP registrations ----------------------------------------------------------------------
+
+/** A terminal registered by SIP REGISTER; never published in DNS. */
+export interface Binding {
+  /** `${memberId}|${contact}` */
+  _id: string;
+  memberId: string;
+  aor: string;
+  contact: string;
+  q: number;
+  expiresAt: Millis;
+  callId: string;
+  cseq: number;
+}
+
+// --- HTTP idempotency -----------------------------------------------------------------------
+
+export interface IdempotencyRecord {
+  /** `${tokenOwner}:${method}:${path}:${key}` */
+  _id: string;
+  requestHash: string;
+  status: number;
+  body: string;
+  createdAt: Millis;
+}
+
+// --- the change journal ---------------------------------------------------------------------
+
+/** One RRset as published: absolute owner name (lower case, no trailing dot), presentation RDATA. */
+export interface PublishedRRset {
+  name: string;
+  type: string;
+  ttl: number;
+  rdata: string[];
+}
+
+/**
+ * One journal entry. `source` names the registry document ("members/m_42", "rrsets/<id>",
+ * "zones/callx.test", "countries/KR", ...) and `rrsets` is everything that source publishes at
+ * `version`: its whole contribution, not a diff. A DNS node replaces the source's previous
+ * contribution when `version` is newer than the one it holds and ignores it otherwise, so
+ * replaying entries is idempotent and two writers committing out of order cannot leave stale
+ * records (docs/registry.md, "Change journal").
+ */
+export interface JournalEntry {
+  /** Sequence number from 1; readers see entries in this order with no gaps. */
+  _id: number;
+  at: Millis;
+  source: string;
+  version: number;
+  rrsets: PublishedRRset[];
+  /** Set when the source was a zone that is now deleted (its file contents disappear too). */
+  deletedZone?: string;
+  /** A gap a reader closed because its writer never completed; carries nothing. */
+  noop?: true;
+}

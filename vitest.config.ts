@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // test/setup/mongo.ts provides MONGODB_URI (given, or a FerretDB it starts) to the MongoDB suites.
+    globalSetup: ['test/setup/global.ts'],
+  },
+});
