@@ -12,7 +12,7 @@ export type { NumberingErrorCode } from './errors.ts';
 export { isIncomplete, NumberingError } from './errors.ts';
 export type { NumberKeyParts, NumberKeySource } from './keys.ts';
 export { numberKey, parseNumberKey } from './keys.ts';
-export { callingCodeExists, countriesOf, toCountry, trunkPrefix } from './metadata.ts';
+export { callingCodeExists, callingCodeOf, countriesOf, toCountry, trunkPrefix } from './metadata.ts';
 export { MAX_INPUT_LENGTH } from './normalize.ts';
 export type { RouteTree, Tree } from './owners.ts';
 export {

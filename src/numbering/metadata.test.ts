@@ -1,6 +1,6 @@
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { callingCodeExists, countriesOf, isNonGeographic, toCountry, trunkPrefix } from './metadata.ts';
+import { callingCodeExists, callingCodeOf, countriesOf, isNonGeographic, toCountry, trunkPrefix } from './metadata.ts';
 import { errorOf } from './testing.ts';
 
 describe('toCountry', () => {
@@ -18,6 +18,19 @@ describe('toCountry', () => {
 });
 
 describe('calling codes', () => {
+  it.each([
+    ['KR', '82'],
+    ['us', '1'],
+    ['CA', '1'],
+    ['FI', '358'],
+  ])('callingCodeOf(%s) is %s', (country, cc) => {
+    expect(callingCodeOf(country)).toBe(cc);
+  });
+
+  it('callingCodeOf refuses an unknown country', () => {
+    expect(errorOf(() => callingCodeOf('XX'))?.code).toBe('unknown-country');
+  });
+
   it.each([
     ['82', ['KR']],
     ['358', ['FI', 'AX']],

@@ -2,7 +2,7 @@
 // share one, trunk (national) prefixes. No country tables here.
 
 import type { CountryCode } from 'libphonenumber-js/max';
-import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
+import { getCountryCallingCode, isSupportedCountry, Metadata } from 'libphonenumber-js/max';
 import { fail } from './errors.ts';
 
 // The runtime Metadata class has more methods than its .d.ts declares; these are the ones we use.
@@ -31,6 +31,11 @@ export function toCountry(country: string): CountryCode {
     );
   }
   return cc;
+}
+
+/** The country's ITU calling code: callingCodeOf('KR') === '82'. Throws 'unknown-country'. */
+export function callingCodeOf(country: string): string {
+  return getCountryCallingCode(toCountry(country));
 }
 
 /** True when the ITU calling code exists, geographic or not (82, 1, 800, 882). */

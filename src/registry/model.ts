@@ -9,6 +9,14 @@ export interface Versioned {
   version: number;
   createdAt: Millis;
   updatedAt: Millis;
+  /**
+   * Set (with the change, in the same atomic update) by the publisher on documents visible in
+   * DNS, cleared once the journal entry for this version is appended; the sweep republishes
+   * documents whose marker is old (a crash in between). docs/registry.md, "Publisher".
+   */
+  publishPendingAt?: Millis;
+  /** Set by the publisher while it removes the document: it publishes nothing from then on. */
+  publishRemove?: true;
 }
 
 /** Collection names, one per aggregate. */
@@ -29,6 +37,7 @@ export const COLLECTIONS = {
   idempotency: 'idempotency',
   journal: 'journal',
   counters: 'counters',
+  tombstones: 'tombstones',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -191,7 +200,15 @@ export interface Member extends Versioned {
   /** Numbers or URIs at other carriers: sip:/sips: URIs or E.164 numbers. */
   otherCarriers: string[];
   homePage?: string;
-  personal?: { givenName?: string; familyName?: string; address?: string; birthDate?: string; language?: string };
+  /** Publish the email address as an E2U+email:mailto NAPTR at the member's numbers (opt-in: the e164 tree is public). */
+  publishEmail?: boolean;
+  personal?: {
+    givenName?: string;
+    familyName?: string;
+    address?: string;
+    birthDate?: string;
+    language?: string;
+  };
   sip?: SipCredentials;
 }
 
@@ -255,6 +272,12 @@ export interface Binding {
   expiresAt: Millis;
   callId: string;
   cseq: number;
+  /**
+   * Identity keys the terminal answers for, copied from the member at REGISTER time
+   * ('tel:+82262006200', 'email:alice@example.com', 'sip:alice@callx.test'): the redirector
+   * finds a dialed identity's terminals by equality on this array (src/sip/register).
+   */
+  identities?: string[];
 }
 
 // --- HTTP idempotency -----------------------------------------------------------------------
@@ -297,4 +320,22 @@ export interface JournalEntry {
   deletedZone?: string;
   /** A gap a reader closed because its writer never completed; carries nothing. */
   noop?: true;
+}
+
+/** The next sequence number of the journal is handed out by `$inc` on counters/'journal'. */
+export interface Counter {
+  _id: string;
+  seq: number;
+}
+
+/**
+ * The last version a removed published document reached, kept so that a document created
+ * again under the same `_id` publishes with a higher version, and so that a DNS node loading
+ * the registry knows which late entries of a removed source to ignore.
+ */
+export interface Tombstone {
+  /** The journal source: '<collection>/<_id>'. */
+  _id: string;
+  version: number;
+  at: Millis;
 }

@@ -9,6 +9,16 @@
 //   MongoDB's semantics (an equality on an array field matches when the array contains the
 //   value; a missing field never equals a value; `$exists: false` matches a missing field).
 // - Times are epoch milliseconds (numbers) everywhere, so comparisons mean the same in every store.
+// - Documents are plain JSON values: strings, finite numbers, booleans, null, arrays, objects
+//   (no Date, no ObjectId, no undefined inside arrays). Properties whose value is `undefined`
+//   are dropped on insert, as JSON.stringify does. FerretDB v1 refuses arrays directly inside
+//   arrays and field names that are empty, start with '$' or contain '.', so every store does.
+// - Field paths are dot-separated names of letters, digits, '_' and '-'; array positions
+//   ("a.0") are not supported. A path that crosses an array looks into each element, as in
+//   MongoDB ("numbers.e164" matches a member any of whose numbers has that e164).
+// - Sort fields hold one type per collection (numbers or strings; missing and null sort
+//   first). Ties are broken by `_id` ascending in every store, so results are deterministic;
+//   findOneAndUpdate/findOneAndDelete without a sort act on the smallest matching `_id`.
 
 export type Id = string | number;
 
@@ -47,7 +57,11 @@ export type Update = {
   $inc?: Record<string, number>;
   /** Appends one value to an array field (created when missing). */
   $push?: Record<string, unknown>;
-  /** Removes every element equal to the value (deep equality for objects). */
+  /**
+   * Removes every element equal to a scalar value; for an object value, removes every element
+   * that is an object whose listed fields equal the given values (MongoDB's rule: the object
+   * is a query on the elements, so other fields of the element do not matter).
+   */
   $pull?: Record<string, Scalar | Record<string, unknown>>;
   /** Applied only when an upsert inserts. */
   $setOnInsert?: Record<string, unknown>;
@@ -57,6 +71,7 @@ export type Sort = Record<string, 1 | -1>;
 
 export interface FindOptions {
   sort?: Sort;
+  /** At most this many documents; 0 or absent: no limit. */
   limit?: number;
   skip?: number;
 }
@@ -66,8 +81,10 @@ export interface FindOneAndUpdateOptions {
   returnDocument?: 'before' | 'after';
   /**
    * Insert when nothing matches: the new document is built from the filter's equality
-   * conditions, then $setOnInsert, then the update (MongoDB's rules). A concurrent upsert
-   * that loses the race on `_id` gets a DuplicateKeyError.
+   * conditions, then $setOnInsert, then the update (MongoDB's rules). The `_id` must come
+   * from the filter (an equality) or from $setOnInsert: stores never invent ids.
+   * Concurrent upserts of one `_id` are serialised: each either updates the document the
+   * other inserted or, when that document does not match its filter, gets a DuplicateKeyError.
    */
   upsert?: boolean;
   sort?: Sort;
@@ -138,3 +155,16 @@ export class StoreUnavailableError extends StoreError {
 export class UnsupportedQueryError extends StoreError {
   override name = 'UnsupportedQueryError';
 }
+
+/** An update that cannot apply to the stored document: $inc on a string, $push on a non-array, a path through a scalar. */
+export class InvalidUpdateError extends StoreError {
+  override name = 'InvalidUpdateError';
+}
+
+/** Time source, injected so tests can move time (journal grace period, publish sweep). */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,91 @@
+// Prefix routing trees (pstn, carriers): one wildcard per route prefix, plus the wildcards that
+// make RFC 4592 matching act as longest-prefix routing (DESIGN.md "DNS name space").
+//
+// A longer prefix (*.5.5.2.8) creates empty non-terminals (5.2.8, 5.5.2.8) inside a shorter
+// prefix's range (*.2.8). A query below such a name finds it as the closest encloser and, with no
+// wildcard child there, gets NXDOMAIN instead of the shorter route. So every such empty
+// non-terminal gets a wildcard carrying the route of the longest shorter prefix that covers it.
+import { prefixWildcardOwner, type RouteTree } from '../numbering/index.ts';
+import type { PartnerCarrier, PstnGateway, PublishedRRset } from '../registry/model.ts';
+import type { PublishContext } from './context.ts';
+import { naptrRdata } from './naptr.ts';
+
+export interface Route {
+  /** E.164 digit prefix without '+'; '' routes everything. */
+  prefix: string;
+  /** NAPTR RDATA of the route, presentation format. */
+  rdata: string[];
+}
+
+/** Routes of one tree, with the same prefix served by several targets merged into one RRset. */
+function byPrefix(routes: Route[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of routes) {
+    const have = out.get(r.prefix) ?? [];
+    for (const rd of r.rdata) if (!have.includes(rd)) have.push(rd);
+    out.set(r.prefix, have);
+  }
+  return out;
+}
+
+/** The longest route prefix that is a proper prefix of `digits`, or undefined. */
+function coveringRoute(digits: string, routes: Map<string, string[]>): string | undefined {
+  for (let len = digits.length - 1; len >= 0; len--) {
+    const p = digits.slice(0, len);
+    if (routes.has(p)) return p;
+  }
+  return undefined;
+}
+
+/** Wildcard RRsets for a routing tree, fillers included, sorted by owner name. */
+export function deriveRouteTree(tree: RouteTree, routes: Route[], ctx: PublishContext): PublishedRRset[] {
+  const table = byPrefix(routes);
+  const wildcards = new Map<string, string[]>();
+  for (const [prefix, rdata] of table) wildcards.set(prefix, rdata);
+  for (const prefix of table.keys()) {
+    // Every proper prefix of a route is a name in the tree (an empty non-terminal unless it routes).
+    for (let len = prefix.length - 1; len > 0; len--) {
+      const node = prefix.slice(0, len);
+      if (table.has(node) || wildcards.has(node)) continue;
+      const cover = coveringRoute(node, table);
+      if (cover !== undefined) wildcards.set(node, table.get(cover)!);
+    }
+  }
+  return [...wildcards.entries()]
+    .map(([prefix, rdata]) => ({
+      name: prefixWildcardOwner(tree, prefix, ctx.apex),
+      type: 'NAPTR',
+      ttl: ctx.ttl.route,
+      rdata,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Rewrites +<digits> onto a SIP host: "!^\+(.*)$!sip:+\1@<host><params>!". */
+export function rewriteOnto(host: string, params: string, preference: number): string {
+  return naptrRdata({
+    order: 100,
+    preference,
+    flags: 'u',
+    service: 'E2U+sip',
+    regexp: `!^\\+(.*)$!sip:+\\1@${host}${params}!`,
+  });
+}
+
+const byId = <T extends { _id: string }>(xs: readonly T[]): T[] => [...xs].sort((a, b) => (a._id < b._id ? -1 : 1));
+
+/** The pstn tree from every gateway; several gateways on one prefix are tried in id order. */
+export function derivePstnTree(gateways: readonly PstnGateway[], ctx: PublishContext): PublishedRRset[] {
+  const routes = byId(gateways).flatMap((g, i) =>
+    g.prefixes.map((prefix) => ({ prefix, rdata: [rewriteOnto(g.host, ';user=phone', 10 + i)] })),
+  );
+  return deriveRouteTree('pstn', routes, ctx);
+}
+
+/** The carriers tree from every partner carrier's number ranges. */
+export function deriveCarrierTree(carriers: readonly PartnerCarrier[], ctx: PublishContext): PublishedRRset[] {
+  const routes = byId(carriers).flatMap((c, i) =>
+    c.ranges.map((prefix) => ({ prefix, rdata: [rewriteOnto(c.ingress, ';user=phone', 10 + i)] })),
+  );
+  return deriveRouteTree('carriers', routes, ctx);
+}

@@ -1,0 +1,184 @@
+// The change journal, written once over the Collection API so both stores share it
+// (docs/registry.md, "Change journal").
+//
+// Writers take a sequence number from counters/'journal' ($inc, upsert) and insert the entry
+// with `_id` = that number. Two writers may commit out of order, and a writer may die between
+// taking a number and inserting, so a reader only ever advances over a contiguous run. A gap
+// that stays open longer than the grace period is closed by the reader inserting a `noop`
+// entry with that `_id`; the unique `_id` decides the race with a late writer, which gets a
+// DuplicateKeyError and appends again under a new number. Hence every entry is read exactly
+// once, in sequence order, by every reader.
+import type { Logger } from '../log.ts';
+import { COLLECTIONS, type Counter, type JournalEntry, type PublishedRRset } from './model.ts';
+import {
+  type Clock,
+  type Collection,
+  DuplicateKeyError,
+  type Store,
+  StoreError,
+  systemClock,
+} from './store.ts';
+
+/** What a writer appends; the journal adds `_id` (sequence) and `at`. */
+export interface JournalAppend {
+  source: string;
+  version: number;
+  rrsets: PublishedRRset[];
+  deletedZone?: string;
+}
+
+export interface JournalOptions {
+  store: Store;
+  logger: Logger;
+  clock?: Clock;
+  /** How long a gap may stay open before a reader closes it (ms). DNS must see changes within 1 s. */
+  graceMs?: number;
+  /** Fault injection for tests: runs after a sequence number is taken, before the entry is inserted. */
+  beforeInsert?: (seq: number) => Promise<void> | void;
+}
+
+export interface Journal {
+  /** Appends an entry; resolves with its sequence number once it is stored. */
+  append(entry: JournalAppend): Promise<number>;
+  /**
+   * Entries after `position` (a sequence number; 0 = from the start), in order, with no gap:
+   * stops before the first missing number unless that gap is older than the grace period, in
+   * which case it is closed with a `noop` entry (returned like any other entry).
+   */
+  readAfter(position: number, limit?: number): Promise<JournalEntry[]>;
+  /** The highest sequence number up to which the journal is contiguous. */
+  head(): Promise<number>;
+}
+
+/** counters/_id of the sequence, and of the checkpoint that keeps head() short. */
+export const JOURNAL_COUNTER = 'journal';
+export const JOURNAL_HEAD = 'journal.head';
+/** The source of entries that close gaps. */
+export const GAP_SOURCE = 'journal/gap';
+
+const MAX_APPEND_ATTEMPTS = 20;
+const MAX_GAPS_PER_READ = 64;
+const HEAD_BATCH = 1000;
+
+export function createJournal(opts: JournalOptions): Journal {
+  const { store } = opts;
+  const clock = opts.clock ?? systemClock;
+  const graceMs = opts.graceMs ?? 500;
+  const log = opts.logger.child({ component: 'journal' });
+  const entries: Collection<JournalEntry> = store.collection<JournalEntry>(COLLECTIONS.journal);
+  const counters: Collection<Counter> = store.collection<Counter>(COLLECTIONS.counters);
+  /** When this reader first saw each open gap (its own clock: no trust in other nodes' clocks needed). */
+  const gapSeen = new Map<number, number>();
+
+  async function nextSeq(): Promise<number> {
+    const c = await counters.findOneAndUpdate(
+      { _id: JOURNAL_COUNTER },
+      { $inc: { seq: 1 } },
+      { upsert: true },
+    );
+    if (!c || typeof c.seq !== 'number')
+      throw new StoreError('registry: journal: sequence counter is broken');
+    return c.seq;
+  }
+
+  async function append(entry: JournalAppend): Promise<number> {
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      const seq = await nextSeq();
+      await opts.beforeInsert?.(seq);
+      try {
+        await entries.insert({ _id: seq, at: clock.now(), ...entry });
+        return seq;
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err;
+        // A reader closed our number as a gap while we were slow: take a new one.
+        log.warn(
+          { seq, source: entry.source },
+          'journal: sequence number was closed as a gap; appending again',
+        );
+      }
+    }
+    throw new StoreError(
+      `registry: journal: could not append ${entry.source} after ${MAX_APPEND_ATTEMPTS} attempts`,
+    );
+  }
+
+  /** The gap at `seq` is older than the grace period, by our clock or by the entry after it. */
+  function gapExpired(seq: number, after: JournalEntry): boolean {
+    const now = clock.now();
+    let first = gapSeen.get(seq);
+    if (first === undefined) {
+      first = now;
+      gapSeen.set(seq, now);
+    }
+    return now - first >= graceMs || now - after.at >= graceMs;
+  }
+
+  async function closeGap(seq: number): Promise<void> {
+    try {
+      await entries.insert({
+        _id: seq,
+        at: clock.now(),
+        source: GAP_SOURCE,
+        version: 0,
+        rrsets: [],
+        noop: true,
+      });
+      log.warn({ seq }, 'journal: closed a gap whose writer did not complete within the grace period');
+    } catch (err) {
+      // The writer made it after all, or another reader closed it first: either way it is filled.
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+    gapSeen.delete(seq);
+  }
+
+  async function readAfter(position: number, limit = 1000): Promise<JournalEntry[]> {
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new StoreError(`registry: journal: bad position ${position}`);
+    }
+    const out: JournalEntry[] = [];
+    let expect = position + 1;
+    for (const seq of gapSeen.keys()) if (seq < expect) gapSeen.delete(seq);
+    for (let gaps = 0; out.length < limit; ) {
+      const rows = await entries.find(
+        { _id: { $gt: expect - 1 } },
+        { sort: { _id: 1 }, limit: limit - out.length },
+      );
+      let i = 0;
+      while (i < rows.length && rows[i]!._id === expect) {
+        out.push(rows[i]!);
+        i++;
+        expect++;
+      }
+      if (i === rows.length) break;
+      if (gaps >= MAX_GAPS_PER_READ || !gapExpired(expect, rows[i]!)) break;
+      await closeGap(expect);
+      gaps++;
+    }
+    return out;
+  }
+
+  async function head(): Promise<number> {
+    const checkpoint = (await counters.get(JOURNAL_HEAD))?.seq ?? 0;
+    let pos = checkpoint;
+    for (;;) {
+      const batch = await readAfter(pos, HEAD_BATCH);
+      if (batch.length > 0) pos = batch[batch.length - 1]!._id;
+      if (batch.length < HEAD_BATCH) break;
+    }
+    if (pos > checkpoint) {
+      try {
+        // Only ever moves forward: a checkpoint another reader moved further is left alone.
+        await counters.findOneAndUpdate(
+          { _id: JOURNAL_HEAD, seq: { $lt: pos } },
+          { $set: { seq: pos } },
+          { upsert: true },
+        );
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err;
+      }
+    }
+    return pos;
+  }
+
+  return { append, readAfter, head };
+}

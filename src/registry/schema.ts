@@ -1,0 +1,56 @@
+// Collections and their indexes, created by Store.ensureSchema at start (openStore).
+// Indexes are never unique (uniqueness is by `_id`, docs/registry.md). An index on a path that
+// crosses an array (members' numbers.e164) would not help the embedded store, so look-ups by
+// such values go through a document keyed by the value instead (inventory, claims).
+import { COLLECTIONS } from './model.ts';
+import type { IndexSpec } from './store.ts';
+
+const ix = (...fields: string[]): IndexSpec => ({
+  fields: Object.fromEntries(fields.map((f) => [f, 1 as const])),
+});
+
+/** Collections whose documents are visible in DNS: the publisher writes them, the sweep scans them. */
+export const PUBLISHED_COLLECTIONS = [
+  COLLECTIONS.countries,
+  COLLECTIONS.gateways,
+  COLLECTIONS.carriers,
+  COLLECTIONS.members,
+  COLLECTIONS.zones,
+  COLLECTIONS.rrsets,
+] as const;
+
+/** Published documents carry `publishPendingAt` while a journal entry may be missing (publisher sweep). */
+const pending = ix('publishPendingAt');
+
+export const SCHEMA: Record<string, IndexSpec[]> = {
+  [COLLECTIONS.registrars]: [],
+  [COLLECTIONS.tokens]: [ix('registrarId')],
+  [COLLECTIONS.countries]: [ix('callingCode'), pending],
+  [COLLECTIONS.gateways]: [ix('registrarId'), pending],
+  [COLLECTIONS.carriers]: [ix('registrarId'), pending],
+  [COLLECTIONS.numbers]: [
+    // Sales search: country, kind, status, then digits (pattern prefix or sort).
+    ix('country', 'kind', 'status', 'digits'),
+    // Expiry of reservations.
+    ix('status', 'reservation.expiresAt'),
+    ix('registrarId', 'status'),
+    ix('ownerMemberId'),
+  ],
+  [COLLECTIONS.orders]: [
+    ix('registrarId', 'createdAt'),
+    ix('status', 'expiresAt'),
+    ix('numberId'),
+    ix('memberId'),
+  ],
+  [COLLECTIONS.payments]: [ix('orderId')],
+  [COLLECTIONS.members]: [ix('registrarId'), ix('email'), ix('domain'), pending],
+  [COLLECTIONS.claims]: [ix('ownerId')],
+  [COLLECTIONS.zones]: [ix('registrarId'), pending],
+  [COLLECTIONS.rrsets]: [ix('zone', 'name'), pending],
+  // identities is an array: a multikey index on MongoDB; the embedded store scans bindings.
+  [COLLECTIONS.bindings]: [ix('memberId'), ix('expiresAt'), ix('identities')],
+  [COLLECTIONS.idempotency]: [ix('createdAt')],
+  [COLLECTIONS.journal]: [],
+  [COLLECTIONS.counters]: [],
+  [COLLECTIONS.tombstones]: [],
+};

@@ -1,0 +1,216 @@
+// The publisher on every store: each change reaches the journal at its version, a crash
+// between the write and the journal entry is repaired by sweep(), removals are crash-safe,
+// and folding the journal the way a DNS node does gives the registry's current state.
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log.ts';
+import { createJournal, type Journal } from '../../src/registry/journal.ts';
+import type { PublishedRRset, Tombstone } from '../../src/registry/model.ts';
+import { createPublisher, type Derive, type PublishedDoc } from '../../src/registry/publisher.ts';
+import { UnsupportedQueryError } from '../../src/registry/store.ts';
+import type { JournalStore } from './journal-suite.ts';
+
+type Gw = PublishedDoc & { value: string; deleted?: boolean };
+
+const derive: Derive = (collection, doc) => {
+  const d = doc as Gw | null;
+  return d ? [{ name: `${d._id}.${collection}.test`, type: 'TXT', ttl: 60, rdata: [`"${d.value}"`] }] : [];
+};
+
+function manualClock(start = 5_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+/** What a DNS node holds after applying every entry: per source, the newest version's RRsets. */
+async function fold(journal: Journal) {
+  const state = new Map<string, { version: number; rrsets: PublishedRRset[] }>();
+  for (const e of await journal.readAfter(0, 100_000)) {
+    if (e.noop) continue;
+    const cur = state.get(e.source);
+    if (!cur || e.version > cur.version) state.set(e.source, { version: e.version, rrsets: e.rrsets });
+  }
+  return state;
+}
+
+export function definePublisherSuite(label: string, open: () => Promise<JournalStore>): void {
+  describe(`publisher: ${label}`, () => {
+    const opened: JournalStore[] = [];
+    afterEach(async () => {
+      for (const h of opened.splice(0)) await h.close();
+    });
+    const setup = async (sweepAfterMs = 5_000) => {
+      const h = await open();
+      opened.push(h);
+      const clock = manualClock();
+      const journal = createJournal({ store: h.store, clock, logger: silentLogger });
+      const publisher = createPublisher({
+        store: h.store,
+        journal,
+        derive,
+        clock,
+        logger: silentLogger,
+        sweepAfterMs,
+      });
+      return { store: h.store, clock, journal, publisher, gateways: h.store.collection<Gw>('gateways') };
+    };
+
+    it('insert and update publish the whole contribution at each version and clear the marker', async () => {
+      const { journal, publisher, gateways } = await setup();
+      const created = await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
+      expect(created).toEqual({ _id: 'g1', value: 'one', version: 1 });
+      const updated = await publisher.update<Gw>(
+        'gateways',
+        { _id: 'g1', version: 1 },
+        { $set: { value: 'two' } },
+      );
+      expect(updated).toEqual({ _id: 'g1', value: 'two', version: 2 });
+      expect(await gateways.get('g1')).toEqual({ _id: 'g1', value: 'two', version: 2 });
+      const entries = await journal.readAfter(0);
+      expect(entries.map((e) => [e._id, e.source, e.version, e.rrsets[0]?.rdata[0]])).toEqual([
+        [1, 'gateways/g1', 1, '"one"'],
+        [2, 'gateways/g1', 2, '"two"'],
+      ]);
+      // A stale precondition matches nothing and publishes nothing.
+      expect(
+        await publisher.update('gateways', { _id: 'g1', version: 1 }, { $set: { value: 'x' } }),
+      ).toBeNull();
+      expect(await journal.head()).toBe(2);
+    });
+
+    it('upsert through the publisher starts at version 1', async () => {
+      const { journal, publisher } = await setup();
+      const doc = await publisher.update<Gw>(
+        'gateways',
+        { _id: 'g2' },
+        { $set: { value: 'up' } },
+        { upsert: true },
+      );
+      expect(doc).toEqual({ _id: 'g2', value: 'up', version: 1 });
+      expect((await journal.readAfter(0)).map((e) => [e.source, e.version])).toEqual([['gateways/g2', 1]]);
+    });
+
+    it('refuses updates that touch the fields it manages', async () => {
+      const { publisher } = await setup();
+      await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
+      for (const bad of [
+        { $set: { version: 9 } },
+        { $inc: { version: 1 } },
+        { $unset: { publishPendingAt: '' as const } },
+      ]) {
+        await expect(publisher.update('gateways', { _id: 'g1' }, bad)).rejects.toBeInstanceOf(
+          UnsupportedQueryError,
+        );
+      }
+    });
+
+    it('a crash after the write and before the journal entry is repaired by sweep()', async () => {
+      const { store, clock, journal, publisher, gateways } = await setup(5_000);
+      await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
+      // The domain write as the publisher makes it, then the process "dies": no entry, marker left.
+      await gateways.findOneAndUpdate(
+        { _id: 'g1' },
+        { $set: { value: 'two', publishPendingAt: clock.now() }, $inc: { version: 1 } },
+      );
+      expect(await journal.head()).toBe(1);
+      expect(await publisher.sweep()).toBe(0); // too young: its writer may still be publishing
+      clock.advance(5_001);
+      expect(await publisher.sweep()).toBe(1);
+      const last = (await journal.readAfter(1))[0]!;
+      expect([last.source, last.version, last.rrsets[0]?.rdata[0]]).toEqual(['gateways/g1', 2, '"two"']);
+      expect(await gateways.get('g1')).toEqual({ _id: 'g1', value: 'two', version: 2 });
+      expect(await publisher.sweep()).toBe(0);
+      expect(store.kind).toMatch(/embedded|mongodb/);
+    });
+
+    it('a journal failure after the write does not fail the write; sweep() publishes it', async () => {
+      const h = await open();
+      opened.push(h);
+      const clock = manualClock();
+      const journal = createJournal({ store: h.store, clock, logger: silentLogger });
+      let broken = true;
+      const flaky: Journal = {
+        ...journal,
+        append: (e) => (broken ? Promise.reject(new Error('journal down')) : journal.append(e)),
+      };
+      const publisher = createPublisher({
+        store: h.store,
+        journal: flaky,
+        derive,
+        clock,
+        logger: silentLogger,
+        sweepAfterMs: 1_000,
+      });
+      const doc = await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
+      expect(doc.publishPendingAt).toBe(clock.now());
+      expect(await journal.head()).toBe(0);
+      broken = false;
+      clock.advance(1_001);
+      expect(await publisher.sweep()).toBe(1);
+      expect((await journal.readAfter(0)).map((e) => [e.source, e.version])).toEqual([['gateways/g1', 1]]);
+      expect((await h.store.collection<Gw>('gateways').get('g1'))?.publishPendingAt).toBeUndefined();
+    });
+
+    it('remove publishes the empty contribution, deletes, and keeps a tombstone; re-creation publishes above it', async () => {
+      const { store, journal, publisher, gateways } = await setup();
+      await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
+      await publisher.update('gateways', { _id: 'g1' }, { $set: { value: 'two' } });
+      const removed = await publisher.remove<Gw>('gateways', { _id: 'g1' });
+      expect(removed?.version).toBe(3);
+      expect(await gateways.get('g1')).toBeNull();
+      expect(await publisher.remove('gateways', { _id: 'g1' })).toBeNull();
+      expect((await store.collection<Tombstone>('tombstones').get('gateways/g1'))?.version).toBe(3);
+      const again = await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'three' });
+      expect(again.version).toBe(4);
+      const entries = await journal.readAfter(0);
+      expect(entries.map((e) => [e.version, e.rrsets.length])).toEqual([
+        [1, 1],
+        [2, 1],
+        [3, 0],
+        [4, 1],
+      ]);
+      expect((await fold(journal)).get('gateways/g1')?.rrsets[0]?.rdata).toEqual(['"three"']);
+    });
+
+    it('a crash in the middle of a removal is finished by sweep()', async () => {
+      const { store, clock, journal, publisher, gateways } = await setup(2_000);
+      await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
+      // The removal's first step only (the mark), then the process "dies".
+      await gateways.findOneAndUpdate(
+        { _id: 'g1' },
+        { $inc: { version: 1 }, $set: { publishPendingAt: clock.now(), publishRemove: true } },
+      );
+      clock.advance(2_001);
+      expect(await publisher.sweep()).toBe(1);
+      expect(await gateways.get('g1')).toBeNull();
+      expect((await store.collection<Tombstone>('tombstones').get('gateways/g1'))?.version).toBe(2);
+      expect((await fold(journal)).get('gateways/g1')).toEqual({ version: 2, rrsets: [] });
+    });
+
+    it('a deleted zone document announces deletedZone', async () => {
+      const { journal, publisher } = await setup();
+      await publisher.insert<Gw>('zones', { _id: 'example.test', value: 'z' });
+      await publisher.update('zones', { _id: 'example.test' }, { $set: { deleted: true } });
+      const entries = await journal.readAfter(0);
+      expect(entries.map((e) => e.deletedZone)).toEqual([undefined, 'example.test']);
+    });
+
+    it('concurrent updates of one document: every version published, folding gives the final state', async () => {
+      const { journal, publisher, gateways } = await setup();
+      await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'v0' });
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          publisher.update('gateways', { _id: 'g1' }, { $set: { value: `v${i + 1}` } }),
+        ),
+      );
+      const final = (await gateways.get('g1'))!;
+      expect(final.version).toBe(13);
+      expect(final.publishPendingAt).toBeUndefined();
+      const versions = (await journal.readAfter(0)).map((e) => e.version).sort((a, b) => a - b);
+      expect(versions).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+      expect((await fold(journal)).get('gateways/g1')).toEqual({
+        version: 13,
+        rrsets: derive('gateways', final),
+      });
+    });
+  });
+}

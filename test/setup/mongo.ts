@@ -1,0 +1,135 @@
+// A MongoDB-compatible server for the MongoDB suites: MONGODB_URI when set, else a FerretDB
+// v1.24.2 (SQLite backend) started here on a free loopback port with its data in a temporary
+// directory. Never a mock, never skipped: without either, the suites fail with how to fix it.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+
+export interface MongoServer {
+  uri: string;
+  /** 'env' when MONGODB_URI was given, else 'ferretdb'. */
+  source: 'env' | 'ferretdb';
+  stop(): Promise<void>;
+}
+
+export class MongoUnavailableError extends Error {
+  override name = 'MongoUnavailableError';
+}
+
+const HOW_TO =
+  'set MONGODB_URI to a MongoDB (or FerretDB) server, or build FerretDB with `bash .ci/ferretdb.sh` ' +
+  `(puts it in ~/.cache/callx/ferretdb-${FERRETDB_VERSION}/ferretdb; CALLX_FERRETDB_BIN overrides the path)`;
+
+/** The FerretDB binary: CALLX_FERRETDB_BIN, the cache .ci/ferretdb.sh fills, or `ferretdb` on PATH. */
+export function findFerretdb(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.CALLX_FERRETDB_BIN) return existsSync(env.CALLX_FERRETDB_BIN) ? env.CALLX_FERRETDB_BIN : null;
+  const cached = join(homedir(), '.cache', 'callx', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  if (existsSync(cached)) return cached;
+  const which = spawnSync('sh', ['-c', 'command -v ferretdb'], { encoding: 'utf8' });
+  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function canPing(uri: string): Promise<boolean> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function startFerretdb(bin: string): Promise<MongoServer> {
+  let lastError = '';
+  // A free port can be taken between asking and listening: try a few.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), 'callx-ferretdb-'));
+    const port = await freePort();
+    const logFile = join(dir, 'ferretdb.log');
+    const args = [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dir}`,
+      '--debug-addr=127.0.0.1:0',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ];
+    const out = openSync(logFile, 'a');
+    const child = spawn(bin, args, { stdio: ['ignore', out, out], detached: false });
+    const uri = `mongodb://127.0.0.1:${port}/`;
+    const deadline = Date.now() + 20_000;
+    let up = false;
+    while (Date.now() < deadline && child.exitCode === null) {
+      if (await canPing(uri)) {
+        up = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (up) {
+      return {
+        uri,
+        source: 'ferretdb',
+        stop: async () => {
+          await stopProcess(child);
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    await stopProcess(child);
+    lastError = existsSync(logFile)
+      ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join(' | ')
+      : '';
+    rmSync(dir, { recursive: true, force: true });
+  }
+  throw new MongoUnavailableError(
+    `test: FerretDB (${bin}) did not start: ${lastError || 'no output'}; ${HOW_TO}`,
+  );
+}
+
+/** MONGODB_URI if set (checked to answer), else a FerretDB started here. */
+export async function startMongo(env: NodeJS.ProcessEnv = process.env): Promise<MongoServer> {
+  if (env.MONGODB_URI) {
+    if (!(await canPing(env.MONGODB_URI))) {
+      throw new MongoUnavailableError(
+        `test: MONGODB_URI (${env.MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@')}) does not answer a ping`,
+      );
+    }
+    return { uri: env.MONGODB_URI, source: 'env', stop: async () => {} };
+  }
+  const bin = findFerretdb(env);
+  if (!bin) throw new MongoUnavailableError(`test: no MongoDB server for the MongoDB suites: ${HOW_TO}`);
+  return startFerretdb(bin);
+}
