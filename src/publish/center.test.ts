@@ -14,10 +14,38 @@ const kr: Country = {
   updatedAt: 0,
   center: {
     targets: [
-      { host: 'sip1.kr.center.callx.test', port: 5060, priority: 10, weight: 60, transport: 'udp', addresses: ['192.0.2.10', '2001:db8::10'] },
-      { host: 'sip2.kr.center.callx.test', port: 5060, priority: 10, weight: 40, transport: 'udp', addresses: ['192.0.2.11'] },
-      { host: 'sip1.kr.center.callx.test', port: 5060, priority: 10, weight: 100, transport: 'tcp', addresses: [] },
-      { host: 'edge.partner.example', port: 5061, priority: 20, weight: 0, transport: 'tls', addresses: ['198.51.100.1'] },
+      {
+        host: 'sip1.kr.center.callx.test',
+        port: 5060,
+        priority: 10,
+        weight: 60,
+        transport: 'udp',
+        addresses: ['192.0.2.10', '2001:db8::10'],
+      },
+      {
+        host: 'sip2.kr.center.callx.test',
+        port: 5060,
+        priority: 10,
+        weight: 40,
+        transport: 'udp',
+        addresses: ['192.0.2.11'],
+      },
+      {
+        host: 'sip1.kr.center.callx.test',
+        port: 5060,
+        priority: 10,
+        weight: 100,
+        transport: 'tcp',
+        addresses: [],
+      },
+      {
+        host: 'edge.partner.example',
+        port: 5061,
+        priority: 20,
+        weight: 0,
+        transport: 'tls',
+        addresses: ['198.51.100.1'],
+      },
     ],
   },
 };

@@ -42,7 +42,9 @@ export function deriveCountry(c: Country, ctx: PublishContext): PublishedRRset[]
       name: `${TRANSPORTS[t].srv}.${domain}`,
       type: 'SRV',
       ttl,
-      rdata: targets.map((x) => `${x.priority} ${x.weight} ${x.port} ${x.host.toLowerCase().replace(/\.$/, '')}.`),
+      rdata: targets.map(
+        (x) => `${x.priority} ${x.weight} ${x.port} ${x.host.toLowerCase().replace(/\.$/, '')}.`,
+      ),
     });
   }
   // Addresses only for hosts in our own name space; others are someone else's zone.

@@ -1,8 +1,17 @@
 // What each registry document publishes in DNS (DESIGN.md "DNS name space"): pure functions from
 // documents to RRsets. The registry's publisher appends them to the change journal; DNS nodes
 // load them at start and apply journal entries afterwards.
+
+import type {
+  Country,
+  Member,
+  PartnerCarrier,
+  PstnGateway,
+  PublishedRRset,
+  RRsetDoc,
+  ZoneDoc,
+} from '../registry/model.ts';
 import { COLLECTIONS } from '../registry/model.ts';
-import type { Country, Member, PartnerCarrier, PstnGateway, PublishedRRset, RRsetDoc, ZoneDoc } from '../registry/model.ts';
 import { deriveCountry } from './center.ts';
 import type { PublishContext } from './context.ts';
 import { deriveMember } from './member.ts';
@@ -47,7 +56,11 @@ export function createDerive(ctx: PublishContext): Derive {
 }
 
 /** The aggregate source of a routing collection, from all its documents. */
-export function deriveAggregate(collection: keyof typeof AGGREGATES, docs: readonly unknown[], ctx: PublishContext): PublishedRRset[] {
+export function deriveAggregate(
+  collection: keyof typeof AGGREGATES,
+  docs: readonly unknown[],
+  ctx: PublishContext,
+): PublishedRRset[] {
   return collection === COLLECTIONS.gateways
     ? derivePstnTree(docs as PstnGateway[], ctx)
     : deriveCarrierTree(docs as PartnerCarrier[], ctx);

@@ -57,7 +57,9 @@ describe('publish: members', () => {
   });
 
   it('publishes the hashed email owner as a pointer to the member number', () => {
-    expect(byName(base)[EMAIL_OWNER]?.rdata).toEqual(['100 10 "" "E2U+sip" "" 0.0.2.6.0.0.2.6.2.2.8.e164.callx.test.']);
+    expect(byName(base)[EMAIL_OWNER]?.rdata).toEqual([
+      '100 10 "" "E2U+sip" "" 0.0.2.6.0.0.2.6.2.2.8.e164.callx.test.',
+    ]);
   });
 
   it('sends an email with no number to the contactable PSTN number, and publishes nothing without either', () => {

@@ -1,12 +1,6 @@
 // What a member publishes: its numbers in the e164 tree, its company branches in the vns tree,
 // its company domain in the domains tree and its hashed email address in the email tree.
-import {
-  callingCodeOf,
-  domainOwner,
-  e164Owner,
-  emailOwner,
-  vnsOwner,
-} from '../numbering/index.ts';
+import { callingCodeOf, domainOwner, e164Owner, emailOwner, vnsOwner } from '../numbering/index.ts';
 import type { Member, MemberNumber, PublishedRRset, VnsBranch } from '../registry/model.ts';
 import { centerUriForNumber, centerUriForVns } from './contacts.ts';
 import type { PublishContext } from './context.ts';
@@ -81,7 +75,8 @@ export function deriveMember(m: Member, ctx: PublishContext): PublishedRRset[] {
   }
   if (m.type === 'company' && m.domain) {
     const target = domainTarget(m, apex);
-    if (target) out.push({ name: domainOwner(m.domain, apex), type: 'NAPTR', ttl, rdata: [redirectTo(target)] });
+    if (target)
+      out.push({ name: domainOwner(m.domain, apex), type: 'NAPTR', ttl, rdata: [redirectTo(target)] });
   }
   if (m.type === 'individual' && m.email) {
     const pin = pins(m)[0];

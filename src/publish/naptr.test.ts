@@ -17,9 +17,16 @@ describe('publish: NAPTR presentation format', () => {
   });
 
   it('writes a replacement name with its trailing dot', () => {
-    expect(naptrRdata({ order: 1, preference: 2, flags: '', service: 'E2U+sip', regexp: '', replacement: 'x.test' })).toBe(
-      '1 2 "" "E2U+sip" "" x.test.',
-    );
+    expect(
+      naptrRdata({
+        order: 1,
+        preference: 2,
+        flags: '',
+        service: 'E2U+sip',
+        regexp: '',
+        replacement: 'x.test',
+      }),
+    ).toBe('1 2 "" "E2U+sip" "" x.test.');
   });
 
   it('refuses a URI that would break the regexp', () => {

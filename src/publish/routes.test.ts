@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PstnGateway } from '../registry/model.ts';
 import { publishContext } from './context.ts';
-import { deriveRouteTree, derivePstnTree, rewriteOnto } from './routes.ts';
+import { derivePstnTree, deriveRouteTree, rewriteOnto } from './routes.ts';
 
 const ctx = publishContext('callx.test');
 const route = (prefix: string, target: string) => ({ prefix, rdata: [target] });
-const owners = (rr: { name: string; rdata: string[] }[]) => Object.fromEntries(rr.map((r) => [r.name, r.rdata]));
+const owners = (rr: { name: string; rdata: string[] }[]) =>
+  Object.fromEntries(rr.map((r) => [r.name, r.rdata]));
 
 describe('publish: prefix routing trees', () => {
   it.each([
@@ -80,7 +81,10 @@ describe('publish: prefix routing trees', () => {
       updatedAt: 0,
     });
     const [rr] = derivePstnTree([gw('b', 'gw2.test'), gw('a', 'gw1.test')], ctx);
-    expect(rr?.rdata).toEqual([rewriteOnto('gw1.test', ';user=phone', 10), rewriteOnto('gw2.test', ';user=phone', 11)]);
+    expect(rr?.rdata).toEqual([
+      rewriteOnto('gw1.test', ';user=phone', 10),
+      rewriteOnto('gw2.test', ';user=phone', 11),
+    ]);
   });
 
   it('refuses a prefix that is not E.164 digits', () => {

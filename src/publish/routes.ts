@@ -72,7 +72,8 @@ export function rewriteOnto(host: string, params: string, preference: number): s
   });
 }
 
-const byId = <T extends { _id: string }>(xs: readonly T[]): T[] => [...xs].sort((a, b) => (a._id < b._id ? -1 : 1));
+const byId = <T extends { _id: string }>(xs: readonly T[]): T[] =>
+  [...xs].sort((a, b) => (a._id < b._id ? -1 : 1));
 
 /** The pstn tree from every gateway; several gateways on one prefix are tried in id order. */
 export function derivePstnTree(gateways: readonly PstnGateway[], ctx: PublishContext): PublishedRRset[] {
@@ -83,7 +84,10 @@ export function derivePstnTree(gateways: readonly PstnGateway[], ctx: PublishCon
 }
 
 /** The carriers tree from every partner carrier's number ranges. */
-export function deriveCarrierTree(carriers: readonly PartnerCarrier[], ctx: PublishContext): PublishedRRset[] {
+export function deriveCarrierTree(
+  carriers: readonly PartnerCarrier[],
+  ctx: PublishContext,
+): PublishedRRset[] {
   const routes = byId(carriers).flatMap((c, i) =>
     c.ranges.map((prefix) => ({ prefix, rdata: [rewriteOnto(c.ingress, ';user=phone', 10 + i)] })),
   );

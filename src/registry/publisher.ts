@@ -7,7 +7,7 @@
 // empty contribution, delete. docs/registry.md, "Publisher".
 import type { Logger } from '../log.ts';
 import type { Journal } from './journal.ts';
-import { COLLECTIONS, type PublishedRRset, type Tombstone } from './model.ts';
+import { COLLECTIONS, type Counter, type PublishedRRset, type Tombstone } from './model.ts';
 import { PUBLISHED_COLLECTIONS } from './schema.ts';
 import type { Clock, Doc, Filter, FindOneAndUpdateOptions, Store, Update } from './store.ts';
 import { DuplicateKeyError, systemClock, UnsupportedQueryError } from './store.ts';
@@ -30,6 +30,19 @@ export interface PublisherOptions {
   collections?: readonly string[];
   /** The zone a document's entry announces as deleted (default: a `zones` document with `deleted`). */
   deletedZone?: (collection: string, doc: PublishedDoc) => string | undefined;
+  /**
+   * Sources computed from every document of a collection at once (the routing trees: their
+   * longest-prefix fillers depend on all routes). After any document of the collection is
+   * published, the aggregate is republished from all its documents, before the document's
+   * marker is cleared, so sweep() also repairs a crash before the aggregate was appended.
+   */
+  aggregates?: Record<string, Aggregate>;
+}
+
+export interface Aggregate {
+  /** Journal source name, e.g. 'routing/pstn'. */
+  source: string;
+  derive: (docs: unknown[]) => PublishedRRset[];
 }
 
 export interface Publisher {
@@ -102,6 +115,21 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     }
   }
 
+  /**
+   * Republishes an aggregate. Its version is taken after the triggering write and the documents
+   * are read after that, so the entry with the highest version has seen every write whose
+   * version came earlier: the newest entry is always complete.
+   */
+  async function publishAggregate(collection: string): Promise<void> {
+    const agg = opts.aggregates?.[collection];
+    if (!agg) return;
+    const c = await store
+      .collection<Counter>(COLLECTIONS.counters)
+      .findOneAndUpdate({ _id: `aggregate:${agg.source}` }, { $inc: { seq: 1 } }, { upsert: true });
+    const docs = await store.collection<PublishedDoc>(collection).find({ publishRemove: { $exists: false } });
+    await journal.append({ source: agg.source, version: c!.seq, rrsets: agg.derive(docs) });
+  }
+
   /** Appends the document's contribution at its version and clears its marker. */
   async function publishDoc<T extends PublishedDoc>(collection: string, doc: T): Promise<T | null> {
     const coll = store.collection<T>(collection);
@@ -109,6 +137,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     if (doc.publishRemove) {
       await raiseTombstone(source, doc.version);
       await journal.append({ source, version: doc.version, rrsets: [] });
+      await publishAggregate(collection);
       await coll.findOneAndDelete({ _id: doc._id, version: doc.version });
       return null;
     }
@@ -130,6 +159,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
       rrsets: derive(collection, d),
       ...(zone ? { deletedZone: zone } : {}),
     });
+    await publishAggregate(collection);
     const cleared = await coll.findOneAndUpdate(
       { _id: d._id, version: d.version, publishPendingAt: { $exists: true } },
       { $unset: { publishPendingAt: '' } },

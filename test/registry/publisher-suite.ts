@@ -212,5 +212,49 @@ export function definePublisherSuite(label: string, open: () => Promise<JournalS
         rrsets: derive('gateways', final),
       });
     });
+
+    it('an aggregate source is republished from all documents, newest version complete', async () => {
+      const h = await open();
+      opened.push(h);
+      const clock = manualClock();
+      const journal = createJournal({ store: h.store, clock, logger: silentLogger });
+      const all = (docs: unknown[]): PublishedRRset[] => [
+        {
+          name: 'routes.test',
+          type: 'TXT',
+          ttl: 60,
+          rdata: (docs as Gw[]).map((d) => `"${d.value}"`).sort(),
+        },
+      ];
+      const publisher = createPublisher({
+        store: h.store,
+        journal,
+        derive: () => [],
+        clock,
+        logger: silentLogger,
+        aggregates: { gateways: { source: 'routing/test', derive: all } },
+      });
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          publisher.insert<Gw>('gateways', { _id: `g${i}`, value: `v${i}` }),
+        ),
+      );
+      const rdataOf = async () => (await fold(journal)).get('routing/test')?.rrsets[0]?.rdata;
+      expect(await rdataOf()).toEqual(Array.from({ length: 8 }, (_, i) => `"v${i}"`));
+      await publisher.remove('gateways', { _id: 'g3' });
+      expect(await rdataOf()).not.toContain('"v3"');
+      expect(await rdataOf()).toHaveLength(7);
+      // A crash after a write, before either entry: sweep() republishes the aggregate too.
+      await h.store
+        .collection<Gw>('gateways')
+        .findOneAndUpdate(
+          { _id: 'g0' },
+          { $set: { value: 'changed', publishPendingAt: clock.now() }, $inc: { version: 1 } },
+        );
+      expect(await rdataOf()).toContain('"v0"');
+      clock.advance(10_000);
+      expect(await publisher.sweep()).toBe(1);
+      expect(await rdataOf()).toContain('"changed"');
+    });
   });
 }
