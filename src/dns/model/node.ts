@@ -1,0 +1,33 @@
+// A name in a zone. Only the leftmost label is stored; the full name is rebuilt from the parent
+// chain when an answer or an export needs it (a million names x 16 labels is a lot of arrays).
+import type { Labels } from '../name.ts';
+import { RRsetList } from './rrsets.ts';
+import type { Node } from './types.ts';
+
+export class ZoneNode implements Node {
+  readonly key: string;
+  readonly parent: ZoneNode | null;
+  readonly rrsets = new RRsetList();
+  children = 0;
+  version = 0;
+  dead = false;
+  /** The leftmost label, or for the apex node its whole name. */
+  private readonly own: string | Labels;
+
+  constructor(key: string, labels: Labels, parent: ZoneNode | null) {
+    this.key = key;
+    this.parent = parent;
+    this.own = parent ? labels[0]! : labels;
+  }
+
+  get labels(): Labels {
+    if (!this.parent) return this.own as Labels;
+    const out: string[] = [];
+    let n: ZoneNode = this;
+    while (n.parent) {
+      out.push(n.own as string);
+      n = n.parent;
+    }
+    return out.concat(n.own as Labels);
+  }
+}

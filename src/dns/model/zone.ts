@@ -1,0 +1,299 @@
+// One zone: a tree of names (with empty non-terminals), the layers that feed each RRset, the
+// delegation points, an SOA serial that moves forward (RFC 1982) and the change steps for IXFR.
+import { TYPE } from '../codec/types.ts';
+import { type Labels, nameKey, toDisplay } from '../name.ts';
+import type { Rdata } from '../rdata/schema.ts';
+import { rdataKey } from '../rdata/wire.ts';
+import { ZoneNode } from './node.ts';
+import { serialNext } from './serial.ts';
+import type { ChangeStep, OwnedRRset, RR, RRset, RRsetData, Slot } from './types.ts';
+
+/**
+ * Bumped by every change anywhere in any zone: a cached answer made at the same value is
+ * valid without looking at its dependencies (the common case between changes).
+ */
+export const MODEL = { gen: 0 };
+
+export type Layer = { kind: 'file' } | { kind: 'override' } | { kind: 'source'; source: string };
+
+export interface ZoneOptions {
+  /** How many change steps to keep for IXFR. */
+  maxChanges?: number;
+  /** Where the zone came from, for messages: a file path or 'registry'. */
+  origin?: string;
+}
+
+export class Zone {
+  readonly apex: Labels;
+  readonly key: string;
+  readonly origin: string;
+  readonly nodes = new Map<string, ZoneNode>();
+  readonly apexNode: ZoneNode;
+  /** Keys of delegation points (non-apex names with NS). */
+  readonly cuts = new Set<string>();
+  readonly slots = new Map<string, Slot>();
+  serial = 0;
+  /** Bumped by every committed change (negative answers carry the SOA serial). */
+  gen = 0;
+  /** Bumped when names appear or disappear (wildcard and NXDOMAIN answers depend on it). */
+  structGen = 0;
+  /** Bumped when a delegation point appears, disappears or changes. */
+  cutsGen = 0;
+  readonly changes: ChangeStep[] = [];
+  private readonly maxChanges: number;
+  private pending: { removed: RR[]; added: RR[] } | null = null;
+  private recording = false;
+  /** The SOA as the layers give it; served with `serial` in place of its own. */
+  private soaBase: RRsetData | undefined;
+
+  constructor(apex: Labels, opts: ZoneOptions = {}) {
+    this.apex = apex;
+    this.key = nameKey(apex);
+    this.origin = opts.origin ?? 'registry';
+    this.maxChanges = opts.maxChanges ?? 1000;
+    this.apexNode = this.newNode(apex, this.key, null);
+    this.nodes.set(this.key, this.apexNode);
+  }
+
+  get name(): string {
+    return toDisplay(this.apex);
+  }
+
+  private newNode(labels: Labels, key: string, parent: ZoneNode | null): ZoneNode {
+    return new ZoneNode(key, labels, parent);
+  }
+
+  private ensureNode(labels: Labels, key: string): ZoneNode {
+    const found = this.nodes.get(key);
+    if (found) return found;
+    const parentLabels = labels.slice(1);
+    const parent = this.ensureNode(parentLabels, nameKey(parentLabels));
+    const node = this.newNode(labels, key, parent);
+    MODEL.gen++;
+    parent.children++;
+    parent.version++;
+    this.nodes.set(key, node);
+    this.structGen++;
+    return node;
+  }
+
+  private prune(node: ZoneNode): void {
+    let n: ZoneNode | null = node;
+    while (n && n !== this.apexNode && n.rrsets.size === 0 && n.children === 0) {
+      this.nodes.delete(n.key);
+      MODEL.gen++;
+      n.dead = true;
+      n.version++;
+      this.structGen++;
+      const p: ZoneNode | null = n.parent;
+      if (p) {
+        p.children--;
+        p.version++;
+      }
+      n = p;
+    }
+  }
+
+  /** Starts recording a change step (call commit() after the edits). */
+  begin(): void {
+    this.recording = true;
+    this.pending = { removed: [], added: [] };
+  }
+
+  /**
+   * Ends a change step: the serial moves forward (to `serialHint` when that is ahead of the
+   * current serial in RFC 1982 terms, else by one) and the step is kept for IXFR.
+   */
+  commit(serialHint?: number): ChangeStep | null {
+    const p = this.pending;
+    this.pending = null;
+    this.recording = false;
+    if (!p || (p.removed.length === 0 && p.added.length === 0)) return null;
+    const from = this.serial;
+    this.serial = serialNext(from, serialHint);
+    this.refreshSoa();
+    const step: ChangeStep = { from, to: this.serial, removed: p.removed, added: p.added };
+    this.changes.push(step);
+    if (this.changes.length > this.maxChanges) this.changes.splice(0, this.changes.length - this.maxChanges);
+    this.gen++;
+    MODEL.gen++;
+    return step;
+  }
+
+  /** Rebuilds the served SOA with the current serial. */
+  refreshSoa(): void {
+    const base = this.soaBase;
+    if (!base || base.rdatas.length === 0) return;
+    const fields = base.rdatas[0]!.fields.slice();
+    fields[2] = this.serial;
+    this.apexNode.rrsets.set(TYPE.SOA, {
+      type: TYPE.SOA,
+      ttl: base.ttl,
+      rdatas: [{ type: TYPE.SOA, fields }],
+    });
+    this.apexNode.version++;
+    MODEL.gen++;
+  }
+
+  /**
+   * Adds one record from a master file while loading (no change step). Returns 'dup' for a
+   * duplicate record, 'ttl' when the RRset already has another TTL (the first one is kept).
+   */
+  addFileRecord(labels: Labels, key: string, type: number, ttl: number, rd: Rdata): 'ok' | 'dup' | 'ttl' {
+    const node = this.ensureNode(labels, key);
+    const rs = node.rrsets.get(type);
+    if (!rs) {
+      const fresh = { type, ttl, rdatas: [rd] };
+      node.rrsets.set(type, fresh);
+      if (type === TYPE.SOA && node === this.apexNode) {
+        this.soaBase = { ttl, rdatas: fresh.rdatas };
+        this.serial = rd.fields[2] as number;
+        this.refreshSoa();
+      }
+      if (type === TYPE.NS && node !== this.apexNode) this.cuts.add(key);
+      return 'ok';
+    }
+    const k = rdataKey(rd);
+    const base = type === TYPE.SOA && node === this.apexNode ? this.soaBase! : rs;
+    if (base.rdatas.some((x) => rdataKey(x) === k)) return 'dup';
+    base.rdatas = base.rdatas.concat([rd]); // exact-size arrays: a million of them add up
+    return rs.ttl === ttl ? 'ok' : 'ttl';
+  }
+
+  /** The SOA RRset as served (current serial), if the zone has one. */
+  soa(): RRset | undefined {
+    return this.apexNode.rrsets.get(TYPE.SOA);
+  }
+
+  /** Sets (data) or clears (undefined) one layer of owner+type; null override = deleted. */
+  setLayer(
+    labels: Labels,
+    type: number,
+    layer: Layer,
+    data: RRsetData | null | undefined,
+    key = nameKey(labels),
+  ): void {
+    const slotKey = `${key}|${type}`;
+    let slot = this.slots.get(slotKey);
+    if (!slot) {
+      const existing = this.nodes.get(key)?.rrsets.get(type);
+      const before = existing ? { ttl: existing.ttl, rdatas: existing.rdatas } : undefined;
+      if (layer.kind === 'file') {
+        // file-only data (most of a zone) lives in its node alone: no slot, less memory
+        this.apply(labels, type, key, before, data ?? undefined);
+        return;
+      }
+      if (data === undefined) return;
+      slot = { labels, type };
+      if (before) slot.file = before;
+      this.slots.set(slotKey, slot);
+    }
+    const prev = effective(slot);
+    if (layer.kind === 'file') {
+      if (data) slot.file = data;
+      else delete slot.file;
+    } else if (layer.kind === 'override') {
+      if (data === undefined) delete slot.override;
+      else slot.override = data;
+    } else if (data) {
+      if (!slot.sources) slot.sources = new Map();
+      slot.sources.set(layer.source, data);
+    } else slot.sources?.delete(layer.source);
+    if (slot.file === undefined && slot.override === undefined && !slot.sources?.size)
+      this.slots.delete(slotKey);
+    this.apply(labels, type, key, prev, effective(slot));
+  }
+
+  private apply(
+    labels: Labels,
+    type: number,
+    key: string,
+    before: RRsetData | undefined,
+    after: RRsetData | undefined,
+  ): void {
+    if (sameData(before, after)) return;
+    if (this.recording && type !== TYPE.SOA) this.diff(labels, type, before, after);
+    const node = after ? this.ensureNode(labels, key) : this.nodes.get(key);
+    if (!node) return;
+    MODEL.gen++;
+    if (after) node.rrsets.set(type, { type, ttl: after.ttl, rdatas: after.rdatas });
+    else node.rrsets.delete(type);
+    node.version++;
+    if (type === TYPE.SOA && node === this.apexNode) {
+      this.soaBase = after;
+      this.refreshSoa();
+    }
+    if (type === TYPE.NS && node !== this.apexNode) {
+      if (after) this.cuts.add(key);
+      else this.cuts.delete(key);
+      this.cutsGen++;
+    }
+    if (!after) this.prune(node);
+  }
+
+  private diff(
+    owner: Labels,
+    type: number,
+    before: RRsetData | undefined,
+    after: RRsetData | undefined,
+  ): void {
+    const p = this.pending!;
+    const ttlChanged = before && after && before.ttl !== after.ttl;
+    const afterKeys = new Set(after?.rdatas.map(rdataKey));
+    const beforeKeys = new Set(before?.rdatas.map(rdataKey));
+    for (const rd of before?.rdatas ?? []) {
+      if (ttlChanged || !afterKeys.has(rdataKey(rd)))
+        p.removed.push({ owner, type, ttl: before!.ttl, rdata: rd });
+    }
+    for (const rd of after?.rdatas ?? []) {
+      if (ttlChanged || !beforeKeys.has(rdataKey(rd)))
+        p.added.push({ owner, type, ttl: after!.ttl, rdata: rd });
+    }
+  }
+
+  /** Every RRset served with its owner, apex first (SOA leading), then in key order. */
+  *rrsets(): Generator<OwnedRRset> {
+    const soa = this.soa();
+    if (soa) yield { ...soa, owner: this.apex };
+    const keys = [...this.nodes.keys()].filter((k) => k !== this.key).sort();
+    keys.unshift(this.key);
+    for (const k of keys) {
+      const node = this.nodes.get(k)!;
+      const owner = node.labels;
+      const list = [...node.rrsets.values()].sort((a, b) => a.type - b.type);
+      for (const rs of list) if (!(node === this.apexNode && rs.type === TYPE.SOA)) yield { ...rs, owner };
+    }
+  }
+}
+
+/** The RRset a slot serves: an override wins; otherwise file and registry data are merged. */
+export function effective(slot: Slot): RRsetData | undefined {
+  if (slot.override !== undefined) return slot.override ?? undefined;
+  const layers: RRsetData[] = [];
+  if (slot.file) layers.push(slot.file);
+  if (slot.sources) for (const d of slot.sources.values()) layers.push(d);
+  if (layers.length === 0) return undefined;
+  if (layers.length === 1) return layers[0]!.rdatas.length ? layers[0] : undefined;
+  const seen = new Set<string>();
+  const rdatas: Rdata[] = [];
+  let ttl = Number.POSITIVE_INFINITY;
+  for (const l of layers) {
+    ttl = Math.min(ttl, l.ttl);
+    for (const rd of l.rdatas) {
+      const k = rdataKey(rd);
+      if (!seen.has(k)) {
+        seen.add(k);
+        rdatas.push(rd);
+      }
+    }
+  }
+  return rdatas.length ? { ttl, rdatas } : undefined;
+}
+
+function sameData(a: RRsetData | undefined, b: RRsetData | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.ttl !== b.ttl || a.rdatas.length !== b.rdatas.length) return false;
+  const ka = a.rdatas.map(rdataKey).sort();
+  const kb = b.rdatas.map(rdataKey).sort();
+  return ka.every((k, i) => k === kb[i]);
+}

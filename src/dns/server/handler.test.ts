@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { buildQuery } from '../../../test/dns/helpers/wire.ts';
+import { ZoneSet } from '../model/zoneset.ts';
+import { loadZone } from '../zonefile/load.ts';
+import { createHandler } from './handler.ts';
+
+const FILE = `$TTL 300
+@ SOA ns1 hostmaster 1 3600 600 86400 60
+@ NS ns1
+ns1 A 192.0.2.53
+www A 192.0.2.1
+*.w NAPTR 100 10 "u" "E2U+sip" "!^\\+(.*)$!sip:+\\1@gw!" .
+`;
+
+function setup() {
+  const zs = new ZoneSet();
+  zs.addZone(loadZone('z', 'example.test', FILE).zone);
+  const h = createHandler(() => zs);
+  const ask = (name: string, type: string, id = 1, rd = false) =>
+    h.handle(buildQuery({ name, type, id, rd, edns: null }), false)!;
+  return { zs, h, ask };
+}
+
+const rcode = (b: Buffer) => b[3]! & 0xf;
+const ancount = (b: Buffer) => b.readUInt16BE(6);
+
+describe('query handler and packet cache', () => {
+  it('serves a hit with the query ID, RD bit and question case', () => {
+    const { h, ask } = setup();
+    ask('www.example.test', 'A', 1);
+    const hit = ask('WWW.Example.TEST', 'A', 0xbeef, true);
+    expect(h.cache.hits).toBe(1);
+    expect(hit.readUInt16BE(0)).toBe(0xbeef);
+    expect(hit[2]! & 1).toBe(1);
+    expect(hit.subarray(13, 16).toString()).toBe('WWW');
+    expect(ancount(hit)).toBe(1);
+  });
+
+  it('invalidates precisely: an unrelated change keeps positive answers, stales negative ones', () => {
+    const { zs, h, ask } = setup();
+    ask('www.example.test', 'A');
+    ask('nx.example.test', 'A');
+    zs.applyContribution('members/m1', 1, [
+      { name: 'other.example.test', type: 'A', ttl: 60, rdata: ['192.0.2.9'] },
+    ]);
+    ask('www.example.test', 'A');
+    expect(h.cache.hits).toBe(1);
+    const nx = ask('nx.example.test', 'A');
+    expect(h.cache.stale).toBe(1);
+    // the new negative answer carries the new serial
+    expect(nx.readUInt32BE(nx.length - 20)).toBe(2);
+  });
+
+  it('a changed RRset is answered fresh at once', () => {
+    const { zs, ask } = setup();
+    ask('www.example.test', 'A');
+    zs.setOverride('example.test', { name: 'www.example.test', type: 'A', ttl: 300, rdata: ['192.0.2.77'] });
+    const r = ask('www.example.test', 'A');
+    expect([...r.subarray(r.length - 4)]).toEqual([192, 0, 2, 77]);
+    zs.applyContribution('m/2', 1, [{ name: 'new.example.test', type: 'A', ttl: 60, rdata: ['192.0.2.5'] }]);
+    expect(rcode(ask('new.example.test', 'A'))).toBe(0);
+  });
+
+  it('answers every name under a wildcard from one template, with its own ID and case', () => {
+    const { zs, h, ask } = setup();
+    const a = ask('one.w.example.test', 'NAPTR', 1);
+    const b = ask('Two.Longer.W.example.test', 'NAPTR', 2, true);
+    expect(h.wildcards.hits).toBe(1);
+    expect(h.cache.size).toBe(0);
+    expect(b.readUInt16BE(0)).toBe(2);
+    expect(b[2]! & 1).toBe(1);
+    expect(b.subarray(12, 12 + 27).toString('latin1')).toContain('Two');
+    // the bytes after the question are the same for both names
+    expect(b.subarray(12 + 27 + 4)).toEqual(a.subarray(12 + 20 + 4));
+    // a changed wildcard is answered fresh
+    zs.setOverride('example.test', {
+      name: '*.w.example.test',
+      type: 'NAPTR',
+      ttl: 60,
+      rdata: ['1 1 "u" "E2U+sip" "!^.*$!sip:new@gw!" .'],
+    });
+    expect(ask('three.w.example.test', 'NAPTR').toString('latin1')).toContain('sip:new@gw');
+  });
+
+  it('drops responses and packets shorter than a header, answers FORMERR to garbage', () => {
+    const { h } = setup();
+    const q = buildQuery({ name: 'www.example.test', type: 'A', edns: null });
+    q[2] = q[2]! | 0x80;
+    expect(h.handle(q, false)).toBeNull();
+    expect(h.handle(Buffer.from([1, 2, 3]), false)).toBeNull();
+    const junk = Buffer.from('00010000000100000000000003777777', 'hex');
+    expect(rcode(h.handle(junk, false)!)).toBe(1);
+  });
+});
