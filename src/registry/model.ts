@@ -29,6 +29,7 @@ export const COLLECTIONS = {
   numbers: 'numbers',
   orders: 'orders',
   payments: 'payments',
+  priceRules: 'priceRules',
   members: 'members',
   claims: 'claims',
   zones: 'zones',
@@ -137,6 +138,10 @@ export interface InventoryNumber extends Versioned {
   reservation?: { orderId: string; expiresAt: Millis };
   orderId?: string;
   ownerMemberId?: string;
+  /** The payment (PaymentRecord `_id`) that sold the number: the sale's decisive write (docs/sales.md). */
+  paymentId?: string;
+  /** When a release began (status 'released'); the sales sweep finishes releases left half-done. */
+  releasedAt?: Millis;
 }
 
 export type OrderStatus = 'reserved' | 'paid' | 'cancelled' | 'expired';
@@ -159,6 +164,33 @@ export interface PaymentRecord {
   orderId: string;
   amount: Money;
   at: Millis;
+  registrarId?: string;
+  reference?: string;
+  /** Set when the payment could not buy its order (expired, cancelled, paid by another payment): money to return. */
+  refundDue?: { reason: string; at: Millis };
+}
+
+/** A premium on memorable digit patterns (src/registry/sales/pricing.ts). */
+export interface PremiumRule {
+  pattern: 'repeated' | 'ascending' | 'descending' | 'doubled' | 'palindrome' | 'trailing-zeros';
+  /** The pattern counts from this many digits on. */
+  minRun: number;
+  /** Added (minor units) when the pattern is present with minRun digits. */
+  amount: number;
+  /** Added for each digit of the pattern beyond minRun. */
+  perExtraDigit: number;
+  /** Kinds of numbers the rule applies to; absent: both. */
+  kinds?: NumberKind[];
+}
+
+/** A registrar's price rules; `_id` is the registrar id. Prices are fixed on numbers when stocked or re-priced. */
+export interface PriceRules extends Versioned {
+  _id: string;
+  currency: string;
+  /** Base price per kind where no country-specific one is set. */
+  defaultBase: Record<NumberKind, number>;
+  base: Array<{ country: string; kind: NumberKind; amount: number }>;
+  premiums: PremiumRule[];
 }
 
 // --- members ------------------------------------------------------------------------------
@@ -210,6 +242,8 @@ export interface Member extends Versioned {
     language?: string;
   };
   sip?: SipCredentials;
+  /** Set when a deletion began: no numbers are assigned to it any more; the members sweep finishes it. */
+  deleting?: true;
 }
 
 /** A value that must be unique across documents (an email address, a domain), claimed by its `_id`. */
@@ -217,6 +251,8 @@ export interface Claim {
   _id: string;
   ownerId: string;
   createdAt: Millis;
+  /** Set once the owner's document holds the value; an unbound claim is a registration in progress. */
+  bound?: true;
 }
 
 // --- zones and record sets managed over HTTP ------------------------------------------------
@@ -286,8 +322,11 @@ export interface IdempotencyRecord {
   /** `${tokenOwner}:${method}:${path}:${key}` */
   _id: string;
   requestHash: string;
+  /** 0 while the first request is still being processed. */
   status: number;
   body: string;
+  /** Response headers replayed with the body (content-type, location, etag). */
+  headers?: Record<string, string>;
   createdAt: Millis;
 }
 

@@ -35,6 +35,9 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
     ix('status', 'reservation.expiresAt'),
     ix('registrarId', 'status'),
     ix('ownerMemberId'),
+    // Sales search by price range; the sales sweep's half-done sales and releases.
+    ix('country', 'kind', 'status', 'price.amount'),
+    ix('status', 'updatedAt'),
   ],
   [COLLECTIONS.orders]: [
     ix('registrarId', 'createdAt'),
@@ -43,7 +46,16 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
     ix('memberId'),
   ],
   [COLLECTIONS.payments]: [ix('orderId')],
-  [COLLECTIONS.members]: [ix('registrarId'), ix('email'), ix('domain'), pending],
+  [COLLECTIONS.priceRules]: [],
+  // sip.username: the SIP registrar's credential look-up; deleting: the members sweep.
+  [COLLECTIONS.members]: [
+    ix('registrarId'),
+    ix('email'),
+    ix('domain'),
+    ix('sip.username'),
+    ix('deleting'),
+    pending,
+  ],
   [COLLECTIONS.claims]: [ix('ownerId')],
   [COLLECTIONS.zones]: [ix('registrarId'), pending],
   [COLLECTIONS.rrsets]: [ix('zone', 'name'), pending],

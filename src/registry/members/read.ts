@@ -1,0 +1,55 @@
+// Reading members: one by id, or a registrar's members page by page (by `_id`, which starts with
+// the creation time). Another registrar's member is 'not-found'.
+import type { Member } from '../model.ts';
+import { DEFAULT_PAGE, decodeCursor, encodeCursor } from '../sales/cursor.ts';
+import { DomainError, parseInput } from '../sales/errors.ts';
+import { canAccess, listingScope, type Principal } from '../sales/principal.ts';
+import type { Page } from '../sales/views.ts';
+import type { Filter } from '../store.ts';
+import type { MembersContext } from './context.ts';
+import { ListMembersInput, MemberRef } from './schemas.ts';
+import { type MemberView, memberView } from './views.ts';
+
+export async function ownMember(
+  ctx: MembersContext,
+  principal: Principal,
+  memberId: string,
+  where: string,
+): Promise<Member> {
+  const m = await ctx.members.get(memberId);
+  if (!m || !canAccess(principal, m.registrarId))
+    throw new DomainError('not-found', `${where}: no member ${memberId}`);
+  return m;
+}
+
+export async function getMember(
+  ctx: MembersContext,
+  principal: Principal,
+  input: MemberRef,
+): Promise<MemberView> {
+  const v = parseInput(MemberRef, input, 'registry: members: get');
+  return memberView(await ownMember(ctx, principal, v.memberId, 'registry: members: get'));
+}
+
+export async function listMembers(
+  ctx: MembersContext,
+  principal: Principal,
+  input: ListMembersInput,
+): Promise<Page<MemberView>> {
+  const where = 'registry: members: list';
+  const v = parseInput(ListMembersInput, input, where);
+  const registrarId = listingScope(principal, v.registrarId, where);
+  const query = { registrarId };
+  const after = v.cursor === undefined ? undefined : decodeCursor(v.cursor, query, where);
+  const filter: Filter = {
+    ...(registrarId !== undefined ? { registrarId } : {}),
+    ...(after !== undefined ? { _id: { $gt: after } } : {}),
+  };
+  const limit = v.limit ?? DEFAULT_PAGE;
+  const docs = await ctx.members.find(filter, { sort: { _id: 1 }, limit: limit + 1 });
+  const items = docs.slice(0, limit);
+  return {
+    items: items.map(memberView),
+    nextCursor: docs.length > limit ? encodeCursor(items.at(-1)!._id, query) : null,
+  };
+}

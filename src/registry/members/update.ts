@@ -1,0 +1,163 @@
+// Changing a member with optimistic concurrency: every write is conditional on the version it
+// was computed from (the ETag). With `expectedVersion` a moved member is a 'version-conflict';
+// without, the change is re-applied to the newest version. A new email or domain is claimed
+// before the write and bound after it; the old one is released last.
+import type { Member } from '../model.ts';
+import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
+import { DomainError, issue, parseInput } from '../sales/errors.ts';
+import type { Principal } from '../sales/principal.ts';
+import type { Update } from '../store.ts';
+import { bindAll, claimAll, claimKey, release, takenError } from './claims.ts';
+import type { MembersContext } from './context.ts';
+import { ownMember } from './read.ts';
+import { SetBranchesInput, UpdateMemberInput, UpdateTarget } from './schemas.ts';
+import { type MemberView, memberView } from './views.ts';
+
+function versionConflict(where: string, m: Member, expected: number): DomainError {
+  return new DomainError('version-conflict', `${where}: member is at version ${m.version}, not ${expected}`, {
+    details: { version: m.version },
+  });
+}
+
+/** The member to change, checked: exists for this principal, not being deleted, at the expected version. */
+async function current(
+  ctx: MembersContext,
+  principal: Principal,
+  memberId: string,
+  expected: number | undefined,
+  where: string,
+): Promise<Member> {
+  const m = await ownMember(ctx, principal, memberId, where);
+  if (m.deleting) throw new DomainError('member-deleting', `${where}: member ${memberId} is being deleted`);
+  if (expected !== undefined && m.version !== expected) throw versionConflict(where, m, expected);
+  return m;
+}
+
+type Patch = ReturnType<typeof UpdateMemberInput.parse>;
+const OPTIONAL = ['contactPstn', 'homePage', 'publishEmail', 'personal'] as const;
+
+/** The $set/$unset a patch makes on `m`; invalid-input when it breaks the member type's rules. */
+function changeOf(
+  m: Member,
+  p: Patch,
+  where: string,
+): { set: Record<string, unknown>; unset: Record<string, ''> } {
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, ''> = {};
+  const invalid = (path: string, message: string) =>
+    new DomainError('invalid-input', `${where}: ${path}: ${message}`, { issues: [issue(path, message)] });
+  if (p.displayName !== undefined) set.displayName = p.displayName;
+  if (p.country !== undefined) set.country = p.country;
+  if (p.otherCarriers !== undefined) set.otherCarriers = p.otherCarriers;
+  if (p.email === null) {
+    if (m.type === 'individual') throw invalid('email', 'an individual member needs an email address');
+    unset.email = '';
+  } else if (p.email !== undefined) set.email = p.email;
+  if (p.domain === null) {
+    if (m.type === 'company') throw invalid('domain', 'a company member needs a domain name');
+    unset.domain = '';
+  } else if (p.domain !== undefined) {
+    if (m.type === 'individual') throw invalid('domain', 'a domain name belongs to company members');
+    set.domain = p.domain;
+  }
+  for (const f of OPTIONAL) {
+    if (p[f] === null) unset[f] = '';
+    else if (p[f] !== undefined) set[f] = p[f];
+  }
+  return { set, unset };
+}
+
+/** Claim keys a change adds and the ones it gives up. */
+function claimChanges(m: Member, set: Record<string, unknown>, unset: Record<string, ''>) {
+  const add: string[] = [];
+  const drop: string[] = [];
+  for (const kind of ['email', 'domain'] as const) {
+    const next = kind in unset ? undefined : kind in set ? (set[kind] as string) : m[kind];
+    if (next === m[kind]) continue;
+    if (next !== undefined) add.push(claimKey(kind, next));
+    if (m[kind] !== undefined) drop.push(claimKey(kind, m[kind]!));
+  }
+  return { add, drop };
+}
+
+export async function updateMember(
+  ctx: MembersContext,
+  principal: Principal,
+  input: UpdateMemberInput,
+): Promise<MemberView> {
+  const where = `registry: members: update ${(input as { memberId?: unknown }).memberId}`;
+  // The target first (a bad id is not a look-up); the fields once the member's country is known.
+  const target = parseInput(UpdateTarget, input, where);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    await backoff(attempt);
+    const m = await current(ctx, principal, target.memberId, target.expectedVersion, where);
+    // National numbers in the change are read in the member's (new or current) country.
+    const country = (input as { country?: unknown }).country ?? m.country;
+    const p = parseInput(UpdateMemberInput, { ...input, country }, where);
+    const { set, unset } = changeOf(m, p, where);
+    if (set.country === m.country) delete set.country;
+    if (Object.keys(set).length === 0 && Object.keys(unset).length === 0) return memberView(m);
+    const { add, drop } = claimChanges(m, set, unset);
+    await claimAll(ctx, add, m._id, ctx.claimGraceMs);
+    const change: Update = { $set: { ...set, updatedAt: ctx.clock.now() } };
+    if (Object.keys(unset).length > 0) change.$unset = unset;
+    const written = await ctx.publisher.update<Member>(
+      'members',
+      { _id: m._id, version: m.version, deleting: { $exists: false } },
+      change,
+    );
+    if (!written) {
+      for (const k of add) await release(ctx, k, m._id);
+      if (p.expectedVersion !== undefined)
+        throw versionConflict(where, (await ctx.members.get(m._id)) ?? m, p.expectedVersion);
+      continue;
+    }
+    const lost = await bindAll(ctx, add, m._id);
+    if (lost !== null) {
+      // Taken over while we wrote: put the old values back (only over our own write).
+      const back: Record<string, unknown> = { updatedAt: ctx.clock.now() };
+      const gone: Record<string, ''> = {};
+      for (const key of [...Object.keys(set), ...Object.keys(unset)]) {
+        const old = (m as unknown as Record<string, unknown>)[key];
+        if (old !== undefined) back[key] = old;
+        else gone[key] = '';
+      }
+      const revert: Update = { $set: back, ...(Object.keys(gone).length > 0 ? { $unset: gone } : {}) };
+      await ctx.publisher.update('members', { _id: m._id, version: written.version }, revert);
+      for (const k of add) await release(ctx, k, m._id);
+      throw takenError(lost);
+    }
+    for (const k of drop) await release(ctx, k, m._id);
+    return memberView(written);
+  }
+  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+}
+
+/** Replaces the branches of one of the company's VNS bases. */
+export async function setBranches(
+  ctx: MembersContext,
+  principal: Principal,
+  input: SetBranchesInput,
+): Promise<MemberView> {
+  const v = parseInput(SetBranchesInput, input, 'registry: members: branches');
+  const where = `registry: members: ${v.memberId}: branches of VNS ${v.base}`;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    await backoff(attempt);
+    const m = await current(ctx, principal, v.memberId, v.expectedVersion, where);
+    if (!m.numbers.some((n) => n.kind === 'vns' && n.base === v.base)) {
+      throw new DomainError('not-found', `${where}: the member holds no VNS base ${v.base}`);
+    }
+    const numbers = m.numbers.map((n) =>
+      n.kind === 'vns' && n.base === v.base ? { ...n, branches: v.branches } : n,
+    );
+    const written = await ctx.publisher.update<Member>(
+      'members',
+      { _id: m._id, version: m.version, deleting: { $exists: false } },
+      { $set: { numbers, updatedAt: ctx.clock.now() } },
+    );
+    if (written) return memberView(written);
+    if (v.expectedVersion !== undefined)
+      throw versionConflict(where, (await ctx.members.get(m._id)) ?? m, v.expectedVersion);
+  }
+  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+}

@@ -1,0 +1,51 @@
+// What the sales and members services run on: the store's collections, the publisher (the one
+// way to change members, which DNS shows), a clock and a logger.
+import type { Logger } from '../../log.ts';
+import {
+  type Claim,
+  COLLECTIONS,
+  type InventoryNumber,
+  type Member,
+  type Order,
+  type PaymentRecord,
+  type PriceRules,
+} from '../model.ts';
+import type { Publisher } from '../publisher.ts';
+import { type Clock, type Collection, type Store, systemClock } from '../store.ts';
+
+export interface ServiceDeps {
+  store: Store;
+  /** createPublisher(...) over the same store: member writes are journaled through it. */
+  publisher: Publisher;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface ServiceContext {
+  store: Store;
+  publisher: Publisher;
+  clock: Clock;
+  log: Logger;
+  numbers: Collection<InventoryNumber>;
+  orders: Collection<Order>;
+  payments: Collection<PaymentRecord>;
+  members: Collection<Member>;
+  claims: Collection<Claim>;
+  priceRules: Collection<PriceRules>;
+}
+
+export function serviceContext(deps: ServiceDeps, component: string): ServiceContext {
+  const { store } = deps;
+  return {
+    store,
+    publisher: deps.publisher,
+    clock: deps.clock ?? systemClock,
+    log: deps.logger.child({ component }),
+    numbers: store.collection<InventoryNumber>(COLLECTIONS.numbers),
+    orders: store.collection<Order>(COLLECTIONS.orders),
+    payments: store.collection<PaymentRecord>(COLLECTIONS.payments),
+    members: store.collection<Member>(COLLECTIONS.members),
+    claims: store.collection<Claim>(COLLECTIONS.claims),
+    priceRules: store.collection<PriceRules>(COLLECTIONS.priceRules),
+  };
+}

@@ -1,0 +1,48 @@
+// Opaque pagination cursors: the sort key of the last item returned, bound to the query it came
+// from by a fingerprint, so a cursor replayed against another query is refused rather than
+// silently skipping or repeating items. Pages continue with `key > last`, which is stable under
+// concurrent inserts and deletes (unlike skip).
+import { createHash } from 'node:crypto';
+import { DomainError } from './errors.ts';
+
+const MAX_CURSOR_LENGTH = 512;
+
+/** A short digest of the query's normalised parts (everything but the cursor and the limit). */
+export function fingerprint(query: Record<string, unknown>): string {
+  const canonical = JSON.stringify(
+    Object.keys(query)
+      .sort()
+      .map((k) => [k, query[k] ?? null]),
+  );
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
+}
+
+export function encodeCursor(last: string, query: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ k: last, q: fingerprint(query) })).toString('base64url');
+}
+
+/** The last key of the previous page; DomainError('bad-cursor') when malformed or from another query. */
+export function decodeCursor(cursor: string, query: Record<string, unknown>, where: string): string {
+  let parsed: unknown;
+  try {
+    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('shape');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new DomainError('bad-cursor', `${where}: cursor is not one this service issued`);
+  }
+  const c = parsed as { k?: unknown; q?: unknown };
+  if (typeof c !== 'object' || c === null || typeof c.k !== 'string' || typeof c.q !== 'string') {
+    throw new DomainError('bad-cursor', `${where}: cursor is not one this service issued`);
+  }
+  if (c.q !== fingerprint(query)) {
+    throw new DomainError(
+      'bad-cursor',
+      `${where}: cursor belongs to a different query; start again without it`,
+    );
+  }
+  return c.k;
+}
+
+/** Page size: default 50, at most 200. */
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 200;

@@ -1,0 +1,101 @@
+// Number sales (docs/sales.md): inventory and price rules, search, reservation, payment, cancel,
+// release, assignment to members, and the sweep that finishes what crashes left half-done.
+// Every call takes the acting principal and enforces ownership; inputs are checked with the
+// zod schemas exported here, errors are DomainErrors with machine-readable codes.
+import { assign } from './assign.ts';
+import { cancel } from './cancel.ts';
+import { type ServiceDeps, serviceContext } from './context.ts';
+import { getNumber, getOrder, listInventory, listOrders } from './orders.ts';
+import { pay } from './pay.ts';
+import type { Principal } from './principal.ts';
+import { release } from './release.ts';
+import { DEFAULT_RESERVATION_MS, reserve } from './reserve.ts';
+import { getPriceRules, setPriceRules } from './rules.ts';
+import type {
+  AssignInput,
+  ListInventoryInput,
+  ListOrdersInput,
+  NumberRefInput,
+  OrderRef,
+  PayInput,
+  RegistrarRef,
+  RepriceInput,
+  ReserveInput,
+  SearchInput,
+  SetPriceRulesInput,
+  StockInput,
+} from './schemas.ts';
+import { search } from './search.ts';
+import { reprice, stock } from './stock.ts';
+import { sweep } from './sweep.ts';
+
+export type { ServiceContext, ServiceDeps } from './context.ts';
+export { serviceContext } from './context.ts';
+export { DEFAULT_PAGE, MAX_PAGE } from './cursor.ts';
+export * from './errors.ts';
+export { parseNumberRef } from './numbers.ts';
+export { MAX_PATTERN_LENGTH, patternRegex } from './pattern.ts';
+export type { PayResult } from './pay.ts';
+export * from './pricing.ts';
+export * from './principal.ts';
+export type { RejectReason, ReserveResult } from './reserve.ts';
+export { DEFAULT_RESERVATION_MS } from './reserve.ts';
+export type { PriceRulesView } from './rules.ts';
+export * from './schemas.ts';
+export type { RepriceResult, StockResult } from './stock.ts';
+export type { SweepResult } from './sweep.ts';
+export type * from './views.ts';
+
+export interface SalesOptions extends ServiceDeps {
+  /** How long a reservation holds its number (default 15 minutes). */
+  reservationTtlMs?: number;
+  /** How old a half-done sale or release must be before the sweep finishes it (default 10 s). */
+  settleMs?: number;
+}
+
+export type SalesService = ReturnType<typeof createSales>;
+
+export function createSales(opts: SalesOptions) {
+  const ctx = serviceContext(opts, 'sales');
+  const ttl = opts.reservationTtlMs ?? DEFAULT_RESERVATION_MS;
+  const settleMs = opts.settleMs ?? 10_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+
+  return {
+    stock: (p: Principal, input: StockInput) => stock(ctx, p, input),
+    reprice: (p: Principal, input: RepriceInput) => reprice(ctx, p, input),
+    getPriceRules: (p: Principal, input: RegistrarRef = {}) => getPriceRules(ctx, p, input),
+    setPriceRules: (p: Principal, input: SetPriceRulesInput) => setPriceRules(ctx, p, input),
+    search: (p: Principal, input: SearchInput) => search(ctx, p, input),
+    reserve: (p: Principal, input: ReserveInput) => reserve(ctx, p, input, ttl),
+    pay: (p: Principal, input: PayInput) => pay(ctx, p, input),
+    cancel: (p: Principal, input: OrderRef) => cancel(ctx, p, input),
+    assign: (p: Principal, input: AssignInput) => assign(ctx, p, input),
+    release: (p: Principal, input: NumberRefInput) => release(ctx, p, input),
+    getOrder: (p: Principal, input: OrderRef) => getOrder(ctx, p, input),
+    listOrders: (p: Principal, input: ListOrdersInput = {}) => listOrders(ctx, p, input),
+    getNumber: (p: Principal, input: NumberRefInput) => getNumber(ctx, p, input),
+    listInventory: (p: Principal, input: ListInventoryInput = {}) => listInventory(ctx, p, input),
+    /** One pass of the sweep (expired reservations, half-done sales and releases). */
+    sweep: () => sweep(ctx, settleMs),
+    /** Runs sweep() every intervalMs until stop(). */
+    startSweeper(intervalMs = 5_000): void {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        sweep(ctx, settleMs)
+          .catch((err) => ctx.log.error({ err }, 'registry: sales: sweep failed'))
+          .finally(() => {
+            running = false;
+          });
+      }, intervalMs);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Reading orders and the inventory, each limited to what the principal may see: another
+// registrar's order or number is 'not-found', never 'forbidden', so ids reveal nothing.
+import { NumberingError } from '../../numbering/index.ts';
+import type { InventoryNumber, Order } from '../model.ts';
+import type { Filter } from '../store.ts';
+import type { ServiceContext } from './context.ts';
+import { DEFAULT_PAGE, decodeCursor, encodeCursor } from './cursor.ts';
+import { DomainError, issue, parseInput } from './errors.ts';
+import { parseNumberRef } from './numbers.ts';
+import { canAccess, listingScope, type Principal } from './principal.ts';
+import { ListInventoryInput, ListOrdersInput, NumberRefInput, OrderRef } from './schemas.ts';
+import { type NumberView, numberView, type OrderView, orderView, type Page } from './views.ts';
+
+export async function ownOrder(
+  ctx: ServiceContext,
+  principal: Principal,
+  orderId: string,
+  where: string,
+): Promise<Order> {
+  const o = await ctx.orders.get(orderId);
+  if (!o || !canAccess(principal, o.registrarId))
+    throw new DomainError('not-found', `${where}: no order ${orderId}`);
+  return o;
+}
+
+/** The inventory key of a number as written; invalid-input when src/numbering refuses it. */
+export function numberIdOf(text: string, where: string): string {
+  try {
+    return parseNumberRef(text).id;
+  } catch (err) {
+    if (!(err instanceof NumberingError)) throw err;
+    throw new DomainError('invalid-input', `${where}: number: ${err.message}`, {
+      issues: [issue('number', err.detail)],
+    });
+  }
+}
+
+export async function ownNumber(
+  ctx: ServiceContext,
+  principal: Principal,
+  text: string,
+  where: string,
+): Promise<InventoryNumber> {
+  const id = numberIdOf(text, where);
+  const n = await ctx.numbers.get(id);
+  if (!n || !canAccess(principal, n.registrarId))
+    throw new DomainError('not-found', `${where}: no number ${id}`);
+  return n;
+}
+
+export async function getOrder(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: OrderRef,
+): Promise<OrderView> {
+  const v = parseInput(OrderRef, input, 'registry: sales: order');
+  return orderView(await ownOrder(ctx, principal, v.orderId, 'registry: sales: order'));
+}
+
+export async function getNumber(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: NumberRefInput,
+): Promise<NumberView> {
+  const v = parseInput(NumberRefInput, input, 'registry: sales: number');
+  return numberView(await ownNumber(ctx, principal, v.number, 'registry: sales: number'));
+}
+
+/** Pages by `_id` (order ids start with their creation time, so this is creation order). */
+async function page<T extends { _id: string }, V>(
+  find: (filter: Filter, limit: number) => Promise<T[]>,
+  filter: Filter,
+  query: Record<string, unknown>,
+  limit: number | undefined,
+  cursor: string | undefined,
+  view: (d: T) => V,
+  where: string,
+): Promise<Page<V>> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, query, where);
+  const n = limit ?? DEFAULT_PAGE;
+  const docs = await find(after === undefined ? filter : { ...filter, _id: { $gt: after } }, n + 1);
+  const items = docs.slice(0, n);
+  return {
+    items: items.map(view),
+    nextCursor: docs.length > n ? encodeCursor(items.at(-1)!._id, query) : null,
+  };
+}
+
+export async function listOrders(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: ListOrdersInput,
+): Promise<Page<OrderView>> {
+  const where = 'registry: sales: orders';
+  const v = parseInput(ListOrdersInput, input, where);
+  const registrarId = listingScope(principal, v.registrarId, where);
+  const filter: Filter = {
+    ...(registrarId !== undefined ? { registrarId } : {}),
+    ...(v.status ? { status: v.status } : {}),
+  };
+  return page(
+    (f, limit) => ctx.orders.find(f, { sort: { _id: 1 }, limit }),
+    filter,
+    { registrarId, status: v.status },
+    v.limit,
+    v.cursor,
+    orderView,
+    where,
+  );
+}
+
+export async function listInventory(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: ListInventoryInput,
+): Promise<Page<NumberView>> {
+  const where = 'registry: sales: inventory';
+  const v = parseInput(ListInventoryInput, input, where);
+  const registrarId = listingScope(principal, v.registrarId, where);
+  const filter: Filter = {
+    ...(registrarId !== undefined ? { registrarId } : {}),
+    ...(v.status ? { status: v.status } : {}),
+  };
+  return page(
+    (f, limit) => ctx.numbers.find(f, { sort: { _id: 1 }, limit }),
+    filter,
+    { registrarId, status: v.status },
+    v.limit,
+    v.cursor,
+    numberView,
+    where,
+  );
+}

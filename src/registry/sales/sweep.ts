@@ -1,0 +1,98 @@
+// The sales sweep: finishes what requests left half-done and returns expired reservations to
+// stock. Safe to run anywhere, any number of times, concurrently: every step is a conditional
+// update that only one runner wins.
+import type { ServiceContext } from './context.ts';
+import { applyPayment } from './pay.ts';
+import { finishRelease } from './release.ts';
+import { settlePaidReservation } from './reserve.ts';
+import { assignNumber, markOrderPaid } from './sale.ts';
+
+export interface SweepResult {
+  /** Reservations that expired: numbers back in stock, orders marked expired. */
+  expired: number;
+  /** Sales completed (a payment recorded in time, an assignment left undone). */
+  completed: number;
+  /** Releases finished. */
+  released: number;
+}
+
+const BATCH = 100;
+
+/**
+ * One pass. `settleMs`: how old a half-done step must be before the sweep finishes it, so that
+ * it does not race a request still working on it (harmless, but noisy).
+ */
+export async function sweep(ctx: ServiceContext, settleMs: number): Promise<SweepResult> {
+  const now = ctx.clock.now();
+  const out: SweepResult = { expired: 0, completed: 0, released: 0 };
+  const where = 'registry: sales: sweep';
+
+  for (const n of await ctx.numbers.find(
+    { status: 'reserved', 'reservation.expiresAt': { $lte: now } },
+    { sort: { 'reservation.expiresAt': 1 }, limit: BATCH },
+  )) {
+    if (await settlePaidReservation(ctx, n)) {
+      out.completed++;
+      continue;
+    }
+    const orderId = n.reservation!.orderId;
+    const freed = await ctx.numbers.findOneAndUpdate(
+      {
+        _id: n._id,
+        status: 'reserved',
+        'reservation.orderId': orderId,
+        'reservation.expiresAt': { $lte: now },
+      },
+      { $set: { status: 'available', updatedAt: now }, $unset: { reservation: '' }, $inc: { version: 1 } },
+    );
+    if (freed) out.expired++;
+  }
+
+  // Orders past their expiry still marked reserved: their number was freed or taken over, or
+  // sold to them by a payment whose order update did not happen.
+  for (const o of await ctx.orders.find(
+    { status: 'reserved', expiresAt: { $lte: now } },
+    { sort: { expiresAt: 1 }, limit: BATCH },
+  )) {
+    const n = await ctx.numbers.get(o.numberId);
+    if (n?.status === 'reserved' && n.reservation?.orderId === o._id) continue; // the loop above decides
+    if (n?.orderId === o._id && n.paymentId) {
+      await markOrderPaid(ctx, o._id, n.paymentId);
+      out.completed++;
+      continue;
+    }
+    await ctx.orders.findOneAndUpdate(
+      { _id: o._id, status: 'reserved' },
+      { $set: { status: 'expired', updatedAt: now }, $inc: { version: 1 } },
+    );
+  }
+
+  const cutoff = now - settleMs;
+  // Sold with a buyer pinned but not assigned: a crash between the sale's steps.
+  for (const n of await ctx.numbers.find(
+    { status: 'sold', ownerMemberId: { $exists: true }, updatedAt: { $lt: cutoff } },
+    { sort: { updatedAt: 1 }, limit: BATCH },
+  )) {
+    try {
+      if (n.orderId && n.paymentId) {
+        const order = await markOrderPaid(ctx, n.orderId, n.paymentId);
+        const payment = await ctx.payments.get(n.paymentId);
+        if (order && payment) await applyPayment(ctx, order, payment, where);
+        else await assignNumber(ctx, n, n.ownerMemberId!);
+      } else {
+        await assignNumber(ctx, n, n.ownerMemberId!);
+      }
+      out.completed++;
+    } catch (err) {
+      ctx.log.warn({ err, numberId: n._id }, `${where}: could not assign ${n._id}`);
+    }
+  }
+
+  for (const n of await ctx.numbers.find(
+    { status: 'released', updatedAt: { $lt: cutoff } },
+    { sort: { updatedAt: 1 }, limit: BATCH },
+  )) {
+    if ((await finishRelease(ctx, n))?.status === 'available') out.released++;
+  }
+  return out;
+}

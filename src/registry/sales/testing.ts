@@ -1,0 +1,97 @@
+// Test helpers for the sales and members services: both services over a store with a real
+// journal and publisher (DNS derivation of src/publish) and a clock the test moves.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../log.ts';
+import { createDerive, publishContext } from '../../publish/index.ts';
+import { createJournal } from '../journal.ts';
+import { createMembers } from '../members/index.ts';
+import { createPublisher } from '../publisher.ts';
+import { SCHEMA } from '../schema.ts';
+import type { Store } from '../store.ts';
+import { createEmbeddedStore } from '../stores/embedded/index.ts';
+import { createSales } from './index.ts';
+import type { Principal } from './principal.ts';
+
+export const ADMIN: Principal = { role: 'admin' };
+export const REG_A: Principal = { role: 'registrar', registrarId: 'reg-a' };
+export const REG_B: Principal = { role: 'registrar', registrarId: 'reg-b' };
+export const REALM = 'callx.test';
+
+export interface ManualClock {
+  now(): number;
+  advance(ms: number): number;
+}
+
+export function manualClock(start = 1_700_000_000_000): ManualClock {
+  let t = start;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+export interface ServiceOptions {
+  reservationTtlMs?: number;
+  claimGraceMs?: number;
+  settleMs?: number;
+}
+
+export async function servicesOn(store: Store, opts: ServiceOptions = {}) {
+  await store.ensureSchema(SCHEMA);
+  const clock = manualClock();
+  const journal = createJournal({ store, clock, logger: silentLogger });
+  const publisher = createPublisher({
+    store,
+    journal,
+    derive: createDerive(publishContext(REALM)),
+    clock,
+    logger: silentLogger,
+  });
+  const deps = { store, publisher, clock, logger: silentLogger };
+  return {
+    store,
+    clock,
+    journal,
+    publisher,
+    sales: createSales({
+      ...deps,
+      reservationTtlMs: opts.reservationTtlMs ?? 60_000,
+      settleMs: opts.settleMs ?? 1_000,
+    }),
+    members: createMembers({
+      ...deps,
+      realm: REALM,
+      claimGraceMs: opts.claimGraceMs ?? 30_000,
+      settleMs: opts.settleMs ?? 1_000,
+    }),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof servicesOn>>;
+
+/** Services on an embedded store in a temporary directory; close() removes it. */
+export async function embeddedServices(
+  opts: ServiceOptions = {},
+): Promise<Services & { close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'callx-sales-'));
+  const store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
+  const s = await servicesOn(store, opts);
+  return {
+    ...s,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The DomainError code of a rejected promise (fails the test for anything else). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    const code = (err as { code?: unknown; name?: string }).code;
+    if ((err as Error).name === 'DomainError' && typeof code === 'string') return code;
+    throw err;
+  }
+  throw new Error('expected a DomainError, but the call succeeded');
+}
