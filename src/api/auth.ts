@@ -1,0 +1,61 @@
+// Bearer-token authentication and the per-token rate limit for /v1/*.
+import type { MiddlewareHandler } from 'hono';
+import type { Metrics } from '../metrics/index.ts';
+import type { AuthService, Principal } from '../registry/auth/index.ts';
+import type { Env } from './context.ts';
+import { ApiError } from './errors.ts';
+import type { RateLimiter } from './ratelimit.ts';
+
+const REALM = 'callx';
+
+export function authMiddleware(
+  auth: AuthService,
+  limiter: RateLimiter,
+  metrics: Metrics,
+): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const m = header ? /^Bearer[ ]+([\x21-\x7e]+)\s*$/i.exec(header) : null;
+    if (!m)
+      throw new ApiError(
+        'unauthorized',
+        header
+          ? 'Authorization: expected "Bearer <token>"'
+          : 'no Authorization header: send "Authorization: Bearer <token>"',
+        { headers: { 'www-authenticate': `Bearer realm="${REALM}"` } },
+      );
+    const who = await auth.authenticate(m[1]!);
+    if (!who)
+      throw new ApiError('unauthorized', 'the bearer token is unknown or revoked', {
+        headers: { 'www-authenticate': `Bearer realm="${REALM}", error="invalid_token"` },
+      });
+    const rate = limiter.take(who.tokenId);
+    c.header('ratelimit-limit', String(rate.limit));
+    c.header('ratelimit-remaining', String(rate.remaining));
+    c.header('ratelimit-reset', String(rate.reset));
+    if (!rate.allowed) {
+      metrics.http.rateLimited();
+      throw new ApiError(
+        'rate-limited',
+        `this token is limited to ${rate.limit} requests a minute; retry in ${rate.retryAfter} s`,
+        {
+          headers: {
+            'retry-after': String(rate.retryAfter),
+            'ratelimit-limit': String(rate.limit),
+            'ratelimit-remaining': '0',
+            'ratelimit-reset': String(rate.reset),
+          },
+          extra: { retryAfter: rate.retryAfter },
+        },
+      );
+    }
+    c.set('principal', who);
+    await next();
+  };
+}
+
+/** The principal without the token id: what services take. */
+export function principalOf(c: { get(key: 'principal'): Env['Variables']['principal'] }): Principal {
+  const p = c.get('principal');
+  return p.role === 'admin' ? { role: 'admin' } : { role: 'registrar', registrarId: p.registrarId };
+}

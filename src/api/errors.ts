@@ -1,0 +1,269 @@
+// Every failure of the HTTP API becomes an RFC 9457 problem+json document with a stable `type`
+// per kind of failure (documented in docs/api.md), a human `detail` that names what it is about,
+// and for validation failures every offending field. Nothing else leaves the server on error:
+// unexpected exceptions are logged with their stack and answered with a generic 500.
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { ServiceError } from '../registry/auth/errors.ts';
+import { StoreUnavailableError } from '../registry/store.ts';
+
+/** Problem types are identifiers (RFC 9457 §3.1.1), not links: `.test` is reserved and never resolves. */
+export const PROBLEM_BASE = 'https://callx.test/problems/';
+
+export const PROBLEMS = {
+  'validation-failed': { status: 400, title: 'The request is not valid' },
+  'malformed-request': { status: 400, title: 'The request cannot be parsed' },
+  unauthorized: { status: 401, title: 'A valid bearer token is required' },
+  forbidden: { status: 403, title: 'This token may not do that' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed on this resource' },
+  'already-exists': { status: 409, title: 'It exists already' },
+  'version-mismatch': { status: 409, title: 'The resource changed since the version given in If-Match' },
+  overlap: { status: 409, title: "It would overlap another registrar's name space or routes" },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  'number-taken': { status: 409, title: 'The number is sold, assigned or held by another order' },
+  'order-already-paid': { status: 409, title: 'The order is paid already' },
+  'order-not-payable': { status: 409, title: 'The order can no longer be paid (expired or cancelled)' },
+  'state-conflict': { status: 409, title: 'The order, number or member is not in a state that allows this' },
+  'already-taken': {
+    status: 409,
+    title: 'The email address, domain name or SIP username belongs to another member',
+  },
+  'payment-mismatch': { status: 422, title: "The payment does not match the order's price" },
+  unprocessable: { status: 422, title: 'The request is well-formed but cannot be applied' },
+  'idempotency-key-in-use': {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed',
+  },
+  'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported Content-Type' },
+  'rate-limited': { status: 429, title: 'Too many requests for this token' },
+  'internal-error': { status: 500, title: 'Internal server error' },
+  unavailable: { status: 503, title: 'A service this request needs is unavailable' },
+} as const;
+
+export type ProblemKind = keyof typeof PROBLEMS;
+
+export const typeOf = (kind: ProblemKind): string => `${PROBLEM_BASE}${kind}`;
+
+export const FieldErrorSchema = z
+  .object({
+    location: z.enum(['body', 'query', 'path', 'header']).openapi({ description: 'Where the field is' }),
+    pointer: z.string().openapi({
+      description: 'JSON pointer (RFC 6901) into the body, or the name of the parameter',
+      example: '/rrsets/0/records/1/content',
+    }),
+    detail: z.string().openapi({ example: "bad IPv4 address '192.0.2.300'" }),
+  })
+  .openapi('FieldError');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: `${PROBLEM_BASE}validation-failed` }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional().openapi({ description: 'The request path' }),
+    errors: z
+      .array(FieldErrorSchema)
+      .optional()
+      .openapi({ description: 'Every offending field (validation-failed)' }),
+    code: z
+      .string()
+      .optional()
+      .openapi({ description: 'A machine-readable reason from the domain layer (e.g. number-taken)' }),
+  })
+  .catchall(z.unknown())
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/** A failure with its problem kind, thrown by handlers and middleware. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly kind: ProblemKind;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+  readonly extra: Record<string, unknown>;
+  constructor(
+    kind: ProblemKind,
+    detail: string,
+    opts: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+  ) {
+    super(detail);
+    this.kind = kind;
+    this.errors = opts.errors;
+    this.headers = opts.headers ?? {};
+    this.extra = opts.extra ?? {};
+  }
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problemResponse(
+  c: Context,
+  kind: ProblemKind,
+  detail: string,
+  opts: {
+    errors?: FieldError[] | undefined;
+    headers?: Record<string, string>;
+    extra?: Record<string, unknown>;
+  } = {},
+): Response {
+  const { status, title } = PROBLEMS[kind];
+  const body: Problem = {
+    ...opts.extra,
+    type: typeOf(kind),
+    title,
+    status,
+    detail,
+    instance: c.req.path,
+    ...(opts.errors?.length ? { errors: opts.errors } : {}),
+  };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...opts.headers },
+  });
+}
+
+const LOCATION = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'header',
+} as const;
+
+/** JSON pointer of a zod issue path (RFC 6901 escaping). */
+export const pointerOf = (path: readonly PropertyKey[]): string =>
+  path.length === 0
+    ? ''
+    : `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+
+/** Every issue of a failed zod validation as field errors. */
+export function fieldErrors(target: string, error: ZodError): FieldError[] {
+  const location = LOCATION[target as keyof typeof LOCATION] ?? 'body';
+  return error.issues.map((i) => {
+    // unrecognized_keys names the keys in `keys`, not in the path
+    const keys = (i as { keys?: string[] }).keys;
+    const path = keys?.length ? [...i.path, keys.join(',')] : i.path;
+    return {
+      location,
+      pointer: location === 'body' ? pointerOf(path) : path.map(String).join('.'),
+      detail: i.message,
+    };
+  });
+}
+
+/** The zod-openapi hook: a failed validation becomes one problem with every offending field. */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError; target: string },
+  c: Context,
+): Response | undefined {
+  if (result.success) return undefined;
+  const errors = fieldErrors(result.target, result.error);
+  const summary = errors.map((e) => `${e.pointer || e.location}: ${e.detail}`).join('; ');
+  return problemResponse(
+    c,
+    'validation-failed',
+    `invalid ${LOCATION[result.target as keyof typeof LOCATION] ?? result.target}: ${summary}`,
+    {
+      errors,
+    },
+  );
+}
+
+const SERVICE_KIND: Record<ServiceError['code'], ProblemKind> = {
+  'not-found': 'not-found',
+  forbidden: 'forbidden',
+  exists: 'already-exists',
+  'version-mismatch': 'version-mismatch',
+  overlap: 'overlap',
+  invalid: 'validation-failed',
+};
+
+const HTTP_KIND: Record<number, ProblemKind> = {
+  400: 'malformed-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
+/** Domain-layer errors with a code (sales, members) are mapped by `domainErrors` (src/api/domain-errors.ts). */
+export type DomainErrorMapper = (err: unknown) => {
+  kind: ProblemKind;
+  detail: string;
+  code?: string;
+  errors?: FieldError[];
+  extra?: Record<string, unknown>;
+} | null;
+
+export interface ErrorLog {
+  error(obj: object, msg: string): void;
+}
+
+/** The app's onError: any thrown value to a problem response, never with a stack trace. */
+export function toProblem(
+  err: unknown,
+  c: Context,
+  log: ErrorLog,
+  mapDomain?: (method: string) => DomainErrorMapper,
+): Response {
+  if (err instanceof ApiError)
+    return problemResponse(c, err.kind, err.message, {
+      errors: err.errors,
+      headers: err.headers,
+      extra: err.extra,
+    });
+  if (err instanceof ServiceError) {
+    const errors = err.fields.map((f) => ({
+      location: 'body' as const,
+      pointer: f.pointer,
+      detail: f.detail,
+    }));
+    return problemResponse(c, SERVICE_KIND[err.code], err.message, { errors });
+  }
+  const mapped = mapDomain?.(c.req.method)(err);
+  if (mapped)
+    return problemResponse(c, mapped.kind, mapped.detail, {
+      errors: mapped.errors,
+      extra: { ...mapped.extra, ...(mapped.code ? { code: mapped.code } : {}) },
+    });
+  if (err instanceof HTTPException) {
+    const kind = HTTP_KIND[err.status] ?? (err.status >= 500 ? 'internal-error' : 'malformed-request');
+    return problemResponse(c, kind, err.message || PROBLEMS[kind].title);
+  }
+  if (err instanceof StoreUnavailableError) {
+    log.error({ err: err.message, path: c.req.path }, 'api: store unavailable');
+    return problemResponse(c, 'unavailable', 'the registry store is unavailable; retry later', {
+      headers: { 'retry-after': '5' },
+    });
+  }
+  log.error({ err, method: c.req.method, path: c.req.path }, 'api: unexpected error');
+  return problemResponse(c, 'internal-error', 'an unexpected error happened; it has been logged');
+}
+
+/** Declared error responses of a route, for the OpenAPI document. */
+export function problemResponses(...statuses: number[]) {
+  const out: Record<
+    number,
+    { description: string; content: Record<string, { schema: typeof ProblemSchema }> }
+  > = {};
+  for (const s of statuses) {
+    const kinds = (Object.keys(PROBLEMS) as ProblemKind[]).filter((k) => PROBLEMS[k].status === s);
+    out[s] = {
+      description: kinds.map((k) => `${PROBLEMS[k].title} (${typeOf(k)})`).join('; ') || 'Error',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+    };
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+// The registrar HTTP API (docs/api.md): `createApiApp(deps)` builds the hono app (tests call
+// app.request()), `createApiServer(deps)` serves it on config.http.addr:port.
+import { readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { createMetrics, type Metrics } from '../metrics/index.ts';
+import { createAuthService } from '../registry/auth/index.ts';
+import { createMembers, type MembersService } from '../registry/members/index.ts';
+import type { Publisher } from '../registry/publisher.ts';
+import { createRoutingService } from '../registry/routing/index.ts';
+import { createSales, type SalesService } from '../registry/sales/index.ts';
+import { type Clock, type Store, systemClock } from '../registry/store.ts';
+import { createZoneService } from '../registry/zones/index.ts';
+import { type AppOptions, createApp } from './app.ts';
+import type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+import { createIdempotency } from './idempotency.ts';
+
+export type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+export { PROBLEM_BASE, PROBLEMS, type ProblemKind } from './errors.ts';
+export { openApiDocument } from './openapi.ts';
+
+export interface ApiDeps {
+  /** `sip.realm` is the digest realm of members' SIP credentials (default: the apex). */
+  config: Pick<Config, 'apex' | 'http'> & { sip?: Pick<Config['sip'], 'realm'> };
+  logger: Logger;
+  store: Store;
+  /** The registry publisher, built with `aggregates: routingAggregates(publishContext(apex))`. */
+  publisher: Publisher;
+  /** Shared with the DNS and SIP servers so /metrics shows all three; a new one when absent. */
+  metrics?: Metrics;
+  clock?: Clock;
+  /** The sales and members services; built on the store and publisher when absent (their sweepers are the caller's to run). */
+  sales?: SalesService;
+  members?: MembersService;
+  /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
+  readiness?: ReadinessCheck;
+  /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
+  resolve?: ResolveFn;
+  /** GET /v1/zones/{apex}/export: the zone as served, as a master file. */
+  exportZone?: ExportZoneFn;
+  /**
+   * Apexes of the master-file zones (admin may patch their record sets; registrars stay out of
+   * them): the DNS node's zones when it runs in this process, else `zoneFilesIn(config.zonesDir)`.
+   */
+  fileZones?: () => Iterable<string>;
+  options?: AppOptions;
+}
+
+/**
+ * The apexes of the master-file zones in CALLX_ZONES_DIR (every `<apex>.zone`, the DNS node's
+ * convention), for `fileZones` when no DNS node runs in this process. Read at each call: zone
+ * creation is rare, and a file added later counts at once.
+ */
+export function zoneFilesIn(dir: string): () => string[] {
+  return () => {
+    try {
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isFile() && d.name.endsWith('.zone') && d.name.length > 5)
+        .map((d) => d.name.slice(0, -5).toLowerCase());
+    } catch {
+      return [];
+    }
+  };
+}
+
+export function createServices(deps: ApiDeps): Services {
+  const clock = deps.clock ?? systemClock;
+  return {
+    config: deps.config,
+    logger: deps.logger,
+    clock,
+    store: deps.store,
+    metrics: deps.metrics ?? createMetrics(),
+    auth: createAuthService({ store: deps.store, clock, adminToken: deps.config.http.adminToken }),
+    routing: createRoutingService({ store: deps.store, publisher: deps.publisher, clock }),
+    zones: createZoneService({
+      store: deps.store,
+      publisher: deps.publisher,
+      clock,
+      apex: deps.config.apex,
+      fileZones: deps.fileZones,
+    }),
+    sales:
+      deps.sales ?? createSales({ store: deps.store, publisher: deps.publisher, logger: deps.logger, clock }),
+    members:
+      deps.members ??
+      createMembers({
+        store: deps.store,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        clock,
+        realm: deps.config.sip?.realm ?? deps.config.apex,
+      }),
+    idempotent: createIdempotency({ store: deps.store, clock }),
+    resolve: deps.resolve,
+    exportZone: deps.exportZone,
+    readiness: deps.readiness,
+  };
+}
+
+export function createApiApp(deps: ApiDeps): ApiApp {
+  return createApp(createServices(deps), deps.options);
+}
+
+export interface ApiServer {
+  readonly app: ApiApp;
+  /** Listens on config.http.addr:port; resolves with the port bound (useful with port 0). */
+  start(): Promise<number>;
+  /** Stops accepting, closes idle and open connections. */
+  stop(): Promise<void>;
+  readonly port: number;
+}
+
+export function createApiServer(deps: ApiDeps): ApiServer {
+  const app = createApiApp(deps);
+  const log = deps.logger.child({ component: 'api' });
+  let server: ServerType | null = null;
+  let port = 0;
+  return {
+    app,
+    get port() {
+      return port;
+    },
+    async start() {
+      const { addr, port: wanted } = deps.config.http;
+      await new Promise<void>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, hostname: addr, port: wanted }, (info: AddressInfo) => {
+          port = info.port;
+          resolve();
+        });
+        s.once('error', reject);
+        server = s;
+      });
+      log.info({ addr, port }, 'api: listening (http)');
+      return port;
+    },
+    async stop() {
+      const s = server;
+      server = null;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    },
+  };
+}

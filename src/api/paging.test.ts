@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './errors.ts';
+import { afterId, decodeCursor, encodeCursor } from './paging.ts';
+
+describe('api: cursors', () => {
+  it('round-trips keys through an opaque cursor', () => {
+    const c = encodeCursor('zone-b.example');
+    expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(c).not.toContain('zone');
+    expect(afterId(c)).toBe('zone-b.example');
+    expect(decodeCursor(encodeCursor({ a: 1 }))).toEqual({ a: 1 });
+    expect(afterId(undefined)).toBeUndefined();
+  });
+
+  it.each(['', 'garbage!', Buffer.from('{"v":2,"k":"x"}').toString('base64url'), encodeCursor(5)])(
+    'refuses %j as a 400 about the cursor parameter',
+    (cursor) => {
+      expect(() => afterId(cursor)).toThrow(ApiError);
+    },
+  );
+});

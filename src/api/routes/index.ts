@@ -1,0 +1,37 @@
+// Every route module, in the order they appear in the OpenAPI document.
+import type { ApiApp, Services } from '../context.ts';
+import { registerCarrierRoutes } from './carriers.ts';
+import { registerCountryRoutes } from './countries.ts';
+import { registerGatewayRoutes } from './gateways.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerInventoryRoutes } from './inventory.ts';
+import { registerMemberSipRoutes } from './member-sip.ts';
+import { registerMemberRoutes } from './members.ts';
+import { registerNumberRoutes } from './numbers.ts';
+import { registerOrderRoutes } from './orders.ts';
+import { registerPaymentRoutes } from './payments.ts';
+import { registerPriceRuleRoutes } from './price-rules.ts';
+import { registerRegistrarRoutes } from './registrars.ts';
+import { registerResolveRoute } from './resolve.ts';
+import { registerRRsetRoutes } from './rrsets.ts';
+import { registerZoneExportRoute } from './zone-export.ts';
+import { registerZoneRoutes } from './zones.ts';
+
+export function registerRoutes(app: ApiApp, s: Services): void {
+  registerHealthRoutes(app, s);
+  registerRegistrarRoutes(app, s);
+  registerZoneRoutes(app, s);
+  registerRRsetRoutes(app, s);
+  registerZoneExportRoute(app, s);
+  registerCountryRoutes(app, s);
+  registerGatewayRoutes(app, s);
+  registerCarrierRoutes(app, s);
+  registerInventoryRoutes(app, s);
+  registerPriceRuleRoutes(app, s);
+  registerNumberRoutes(app, s);
+  registerOrderRoutes(app, s);
+  registerPaymentRoutes(app, s);
+  registerMemberRoutes(app, s);
+  registerMemberSipRoutes(app, s);
+  registerResolveRoute(app, s);
+}

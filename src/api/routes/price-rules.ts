@@ -1,0 +1,78 @@
+// A registrar's price rules: base prices per country and kind, premiums for memorable patterns.
+// Numbers take their price when stocked; POST /v1/inventory/reprice applies changed rules.
+import { createRoute, z } from '@hono/zod-openapi';
+import { PriceRulesValues } from '../../registry/sales/index.ts';
+import { principalOf } from '../auth.ts';
+import type { ApiApp, Services } from '../context.ts';
+import { IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
+import { errors, jsonBody, jsonWithEtag, SECURITY, strict } from '../schemas.ts';
+
+const RulesSchema = z
+  .object({
+    registrarId: z.string(),
+    rules: z.object({
+      currency: z.string(),
+      defaultBase: z.object({ pin: z.number().int(), vns: z.number().int() }),
+      base: z.array(
+        z.object({ country: z.string(), kind: z.enum(['pin', 'vns']), amount: z.number().int() }),
+      ),
+      premiums: z.array(z.object({}).catchall(z.unknown())),
+    }),
+    version: z.number().int().openapi({ description: '0 while the defaults apply' }),
+    isDefault: z.boolean(),
+  })
+  .openapi('PriceRules');
+
+const RegistrarQuery = z.object({
+  registrarId: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ param: { name: 'registrarId', in: 'query' }, description: 'Admin: whose rules' }),
+});
+
+const PutSchema = strict({
+  registrarId: z.string().max(64).optional().openapi({ description: 'Admin: whose rules' }),
+  rules: PriceRulesValues,
+}).openapi('PriceRulesPut');
+
+export function registerPriceRuleRoutes(app: ApiApp, s: Services): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/price-rules',
+      tags: ['sales'],
+      summary: "A registrar's price rules (the defaults until set)",
+      security: SECURITY,
+      request: { query: RegistrarQuery },
+      responses: { 200: jsonWithEtag(RulesSchema, 'The rules'), ...errors(403) },
+    }),
+    async (c) => {
+      const r = await s.sales.getPriceRules(principalOf(c), c.req.valid('query'));
+      setEtag(c, r.version);
+      return c.json(r, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/price-rules',
+      tags: ['sales'],
+      summary: 'Replace a registrar\'s price rules (If-Match: the version, "0" for the defaults)',
+      security: SECURITY,
+      request: { headers: IfMatchHeaderSchema, ...jsonBody(PutSchema) },
+      responses: { 200: jsonWithEtag(RulesSchema, 'Stored'), ...errors(403, 409, 413, 415) },
+    }),
+    async (c) => {
+      const expectedVersion = ifMatchVersion(c.req.valid('header')['if-match']);
+      const body = c.req.valid('json');
+      const r = await s.sales.setPriceRules(principalOf(c), {
+        ...body,
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      });
+      setEtag(c, r.version);
+      return c.json(r, 200);
+    },
+  );
+}

@@ -1,0 +1,93 @@
+// Response shapes of the sales endpoints (the domain layer's views, with times as RFC 3339).
+import { z } from '@hono/zod-openapi';
+import type { NumberOffer, NumberView, OrderView } from '../../registry/sales/index.ts';
+import { iso, Timestamp } from '../schemas.ts';
+
+export const MoneyOut = z
+  .object({
+    amount: z.number().int().openapi({ description: 'Minor units (cents)', example: 1500 }),
+    currency: z.string().openapi({ example: 'USD' }),
+  })
+  .openapi('Money');
+
+const Kind = z.enum(['pin', 'vns']);
+
+export const NumberSchema = z
+  .object({
+    id: z.string().openapi({ description: 'Inventory key', example: 'pin:+82262006200' }),
+    kind: Kind,
+    country: z.string(),
+    digits: z.string(),
+    display: z.string().openapi({ example: '02-6200-6200-082' }),
+    e164: z.string().optional(),
+    base: z.string().optional(),
+    status: z.enum(['available', 'reserved', 'sold', 'assigned', 'released']),
+    price: MoneyOut,
+    registrarId: z.string(),
+    reservation: z.object({ orderId: z.string(), expiresAt: Timestamp }).optional(),
+    orderId: z.string().optional(),
+    ownerMemberId: z.string().optional(),
+    version: z.number().int(),
+  })
+  .openapi('InventoryNumber');
+
+export const OfferSchema = z
+  .object({
+    id: z.string(),
+    kind: Kind,
+    country: z.string(),
+    display: z.string(),
+    e164: z.string().optional(),
+    base: z.string().optional(),
+    price: MoneyOut,
+  })
+  .openapi('NumberOffer');
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    registrarId: z.string(),
+    numberId: z.string(),
+    display: z.string(),
+    memberId: z.string().optional(),
+    price: MoneyOut,
+    status: z.enum(['reserved', 'paid', 'cancelled', 'expired']),
+    expiresAt: Timestamp,
+    paymentReference: z.string().optional(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    version: z.number().int(),
+  })
+  .openapi('Order');
+
+export function presentNumber(n: NumberView) {
+  const { reservation, ...rest } = n;
+  return {
+    ...rest,
+    ...(reservation ? { reservation: { ...reservation, expiresAt: iso(reservation.expiresAt) } } : {}),
+  };
+}
+
+export const presentOffer = (o: NumberOffer) => o;
+
+export function presentOrder(o: OrderView) {
+  return { ...o, expiresAt: iso(o.expiresAt), createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt) };
+}
+
+/** A number in a path: a key ('pin:+82262006200'), PIN, E.164 or VNS; '#' must be sent as %23. */
+export const NumberParam = z.object({
+  number: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'number', in: 'path' }, example: 'pin:+82262006200' }),
+});
+
+/** Page of a domain listing: the domain cursor is already opaque; Link rel="next" is added. */
+export const salesPage = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      next: z.string().nullable().openapi({ description: 'Cursor of the next page' }),
+    })
+    .openapi(name);

@@ -1,0 +1,65 @@
+// `callx token create --admin | --registrar <id> [--name <name>] [--label <text>]`: makes an API
+// token and prints it once on stdout (only its SHA-256 is stored). With --name, a registrar that
+// does not exist yet is created first.
+import type { Command } from 'commander';
+import { type Config, loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import {
+  ADMIN,
+  type CreatedToken,
+  createAuthService,
+  REGISTRAR_ID,
+  ServiceError,
+} from '../registry/auth/index.ts';
+import { openStore } from '../registry/index.ts';
+import { UsageError } from './errors.ts';
+
+export interface TokenCreateOptions {
+  admin?: boolean | undefined;
+  registrar?: string | undefined;
+  name?: string | undefined;
+  label?: string | undefined;
+}
+
+/** The command's work without the process around it. */
+export async function createTokenCommand(opts: TokenCreateOptions, config: Config): Promise<CreatedToken> {
+  if (Boolean(opts.admin) === Boolean(opts.registrar))
+    throw new UsageError('token create: give exactly one of --admin and --registrar <id>');
+  if (opts.registrar !== undefined && !REGISTRAR_ID.test(opts.registrar))
+    throw new UsageError(`token create: --registrar '${opts.registrar}': ids are 1-63 of a-z, 0-9, _ and -`);
+  const store = await openStore(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  try {
+    const auth = createAuthService({ store });
+    const label = opts.label ?? 'created by callx token create';
+    if (opts.admin) return await auth.createToken(ADMIN, { role: 'admin' }, label);
+    const id = opts.registrar!;
+    try {
+      await auth.getRegistrar(ADMIN, id);
+    } catch (err) {
+      if (!(err instanceof ServiceError) || err.code !== 'not-found') throw err;
+      if (opts.name === undefined)
+        throw new UsageError(`token create: no registrar '${id}'; add --name <name> to create it`);
+      await auth.createRegistrar(ADMIN, { id, name: opts.name });
+    }
+    return await auth.createToken(ADMIN, { role: 'registrar', registrarId: id }, label);
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerTokenCommand(program: Command): void {
+  const token = program.command('token').description('API tokens for the registrar HTTP API');
+  token
+    .command('create')
+    .description('create an admin token or a registrar token and print it once (only its hash is stored)')
+    .option('--admin', 'an admin token: sees and changes everything')
+    .option('-r, --registrar <id>', 'a token of this registrar')
+    .option('-n, --name <name>', 'create the registrar with this name when it does not exist')
+    .option('-l, --label <text>', 'a note stored with the token (who or what uses it)')
+    .action(async (opts: TokenCreateOptions) => {
+      const t = await createTokenCommand(opts, loadConfig());
+      process.stdout.write(`${t.token}\n`);
+      const who = t.role === 'admin' ? 'admin token' : `token of registrar ${t.registrarId}`;
+      process.stderr.write(`callx: ${who} created (id ${t.id}); it is not shown again\n`);
+    });
+}

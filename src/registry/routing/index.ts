@@ -1,0 +1,98 @@
+// Routing data over the publisher: countries and their centers, PSTN gateways, partner carriers.
+// Every change is journaled, so DNS nodes publish the center, pstn and carriers trees from it.
+
+import { AGGREGATES, deriveAggregate, type PublishContext } from '../../publish/index.ts';
+import { ServiceError } from '../auth/errors.ts';
+import { type CallerIdFormat, COLLECTIONS, type PartnerCarrier, type PstnGateway } from '../model.ts';
+import type { Aggregate, Publisher } from '../publisher.ts';
+import { type Clock, type Store, systemClock } from '../store.ts';
+import { type CountryService, createCountryService } from './countries.ts';
+import { createRouteService, type RouteService } from './prefix-routes.ts';
+
+export type { CountryInput, CountryPatch, CountryService } from './countries.ts';
+export type { RouteService } from './prefix-routes.ts';
+
+export interface GatewayInput {
+  name: string;
+  host: string;
+  prefixes: string[];
+}
+export type GatewayPatch = Partial<GatewayInput>;
+
+export interface CarrierInput {
+  name: string;
+  ingress: string;
+  ranges: string[];
+  callerIdFormat: CallerIdFormat;
+  enumSuffix?: string | undefined;
+}
+/** `enumSuffix: null` removes it. */
+export type CarrierPatch = Partial<Omit<CarrierInput, 'enumSuffix'>> & {
+  enumSuffix?: string | null | undefined;
+};
+
+const DNS_NAME =
+  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+function checkCarrierFields(fields: Record<string, unknown>): void {
+  const s = fields.enumSuffix;
+  if (typeof s === 'string' && !DNS_NAME.test(s))
+    throw new ServiceError('invalid', `enumSuffix: '${s}' is not a DNS name such as e164.partner.example`, [
+      { pointer: '/enumSuffix', detail: 'expected a lower-case DNS name of two labels or more' },
+    ]);
+}
+
+export interface RoutingService {
+  countries: CountryService;
+  gateways: RouteService<PstnGateway, GatewayInput, GatewayPatch>;
+  carriers: RouteService<PartnerCarrier, CarrierInput, CarrierPatch>;
+}
+
+export interface RoutingDeps {
+  store: Store;
+  /** Must be built with `aggregates: routingAggregates(ctx)`, so the pstn and carriers trees are republished. */
+  publisher: Publisher;
+  clock?: Clock;
+}
+
+export function createRoutingService(deps: RoutingDeps): RoutingService {
+  const d = { store: deps.store, publisher: deps.publisher, clock: deps.clock ?? systemClock };
+  return {
+    countries: createCountryService(d),
+    gateways: createRouteService<PstnGateway, GatewayInput, GatewayPatch>(
+      {
+        collection: COLLECTIONS.gateways,
+        noun: 'gateway',
+        idPrefix: 'gw',
+        prefixField: 'prefixes',
+        hostField: 'host',
+      },
+      d,
+    ),
+    carriers: createRouteService<PartnerCarrier, CarrierInput, CarrierPatch>(
+      {
+        collection: COLLECTIONS.carriers,
+        noun: 'carrier',
+        idPrefix: 'carrier',
+        prefixField: 'ranges',
+        hostField: 'ingress',
+        checkFields: checkCarrierFields,
+      },
+      d,
+    ),
+  };
+}
+
+/** The publisher's `aggregates` option: the pstn and carriers trees, each from all its documents. */
+export function routingAggregates(ctx: PublishContext): Record<string, Aggregate> {
+  return {
+    [COLLECTIONS.gateways]: {
+      source: AGGREGATES[COLLECTIONS.gateways],
+      derive: (docs) => deriveAggregate(COLLECTIONS.gateways, docs, ctx),
+    },
+    [COLLECTIONS.carriers]: {
+      source: AGGREGATES[COLLECTIONS.carriers],
+      derive: (docs) => deriveAggregate(COLLECTIONS.carriers, docs, ctx),
+    },
+  };
+}

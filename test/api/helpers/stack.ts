@@ -1,0 +1,142 @@
+// A whole callx on real sockets for end-to-end tests: embedded store in a temp dir, the DNS node
+// (zone files + registry feed), the SIP redirector resolving through it, and the HTTP API, all
+// wired as `callx serve` wires them.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type ApiServer, createApiServer } from '../../../src/api/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { createDnsNode, type DnsNode } from '../../../src/dns/index.ts';
+import { silentLogger } from '../../../src/log.ts';
+import { createMetrics } from '../../../src/metrics/index.ts';
+import { createDerive, publishContext } from '../../../src/publish/index.ts';
+import { createJournal } from '../../../src/registry/journal.ts';
+import { createPublisher } from '../../../src/registry/publisher.ts';
+import { routingAggregates } from '../../../src/registry/routing/index.ts';
+import { SCHEMA } from '../../../src/registry/schema.ts';
+import type { Store } from '../../../src/registry/store.ts';
+import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
+import { createSipService, type SipService } from '../../../src/sip/index.ts';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const E2E_ADMIN = 'e2e-admin-token-0123456789abcdef';
+export const APEX = 'callx.test';
+
+export interface Stack {
+  store: Store;
+  dns: DnsNode;
+  api: ApiServer;
+  sip: SipService;
+  sipPort: number;
+  base: string;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of many shapes from the API, asserted field by field
+  http(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }>;
+  dig(name: string, type: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function until<T>(what: string, ms: number, probe: () => Promise<T | null>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`e2e: ${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startStack(): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'callx-e2e-'));
+  const store = createEmbeddedStore({ dataDir, logger: silentLogger });
+  await store.ensureSchema(SCHEMA);
+  const config = loadConfig({
+    CALLX_APEX: APEX,
+    CALLX_DATA_DIR: dataDir,
+    CALLX_ZONES_DIR: join(ROOT, 'zones'),
+    CALLX_DNS_PORT: '0',
+    CALLX_DNS_JOURNAL_POLL_MS: '50',
+    CALLX_HTTP_PORT: '0',
+    CALLX_ADMIN_TOKEN: E2E_ADMIN,
+    CALLX_SIP_PORT: '0',
+    CALLX_SIP_DNS_TIMEOUT_MS: '500',
+  });
+  const journal = createJournal({ store, logger: silentLogger });
+  const dns = createDnsNode({
+    config: config.dns,
+    logger: silentLogger,
+    store,
+    journal,
+    zonesDir: config.zonesDir,
+    apex: APEX,
+  });
+  await dns.start();
+  const ctx = publishContext(APEX);
+  const publisher = createPublisher({
+    store,
+    journal,
+    derive: createDerive(ctx),
+    logger: silentLogger,
+    aggregates: routingAggregates(ctx),
+  });
+  const sipConfig = { ...config, sip: { ...config.sip, resolvers: [{ host: '127.0.0.1', port: dns.port }] } };
+  const sip = createSipService({ config: sipConfig, logger: silentLogger, store });
+  const sipPort = await sip.start();
+  const api = createApiServer({
+    config,
+    logger: silentLogger,
+    store,
+    publisher,
+    metrics: createMetrics({ processMetrics: false }),
+    readiness: () => ({ zones: dns.ready() }),
+    exportZone: (apex) => dns.exportZone(apex),
+    fileZones: () => [...dns.zones.zones.values()].map((z) => z.name),
+    resolve: (identifier, caller) => sip.resolver.resolve(identifier, caller),
+  });
+  const base = `http://127.0.0.1:${await api.start()}`;
+  return {
+    store,
+    dns,
+    api,
+    sip,
+    sipPort,
+    base,
+    async http(method, path, token, body) {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return {
+        status: res.status,
+        body: text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text,
+      };
+    },
+    async dig(name, type) {
+      const { stdout } = await run('dig', [
+        '@127.0.0.1',
+        '-p',
+        String(dns.port),
+        '+short',
+        '+tries=1',
+        '+time=2',
+        name,
+        type,
+      ]);
+      return stdout.trim() === '' ? [] : stdout.trim().split('\n');
+    },
+    async stop() {
+      await sip.stop();
+      await api.stop();
+      await dns.stop();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,535 @@
+// Registrars are kept apart on EVERY route: for each route the app serves (taken from the app
+// itself, so a new route without a case here fails the suite), registrar A tries to read or
+// change registrar B's data. A must get the refusal the case names, the answer must reveal
+// nothing of B's it did not send, and the registry (every collection, the journal included)
+// must be exactly as before. A control request then shows the attempt was well-formed: the
+// same request by B (or the admin, or A on its own data) succeeds.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeTable } from '../../src/api/responses.ts';
+import { COLLECTIONS } from '../../src/registry/model.ts';
+import { ADMIN_TOKEN, type CallOptions, type Harness, harness, type Res } from './helpers/harness.ts';
+
+interface World {
+  h: Harness;
+  a: string;
+  b: string;
+  bTokenId: string;
+  memberB: string;
+  companyB: string;
+  reservedOrderB: string;
+  reservedPriceB: { amount: number; currency: string };
+  paidOrderB: string;
+  soldNumberB: string;
+  availableNumberB: string;
+}
+
+/** Things of B's that A never sends: none may appear in an answer to A. */
+const B_MARKERS = [
+  'Bee Secret',
+  'bee@b.example',
+  '192.0.2.66',
+  'gw.b.example',
+  'sbc.b.example',
+  'Japan of B',
+  'b-token-label',
+  'Registrar b',
+];
+
+type Who = 'a' | 'b' | 'admin';
+interface Req extends CallOptions {
+  path: string;
+}
+type Case =
+  /** A request at B's resource: refused (404 unless said), and B's own identical request succeeds. */
+  | { kind: 'foreign'; req: (w: World) => Req; status?: number[]; control?: { who: Who; status: number[] } }
+  /** A list or search: A sees none of B's data, B's own list does show it. */
+  | { kind: 'list'; req: (w: World) => Req; variants?: ((w: World) => Req)[] }
+  /** A creation that would take or touch B's data: refused; the control is A creating its own. */
+  | { kind: 'create'; req: (w: World) => Req; status: number[]; control: (w: World) => Req }
+  /** Only the admin may: 403 for A, 2xx for the admin. */
+  | { kind: 'admin-only'; req: (w: World) => Req }
+  /** Holds no registrar's data; still checked for B's markers. */
+  | { kind: 'public'; why: string; req: (w: World) => Req };
+
+const enc = encodeURIComponent;
+
+const CASES: Record<string, Case> = {
+  'GET /healthz': { kind: 'public', why: 'liveness only', req: () => ({ path: '/healthz' }) },
+  'GET /readyz': { kind: 'public', why: 'store and zone readiness only', req: () => ({ path: '/readyz' }) },
+  'GET /metrics': {
+    kind: 'public',
+    why: 'counters by route pattern, never by resource',
+    req: () => ({ path: '/metrics' }),
+  },
+  'GET /openapi.json': { kind: 'public', why: 'the API description', req: () => ({ path: '/openapi.json' }) },
+  'GET /docs': { kind: 'public', why: 'Swagger UI page', req: () => ({ path: '/docs' }) },
+  'GET /v1/resolve': {
+    kind: 'public',
+    why: 'answers only what public DNS answers, for any caller (as the SIP redirector does)',
+    req: () => ({ path: '/v1/resolve?identifier=%2B81312345678' }),
+  },
+
+  'GET /v1/registrars': { kind: 'list', req: () => ({ path: '/v1/registrars' }) },
+  'POST /v1/registrars': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/registrars', body: { id: 'c', name: 'C' } }),
+  },
+  'GET /v1/registrars/{id}': { kind: 'foreign', req: () => ({ path: '/v1/registrars/b' }) },
+  'GET /v1/registrars/{id}/tokens': { kind: 'foreign', req: () => ({ path: '/v1/registrars/b/tokens' }) },
+  'POST /v1/registrars/{id}/tokens': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/registrars/b/tokens', body: { label: 'x' } }),
+  },
+  'DELETE /v1/registrars/{id}/tokens/{tokenId}': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/registrars/b/tokens/${w.bTokenId}` }),
+  },
+
+  'GET /v1/zones': { kind: 'list', req: () => ({ path: '/v1/zones' }) },
+  'POST /v1/zones': {
+    kind: 'create',
+    req: () => ({
+      path: '/v1/zones',
+      body: {
+        apex: 'www.b.example',
+        soa: { mname: 'ns.a.example', rname: 'h.a.example' },
+        ns: ['ns.a.example'],
+      },
+    }),
+    status: [409],
+    control: () => ({
+      path: '/v1/zones',
+      body: { apex: 'a.example', soa: { mname: 'ns.a.example', rname: 'h.a.example' }, ns: ['ns.a.example'] },
+    }),
+  },
+  'GET /v1/zones/{apex}': { kind: 'foreign', req: () => ({ path: '/v1/zones/b.example' }) },
+  'PATCH /v1/zones/{apex}': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/zones/b.example', body: { ns: ['ns.evil.example'] } }),
+  },
+  'DELETE /v1/zones/{apex}': { kind: 'foreign', req: () => ({ path: '/v1/zones/b.example' }) },
+  'GET /v1/zones/{apex}/rrsets': { kind: 'foreign', req: () => ({ path: '/v1/zones/b.example/rrsets' }) },
+  'PATCH /v1/zones/{apex}/rrsets': {
+    kind: 'foreign',
+    req: () => ({
+      path: '/v1/zones/b.example/rrsets',
+      body: {
+        rrsets: [
+          {
+            name: 'www.b.example',
+            type: 'A',
+            ttl: 60,
+            changetype: 'REPLACE',
+            records: [{ content: '198.51.100.1' }],
+          },
+        ],
+      },
+    }),
+  },
+  'GET /v1/zones/{apex}/export': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/zones/b.example/export' }),
+    // this app has no DNS model to export from: B gets past the ownership check to the 503
+    control: { who: 'b', status: [503] },
+  },
+
+  'GET /v1/countries': { kind: 'list', req: () => ({ path: '/v1/countries' }) },
+  'POST /v1/countries': {
+    kind: 'create',
+    req: () => ({
+      path: '/v1/countries',
+      body: { code: 'JP', name: 'Mine', center: { targets: [{ host: 'sip.a.example' }] } },
+    }),
+    status: [409],
+    control: () => ({
+      path: '/v1/countries',
+      body: { code: 'US', name: 'Mine', center: { targets: [{ host: 'sip.a.example' }] } },
+    }),
+  },
+  'GET /v1/countries/{code}': { kind: 'foreign', req: () => ({ path: '/v1/countries/JP' }) },
+  'PATCH /v1/countries/{code}': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/countries/JP', body: { name: 'Taken' } }),
+  },
+  'DELETE /v1/countries/{code}': { kind: 'foreign', req: () => ({ path: '/v1/countries/JP' }) },
+
+  'GET /v1/gateways': { kind: 'list', req: () => ({ path: '/v1/gateways' }) },
+  'POST /v1/gateways': {
+    kind: 'create',
+    req: () => ({ path: '/v1/gateways', body: { name: 'steal', host: 'gw.a.example', prefixes: ['8131'] } }),
+    status: [409],
+    control: () => ({ path: '/v1/gateways', body: { name: 'mine', host: 'gw.a.example', prefixes: ['44'] } }),
+  },
+  'GET /v1/gateways/{id}': { kind: 'foreign', req: () => ({ path: '/v1/gateways/gw-b' }) },
+  'PATCH /v1/gateways/{id}': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/gateways/gw-b', body: { host: 'gw.evil.example' } }),
+  },
+  'DELETE /v1/gateways/{id}': { kind: 'foreign', req: () => ({ path: '/v1/gateways/gw-b' }) },
+
+  'GET /v1/carriers': { kind: 'list', req: () => ({ path: '/v1/carriers' }) },
+  'POST /v1/carriers': {
+    kind: 'create',
+    req: () => ({ path: '/v1/carriers', body: { name: 'steal', ingress: 'sbc.a.example', ranges: ['44'] } }),
+    status: [409],
+    control: () => ({
+      path: '/v1/carriers',
+      body: { name: 'mine', ingress: 'sbc.a.example', ranges: ['49'] },
+    }),
+  },
+  'GET /v1/carriers/{id}': { kind: 'foreign', req: () => ({ path: '/v1/carriers/car-b' }) },
+  'PATCH /v1/carriers/{id}': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/carriers/car-b', body: { ingress: 'sbc.evil.example' } }),
+  },
+  'DELETE /v1/carriers/{id}': { kind: 'foreign', req: () => ({ path: '/v1/carriers/car-b' }) },
+
+  'POST /v1/inventory': {
+    kind: 'create',
+    req: () => ({
+      path: '/v1/inventory',
+      body: { registrarId: 'b', country: 'KR', kind: 'pin', numbers: ['02-6300-0001'] },
+    }),
+    status: [403],
+    control: () => ({
+      path: '/v1/inventory',
+      body: { country: 'KR', kind: 'pin', numbers: ['02-6300-0001'] },
+    }),
+  },
+  'GET /v1/inventory': {
+    kind: 'list',
+    req: () => ({ path: '/v1/inventory' }),
+    variants: [() => ({ path: '/v1/inventory?registrarId=b' })],
+  },
+  'GET /v1/inventory/{number}': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/inventory/${enc(w.availableNumberB)}` }),
+  },
+  'POST /v1/inventory/reprice': {
+    kind: 'create',
+    req: () => ({ path: '/v1/inventory/reprice', body: { registrarId: 'b' } }),
+    status: [403],
+    control: () => ({ path: '/v1/inventory/reprice', body: {} }),
+  },
+  'GET /v1/price-rules': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/price-rules?registrarId=b' }),
+    status: [403],
+  },
+  'PUT /v1/price-rules': {
+    kind: 'foreign',
+    req: () => ({
+      path: '/v1/price-rules',
+      body: {
+        registrarId: 'b',
+        rules: { currency: 'USD', defaultBase: { pin: 1, vns: 1 }, base: [], premiums: [] },
+      },
+    }),
+    status: [403],
+  },
+  'GET /v1/numbers/available': {
+    kind: 'list',
+    req: () => ({ path: '/v1/numbers/available?country=KR&kind=pin' }),
+    variants: [() => ({ path: '/v1/numbers/available?country=KR&kind=pin&registrarId=b' })],
+  },
+  'POST /v1/numbers/{number}/release': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/numbers/${enc(w.soldNumberB)}/release` }),
+  },
+
+  'POST /v1/orders': {
+    kind: 'create',
+    req: (w) => ({ path: '/v1/orders', body: { number: w.availableNumberB } }),
+    status: [404],
+    control: () => ({ path: '/v1/orders', body: { number: 'pin:+82263000002' } }),
+  },
+  'GET /v1/orders': {
+    kind: 'list',
+    req: () => ({ path: '/v1/orders' }),
+    variants: [() => ({ path: '/v1/orders?registrarId=b' })],
+  },
+  'GET /v1/orders/{id}': { kind: 'foreign', req: (w) => ({ path: `/v1/orders/${w.paidOrderB}` }) },
+  'POST /v1/orders/{id}/cancel': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/orders/${w.reservedOrderB}/cancel` }),
+  },
+  'POST /v1/orders/{id}/assign': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/orders/${w.paidOrderB}/assign`, body: { memberId: w.memberB } }),
+  },
+  'POST /v1/orders/{id}/payments': {
+    kind: 'foreign',
+    req: (w) => ({
+      path: `/v1/orders/${w.reservedOrderB}/payments`,
+      body: { reference: 'r-1', amount: w.reservedPriceB },
+    }),
+  },
+
+  'POST /v1/members': {
+    kind: 'create',
+    req: () => ({
+      path: '/v1/members',
+      body: { type: 'individual', displayName: 'X', email: 'bee@b.example', country: 'KR' },
+    }),
+    status: [409],
+    control: () => ({
+      path: '/v1/members',
+      body: { type: 'individual', displayName: 'X', email: 'x@a.example', country: 'KR' },
+    }),
+  },
+  'GET /v1/members': {
+    kind: 'list',
+    req: () => ({ path: '/v1/members' }),
+    variants: [() => ({ path: '/v1/members?registrarId=b' })],
+  },
+  'GET /v1/members/{id}': { kind: 'foreign', req: (w) => ({ path: `/v1/members/${w.memberB}` }) },
+  'PATCH /v1/members/{id}': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/members/${w.memberB}`, body: { displayName: 'Owned' } }),
+  },
+  'DELETE /v1/members/{id}': { kind: 'foreign', req: (w) => ({ path: `/v1/members/${w.memberB}` }) },
+  'PUT /v1/members/{id}/branches': {
+    kind: 'foreign',
+    req: (w) => ({
+      path: `/v1/members/${w.companyB}/branches`,
+      body: { base: '7000-7000', branches: [{ country: 'KR' }] },
+    }),
+  },
+  'PUT /v1/members/{id}/sip-credentials': {
+    kind: 'foreign',
+    req: (w) => ({
+      path: `/v1/members/${w.memberB}/sip-credentials`,
+      body: { username: 'hijack', password: 'long enough pass' },
+    }),
+  },
+  'DELETE /v1/members/{id}/sip-credentials': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/members/${w.memberB}/sip-credentials` }),
+  },
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON of many shapes from the API, asserted field by field
+async function ok(r: Promise<Res>, what: string): Promise<any> {
+  const res = await r;
+  if (res.status >= 300) throw new Error(`security world: ${what}: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+/** B's data of every kind, made through the API; A has a registrar and one number of its own. */
+async function world(): Promise<World> {
+  const h = await harness();
+  const a = await h.registrar('a');
+  const b = await h.registrar('b');
+  await ok(
+    h.call('POST', '/v1/inventory', {
+      token: a,
+      body: { country: 'KR', kind: 'pin', numbers: ['+82 2 6300 0002'] },
+    }),
+    'A stock',
+  );
+  const call = (method: string, path: string, body?: unknown) => h.call(method, path, { token: b, body });
+  const tok = await ok(call('POST', '/v1/registrars/b/tokens', { label: 'b-token-label' }), 'token');
+  await ok(
+    call('POST', '/v1/countries', {
+      code: 'JP',
+      name: 'Japan of B',
+      center: { targets: [{ host: 'sip.b.example' }] },
+    }),
+    'country',
+  );
+  await ok(
+    call('POST', '/v1/gateways', { id: 'gw-b', name: 'B', host: 'gw.b.example', prefixes: ['81'] }),
+    'gateway',
+  );
+  await ok(
+    call('POST', '/v1/carriers', { id: 'car-b', name: 'B', ingress: 'sbc.b.example', ranges: ['4420'] }),
+    'carrier',
+  );
+  await ok(
+    call('POST', '/v1/zones', {
+      apex: 'b.example',
+      soa: { mname: 'ns.b.example', rname: 'h.b.example' },
+      ns: ['ns.b.example'],
+    }),
+    'zone',
+  );
+  await ok(
+    call('PATCH', '/v1/zones/b.example/rrsets', {
+      rrsets: [
+        {
+          name: 'www.b.example',
+          type: 'A',
+          ttl: 60,
+          changetype: 'REPLACE',
+          records: [{ content: '192.0.2.66' }],
+        },
+      ],
+    }),
+    'rrset',
+  );
+  await ok(
+    call('POST', '/v1/inventory', { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count: 3 } }),
+    'stock',
+  );
+  await ok(
+    call('POST', '/v1/inventory', { country: 'KR', kind: 'vns', numbers: ['7000-7000'] }),
+    'stock vns',
+  );
+  const m = await ok(
+    call('POST', '/v1/members', {
+      type: 'individual',
+      displayName: 'Bee Secret',
+      email: 'bee@b.example',
+      country: 'KR',
+    }),
+    'member',
+  );
+  await ok(
+    call('PUT', `/v1/members/${m.id}/sip-credentials`, { username: 'bee', password: 'bee password 1' }),
+    'sip',
+  );
+  const co = await ok(
+    call('POST', '/v1/members', {
+      type: 'company',
+      displayName: 'B Corp',
+      domain: 'bcorp.example',
+      country: 'KR',
+    }),
+    'company',
+  );
+  const held = await ok(call('POST', '/v1/orders', { number: 'pin:+82262006198' }), 'reserve');
+  const sold = await ok(
+    call('POST', '/v1/orders', { number: 'pin:+82262006199', memberId: m.id }),
+    'reserve 2',
+  );
+  await ok(
+    call('POST', `/v1/orders/${sold.order.id}/payments`, { reference: 'b-1', amount: sold.price }),
+    'pay',
+  );
+  const vns = await ok(
+    call('POST', '/v1/orders', { number: '7000-7000#082', memberId: co.id }),
+    'reserve vns',
+  );
+  await ok(
+    call('POST', `/v1/orders/${vns.order.id}/payments`, { reference: 'b-2', amount: vns.price }),
+    'pay vns',
+  );
+  return {
+    h,
+    a,
+    b,
+    bTokenId: tok.id,
+    memberB: m.id,
+    companyB: co.id,
+    reservedOrderB: held.order.id,
+    reservedPriceB: held.price,
+    paidOrderB: sold.order.id,
+    soldNumberB: 'pin:+82262006199',
+    availableNumberB: 'pin:+82262006200',
+  };
+}
+
+/** Every collection's documents (idempotency records are the caller's own), for before/after. */
+async function snapshot(h: Harness): Promise<string> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.values(COLLECTIONS)) {
+    if (name === COLLECTIONS.idempotency) continue;
+    out[name] = await h.t.store.collection(name).find({}, { sort: { _id: 1 } });
+  }
+  return JSON.stringify(out);
+}
+
+function leaked(res: Res, req: Req): string[] {
+  const sent = JSON.stringify(req);
+  return B_MARKERS.filter((m) => res.text.includes(m) && !sent.includes(m));
+}
+
+const tokenOf = (w: World, who: Who) => (who === 'a' ? w.a : who === 'b' ? w.b : ADMIN_TOKEN);
+
+function methodOf(key: string): string {
+  return key.split(' ')[0]!;
+}
+
+describe('api security: registrar A against registrar B, on every route', () => {
+  let routes: { method: string; path: string }[];
+  beforeAll(async () => {
+    const h = await harness();
+    routes = routeTable(h.app).entries.map((e) => ({ method: e.method, path: e.path }));
+    await h.close();
+  });
+
+  it('has a case for every route the app serves, and no case for a route that does not exist', () => {
+    const served = routes.map((r) => `${r.method} ${r.path}`).sort();
+    expect(
+      served.filter((k) => !(k in CASES)),
+      'routes without a security case',
+    ).toEqual([]);
+    expect(
+      Object.keys(CASES).filter((k) => !served.includes(k)),
+      'cases of no route',
+    ).toEqual([]);
+  });
+
+  for (const [key, c] of Object.entries(CASES)) {
+    it(`${key}: ${c.kind}${c.kind === 'public' ? ` (${c.why})` : ''}`, async () => {
+      const w = await world();
+      try {
+        const method = methodOf(key);
+        const attempts = [c.req, ...(c.kind === 'list' ? (c.variants ?? []) : [])];
+        for (const [i, make] of attempts.entries()) {
+          const req = make(w);
+          const before = await snapshot(w.h);
+          const res = await w.h.call(method, req.path, { ...req, token: w.a });
+          const where = `${key} #${i} ${req.path}`;
+          expect(leaked(res, req), `${where}: answer reveals B's data: ${res.text.slice(0, 300)}`).toEqual(
+            [],
+          );
+          expect(await snapshot(w.h), `${where}: the registry changed`).toBe(before);
+          expect(res.status, `${where}: ${res.text.slice(0, 300)}`).not.toBe(500);
+          switch (c.kind) {
+            case 'foreign':
+              expect(c.status ?? [404], where).toContain(res.status);
+              break;
+            case 'create':
+              expect(c.status, `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
+              break;
+            case 'admin-only':
+              expect(res.status, where).toBe(403);
+              break;
+            case 'list':
+              // a variant naming B is refused; the plain list answers with A's (empty) view
+              expect(i === 0 ? [200] : [403], `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
+              break;
+            case 'public':
+              expect(res.status, where).toBeLessThan(600);
+              break;
+          }
+        }
+        // the control: the same thing done by someone entitled works
+        if (c.kind === 'foreign') {
+          const req = c.req(w);
+          const who = c.control?.who ?? 'b';
+          const res = await w.h.call(method, req.path, { ...req, token: tokenOf(w, who) });
+          const want = c.control?.status;
+          if (want) expect(want, `${key} control: ${res.text.slice(0, 200)}`).toContain(res.status);
+          else expect(res.status, `${key} control by B: ${res.text.slice(0, 300)}`).toBeLessThan(300);
+        } else if (c.kind === 'create') {
+          const req = c.control(w);
+          const res = await w.h.call(method, req.path, { ...req, token: w.a });
+          expect(res.status, `${key} control by A on its own: ${res.text.slice(0, 300)}`).toBeLessThan(300);
+        } else if (c.kind === 'admin-only') {
+          const req = c.req(w);
+          const res = await w.h.call(method, req.path, { ...req, token: ADMIN_TOKEN });
+          expect(res.status, `${key} control by the admin: ${res.text.slice(0, 300)}`).toBeLessThan(300);
+        } else if (c.kind === 'list') {
+          const req = c.req(w);
+          const res = await w.h.call(method, req.path, { ...req, token: w.b });
+          expect(res.status).toBe(200);
+          expect(res.body.items.length, `${key}: B's own list shows B's data`).toBeGreaterThan(0);
+        }
+      } finally {
+        await w.h.close();
+      }
+    });
+  }
+});
