@@ -87,6 +87,18 @@ export const envSchema = z.object({
   CALLX_SIP_REALM: z.string().min(1).optional(),
   CALLX_SIP_DNS_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(500),
   CALLX_SIP_DNS_TRIES: z.coerce.number().int().min(1).max(5).default(2),
+  /** E.164 digit prefixes of number ranges this exchange owns: an unassigned number there gets SIP 604. */
+  CALLX_SIP_OWNED_RANGES: list
+    .refine((xs) => xs.every((x) => /^[1-9][0-9]{0,14}$/.test(x)), {
+      error: 'expected E.164 digit prefixes such as 88299,8270',
+    })
+    .default([]),
+  /** Digest algorithms REGISTER challenges with, most preferred first (RFC 8760 §2.4). */
+  CALLX_SIP_DIGEST_ALGORITHMS: list
+    .refine((xs) => xs.length > 0 && xs.every((x) => x === 'SHA-256' || x === 'MD5'), {
+      error: 'expected SHA-256 and/or MD5, most preferred first',
+    })
+    .default(['SHA-256', 'MD5']),
   DRACHTIO_HOST: z.string().min(1).default('127.0.0.1'),
   DRACHTIO_PORT: port.default(9022),
   DRACHTIO_SECRET: z.string().default('cymru'),
@@ -127,6 +139,8 @@ export type Config = {
     realm: string;
     dnsTimeoutMs: number;
     dnsTries: number;
+    ownedRanges: string[];
+    digestAlgorithms: ('SHA-256' | 'MD5')[];
     drachtio: { host: string; port: number; secret: string };
   };
   http: { addr: string; port: number; adminToken: string | undefined; rateLimit: number; bodyLimit: number };
@@ -165,6 +179,8 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       realm: e.CALLX_SIP_REALM ?? e.CALLX_APEX,
       dnsTimeoutMs: e.CALLX_SIP_DNS_TIMEOUT_MS,
       dnsTries: e.CALLX_SIP_DNS_TRIES,
+      ownedRanges: e.CALLX_SIP_OWNED_RANGES,
+      digestAlgorithms: e.CALLX_SIP_DIGEST_ALGORITHMS as ('SHA-256' | 'MD5')[],
       drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
     },
     http: {

@@ -103,12 +103,12 @@ export async function startCallx(
         metrics,
         sales,
         members,
-        readiness: () => (dns ? { zones: dns.ready() } : {}),
+        readiness: (): Record<string, boolean> => (dns ? { zones: dns.ready() } : {}),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
         ...(dns
           ? {
               exportZone: (apex: string) => dns!.exportZone(apex),
-              fileZones: () => [...dns!.zones.zones.values()].map((z) => z.name),
+              fileZones: () => dns!.fileZones(),
             }
           : { fileZones: zoneFilesIn(config.zonesDir) }),
       });

@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
+import { silentLogger } from '../log.ts';
+import { createDerive, publishContext } from '../publish/index.ts';
+import { createJournal } from '../registry/journal.ts';
+import type { Member, ZoneDoc } from '../registry/model.ts';
+import { createPublisher } from '../registry/publisher.ts';
+import { SCHEMA } from '../registry/schema.ts';
+import { createEmbeddedStore } from '../registry/stores/embedded/index.ts';
 import { checkZoneFile, exportZoneText } from './zone.ts';
 
 const run = promisify(execFile);
@@ -56,12 +63,15 @@ describe('callx zone check', () => {
 });
 
 describe('callx zone export', () => {
-  const config = loadConfig({ CALLX_ZONES_DIR: join(ROOT, 'zones') });
+  const config = loadConfig({
+    CALLX_ZONES_DIR: join(ROOT, 'zones'),
+    CALLX_DATA_DIR: join(tmp, 'empty-registry'),
+  });
 
   it.each(['callx.test', 'e164.callx.test'])(
     'exports %s so that kzonecheck and named-checkzone accept it',
     async (apex) => {
-      const text = exportZoneText(config, apex);
+      const text = await exportZoneText(config, apex, silentLogger);
       const f = join(tmp, `${apex}.export`);
       writeFileSync(f, text, 'latin1');
       await run('kzonecheck', ['-o', apex, f]);
@@ -74,17 +84,118 @@ describe('callx zone export', () => {
     },
   );
 
-  it('keeps NAPTR regexps and escaped labels intact', () => {
-    const text = exportZoneText(config, 'callx.test');
+  it('keeps NAPTR regexps and escaped labels intact', async () => {
+    const text = await exportZoneText(config, 'callx.test', silentLogger);
     expect(text).toContain(
       '*.2.8.pstn.callx.test.\t300\tIN\tNAPTR\t100 10 "u" "E2U+sip" "!^\\\\+(.*)$!sip:+\\\\1@gw.kr.callx.test;user=phone!" .',
     );
     expect(text).toContain('acme\\.corp.domains.callx.test.\t3600\tIN\tTXT');
   });
 
-  it('names the zones it has when the apex is unknown', () => {
-    expect(() => exportZoneText(config, 'nope.test')).toThrow(
-      /no zone nope.test \(zones in .*: callx.test, e164.callx.test\)/,
+  it('names the zones it has when the apex is unknown', async () => {
+    await expect(exportZoneText(config, 'nope.test', silentLogger)).rejects.toThrow(
+      /no zone nope.test \(zones served: callx.test, e164.callx.test\)/,
+    );
+  });
+
+  it('prints registry-derived records and HTTP zones too, with the serial a DNS node serves (the real command)', async () => {
+    const dataDir = join(tmp, 'registry');
+    const store = createEmbeddedStore({ dataDir, logger: silentLogger });
+    await store.ensureSchema(SCHEMA);
+    const ctx = publishContext('callx.test');
+    const pub = createPublisher({
+      store,
+      journal: createJournal({ store, logger: silentLogger }),
+      derive: createDerive(ctx),
+      logger: silentLogger,
+    });
+    const now = Date.now();
+    for (const [id, e164] of [
+      ['m1', '+82262006201'],
+      ['m2', '+82262006202'],
+      ['m3', '+14155550100'],
+    ] as const) {
+      await pub.insert<Member>('members', {
+        _id: id,
+        registrarId: 'r1',
+        type: 'individual',
+        displayName: id,
+        email: `${id}@example.com`,
+        country: 'KR',
+        numbers: [{ kind: 'pin', e164 }],
+        otherCarriers: ['sip:alice@partner.example'],
+        homePage: 'https://example.com/~a',
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    await pub.remove('members', { _id: 'm3' });
+    await pub.insert<ZoneDoc>('zones', {
+      _id: 'acme.example',
+      registrarId: 'r1',
+      soa: {
+        mname: 'ns1.acme.example',
+        rname: 'hostmaster.acme.example',
+        refresh: 3600,
+        retry: 600,
+        expire: 86400,
+        minimum: 300,
+        ttl: 3600,
+      },
+      ns: ['ns1.acme.example'],
+      createdAt: now,
+      updatedAt: now,
+    });
+    await pub.update(
+      'rrsets',
+      { _id: 'acme.example|ns1.acme.example|A' },
+      {
+        $set: {
+          zone: 'acme.example',
+          name: 'ns1.acme.example',
+          type: 'A',
+          ttl: 300,
+          records: ['192.0.2.53'],
+        },
+      },
+      { upsert: true },
+    );
+    await store.close();
+    const env = {
+      ...process.env,
+      CALLX_ZONES_DIR: join(ROOT, 'zones'),
+      CALLX_DATA_DIR: dataDir,
+      CALLX_LOG_LEVEL: 'warn',
+    };
+    const cli = (apex: string) => run('node', [join(ROOT, 'bin/callx.js'), 'zone', 'export', apex], { env });
+    // 6 journal entries (members 1-4, the zone 5, its record set 6): a zone's serial is its
+    // base (the file's serial, 0 for an HTTP zone) plus the last entry that may touch it
+    const serials: Record<string, number> = {
+      'e164.callx.test': 2026112601 + 4,
+      'callx.test': 2026112601 + 4,
+      'acme.example': 6,
+    };
+    for (const apex of ['e164.callx.test', 'callx.test', 'acme.example']) {
+      const { stdout } = await cli(apex);
+      const f = join(tmp, `${apex}.registry.export`);
+      writeFileSync(f, stdout, 'latin1');
+      await run('kzonecheck', ['-o', apex, f]);
+      const named = await run('named-checkzone', ['-i', 'local', apex, f]);
+      expect(named.stdout, apex).toMatch(new RegExp(`loaded serial ${serials[apex]}\\nOK\\n$`));
+      if (apex === 'e164.callx.test') {
+        expect(stdout).toContain(
+          '1.0.2.6.0.0.2.6.2.2.8.e164.callx.test.\t300\tIN\tNAPTR\t100 10 "u" "E2U+sip" "!^.*$!sip:+82262006201@kr.center.callx.test!" .',
+        );
+        expect(stdout).toContain(
+          '2.0.2.6.0.0.2.6.2.2.8.e164.callx.test.\t300\tIN\tNAPTR\t100 20 "u" "E2U+sip" "!^.*$!sip:alice@partner.example!" .',
+        );
+        expect(stdout).not.toContain('0.0.1.0.5.5.5.5.1.4.1'); // m3 was removed
+      }
+      if (apex === 'acme.example') expect(stdout).toContain('ns1.acme.example.\t300\tIN\tA\t192.0.2.53');
+    }
+    const email = (await cli('callx.test')).stdout;
+    expect(email).toMatch(
+      /^[0-9a-f]{56}\.example\.com\.email\.callx\.test\.\t300\tIN\tNAPTR\t100 10 "" "E2U\+sip" "" 1\.0\.2\.6\.0\.0\.2\.6\.2\.2\.8\.e164\.callx\.test\.$/m,
     );
   });
 });

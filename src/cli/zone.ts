@@ -1,19 +1,24 @@
 // `callx zone check <file>` validates one master file (syntax, named-checkzone/kzonecheck-style
-// checks, the longest-prefix wildcard warning); `callx zone export <apex>` prints a served zone
-// as a master file. The model export reads is built from a list of inputs: today the zone
-// files, later also the registry journal (one more entry in modelInputs).
+// checks, the longest-prefix wildcard warning); `callx zone export <apex>` prints a zone as a DNS
+// node serves it: the master files plus the registry, loaded the way a node loads it at start
+// (reading only), with the same serial.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config.ts';
 import {
   exportZone,
+  loadRegistry,
   loadZonesDir,
+  RegistryFeed,
   readZone,
   ZoneFileError,
   ZoneLoadError,
   type ZoneSet,
 } from '../dns/index.ts';
 import { keyOf } from '../dns/name.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { publishContext } from '../publish/index.ts';
+import { openStore } from '../registry/index.ts';
 import { UsageError } from './errors.ts';
 
 export interface CheckResult {
@@ -49,22 +54,37 @@ export function checkZoneFile(path: string, origin?: string): CheckResult {
   }
 }
 
-/** The inputs the served model is built from, in order. */
-const modelInputs: ((config: Config) => ZoneSet)[] = [(config) => loadZonesDir(config.zonesDir).zones];
+/** The zones a DNS node would serve at start: master files, then the registry (read only). */
+export async function servedZones(config: Config, logger: Logger): Promise<ZoneSet> {
+  const files = loadZonesDir(config.zonesDir);
+  const zones = files.zones;
+  const feed = new RegistryFeed({
+    zones,
+    apex: config.apex,
+    fileZones: new Map([...zones.zones.values()].map((z) => [z.key, z])),
+    logger,
+  });
+  const store = await openStore(config, logger);
+  try {
+    await loadRegistry({ store, feed, ctx: publishContext(config.apex), journal: null, logger });
+  } finally {
+    await store.close();
+  }
+  return zones;
+}
 
-export function exportZoneText(config: Config, apex: string): string {
-  let zones: ZoneSet | undefined;
-  for (const input of modelInputs) zones = input(config);
+export async function exportZoneText(config: Config, apex: string, logger?: Logger): Promise<string> {
   let key: string;
   try {
     key = keyOf(apex);
   } catch (err) {
     throw new UsageError(`zone export: bad zone name '${apex}': ${(err as Error).message}`);
   }
-  const zone = zones?.zones.get(key);
+  const zones = await servedZones(config, logger ?? createLogger('warn'));
+  const zone = zones.zones.get(key);
   if (!zone)
     throw new UsageError(
-      `zone export: no zone ${apex} (zones in ${config.zonesDir}: ${[...(zones?.zones.values() ?? [])].map((z) => z.name).join(', ') || 'none'})`,
+      `zone export: no zone ${apex} (zones served: ${[...zones.zones.values()].map((z) => z.name).join(', ') || 'none'})`,
     );
   return exportZone(zone);
 }
@@ -89,9 +109,9 @@ export function registerZoneCommand(program: Command): void {
     });
   zone
     .command('export')
-    .description('print a zone as served (files and registry data) as a master file')
+    .description('print a zone as served (master files and registry data) as a master file')
     .argument('<apex>', 'the zone apex, e.g. callx.test')
-    .action((apex: string) => {
-      process.stdout.write(exportZoneText(loadConfig(), apex));
+    .action(async (apex: string) => {
+      process.stdout.write(await exportZoneText(loadConfig(), apex));
     });
 }

@@ -6,7 +6,9 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packet, registerDns2Codecs } from '../../src/dns/codec/dns2.ts';
+import { Writer } from '../../src/dns/codec/writer.ts';
 import { createDnsServer, type DnsServer } from '../../src/dns/index.ts';
+import { parseTsigKeys, signRequest } from '../../src/dns/xfr/tsig.ts';
 import { silentLogger } from '../../src/log.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
@@ -57,22 +59,52 @@ function mutate(r: () => number, base: Buffer): Buffer {
   return b;
 }
 
-function packets(seed: number, count: number): Buffer[] {
+function packets(seed: number, count: number, seeds = SEEDS): Buffer[] {
   const r = rng(seed);
   const out: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     if (r() < 0.3)
       out.push(Buffer.from(Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 256))));
-    else out.push(mutate(r, SEEDS[Math.floor(r() * SEEDS.length)]!));
+    else out.push(mutate(r, seeds[Math.floor(r() * seeds.length)]!));
   }
   return out;
 }
+
+const KEY = `fuzz-key:hmac-sha256:${Buffer.from('fuzzing secret, 32 octets long!!').toString('base64')}`;
+const key = [...parseTsigKeys([KEY]).values()][0]!;
+const signed = (q: Buffer) => signRequest(q, key, Math.floor(Date.now() / 1000)).wire;
+
+/** An IXFR query with the client's SOA in the authority section (RFC 1995). */
+function ixfr(serial: number): Buffer {
+  const q = buildQuery({ name: 'e164.callx.test', type: 'IXFR', edns: null });
+  const w = new Writer(64, false);
+  w.u16(0xc00c); // the question's name
+  w.u16(6);
+  w.u16(1);
+  w.u32(3600);
+  w.u16(22);
+  w.u8(0); // mname, rname: the root
+  w.u8(0);
+  for (const v of [serial, 0, 0, 0, 0]) w.u32(v);
+  const out = Buffer.concat([q, w.toBuffer()]);
+  out.writeUInt16BE(1, 8);
+  return out;
+}
+
+/** Transfers, signed queries and NOTIFY: the slow path. */
+const XFR_SEEDS = [
+  signed(buildQuery({ name: 'e164.callx.test', type: 'AXFR', edns: null })),
+  signed(ixfr(2026112600)),
+  ixfr(2026112601),
+  signed(buildQuery({ name: 'callx.test', type: 'SOA', edns: { size: 1232 } })),
+  buildQuery({ name: 'callx.test', type: 'SOA', opcode: 4 }),
+];
 
 describe('fuzzing the DNS server', () => {
   let dns: DnsServer;
   beforeAll(async () => {
     dns = createDnsServer({
-      config: { addr: '127.0.0.1', port: 0, tcpIdleMs: 500 },
+      config: { addr: '127.0.0.1', port: 0, tcpIdleMs: 500, xfrAllow: ['127.0.0.1'], tsigKeys: [KEY] },
       logger: silentLogger,
       zonesDir: join(ROOT, 'zones'),
       maxTcpConnections: 50,
@@ -104,6 +136,31 @@ describe('fuzzing the DNS server', () => {
       expect(() => Packet.parse(out)).not.toThrow();
       expect(out.length).toBeLessThanOrEqual(1232);
     }
+  });
+
+  it('signed queries, transfers and NOTIFY: never a throw, every message of every answer well formed', async () => {
+    let jobs = 0;
+    for (const p of packets(4, 4000, XFR_SEEDS)) {
+      const out = dns.handler.handleTcp(p, '127.0.0.1');
+      if (!out) continue;
+      const msgs: Buffer[] = [];
+      if (out instanceof Uint8Array) msgs.push(out);
+      else {
+        jobs++;
+        await out.run(async (m) => {
+          msgs.push(m);
+        });
+      }
+      for (const m of msgs) {
+        expect(m.readUInt16BE(0)).toBe(p.readUInt16BE(0));
+        expect(m[2]! & 0x80).toBe(0x80);
+        expect(() => Packet.parse(m)).not.toThrow();
+      }
+    }
+    expect(jobs).toBeGreaterThan(0);
+    expect(dns.stats().transfers).toBe(0);
+    for (const p of packets(5, 4000, XFR_SEEDS)) dns.handler.handle(p, false, '127.0.0.1');
+    expect(dns.stats().transfers).toBe(0);
   });
 
   it('survives random and mutated datagrams', async () => {

@@ -44,6 +44,11 @@ it('opens MongoDB when MONGODB_URI is set and creates the indexes', async () => 
       (i) => i.name,
     );
     expect(names).toContain('ix_country__kind__status__digits');
+    await store.collection('members').insert({ _id: 'm1' });
+    // A restart, or a second process, on the same database opens it again.
+    const again = await openStore({ dataDir: dir, mongodbUri: mongoUri(), mongodbDb: dbName }, silentLogger);
+    expect(await again.collection('members').get('m1')).toEqual({ _id: 'm1' });
+    await again.close();
   } finally {
     await (store as MongoStore).db.dropDatabase();
     await store.close();

@@ -26,7 +26,10 @@ export class RRsetList {
     const l = this.list;
     for (let i = 0; i < l.length; i++) {
       if (l[i]!.type === type) {
-        l[i] = rs;
+        // copy-on-write: a zone transfer holding values() keeps its consistent snapshot
+        const next = l.slice();
+        next[i] = rs;
+        this.list = next;
         return;
       }
     }
@@ -40,7 +43,8 @@ export class RRsetList {
     return true;
   }
 
-  values(): RRset[] {
+  /** The RRsets; the array is never changed afterwards (a snapshot for transfers). */
+  values(): readonly RRset[] {
     return this.list;
   }
 

@@ -40,9 +40,14 @@ export class Zone {
   /** Bumped when a delegation point appears, disappears or changes. */
   cutsGen = 0;
   readonly changes: ChangeStep[] = [];
+  /**
+   * What the serial is computed from (docs/dns.md, "Serials"): the master file's SOA serial,
+   * 0 for a zone created in the registry. The served serial is this plus a journal position.
+   */
+  serialBase = 0;
   private readonly maxChanges: number;
-  private pending: { removed: RR[]; added: RR[] } | null = null;
-  private recording = false;
+  /** The open change step: net removals and additions keyed by owner, type, TTL and RDATA. */
+  private pending: { removed: Map<string, RR>; added: Map<string, RR> } | null = null;
   /** The SOA as the layers give it; served with `serial` in place of its own. */
   private soaBase: RRsetData | undefined;
 
@@ -94,30 +99,79 @@ export class Zone {
     }
   }
 
-  /** Starts recording a change step (call commit() after the edits). */
-  begin(): void {
-    this.recording = true;
-    this.pending = { removed: [], added: [] };
+  /** True while a change step is open (edits are recorded for IXFR). */
+  get recording(): boolean {
+    return this.pending !== null;
   }
 
-  /**
-   * Ends a change step: the serial moves forward (to `serialHint` when that is ahead of the
-   * current serial in RFC 1982 terms, else by one) and the step is kept for IXFR.
-   */
-  commit(serialHint?: number): ChangeStep | null {
+  /** Opens a change step, or keeps the open one (edits accumulate until it is closed). */
+  begin(): void {
+    if (!this.pending) this.pending = { removed: new Map(), added: new Map() };
+  }
+
+  /** Records added or removed in the open step (net). */
+  pendingChanges(): number {
+    return this.pending ? this.pending.removed.size + this.pending.added.size : 0;
+  }
+
+  /** Drops the open step's record of edits (a bulk load keeps no history). */
+  discardPending(): void {
+    this.pending = null;
+  }
+
+  private takePending(): { removed: RR[]; added: RR[] } {
     const p = this.pending;
     this.pending = null;
-    this.recording = false;
-    if (!p || (p.removed.length === 0 && p.added.length === 0)) return null;
-    const from = this.serial;
-    this.serial = serialNext(from, serialHint);
-    this.refreshSoa();
-    const step: ChangeStep = { from, to: this.serial, removed: p.removed, added: p.added };
+    return { removed: p ? [...p.removed.values()] : [], added: p ? [...p.added.values()] : [] };
+  }
+
+  private pushStep(step: ChangeStep): void {
     this.changes.push(step);
     if (this.changes.length > this.maxChanges) this.changes.splice(0, this.changes.length - this.maxChanges);
     this.gen++;
     MODEL.gen++;
+  }
+
+  /**
+   * Ends a change step: the serial moves forward (to `serialHint` when that is ahead of the
+   * current serial in RFC 1982 terms, else by one) and the step is kept for IXFR. Nothing
+   * happens when nothing changed.
+   */
+  commit(serialHint?: number): ChangeStep | null {
+    const p = this.takePending();
+    if (p.removed.length === 0 && p.added.length === 0) return null;
+    const from = this.serial;
+    this.serial = serialNext(from, serialHint);
+    this.refreshSoa();
+    const step: ChangeStep = { from, to: this.serial, removed: p.removed, added: p.added };
+    this.pushStep(step);
     return step;
+  }
+
+  /**
+   * Ends a change step at an explicit serial (the registry feed's serials, docs/dns.md): the
+   * step is kept even when no record changed, so IXFR can bridge every serial ever served.
+   * Returns null when the serial does not move (the edits, if any, stay open).
+   */
+  setSerial(serial: number): ChangeStep | null {
+    const to = serial >>> 0;
+    if (to === this.serial) return null;
+    const p = this.takePending();
+    const step: ChangeStep = { from: this.serial, to, removed: p.removed, added: p.added };
+    this.serial = to;
+    this.refreshSoa();
+    this.pushStep(step);
+    return step;
+  }
+
+  /** Sets the serial without a change step (after a bulk load: history starts here). */
+  resetSerial(serial: number): void {
+    this.pending = null;
+    this.changes.length = 0;
+    this.serial = serial >>> 0;
+    this.refreshSoa();
+    this.gen++;
+    MODEL.gen++;
   }
 
   /** Rebuilds the served SOA with the current serial. */
@@ -148,6 +202,7 @@ export class Zone {
       if (type === TYPE.SOA && node === this.apexNode) {
         this.soaBase = { ttl, rdatas: fresh.rdatas };
         this.serial = rd.fields[2] as number;
+        this.serialBase = this.serial;
         this.refreshSoa();
       }
       if (type === TYPE.NS && node !== this.apexNode) this.cuts.add(key);
@@ -212,7 +267,7 @@ export class Zone {
     after: RRsetData | undefined,
   ): void {
     if (sameData(before, after)) return;
-    if (this.recording && type !== TYPE.SOA) this.diff(labels, type, before, after);
+    if (this.pending && type !== TYPE.SOA) this.diff(labels, type, before, after);
     const node = after ? this.ensureNode(labels, key) : this.nodes.get(key);
     if (!node) return;
     MODEL.gen++;
@@ -238,16 +293,24 @@ export class Zone {
     after: RRsetData | undefined,
   ): void {
     const p = this.pending!;
+    const ok = nameKey(owner);
     const ttlChanged = before && after && before.ttl !== after.ttl;
     const afterKeys = new Set(after?.rdatas.map(rdataKey));
     const beforeKeys = new Set(before?.rdatas.map(rdataKey));
+    // net effect within the open step: an addition cancels a pending removal and vice versa
     for (const rd of before?.rdatas ?? []) {
-      if (ttlChanged || !afterKeys.has(rdataKey(rd)))
-        p.removed.push({ owner, type, ttl: before!.ttl, rdata: rd });
+      const rk = rdataKey(rd);
+      if (ttlChanged || !afterKeys.has(rk)) {
+        const k = `${ok}|${type}|${before!.ttl}|${rk}`;
+        if (!p.added.delete(k)) p.removed.set(k, { owner, type, ttl: before!.ttl, rdata: rd });
+      }
     }
     for (const rd of after?.rdatas ?? []) {
-      if (ttlChanged || !beforeKeys.has(rdataKey(rd)))
-        p.added.push({ owner, type, ttl: after!.ttl, rdata: rd });
+      const rk = rdataKey(rd);
+      if (ttlChanged || !beforeKeys.has(rk)) {
+        const k = `${ok}|${type}|${after!.ttl}|${rk}`;
+        if (!p.removed.delete(k)) p.added.set(k, { owner, type, ttl: after!.ttl, rdata: rd });
+      }
     }
   }
 

@@ -32,6 +32,39 @@ export class ZoneSet {
   /** Bumped when a zone is added or removed (which zone answers a name may change). */
   zonesGen = 0;
   private readonly contributions = new Map<string, Contribution>();
+  /** Inside batch(): the zones edited so far (their change steps stay open). */
+  private batchZones: Set<Zone> | null = null;
+  private batchRecord = true;
+
+  /**
+   * Runs `fn` with every change step left open, and returns the zones it edited: the caller
+   * closes their steps (Zone.setSerial, the registry feed's serials). With `record: false`
+   * nothing is recorded for IXFR (a bulk load at start).
+   */
+  batch(fn: () => void, opts: { record?: boolean } = {}): Set<Zone> {
+    if (this.batchZones) throw new ModelError('dns: nested ZoneSet.batch()');
+    const zones = new Set<Zone>();
+    this.batchZones = zones;
+    this.batchRecord = opts.record ?? true;
+    try {
+      fn();
+      return zones;
+    } finally {
+      this.batchZones = null;
+      this.batchRecord = true;
+    }
+  }
+
+  /** The set an operation records its zones in: the batch's, or its own. */
+  private edits(): Set<Zone> {
+    return this.batchZones ?? new Set<Zone>();
+  }
+
+  /** Closes the operation's steps, unless a batch owns them. */
+  private finish(touched: Set<Zone>, serialHint?: number): void {
+    if (this.batchZones) return;
+    for (const z of touched) z.commit(serialHint);
+  }
 
   /** The most specific zone enclosing `key`, if any. */
   findZone(key: string): Zone | undefined {
@@ -56,6 +89,11 @@ export class ZoneSet {
     this.reroute((p) => isSubdomainKey(p.key, zone.key));
   }
 
+  /** Every zone whose apex is `key` or lies below it, or that encloses `key`. */
+  related(key: string): Zone[] {
+    return [...this.zones.values()].filter((z) => isSubdomainKey(z.key, key) || isSubdomainKey(key, z.key));
+  }
+
   /** Removes a zone; its registry records fall back to the next enclosing zone, if any. */
   removeZone(key: string): boolean {
     const z = this.zones.get(key);
@@ -74,7 +112,7 @@ export class ZoneSet {
 
   /** Re-places the registry records that match `which` after the zone list changed. */
   private reroute(which: (p: Placed) => boolean): void {
-    const touched = new Set<Zone>();
+    const touched = this.edits();
     for (const [source, c] of this.contributions) {
       for (const p of c.rrsets) {
         if (!which(p)) continue;
@@ -91,13 +129,13 @@ export class ZoneSet {
         }
       }
     }
-    for (const z of touched) z.commit();
+    this.finish(touched);
   }
 
   private open(z: Zone, touched: Set<Zone>): void {
     if (!touched.has(z)) {
       touched.add(z);
-      z.begin();
+      if (!this.batchZones || this.batchRecord) z.begin();
     }
   }
 
@@ -116,7 +154,7 @@ export class ZoneSet {
     const prev = this.contributions.get(source);
     if (prev && version <= prev.version) return false;
     const placed = rrsets.map((r) => this.place(source, r));
-    const touched = new Set<Zone>();
+    const touched = this.edits();
     const layer: Layer = { kind: 'source', source };
     const next = new Set(placed.map((p) => `${p.key}|${p.type}`));
     for (const p of prev?.rrsets ?? []) {
@@ -131,38 +169,47 @@ export class ZoneSet {
       p.zone.setLayer(p.labels, p.type, layer, { ttl: p.ttl, rdatas: p.rdatas });
     }
     this.contributions.set(source, { version, rrsets: placed });
-    for (const z of touched) z.commit(serialHint);
+    this.finish(touched, serialHint);
     return true;
   }
 
   /** Sets (data), deletes (null) or lifts (undefined) an HTTP override of owner+type in a zone. */
   setOverride(
-    zoneName: string,
+    zoneOrName: string | Zone,
     rr: PublishedRRset | { name: string; type: string; delete: true },
     serialHint?: number,
   ): void {
-    const zone = this.get(zoneName);
-    if (!zone) throw new ModelError(`dns: zone ${zoneName}: no such zone`);
-    const labels = absName(rr.name, `zone ${zoneName}`);
+    const zone = this.zoneOf(zoneOrName);
+    const labels = absName(rr.name, `zone ${zone.name}`);
     const key = nameKey(labels);
     if (!isSubdomainKey(key, zone.key))
       throw new ModelError(`dns: zone ${zone.name}: ${rr.name} is outside the zone`);
-    const type = typeOf(rr.type, `zone ${zoneName}: ${rr.name}`);
+    const type = typeOf(rr.type, `zone ${zone.name}: ${rr.name}`);
     const data =
       'delete' in rr
         ? null
-        : { ttl: rr.ttl, rdatas: parseAll(type, rr.rdata, `zone ${zoneName}: ${rr.name}`) };
-    zone.begin();
+        : { ttl: rr.ttl, rdatas: parseAll(type, rr.rdata, `zone ${zone.name}: ${rr.name}`) };
+    const touched = this.edits();
+    this.open(zone, touched);
     zone.setLayer(labels, type, { kind: 'override' }, data);
-    zone.commit(serialHint);
+    this.finish(touched, serialHint);
   }
 
-  clearOverride(zoneName: string, name: string, type: string, serialHint?: number): void {
-    const zone = this.get(zoneName);
-    if (!zone) throw new ModelError(`dns: zone ${zoneName}: no such zone`);
-    zone.begin();
-    zone.setLayer(absName(name, `zone ${zoneName}`), typeOf(type, name), { kind: 'override' }, undefined);
-    zone.commit(serialHint);
+  clearOverride(zoneOrName: string | Zone, name: string, type: string, serialHint?: number): void {
+    const zone = this.zoneOf(zoneOrName);
+    const labels = absName(name, `zone ${zone.name}`);
+    const t = typeOf(type, name);
+    const touched = this.edits();
+    this.open(zone, touched);
+    zone.setLayer(labels, t, { kind: 'override' }, undefined);
+    this.finish(touched, serialHint);
+  }
+
+  private zoneOf(zoneOrName: string | Zone): Zone {
+    if (typeof zoneOrName !== 'string') return zoneOrName;
+    const zone = this.get(zoneOrName);
+    if (!zone) throw new ModelError(`dns: zone ${zoneOrName}: no such zone`);
+    return zone;
   }
 
   private place(source: string, r: PublishedRRset): Placed {

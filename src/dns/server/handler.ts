@@ -6,6 +6,7 @@ import { PacketCache } from '../cache/packet-cache.ts';
 import { WildcardCache } from '../cache/wildcard-cache.ts';
 import { CLASS, OPCODE, RCODE, TYPE } from '../codec/types.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
+import type { Ctx, HandlerResult, XfrService } from '../xfr/service.ts';
 import { ParsedQuery } from './query.ts';
 
 export interface HandlerStats {
@@ -15,8 +16,10 @@ export interface HandlerStats {
 }
 
 export interface Handler {
-  /** The response to `msg`, or null when nothing must be sent. */
-  handle(msg: Buffer, tcp: boolean): Buffer | null;
+  /** The response to `msg` over UDP (or a one-message TCP answer), or null when nothing must be sent. */
+  handle(msg: Buffer, tcp: boolean, remote?: string): Buffer | null;
+  /** Over TCP a transfer answers with a job that streams its messages. */
+  handleTcp(msg: Buffer, remote: string): HandlerResult;
   cache: PacketCache;
   wildcards: WildcardCache;
   stats: HandlerStats;
@@ -27,6 +30,8 @@ export interface HandlerOptions {
   cacheEntries?: number;
   /** One shared answer per wildcard (default on). */
   wildcardTemplates?: boolean;
+  /** TSIG, transfers and NOTIFY; without it they get NOTIMP (and signatures are ignored). */
+  xfr?: XfrService;
 }
 
 export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): Handler {
@@ -34,9 +39,10 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
   const cache = new PacketCache(opts.cacheEntries ?? 200_000);
   const wild = new WildcardCache();
   const templates = opts.wildcardTemplates ?? true;
+  const xfr = opts.xfr;
   const stats: HandlerStats = { queries: 0, formerr: 0, dropped: 0 };
 
-  function handle(msg: Buffer, tcp: boolean): Buffer | null {
+  function run(msg: Buffer, tcp: boolean, remote: string): HandlerResult {
     stats.queries++;
     const status = q.parse(msg);
     if (status === 'drop') {
@@ -47,16 +53,35 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
       stats.formerr++;
       return encodeError(q, RCODE.FORMERR);
     }
+    if (xfr && q.tsigAt >= 0) {
+      const udpLimit = responseLimit(q, false);
+      return xfr.signed(
+        q,
+        msg,
+        tcp,
+        remote,
+        (ctx) => respond(msg, ctx.tcp, ctx.remote, ctx.limit, ctx),
+        udpLimit,
+      );
+    }
+    return respond(msg, tcp, remote, responseLimit(q, tcp), null);
+  }
+
+  /** `ctx` is the signed path's context; plain queries pass null (no allocation per query). */
+  function respond(msg: Buffer, tcp: boolean, remote: string, limit: number, ctx: Ctx | null): HandlerResult {
+    if (q.opcode === OPCODE.NOTIFY && xfr) return xfr.notify(q);
     if (q.opcode !== OPCODE.QUERY) return encodeError(q, RCODE.NOTIMP);
     if (q.edns && q.edns.version > 0) return encodeError(q, RCODE.BADVERS);
     // class ANY is answered as IN (as Knot does); other classes are not served
     if (q.qclass !== CLASS.IN && q.qclass !== CLASS.ANY) return encodeError(q, RCODE.REFUSED);
     const qtype = q.qtype;
-    if (qtype === TYPE.AXFR || qtype === TYPE.IXFR) return encodeError(q, RCODE.NOTIMP);
+    if (qtype === TYPE.AXFR || qtype === TYPE.IXFR)
+      return xfr
+        ? xfr.transfer(q, zones(), ctx ?? { tcp, remote, limit, signer: null })
+        : encodeError(q, RCODE.NOTIMP);
     if (qtype === TYPE.OPT || qtype === TYPE.TSIG || qtype === TYPE.TKEY || qtype === 0)
       return encodeError(q, RCODE.FORMERR);
     const zs = zones();
-    const limit = responseLimit(q, tcp);
     const mode = q.edns ? (q.edns.do ? 2 : 1) : 0;
     const key = q.wireKey();
     const hit = cache.get(key, mode, zs);
@@ -75,7 +100,15 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
     return encodeAnswer(q, answer, limit);
   }
 
-  return { handle, cache, wildcards: wild, stats };
+  function handle(msg: Buffer, tcp: boolean, remote = ''): Buffer | null {
+    const out = run(msg, tcp, remote);
+    if (out === null || out instanceof Uint8Array) return out;
+    // only a TCP connection can stream a transfer (handleTcp); nothing to send here
+    out.cancel();
+    return null;
+  }
+
+  return { handle, handleTcp: (msg, remote) => run(msg, true, remote), cache, wildcards: wild, stats };
 }
 
 /** Copies a cached response, taking ID, RD and the question bytes (case, class) from the query. */

@@ -23,6 +23,10 @@ export class ParsedQuery implements QueryView {
   qclass = 0;
   /** Offset just after the question name. */
   nameEnd = 0;
+  /** Offset of the TSIG record (the last of the additional section), or -1 when unsigned. */
+  tsigAt = -1;
+  /** Records in the authority section (an IXFR query carries the client's SOA there). */
+  nsCount = 0;
   private readonly ednsScratch: EdnsView = { version: 0, udpSize: 512, do: false };
   private upper = false;
   private qkeyCache: string | null = null;
@@ -74,6 +78,8 @@ export class ParsedQuery implements QueryView {
     this.qLabels = null;
     this.edns = null;
     this.qEnd = 0;
+    this.tsigAt = -1;
+    this.nsCount = 0;
     const n = buf.length;
     if (n < 12) return 'drop';
     const f1 = buf[2]!;
@@ -113,8 +119,11 @@ export class ParsedQuery implements QueryView {
     this.qclass = buf.readUInt16BE(p + 2);
     p += 4;
     this.qEnd = p;
-    // a QUERY carries nothing in answer/authority; other opcodes get NOTIMP, with their OPT seen
-    if (this.opcode === 0 && (an !== 0 || ns !== 0)) return 'formerr';
+    // a QUERY carries nothing in answer/authority (IXFR: the client's SOA, RFC 1995); other
+    // opcodes get NOTIMP, with their OPT seen
+    if (this.opcode === 0 && (an !== 0 || (ns !== 0 && !(ns === 1 && this.qtype === TYPE.IXFR))))
+      return 'formerr';
+    this.nsCount = ns;
     for (let i = 0; i < an + ns; i++) {
       p = skipRecord(buf, p);
       if (p < 0) return 'formerr';
@@ -155,6 +164,10 @@ export class ParsedQuery implements QueryView {
         }
         if (o !== end) return 'formerr';
         this.edns = e;
+      } else if (type === TYPE.TSIG) {
+        // RFC 8945 §5.1: the TSIG record must be the last record of the message
+        if (i !== ar - 1) return 'formerr';
+        this.tsigAt = start;
       }
       p += 10 + rdlen;
     }

@@ -1,8 +1,10 @@
 // TCP transport (RFC 1035 §4.2.2, RFC 7766): length-prefixed messages, several per connection,
-// answered in order. Bounded: connections, bytes buffered per connection, and an idle timer
-// that only a complete query re-arms (a slow partial message cannot hold a connection open).
+// answered in order; a zone transfer streams its messages and the queries behind it wait.
+// Bounded: connections, bytes buffered per connection, an idle timer that only a complete query
+// re-arms (a slow partial message cannot hold a connection open), a stalled transfer is cut.
 import net from 'node:net';
 import type { Logger } from '../../log.ts';
+import { type HandlerResult, isJob, type XfrJob } from '../xfr/service.ts';
 import type { Handler } from './handler.ts';
 
 export interface TcpOptions {
@@ -18,36 +20,86 @@ export interface TcpServer {
 }
 
 const MAX_BUFFERED = 2 + 65535;
+/** A transfer whose client stops reading for this long is cut off. */
+const XFR_STALL_MS = 30_000;
+
+function frameOf(out: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(2 + out.length);
+  frame.writeUInt16BE(out.length, 0);
+  out.copy(frame, 2);
+  return frame;
+}
 
 function serve(sock: net.Socket, handler: Handler, opts: TcpOptions, log: Logger): void {
   let buf: Buffer = Buffer.alloc(0);
   let timer: NodeJS.Timeout;
+  /** A transfer is streaming: later queries wait in `buf` (answered in order afterwards). */
+  let busy = false;
+  const remote = sock.remoteAddress ?? '';
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => sock.destroy(), opts.idleMs);
   };
   arm();
   sock.setNoDelay(true);
-  sock.on('data', (chunk: Buffer) => {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    while (buf.length >= 2) {
+
+  /** Resolves when the socket can take more, rejects when it closes or stalls. */
+  const writable = () =>
+    new Promise<void>((resolve, reject) => {
+      const stall = setTimeout(() => done(new Error('client stopped reading')), XFR_STALL_MS);
+      const done = (err?: Error) => {
+        clearTimeout(stall);
+        sock.off('drain', ok);
+        sock.off('close', closed);
+        if (err) reject(err);
+        else resolve();
+      };
+      const ok = () => done();
+      const closed = () => done(new Error('connection closed'));
+      sock.on('drain', ok);
+      sock.on('close', closed);
+    });
+
+  async function stream(job: XfrJob): Promise<void> {
+    busy = true;
+    clearTimeout(timer);
+    try {
+      await job.run(async (m) => {
+        if (sock.destroyed) throw new Error('connection closed');
+        if (!sock.write(frameOf(m))) await writable();
+        // let UDP queries and other connections in between the messages of a big zone
+        else await new Promise<void>((r) => setImmediate(r));
+      });
+    } catch {
+      sock.destroy();
+      return;
+    }
+    busy = false;
+    arm();
+    pump();
+  }
+
+  function pump(): void {
+    while (!busy && buf.length >= 2) {
       const len = buf.readUInt16BE(0);
       if (buf.length < 2 + len) break;
       const msg = buf.subarray(2, 2 + len);
       buf = buf.subarray(2 + len);
       arm();
-      let out: Buffer | null = null;
+      let out: HandlerResult = null;
       try {
-        out = handler.handle(msg, true);
+        out = handler.handleTcp(msg, remote);
       } catch (err) {
         log.error({ err }, 'dns: tcp: query failed');
       }
+      if (out && isJob(out)) {
+        if (sock.destroyed) out.cancel();
+        else void stream(out);
+        return;
+      }
       if (out) {
-        const frame = Buffer.allocUnsafe(2 + out.length);
-        frame.writeUInt16BE(out.length, 0);
-        out.copy(frame, 2);
         // a client that does not read its answers stops being read (bounded memory)
-        if (!sock.write(frame)) {
+        if (!sock.write(frameOf(out))) {
           sock.pause();
           sock.once('drain', () => sock.resume());
         }
@@ -57,6 +109,15 @@ function serve(sock: net.Socket, handler: Handler, opts: TcpOptions, log: Logger
       }
     }
     if (buf.length > MAX_BUFFERED) sock.destroy();
+  }
+
+  sock.on('data', (chunk: Buffer) => {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    if (busy) {
+      if (buf.length > MAX_BUFFERED) sock.destroy();
+      return;
+    }
+    pump();
   });
   sock.on('error', () => {});
   sock.on('close', () => clearTimeout(timer));

@@ -27,7 +27,7 @@ export function startUdp(addr: string, port: number, handler: Handler, log: Logg
   const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
     let out: Buffer | null;
     try {
-      out = handler.handle(msg, false);
+      out = handler.handle(msg, false, rinfo.address);
     } catch (err) {
       // never crash on a packet; log a few, then stay quiet
       if (errors++ < 10) log.error({ err, from: rinfo.address }, 'dns: udp: query failed');

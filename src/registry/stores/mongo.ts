@@ -174,9 +174,21 @@ export class MongoStore implements Store {
         const ixName = `ix_${entries.map(([p, dir]) => `${p.replaceAll('.', '_')}${dir === -1 ? '_desc' : ''}`).join('__')}`;
         return { key: Object.fromEntries(entries), name: ixName };
       });
+      // Only the missing ones: FerretDB v1.24 drops the connection when createIndexes meets
+      // indexes that already exist (a second start on the same database).
+      const have = new Set(
+        await this.db
+          .collection(name)
+          .listIndexes()
+          .toArray()
+          .then((ixs) => ixs.map((ix) => String(ix.name)))
+          .catch((err) => this.fail(name, err)),
+      );
+      const missing = indexes.filter((ix) => !have.has(ix.name));
+      if (missing.length === 0) continue;
       await this.db
         .collection(name)
-        .createIndexes(indexes)
+        .createIndexes(missing)
         .catch((err) => this.fail(name, err));
     }
   }

@@ -1,0 +1,138 @@
+// The authoritative DNS server over UDP and TCP: the model answered by the query handler, with
+// zone transfers, TSIG and NOTIFY on the slow path (docs/dns.md).
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import { ZoneSet } from '../model/zoneset.ts';
+import { createXfrService, type XfrService } from '../xfr/service.ts';
+import { loadZonesDir } from '../zonefile/load.ts';
+import { createHandler, type Handler } from './handler.ts';
+import { startTcp, type TcpServer } from './tcp.ts';
+import { startUdp, type UdpServer } from './udp.ts';
+
+export interface DnsServerDeps {
+  /** xfrAllow and tsigKeys: who may transfer zones (none when absent) and the TSIG keys. */
+  config: Pick<Config['dns'], 'addr' | 'port' | 'tcpIdleMs'> &
+    Partial<Pick<Config['dns'], 'xfrAllow' | 'tsigKeys'>>;
+  logger: Logger;
+  /** Master files to load at start (every `<apex>.zone`); ignored when `zones` is given. */
+  zonesDir?: string;
+  /** A ready model (tests, or main.ts when it loads zones itself). */
+  zones?: ZoneSet;
+  maxTcpConnections?: number;
+  cacheEntries?: number;
+  wildcardTemplates?: boolean;
+  /** Zone transfers running at once (default 10). */
+  maxTransfers?: number;
+  /** Seconds since the epoch, for TSIG (tests move time). */
+  now?: () => number;
+}
+
+export interface DnsServer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The port bound (UDP and TCP share it); useful with port 0. */
+  readonly port: number;
+  readonly zones: ZoneSet;
+  /** Swaps the whole model (a reload); cached answers of the old one are never served. */
+  setZones(zones: ZoneSet): void;
+  readonly handler: Handler;
+  /** TSIG keys, transfer ACL and the transfer counter. */
+  readonly xfr: XfrService;
+  /** Counters for metrics and tests. */
+  stats(): {
+    tcpConnections: number;
+    queries: number;
+    formerr: number;
+    /** Zone transfers running now. */
+    transfers: number;
+    cache: ReturnType<Handler['cache']['stats']>;
+  };
+}
+
+export function createDnsServer(deps: DnsServerDeps): DnsServer {
+  const log = deps.logger.child({ component: 'dns' });
+  let zones = deps.zones ?? new ZoneSet();
+  const xfr = createXfrService(
+    {
+      allow: deps.config.xfrAllow ?? [],
+      tsigKeys: deps.config.tsigKeys ?? [],
+      maxTransfers: deps.maxTransfers,
+      now: deps.now,
+    },
+    deps.logger,
+  );
+  const handler = createHandler(() => zones, {
+    cacheEntries: deps.cacheEntries,
+    wildcardTemplates: deps.wildcardTemplates,
+    xfr,
+  });
+  let udp: UdpServer | null = null;
+  let tcp: TcpServer | null = null;
+  let port = 0;
+
+  async function bindBoth(): Promise<void> {
+    const { addr } = deps.config;
+    for (let attempt = 0; ; attempt++) {
+      const u = await startUdp(addr, deps.config.port, handler, log);
+      try {
+        const t = await startTcp(
+          addr,
+          u.port,
+          handler,
+          { idleMs: deps.config.tcpIdleMs, maxConnections: deps.maxTcpConnections ?? 1000 },
+          log,
+        );
+        udp = u;
+        tcp = t;
+        port = u.port;
+        return;
+      } catch (err) {
+        await u.close();
+        // with port 0 the TCP side of the chosen port may be taken: pick another
+        if (deps.config.port !== 0 || attempt >= 10 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+          throw err;
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (!deps.zones && deps.zonesDir) {
+        const loaded = loadZonesDir(deps.zonesDir);
+        for (const w of loaded.warnings) log.warn(`dns: ${w.file}:${w.line}: ${w.message}`);
+        zones = loaded.zones;
+        log.info({ zones: [...zones.zones.values()].map((z) => z.name) }, 'dns: zones loaded');
+      }
+      await bindBoth();
+      log.info({ addr: deps.config.addr, port }, 'dns: listening (udp, tcp)');
+    },
+    async stop() {
+      await Promise.all([udp?.close(), tcp?.close()]);
+      udp = null;
+      tcp = null;
+    },
+    get port() {
+      return port;
+    },
+    get zones() {
+      return zones;
+    },
+    setZones(z: ZoneSet) {
+      zones = z;
+      handler.cache.clear();
+      handler.wildcards.clear();
+    },
+    handler,
+    xfr,
+    stats() {
+      const { queries, formerr } = handler.stats;
+      return {
+        tcpConnections: tcp?.connections() ?? 0,
+        queries,
+        formerr,
+        transfers: xfr.active(),
+        cache: handler.cache.stats(),
+      };
+    },
+  };
+}
