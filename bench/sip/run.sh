@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# bench/sip/run.sh: callx's SIP redirector against Kamailio 5.6 (Debian; enum module, stateless
+# 302) on the same ENUM data, measured the way ../shared/peers/sip_bench.sh measured Kamailio
+# (BENCHMARKS.md): the server pinned to core 1 together with its DNS server, SIPp on core 0,
+# uac_enum.xml (INVITE, 302 whose Contact carries the dialed number, ACK) over 10,000 numbers,
+# rates 500, 1000, 2000, ... doubling, then two bisection steps; the figure is the highest rate
+# with no failed call, median of three runs; then a loopback capture at 500 calls/s and at half
+# the maximum for microsecond INVITE->302 latency (pcap_rtt.py).
+#
+# callx runs as two processes like Kamailio+Knot: bench/sip/serve.ts dns (the 100,000-number
+# zone plus a small callx.test zone with the PSTN routes the E2U+tel records lead to) and
+# bench/sip/serve.ts sip (the redirector, resolving through it).
+#
+# Usage: bench/sip/run.sh [callx] [kamailio] [steps]     (default: callx kamailio steps)
+#   steps: bench/sip/steps.ts (time per step, warm caches) and bench/sip/miss.ts (a cache miss)
+# Env:   RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
+#        LATRATES="500 8000" (capture at these rates instead of 500 and half the maximum)
+#        PEERS=<shared/peers dir>  CALLX_ANCHOR_DATA=<generated data, default bench/data/sip>
+# Results: bench/out/sip/ (raw) and a markdown summary on stdout. Needs root (tcpdump, and the
+# peers' Kamailio run mounts a private resolv.conf).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PEERS=${PEERS:-$(cd "$ROOT/../shared/peers" && pwd)}
+export CALLX_ANCHOR_DATA=${CALLX_ANCHOR_DATA:-$ROOT/bench/data/sip}
+export CALLX_ANCHOR_RESULTS=${CALLX_ANCHOR_RESULTS:-$ROOT/bench/out}
+# shellcheck source=/dev/null
+source "$PEERS/lib.sh"
+set +o pipefail
+RUNS=${RUNS:-3}; STEP=${STEP:-10}; RATES=${RATES:-"500 1000 2000 4000 8000 16000 32000"}
+BISECT=${BISECT:-2}; LAT=${LAT:-1}; CRITERION=${CRITERION:-failed}
+SIPP_BUFF=${SIPP_BUFF:-4194304}
+export CRITERION
+NODE="$ROOT/node_modules/.bin/node"
+DNS_PORT=5321
+SIP_PORT=5072
+OUT="$RES/sip"; mkdir -p "$OUT"
+SEL=("$@"); [ ${#SEL[@]} -eq 0 ] && SEL=(callx kamailio steps)
+want() { local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+trap 'stop_all' EXIT INT TERM
+
+python3 "$PEERS/gen_data.py" "$DATA/data" 100000 >&2
+CSV="$DATA/data/numbers-10000.csv"
+
+start_callx() { # -> sets DNSPID SIPPID
+  local z="$RUN/callx-zones" i
+  rm -rf "$z"; mkdir -p "$z"
+  cp "$DATA/data/zone-100000.zone" "$z/e164.callx.test.zone"  # a copy: the zone loader reads regular files only
+  cat > "$z/callx.test.zone" <<ZONE
+\$ORIGIN callx.test.
+\$TTL 3600
+@   IN SOA ns1.callx.test. hostmaster.callx.test. 2024010101 3600 600 604800 300
+    IN NS  ns1
+ns1 IN A   127.0.0.1
+*.2.8.pstn NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.kr.callx.test;user=phone!" .
+*.1.pstn   NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.us.callx.test;user=phone!" .
+ZONE
+  port_free udp $DNS_PORT || { log "port $DNS_PORT busy"; return 1; }
+  port_free udp $SIP_PORT || { log "port $SIP_PORT busy"; return 1; }
+  taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" dns --zones "$z" --port $DNS_PORT > "$OUT/callx-dns.log" 2>&1 &
+  DNSPID=$!; register_pid callx-dns "$DNSPID"
+  wait_soa $DNS_PORT 300 > /dev/null || { log "callx DNS did not answer"; cat "$OUT/callx-dns.log" >&2; return 1; }
+  taskset -a -p -c "$SERVER_CPU" "$DNSPID" > /dev/null
+  taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip.log" 2>&1 &
+  SIPPID=$!; register_pid callx-sip "$SIPPID"
+  for i in $(seq 1 100); do
+    python3 "$PEERS/sip_probe.py" 127.0.0.1 $SIP_PORT +8226200001 2>/dev/null | grep -q ' 302 ' && break
+    sleep 0.2
+  done
+  taskset -a -p -c "$SERVER_CPU" "$SIPPID" > /dev/null
+  python3 "$PEERS/sip_probe.py" 127.0.0.1 $SIP_PORT +8226200001 +8226299999 +821012345678 +12125550100 +443120 > "$OUT/callx.verify" 2>&1 || true
+  cat "$OUT/callx.verify" >&2
+}
+
+sipp_step() { # RUN RATE -> writes $OUT/callx/run<r>-<rate>.* ; prints PASS|FAIL|CLIENTBOUND|RETRANS
+  local r=$1 rate=$2 dir="$OUT/callx" n f rc sc0 sc1 dc0 dc1 t0 t1 wall
+  mkdir -p "$dir"; f="$dir/run$r-$rate"; n=$((rate * STEP))
+  rm -f "$f".* "$dir"/uac_enum_*_rtt.csv "$dir"/uac_enum_*_errors.log
+  sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); t0=$(date +%s.%N)
+  ( cd "$dir" && timeout $((STEP + 60)) taskset -c "$CLIENT_CPU" sipp 127.0.0.1:$SIP_PORT \
+      -sf "$PEERS/uac_enum.xml" -inf "$CSV" -i 127.0.0.1 -p 5080 \
+      -r "$rate" -rp 1000 -m "$n" -l 10000 -nostdin -f 5 -buff_size "$SIPP_BUFF" \
+      -recv_timeout 4000 -max_retrans 3 -timeout $((STEP + 45)) \
+      -trace_stat -stf "$f.stat.csv" -fd 1 -trace_rtt -rtt_freq 500 -trace_err \
+      > "$f.screen" 2>&1 ); rc=$?
+  sc1=$(cpu_ticks "$SIPPID"); dc1=$(cpu_ticks "$DNSPID"); t1=$(date +%s.%N)
+  wall=$(echo "($t1 - $t0) * 100" | bc -l | cut -d. -f1)
+  for x in "$dir"/uac_enum_*_rtt.csv; do [ -f "$x" ] && mv "$x" "$f.rtt.csv"; done
+  for x in "$dir"/uac_enum_*_errors.log; do [ -f "$x" ] && mv "$x" "$f.errors.log"; done
+  python3 "$PEERS/sipp_stat.py" "$f.stat.csv" "$rate" "$n" "$rc" \
+    "callx_sip_cpu_pct=$(( (sc1 - sc0) * 100 / wall ))" "callx_dns_cpu_pct=$(( (dc1 - dc0) * 100 / wall ))" \
+    "wall_s=$(( wall / 100 ))" > "$f.summary"
+  rm -f "$f.rtt.csv"
+  awk '{print $1}' "$f.summary"
+}
+
+ladder() { # RUN -> prints the highest passing rate
+  local r=$1 rate res pass=0 fail=0 lo hi mid
+  for rate in $RATES; do
+    res=$(sipp_step "$r" "$rate"); log "   callx run$r rate $rate: $res $(cut -d' ' -f2- "$OUT/callx/run$r-$rate.summary")"
+    sleep 2
+    if [ "$res" = PASS ]; then pass=$rate; else fail=$rate; break; fi
+  done
+  if [ "$fail" -gt 0 ] && [ "$pass" -gt 0 ]; then
+    lo=$pass; hi=$fail
+    for _ in $(seq 1 "$BISECT"); do
+      mid=$(( (lo + hi) / 2 ))
+      res=$(sipp_step "$r" "$mid"); log "   callx run$r rate $mid: $res $(cut -d' ' -f2- "$OUT/callx/run$r-$mid.summary")"
+      sleep 2
+      if [ "$res" = PASS ]; then lo=$mid; else hi=$mid; fi
+    done
+    pass=$lo
+  fi
+  echo "$pass"
+}
+
+latency() { # RATE: one step under a loopback capture -> microsecond INVITE->302 and DNS times
+  local rate=$1 pc="$RUN/callx-lat-$1.pcap" tpid res
+  taskset -c "$CLIENT_CPU" tcpdump -i lo -n -s 1024 -B 65536 -w "$pc" "udp and (port $SIP_PORT or port $DNS_PORT)" \
+    > "$OUT/callx/lat-$rate.tcpdump.log" 2>&1 &
+  tpid=$!; register_pid tcpdump "$tpid"; sleep 1
+  res=$(sipp_step lat "$rate")
+  sleep 0.5; stop_pid tcpdump "$tpid"
+  { echo "sipp: $res $(cut -d' ' -f2- "$OUT/callx/runlat-$rate.summary")"
+    python3 "$PEERS/pcap_rtt.py" "$pc" "$SIP_PORT" "$DNS_PORT"; } > "$OUT/callx/latency-$rate.txt"
+  rm -f "$pc"
+  log "   callx latency @ $rate cps: $(tail -2 "$OUT/callx/latency-$rate.txt" | tr '\n' ' ')"
+}
+
+if want steps; then
+  log "== callx: time per step (bench/sip/steps.ts)"
+  taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/steps.ts" 50000 > "$OUT/callx-steps.json"
+  taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/miss.ts" 10000 > "$OUT/callx-miss.json"
+  cat "$OUT/callx-steps.json" "$OUT/callx-miss.json" >&2
+fi
+
+if want callx; then
+  log "== callx redirector"
+  start_callx
+  mkdir -p "$OUT/callx"; rm -f "$OUT/callx"/latency-*.txt
+  if [ "$RUNS" -gt 0 ]; then
+    : > "$OUT/callx.maxrates"
+    for r in $(seq 1 "$RUNS"); do
+      m=$(ladder "$r"); echo "$m" >> "$OUT/callx.maxrates"; log "   callx run$r max passing rate: $m cps"
+    done
+  else
+    sipp_step warm 2000 > /dev/null # fill the caches as the ladder's first steps would
+  fi
+  half=$(sort -n "$OUT/callx.maxrates" 2>/dev/null | awk '{a[NR]=$1} END{r=int(a[int((NR+1)/2)]/2/100)*100; if (r<500) r=500; print r}')
+  if [ "$LAT" = 1 ]; then
+    for lr in ${LATRATES:-500 $half}; do latency "$lr"; done
+  fi
+  { echo "maxrates=$(tr '\n' ' ' < "$OUT/callx.maxrates")"
+    echo "rss_kb_sip=$(rss_kb "$SIPPID")"; echo "rss_kb_dns=$(rss_kb "$DNSPID")"; } > "$OUT/callx.meta"
+  stop_pid callx-sip "$SIPPID"; stop_pid callx-dns "$DNSPID"
+  grep stats "$OUT/callx-sip.log" >> "$OUT/callx.meta" || true
+fi
+
+if want kamailio; then
+  log "== Kamailio (the peers' own script, same data): nocache and htable"
+  SIP_OUT=sip-kamailio RUNS=$RUNS STEP=$STEP RATES="$RATES" BISECT=$BISECT LAT=$LAT "$PEERS/sip_bench.sh" nocache htable
+fi
+
+# summary (medians), markdown
+{
+  echo "| system | max calls/s, no failure (runs) | INVITE->302 p50 / p99 (pcap, 500 calls/s) | at half max |"
+  echo "|---|---|---|---|"
+  row() { # LABEL MAXRATES_FILE LATDIR
+    local label=$1 mr=$2 dir=$3 med l500 lhalf
+    [ -f "$mr" ] || return 0
+    med=$(sort -n "$mr" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+    l500=$(grep -h sip_invite "$dir"/latency-500.txt 2>/dev/null | sed -E 's/.*p50_us=([0-9]+).*p99_us=([0-9]+).*/\1 us \/ \2 us/')
+    lhalf=$(ls "$dir"/latency-*.txt 2>/dev/null | grep -v 'latency-500\.txt' | head -1)
+    [ -n "$lhalf" ] && lhalf="$(basename "$lhalf" .txt | sed 's/latency-//') calls/s: $(grep -h sip_invite "$lhalf" | sed -E 's/.*p50_us=([0-9]+).*p99_us=([0-9]+).*/\1 us \/ \2 us/')"
+    echo "| $label | $med ($(tr '\n' ' ' < "$mr" | sed 's/ $//')) | ${l500:--} | ${lhalf:--} |"
+  }
+  row "callx (redirector + callx DNS, core 1)" "$OUT/callx.maxrates" "$OUT/callx"
+  row "Kamailio 5.6, ENUM query per call (+ Knot)" "$RES/sip-kamailio/nocache.maxrates" "$RES/sip-kamailio/nocache"
+  row "Kamailio 5.6, htable result cache (+ Knot)" "$RES/sip-kamailio/htable.maxrates" "$RES/sip-kamailio/htable"
+} | tee "$OUT/summary.md"

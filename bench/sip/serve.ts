@@ -1,0 +1,66 @@
+// Benchmark harness for bench/sip/run.sh: one callx process per role, as Kamailio and Knot are
+// two processes in the peer measurement.
+//   node bench/sip/serve.ts dns --zones DIR --port 5321
+//   node bench/sip/serve.ts sip --port 5072 --resolver 127.0.0.1:5321 [--apex callx.test]
+// Prints one JSON line when ready and counters on SIGTERM.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../src/config.ts';
+import { createDnsServer } from '../../src/dns/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { createSipService } from '../../src/sip/index.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    zones: { type: 'string' },
+    port: { type: 'string' },
+    resolver: { type: 'string' },
+    apex: { type: 'string', default: 'callx.test' },
+  },
+});
+const role = positionals[0];
+const log = createLogger('warn');
+const mib = (n: number) => Math.round(n / 1048576);
+
+if (role === 'dns') {
+  const dns = createDnsServer({
+    config: { addr: '127.0.0.1', port: Number(values.port ?? 5321), tcpIdleMs: 10_000 },
+    logger: log,
+    zonesDir: values.zones!,
+  });
+  await dns.start();
+  process.stdout.write(
+    `${JSON.stringify({ event: 'listening', role, port: dns.port, rssMiB: mib(process.memoryUsage().rss) })}\n`,
+  );
+  const stop = async () => {
+    await dns.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} else if (role === 'sip') {
+  const config = loadConfig({
+    CALLX_APEX: values.apex,
+    CALLX_SIP_ADDR: '127.0.0.1',
+    CALLX_SIP_PORT: values.port ?? '5072',
+    CALLX_SIP_RESOLVERS: values.resolver ?? '127.0.0.1:5321',
+    CALLX_DEFAULT_COUNTRY: 'KR',
+  });
+  const sip = createSipService({ config, logger: log });
+  const port = await sip.start();
+  process.stdout.write(
+    `${JSON.stringify({ event: 'listening', role, port, rssMiB: mib(process.memoryUsage().rss) })}\n`,
+  );
+  const stop = async () => {
+    process.stdout.write(
+      `${JSON.stringify({ event: 'stats', rssMiB: mib(process.memoryUsage().rss), ...sip.stats() })}\n`,
+    );
+    await sip.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} else {
+  process.stderr.write('usage: serve.ts dns --zones DIR --port N | sip --port N --resolver HOST:PORT\n');
+  process.exit(2);
+}

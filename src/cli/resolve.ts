@@ -1,0 +1,51 @@
+// `callx resolve <identifier> [--from <caller>]`: what the SIP redirector would answer, as JSON:
+// the classification, every DNS query with its answer, the NAPTRs chosen and why, the Contacts
+// and the switched caller identity. The same code path as a SIP INVITE.
+import type { Command } from 'commander';
+import { type Config, loadConfig } from '../config.ts';
+import { createResolver, decisionJson } from '../sip/index.ts';
+
+/** Exit status for a decision: 0 for a redirect, 2 for an identifier that is not one, 1 otherwise. */
+export function exitCodeFor(status: number): number {
+  if (status >= 300 && status < 400) return 0;
+  if (status === 400 || status === 484) return 2;
+  return 1;
+}
+
+/** The command's work without the process around it. */
+export async function resolveCommand(
+  identifier: string,
+  opts: { from?: string | undefined },
+  config: Config,
+): Promise<{ json: ReturnType<typeof decisionJson>; code: number }> {
+  const resolver = createResolver(config);
+  try {
+    // a bare identifier (no scheme) is resolved as dialed: sip:/tel: URIs are accepted as they are
+    const caller = opts.from ? { uri: opts.from, header: 'command line' as const } : undefined;
+    const d = await resolver.resolve(identifier, caller);
+    return { json: decisionJson(d), code: exitCodeFor(d.status) };
+  } finally {
+    resolver.close();
+  }
+}
+
+export function registerResolveCommand(program: Command): void {
+  program
+    .command('resolve')
+    .description(
+      'resolve an identifier as the SIP redirector does and print the decision as JSON (DNS queries, NAPTRs, Contacts)',
+    )
+    .argument(
+      '<identifier>',
+      'any dialed identifier: PIN, VNS, E.164 or national number, email, domain, or a sip:/tel: URI',
+    )
+    .option(
+      '-f, --from <caller>',
+      "the caller's identity (a number or URI), for national numbers and caller-id switching",
+    )
+    .action(async (identifier: string, options: { from?: string }) => {
+      const { json, code } = await resolveCommand(identifier, options, loadConfig());
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      if (code !== 0) process.exitCode = code;
+    });
+}

@@ -1,0 +1,88 @@
+// HTTP Digest for SIP REGISTER (RFC 3261 §22, RFC 7616 algorithms, RFC 8760 SHA-256 for SIP):
+// qop=auth, stateless nonces that expire, stale=true when only the nonce is too old.
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export type DigestAlgorithm = 'SHA-256' | 'MD5';
+/** Challenges are sent strongest first (RFC 8760 §2.4). */
+export const ALGORITHMS: DigestAlgorithm[] = ['SHA-256', 'MD5'];
+
+const H = (alg: DigestAlgorithm, s: string) => hash(alg === 'MD5' ? 'md5' : 'sha256', s, 'hex');
+
+/** HA1 = H(username:realm:password): what the registry stores instead of the password. */
+export function ha1(alg: DigestAlgorithm, username: string, realm: string, password: string): string {
+  return H(alg, `${username}:${realm}:${password}`);
+}
+
+/** The expected `response` for qop=auth. */
+export function digestResponse(
+  alg: DigestAlgorithm,
+  ha1Hex: string,
+  p: { nonce: string; nc: string; cnonce: string; qop: string; method: string; uri: string },
+): string {
+  const ha2 = H(alg, `${p.method}:${p.uri}`);
+  return H(alg, `${ha1Hex}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
+}
+
+export interface Nonces {
+  issue(now: number): string;
+  /** 'ok' (ours and fresh), 'stale' (ours but expired: re-challenge with stale=true), 'bad'. */
+  check(nonce: string, now: number): 'ok' | 'stale' | 'bad';
+}
+
+/**
+ * Nonces carry their issue time, 4 random octets and an HMAC over both, so any check needs no state. The secret is
+ * per process unless given: a nonce from another redirector is then 'bad' and simply re-challenged.
+ */
+export function createNonces(lifetimeMs: number, secret: Buffer = randomBytes(32)): Nonces {
+  const mac = (head: Buffer) => createHmac('sha256', secret).update(head).digest().subarray(0, 16);
+  return {
+    issue(now) {
+      const head = Buffer.alloc(12);
+      head.writeBigUInt64BE(BigInt(now));
+      randomBytes(4).copy(head, 8);
+      return Buffer.concat([head, mac(head)]).toString('base64url');
+    },
+    check(nonce, now) {
+      let raw: Buffer;
+      try {
+        raw = Buffer.from(nonce, 'base64url');
+      } catch {
+        return 'bad';
+      }
+      if (raw.length !== 28) return 'bad';
+      const head = raw.subarray(0, 12);
+      if (!timingSafeEqual(raw.subarray(12), mac(head))) return 'bad';
+      const issued = Number(head.readBigUInt64BE());
+      if (issued > now + 5000) return 'bad';
+      return now - issued > lifetimeMs ? 'stale' : 'ok';
+    },
+  };
+}
+
+/** A WWW-Authenticate value. */
+export function challenge(alg: DigestAlgorithm, realm: string, nonce: string, stale: boolean): string {
+  const q = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `Digest realm=${q(realm)}, nonce=${q(nonce)}, algorithm=${alg}, qop="auth"${stale ? ', stale=true' : ''}`;
+}
+
+/** Parses `Digest k=v, k="v"` (quoted values unescaped, names lower case); null if not Digest. */
+export function parseAuthorization(value: string): Map<string, string> | null {
+  const m = /^\s*Digest\s+/i.exec(value);
+  if (!m) return null;
+  const out = new Map<string, string>();
+  const re = /\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*))\s*(?:,|$)/gy;
+  re.lastIndex = m[0].length;
+  while (re.lastIndex < value.length) {
+    const p = re.exec(value);
+    if (!p) return null;
+    out.set(p[1]!.toLowerCase(), p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3]!);
+  }
+  return out;
+}
+
+/** Constant-time comparison of hex digests. */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a.toLowerCase());
+  const y = Buffer.from(b.toLowerCase());
+  return x.length === y.length && timingSafeEqual(x, y);
+}

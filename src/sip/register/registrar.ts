@@ -1,0 +1,242 @@
+// REGISTER (RFC 3261 §10.3) with digest authentication against members' SIP credentials.
+// Bindings live in the registry so every redirector sees them; they are never published in DNS.
+
+import type { Logger } from '../../log.ts';
+import { type Identifier, parseIdentifier } from '../../numbering/index.ts';
+import type { Binding } from '../../registry/model.ts';
+import { parseCSeq, parseNameAddr, type SipMessage, splitValues } from '../message.ts';
+import { spec } from '../redirector.ts';
+import { SAFE_URI } from '../resolve/naptr.ts';
+import type { RequestContext, SipResponseSpec } from '../types.ts';
+import {
+  ALGORITHMS,
+  challenge,
+  createNonces,
+  type DigestAlgorithm,
+  digestResponse,
+  parseAuthorization,
+  sameDigest,
+} from './digest.ts';
+
+/** A member's SIP account, as the registrar needs it. */
+export interface SipAccount {
+  memberId: string;
+  username: string;
+  realm: string;
+  ha1Md5: string;
+  ha1Sha256: string;
+  /** Identity keys of the member (see identityKey). */
+  identities: string[];
+}
+
+export interface CredentialStore {
+  byUsername(username: string, realm: string): Promise<SipAccount | null>;
+}
+
+export interface BindingStore {
+  /** Live bindings of one member and AOR. */
+  list(memberId: string, aor: string, now: number): Promise<Binding[]>;
+  put(b: Binding): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Live bindings whose identities include `key`, best q first. */
+  forIdentity(key: string, now: number): Promise<Binding[]>;
+  /** Deletes expired bindings; returns how many. */
+  sweep(now: number): Promise<number>;
+}
+
+/** 'tel:+E164' for numbers, 'email:addr' for addresses, else 'sip:user@host' (lower-cased host). */
+export function identityKey(id: Identifier): string | null {
+  switch (id.kind) {
+    case 'pin':
+    case 'e164':
+      return `tel:${id.e164}`;
+    case 'email':
+      return `email:${id.address}`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The keys an AOR may stand for, most specific first: the identity it reads as (a number, an
+ * email address) and its plain user@host ('sip:lee@callx.test' is both an address and a username).
+ */
+export function aorKeys(uri: string, defaultCountry: string | undefined): string[] {
+  const out: string[] = [];
+  try {
+    const k = identityKey(parseIdentifier(uri, { defaultCountry }));
+    if (k) out.push(k);
+  } catch {
+    // not an identifier of the plan: only user@host
+  }
+  const m = /^sips?:([^@;?]+)@([^;?:>]+)/i.exec(uri);
+  if (m) {
+    try {
+      out.push(`sip:${decodeURIComponent(m[1]!)}@${m[2]!.toLowerCase()}`);
+    } catch {
+      // a malformed escape: no such key
+    }
+  }
+  return out;
+}
+
+/** The AOR's main key (see aorKeys). */
+export function aorKey(uri: string, defaultCountry: string | undefined): string | null {
+  return aorKeys(uri, defaultCountry)[0] ?? null;
+}
+
+export interface RegistrarDeps {
+  realm: string;
+  /** Algorithms challenged with, most preferred first (default SHA-256, MD5). */
+  algorithms?: DigestAlgorithm[];
+  defaultCountry: string | undefined;
+  credentials: CredentialStore;
+  bindings: BindingStore;
+  log: Logger;
+  now?: () => number;
+  nonceLifetimeMs?: number;
+  minExpires?: number;
+  maxExpires?: number;
+  defaultExpires?: number;
+  /** Called after bindings change (the redirector drops what it cached for those identities). */
+  onChange?: (identities: string[]) => void;
+}
+
+export function createRegistrar(deps: RegistrarDeps) {
+  const now = deps.now ?? Date.now;
+  const nonces = createNonces(deps.nonceLifetimeMs ?? 300_000);
+  const algorithms = deps.algorithms ?? ALGORITHMS;
+  const minExpires = deps.minExpires ?? 60;
+  const maxExpires = deps.maxExpires ?? 86_400;
+  const defaultExpires = deps.defaultExpires ?? 3600;
+
+  const challengeSpec = (toTag: string, stale: boolean, why?: string): SipResponseSpec => {
+    const nonce = nonces.issue(now());
+    const headers: [string, string][] = algorithms.map((a) => [
+      'WWW-Authenticate',
+      challenge(a, deps.realm, nonce, stale),
+    ]);
+    if (why) headers.push(['Warning', `399 callx "${why}"`]);
+    return spec(401, toTag, headers);
+  };
+
+  /** Checks the Authorization header; returns the account or the response to send. */
+  async function authenticate(msg: SipMessage, toTag: string): Promise<SipAccount | SipResponseSpec> {
+    const values = msg.get('authorization');
+    if (!values) return challengeSpec(toTag, false);
+    // a UA may answer several challenges; take the one for our realm with an algorithm we know
+    const auths = splitAuthorizations(values)
+      .map(parseAuthorization)
+      .filter((a): a is Map<string, string> => a !== null && a.get('realm') === deps.realm);
+    const auth = auths.find((a) =>
+      algorithms.includes((a.get('algorithm') ?? 'MD5').toUpperCase() as DigestAlgorithm),
+    );
+    if (!auth) return challengeSpec(toTag, false, 'no Digest credentials for this realm');
+    const alg = (auth.get('algorithm') ?? 'MD5').toUpperCase() as DigestAlgorithm;
+    const [username, nonce, uri, response, qop, nc, cnonce] = [
+      'username',
+      'nonce',
+      'uri',
+      'response',
+      'qop',
+      'nc',
+      'cnonce',
+    ].map((k) => auth.get(k));
+    if (!username || !nonce || !uri || !response)
+      return spec(400, toTag, [['Warning', '399 callx "incomplete Authorization"']]);
+    if (qop !== 'auth' || !nc || !cnonce) return challengeSpec(toTag, false, 'qop=auth is required');
+    const fresh = nonces.check(nonce, now());
+    if (fresh === 'bad') return challengeSpec(toTag, false, 'unknown nonce');
+    const account = await deps.credentials.byUsername(username, deps.realm);
+    const ha1 = account ? (alg === 'MD5' ? account.ha1Md5 : account.ha1Sha256) : undefined;
+    const expected = ha1 ? digestResponse(alg, ha1, { nonce, nc, cnonce, qop, method: 'REGISTER', uri }) : '';
+    if (!account || !sameDigest(expected, response)) {
+      deps.log.info({ username }, 'sip: register: wrong credentials');
+      return challengeSpec(toTag, false, 'wrong credentials');
+    }
+    // right password, old nonce: the UA retries at once without asking its user (RFC 7616 §3.3)
+    if (fresh === 'stale') return challengeSpec(toTag, true);
+    return account;
+  }
+
+  return async function register(
+    msg: SipMessage,
+    _ctx: RequestContext,
+    toTag: string,
+  ): Promise<SipResponseSpec> {
+    const to = parseNameAddr(msg.get('to') ?? '');
+    const keys = to ? aorKeys(to.uri, deps.defaultCountry) : [];
+    if (keys.length === 0)
+      return spec(404, toTag, [['Warning', '399 callx "the To header names no address of record"']]);
+    const auth = await authenticate(msg, toTag);
+    if (!('memberId' in auth)) return auth;
+    const account = auth;
+    const own = new Set([...account.identities, `sip:${account.username}@${deps.realm.toLowerCase()}`]);
+    const aor = keys.find((k) => own.has(k));
+    if (!aor)
+      return spec(403, toTag, [['Warning', `399 callx "${account.username} may not register ${keys[0]}"`]]);
+
+    const callId = msg.get('call-id') ?? '';
+    const cseq = parseCSeq(msg.get('cseq') ?? '')?.seq ?? 0;
+    const t = now();
+    const expiresHeader = msg.get('expires');
+    const headerExpires =
+      expiresHeader !== undefined && /^\s*\d+\s*$/.test(expiresHeader) ? Number(expiresHeader) : undefined;
+    const contactHeader = msg.get('contact');
+    const current = await deps.bindings.list(account.memberId, aor, t);
+
+    if (contactHeader !== undefined && contactHeader.trim() === '*') {
+      if (headerExpires !== 0)
+        return spec(400, toTag, [['Warning', '399 callx "Contact: * needs Expires: 0"']]);
+      for (const b of current) await deps.bindings.remove(b._id);
+      deps.onChange?.([...own]);
+      return spec(200, toTag);
+    }
+
+    const wanted = contactHeader === undefined ? [] : splitValues(contactHeader).map(parseNameAddr);
+    if (wanted.some((c) => c === null || !SAFE_URI.test(c.uri)))
+      return spec(400, toTag, [['Warning', '399 callx "malformed Contact"']]);
+    for (const c of wanted as NonNullable<(typeof wanted)[number]>[]) {
+      const pe = c.params.get('expires');
+      const expires = pe !== undefined && /^\d+$/.test(pe) ? Number(pe) : (headerExpires ?? defaultExpires);
+      if (expires !== 0 && expires < minExpires) {
+        return spec(423, toTag, [['Min-Expires', String(minExpires)]]);
+      }
+      const id = `${account.memberId}|${c.uri}`;
+      const existing = current.find((b) => b._id === id);
+      // RFC 3261 §10.3 step 7: a request older than what we hold from the same Call-ID is refused
+      if (existing && existing.callId === callId && existing.cseq >= cseq) {
+        return spec(500, toTag, [['Warning', '399 callx "out-of-order REGISTER (CSeq)"']]);
+      }
+      if (expires === 0) {
+        if (existing) await deps.bindings.remove(id);
+        continue;
+      }
+      const qParam = Number(c.params.get('q') ?? '1');
+      await deps.bindings.put({
+        _id: id,
+        memberId: account.memberId,
+        aor,
+        contact: c.uri,
+        q: Number.isFinite(qParam) ? Math.min(1, Math.max(0, qParam)) : 1,
+        expiresAt: t + Math.min(expires, maxExpires) * 1000,
+        callId,
+        cseq,
+        identities: [...own],
+      });
+    }
+    if (wanted.length > 0) deps.onChange?.([...own]);
+    if (Math.random() < 0.01) void deps.bindings.sweep(t).catch(() => {});
+    const after = await deps.bindings.list(account.memberId, aor, t);
+    const headers: [string, string][] = after.map((b) => [
+      'Contact',
+      `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - t) / 1000))};q=${b.q}`,
+    ]);
+    return spec(200, toTag, headers);
+  };
+}
+
+/** Authorization values are comma-joined by the message model; split them at each "Digest". */
+function splitAuthorizations(v: string): string[] {
+  return v.split(/,\s*(?=Digest\s)/i);
+}

@@ -1,0 +1,485 @@
+// Resolution: a dialed identifier (and the caller) in, a decision out — the Contacts of a 302
+// or the precise error, with every DNS query and NAPTR decision recorded. The SIP path and
+// `callx resolve` (and GET /v1/resolve) call this same function.
+
+import { LRUCache } from 'lru-cache';
+import {
+  domainOwner,
+  e164Owner,
+  emailOwner,
+  enumName,
+  type Identifier,
+  NumberingError,
+  parseIdentifier,
+  treeApex,
+  vnsOwner,
+} from '../../numbering/index.ts';
+import type { CallerIdFormat } from '../../registry/model.ts';
+import { contactValue, escapeHeaderValue, qvalues, takeUriParam, withEscapedUriHeader } from '../contact.ts';
+import type { DnsCache } from './cache.ts';
+import { type Caller, type SwitchedCallerId, switchCallerId } from './callerid.ts';
+import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
+
+/** Registered terminals of an identity (mobility): never in DNS, read from the registry. */
+export interface BindingSource {
+  /** Live bindings for an identity key ('tel:+8226200001', 'email:alice@example.com'), best first. */
+  lookup(identityKey: string): Promise<{ contact: string; q: number }[]>;
+}
+
+export interface ResolutionDeps {
+  apex: string;
+  enumSuffixes: string[];
+  /** E.164 digit prefixes of ranges this exchange owns: an unassigned number there is 604. */
+  ownedRanges: string[];
+  defaultCountry: string | undefined;
+  dns: DnsCache;
+  bindings?: BindingSource | undefined;
+  /** Retry-After seconds on 503. */
+  retryAfterS?: number;
+  /** Most Contacts in one 302. */
+  maxContacts?: number;
+  /** Parsed identifiers remembered (Request-URIs and callers). */
+  parseCacheEntries?: number;
+  /** Verdicts remembered by decide(). */
+  verdictCacheEntries?: number;
+  /** Longest a verdict is kept when bindings are consulted (their own cache time), ms. */
+  bindingsTtlMs?: number;
+}
+
+/** URI parameter by which the carriers tree tells the partner's caller-id format (removed from the Contact). */
+export const CID_PARAM = 'callx-cid';
+
+export interface ResolvedContact {
+  /** The Contact URI as sent, with the embedded P-Asserted-Identity. */
+  uri: string;
+  /** The destination before the caller identity was embedded. */
+  target: string;
+  q: string;
+  /** Where it came from: registered, e164, enum:<suffix>, carriers, pstn, vns, domains, email (a > b when followed). */
+  source: string;
+  callerId: SwitchedCallerId | null;
+  /** The Contact header value. */
+  header: string;
+}
+
+export interface Decision {
+  target: string;
+  classification: Identifier | null;
+  caller: (Omit<Caller, 'identifier'> & { identifier: Identifier | null }) | null;
+  status: number;
+  reason: string;
+  /** Why, for a Warning header and people. */
+  warning?: string;
+  retryAfter?: number;
+  error?: { code: string; message: string };
+  queries: QueryStep[];
+  contacts: ResolvedContact[];
+  /** Web and mail services found on the way (kept for `callx resolve`, not used for calls). */
+  services: { service: string; uri: string }[];
+  /** Identity keys whose registered terminals were consulted. */
+  bindingKeys: string[];
+}
+
+interface Candidate {
+  uri: string;
+  source: string;
+  format: CallerIdFormat;
+  destCountry: string | null;
+}
+
+const REASON: Record<number, string> = {
+  302: 'Moved Temporarily',
+  400: 'Bad Request',
+  404: 'Not Found',
+  484: 'Address Incomplete',
+  503: 'Service Unavailable',
+  604: 'Does Not Exist Anywhere',
+};
+
+const CID_FORMATS = new Set(['e164', 'national', 'pin']);
+const MAX_DEPTH = 3;
+
+/** Resolution ended with an answer other than a redirect. */
+class Terminal extends Error {
+  readonly status: number;
+  readonly why: string;
+  constructor(status: number, why: string) {
+    super(why);
+    this.status = status;
+    this.why = why;
+  }
+}
+
+function statusForNumbering(err: NumberingError): number {
+  switch (err.code) {
+    case 'too-short':
+      return 484;
+    case 'invalid-number':
+    case 'too-long-number':
+    case 'unknown-country-code':
+      return 404;
+    default:
+      return 400;
+  }
+}
+
+export type CallerInput = { uri: string; display?: string | undefined; header?: Caller['header'] };
+
+/** What a SIP answer needs from a decision. */
+export interface Verdict {
+  status: number;
+  /** Contact header values in order. */
+  contacts: string[];
+  warning?: string;
+  retryAfter?: number;
+}
+
+export interface Resolution {
+  /** The whole decision, every query and NAPTR recorded (`callx resolve`, the API). */
+  resolve(target: string, caller?: CallerInput): Promise<Decision>;
+  /**
+   * The SIP path: resolve()'s verdict, remembered for as long as every answer it used is valid
+   * (the smallest TTL among them; never a failure; at most the bindings cache time when
+   * registered terminals are consulted).
+   */
+  decide(target: string, caller?: CallerInput): Promise<Verdict>;
+  /** Drops remembered verdicts that consulted these identities' bindings (after a REGISTER). */
+  forget(identityKeys: string[]): void;
+}
+
+export function createResolution(deps: ResolutionDeps): Resolution {
+  const apex = deps.apex;
+  const maxContacts = deps.maxContacts ?? 16;
+  // libphonenumber parsing costs tens of microseconds: remember recent identifiers
+  const parseMemo = new LRUCache<string, Identifier | NumberingError>({
+    max: deps.parseCacheEntries ?? 20_000,
+  });
+
+  function parse(input: string, country: string | undefined): Identifier {
+    const key = `${country ?? ''}|${input}`;
+    let r = parseMemo.get(key);
+    if (r === undefined) {
+      try {
+        r = parseIdentifier(input, { defaultCountry: country });
+      } catch (err) {
+        if (!(err instanceof NumberingError)) throw err;
+        r = err;
+      }
+      parseMemo.set(key, r);
+    }
+    if (r instanceof NumberingError) throw r;
+    return r;
+  }
+
+  function callerOf(
+    c: { uri: string; display?: string | undefined; header?: Caller['header'] } | undefined,
+  ): Caller | null {
+    if (!c) return null;
+    let identifier: Identifier | null = null;
+    try {
+      identifier = parse(c.uri, deps.defaultCountry);
+    } catch {
+      identifier = null;
+    }
+    const country =
+      identifier && (identifier.kind === 'e164' || identifier.kind === 'pin') ? identifier.country : null;
+    return {
+      uri: c.uri,
+      display: c.display,
+      header: c.header ?? 'From',
+      identifier,
+      country: country ?? deps.defaultCountry ?? null,
+    };
+  }
+
+  const owned = (e164: string) => deps.ownedRanges.some((p) => e164.slice(1).startsWith(p));
+
+  interface State {
+    steps: QueryStep[];
+    services: Decision['services'];
+    caller: Caller | null;
+    /** Identity keys whose registered terminals were looked up (decide() forgets by them). */
+    bindingKeys: string[];
+  }
+
+  async function bindingsFor(key: string, st: State) {
+    if (!deps.bindings) return [];
+    st.bindingKeys.push(key);
+    return deps.bindings.lookup(key);
+  }
+
+  /** SIP results become candidates; tel results go on to the PSTN tree; our own domain is resolved again. */
+  async function candidatesOf(
+    r: ChainResult,
+    source: string,
+    format: CallerIdFormat,
+    destCountry: string | null,
+    st: State,
+    depth: number,
+  ): Promise<Candidate[]> {
+    st.services.push(...r.services);
+    const out: Candidate[] = [];
+    for (const item of r.items) {
+      if ('tel' in item) {
+        // E2U+tel: the number goes on to the PSTN tree, its gateway takes the record's place
+        const e164 = item.tel;
+        const pstn = await naptrChain(
+          deps.dns,
+          'pstn',
+          enumName(e164, treeApex('pstn', apex)),
+          e164,
+          st.steps,
+        );
+        st.services.push(...pstn.services);
+        for (const s of pstn.sip)
+          out.push({ uri: s.uri, source: `${source}>pstn`, format: 'e164', destCountry });
+        continue;
+      }
+      const { uri, value } = takeUriParam(item.sip, CID_PARAM);
+      const fmt = value && CID_FORMATS.has(value) ? (value as CallerIdFormat) : format;
+      const host = /^sips?:(?:[^@;?]*@)?([^;?:>]+)/i.exec(uri)?.[1]?.toLowerCase();
+      if (host === apex && depth < MAX_DEPTH) {
+        // a URI in our own name space names another identifier (a domain's VNS contact)
+        let id: Identifier | null = null;
+        try {
+          id = parse(uri, st.caller?.country ?? deps.defaultCountry);
+        } catch {
+          id = null;
+        }
+        if (id) {
+          try {
+            out.push(
+              ...(await resolveId(id, st, depth + 1)).map((c) => ({ ...c, source: `${source}>${c.source}` })),
+            );
+          } catch (err) {
+            if (!(err instanceof Terminal)) throw err; // that identifier leads nowhere: skip it
+          }
+          continue;
+        }
+      }
+      out.push({ uri, source, format: fmt, destCountry });
+    }
+    return out;
+  }
+
+  const usable = (r: ChainResult) => r.sip.length > 0 || r.tel.length > 0;
+
+  async function resolveNumber(
+    e164: string,
+    country: string | null,
+    st: State,
+    depth: number,
+  ): Promise<Candidate[]> {
+    const out: Candidate[] = [];
+    for (const b of await bindingsFor(`tel:${e164}`, st)) {
+      out.push({ uri: b.contact, source: 'registered', format: 'e164', destCountry: country });
+    }
+    const own = await naptrChain(deps.dns, 'e164', e164Owner(e164, apex), e164, st.steps);
+    if (usable(own) || out.length > 0) {
+      out.push(...(await candidatesOf(own, 'e164', 'e164', country, st, depth)));
+      return out;
+    }
+    if (own.outcome === 'NXDOMAIN' && owned(e164)) {
+      throw new Terminal(604, `${e164} is in a range of ours and assigned to nobody`);
+    }
+    for (const suffix of deps.enumSuffixes) {
+      let r: ChainResult;
+      try {
+        r = await naptrChain(deps.dns, `enum:${suffix}`, enumName(e164, suffix), e164, st.steps);
+      } catch (err) {
+        if (err instanceof ResolutionUnavailable) continue; // a partner's tree down: the next route still reaches the number
+        throw err;
+      }
+      if (usable(r)) return candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+    }
+    const carriers = await naptrChain(
+      deps.dns,
+      'carriers',
+      enumName(e164, treeApex('carriers', apex)),
+      e164,
+      st.steps,
+    );
+    if (usable(carriers)) return candidatesOf(carriers, 'carriers', 'e164', country, st, depth);
+    const pstn = await naptrChain(deps.dns, 'pstn', enumName(e164, treeApex('pstn', apex)), e164, st.steps);
+    if (usable(pstn)) {
+      // the PSTN tree routes; a tel record there would only lead back to it
+      const routes = { ...pstn, items: pstn.items.filter((i) => 'sip' in i), tel: [] };
+      return candidatesOf(routes, 'pstn', 'e164', country, st, depth);
+    }
+    throw new Terminal(404, `no member, partner, carrier or PSTN route has ${e164}`);
+  }
+
+  async function resolveId(id: Identifier, st: State, depth: number): Promise<Candidate[]> {
+    switch (id.kind) {
+      case 'pin':
+      case 'e164':
+        return resolveNumber(id.e164, id.country, st, depth);
+      case 'vns': {
+        const country = id.countries[0] ?? null;
+        const r = await naptrChain(
+          deps.dns,
+          'vns',
+          vnsOwner(id.base, id.callingCode, apex),
+          id.canonical,
+          st.steps,
+        );
+        if (usable(r)) return candidatesOf(r, 'vns', 'e164', country, st, depth);
+        // No 604 here: owners are <base>.<calling code>.vns, so no single name tells whether the
+        // base is sold in some other country (docs/sip.md, "604").
+        throw new Terminal(404, `VNS ${id.display}: the company has no branch for +${id.callingCode}`);
+      }
+      case 'domain': {
+        const r = await naptrChain(deps.dns, 'domains', domainOwner(id.domain, apex), id.domain, st.steps);
+        if (usable(r)) return candidatesOf(r, 'domains', 'e164', null, st, depth);
+        throw new Terminal(404, `no company has the domain ${id.domain}`);
+      }
+      case 'email': {
+        const r = await naptrChain(deps.dns, 'email', emailOwner(id.address, apex), id.address, st.steps);
+        if (usable(r)) {
+          const bound = await bindingsFor(`email:${id.address}`, st);
+          const reg = bound.map((b) => ({
+            uri: b.contact,
+            source: 'registered',
+            format: 'e164' as const,
+            destCountry: null,
+          }));
+          return [...reg, ...(await candidatesOf(r, 'email', 'e164', null, st, depth))];
+        }
+        throw new Terminal(404, `no member has the address ${id.address}`);
+      }
+    }
+  }
+
+  // the same caller rewritten the same way on every call: remember the result and its escaping
+  const switchMemo = new LRUCache<string, { callerId: SwitchedCallerId | null; escaped: string }>({
+    max: 10_000,
+  });
+  function switched(caller: Caller | null, c: Candidate) {
+    const key = caller ? `${caller.uri}|${caller.display ?? ''}|${c.format}|${c.destCountry ?? ''}` : '';
+    let r = switchMemo.get(key);
+    if (!r) {
+      const callerId = switchCallerId(caller, c.format, c.destCountry, apex);
+      r = { callerId, escaped: callerId ? escapeHeaderValue(callerId.value) : '' };
+      switchMemo.set(key, r);
+    }
+    return r;
+  }
+
+  function contactsOf(cands: Candidate[], caller: Caller | null): ResolvedContact[] {
+    const seen = new Set<string>();
+    const unique = cands.filter((c) => {
+      const k = c.uri.toLowerCase();
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const kept = unique.slice(0, maxContacts);
+    const qs = qvalues(kept.length);
+    return kept.map((c, i) => {
+      const { callerId, escaped } = switched(caller, c);
+      const uri = callerId ? withEscapedUriHeader(c.uri, 'P-Asserted-Identity', escaped) : c.uri;
+      return { uri, target: c.uri, q: qs[i]!, source: c.source, callerId, header: contactValue(uri, qs[i]!) };
+    });
+  }
+
+  async function resolve(target: string, callerIn?: CallerInput): Promise<Decision> {
+    {
+      const caller = callerOf(callerIn);
+      const st: State = { steps: [], services: [], caller, bindingKeys: [] };
+      const decision: Decision = {
+        target,
+        classification: null,
+        caller,
+        status: 0,
+        reason: '',
+        queries: st.steps,
+        contacts: [],
+        services: st.services,
+        bindingKeys: st.bindingKeys,
+      };
+      const finish = (status: number, warning?: string) => {
+        decision.status = status;
+        decision.reason = REASON[status] ?? '';
+        if (warning) decision.warning = warning;
+        return decision;
+      };
+      let id: Identifier;
+      try {
+        id = parse(target, caller?.country ?? deps.defaultCountry);
+      } catch (err) {
+        if (!(err instanceof NumberingError)) throw err;
+        decision.error = { code: err.code, message: err.message };
+        return finish(statusForNumbering(err), err.message);
+      }
+      decision.classification = id;
+      try {
+        const cands = await resolveId(id, st, 0);
+        decision.contacts = contactsOf(cands, caller);
+        if (decision.contacts.length === 0) return finish(404, `no usable destination for ${id.display}`);
+        return finish(302);
+      } catch (err) {
+        if (err instanceof Terminal) return finish(err.status, err.why);
+        if (err instanceof ResolutionUnavailable) {
+          decision.retryAfter = deps.retryAfterS ?? 5;
+          return finish(503, `DNS unavailable: ${err.message}`);
+        }
+        if (err instanceof NumberingError) {
+          decision.error = { code: err.code, message: err.message };
+          return finish(400, err.message);
+        }
+        throw err;
+      }
+    }
+  }
+
+  const verdicts = new LRUCache<string, Verdict>({ max: deps.verdictCacheEntries ?? 50_000 });
+  const PARSE_ERROR_TTL_S = 300; // a malformed identifier stays malformed
+  // identity key -> verdict keys that consulted its bindings; bounded, stale members are harmless
+  const byIdentity = new LRUCache<string, Set<string>>({ max: deps.verdictCacheEntries ?? 50_000 });
+
+  function verdictTtlMs(d: Decision): number {
+    if (d.status >= 500) return 0;
+    if (d.classification === null) return PARSE_ERROR_TTL_S * 1000;
+    let ttl = Number.POSITIVE_INFINITY;
+    for (const q of d.queries) ttl = Math.min(ttl, q.outcome === 'FAILED' ? 0 : q.ttl);
+    if (!Number.isFinite(ttl)) ttl = 0;
+    ttl *= 1000;
+    if (deps.bindings) ttl = Math.min(ttl, deps.bindingsTtlMs ?? 2000);
+    return ttl;
+  }
+
+  function decide(target: string, caller?: CallerInput): Promise<Verdict> {
+    const key = caller ? `${target}\u0000${caller.uri}\u0000${caller.display ?? ''}` : target;
+    const hit = verdicts.get(key);
+    if (hit) return Promise.resolve(hit);
+    return resolve(target, caller).then((d) => remember(key, d));
+  }
+
+  function remember(key: string, d: Decision): Verdict {
+    const v: Verdict = { status: d.status, contacts: d.contacts.map((c) => c.header) };
+    if (d.warning) v.warning = d.warning;
+    if (d.retryAfter !== undefined) v.retryAfter = d.retryAfter;
+    const ttl = verdictTtlMs(d);
+    if (ttl > 0) {
+      verdicts.set(key, v, { ttl });
+      for (const k of d.bindingKeys) {
+        let set = byIdentity.get(k);
+        if (!set) {
+          set = new Set();
+          byIdentity.set(k, set);
+        }
+        set.add(key);
+      }
+    }
+    return v;
+  }
+
+  function forget(identityKeys: string[]): void {
+    for (const k of identityKeys) {
+      for (const key of byIdentity.get(k) ?? []) verdicts.delete(key);
+      byIdentity.delete(k);
+    }
+  }
+
+  return { resolve, decide, forget };
+}

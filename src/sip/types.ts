@@ -1,0 +1,53 @@
+// Types shared by the redirector core and its transports.
+import type { SipMessage } from './message.ts';
+
+/** Where a request came from, as the transport saw it. */
+export interface RequestContext {
+  transport: 'udp' | 'tcp' | 'tls' | 'ws';
+  remoteAddress: string;
+  remotePort: number;
+}
+
+/**
+ * A response as the core decides it: status, reason and the headers particular to it.
+ * The transport adds Via, From, To (with `toTag`), Call-ID and CSeq from the request (the
+ * builtin transport does it in response.ts; drachtio-server does it itself).
+ */
+export interface SipResponseSpec {
+  status: number;
+  reason: string;
+  /** Extra headers in order, e.g. ['Contact', '<sip:...>;q=1.0']. */
+  headers: [string, string][];
+  /** To tag to add when the request's To has none (stable for a given request). */
+  toTag: string;
+}
+
+/** What the core does with one request: answer it, or stay silent (ACK). */
+export interface Redirector {
+  /**
+   * Handles one parsed request. Resolves to the response, or null when nothing is to be sent
+   * (ACK). An INVITE that a CANCEL terminates while it is being resolved resolves to 487.
+   */
+  handle(msg: SipMessage, ctx: RequestContext): Promise<SipResponseSpec | null>;
+}
+
+export const REASONS: Record<number, string> = {
+  200: 'OK',
+  302: 'Moved Temporarily',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  416: 'Unsupported URI Scheme',
+  420: 'Bad Extension',
+  423: 'Interval Too Brief',
+  481: 'Call/Transaction Does Not Exist',
+  483: 'Too Many Hops',
+  484: 'Address Incomplete',
+  487: 'Request Terminated',
+  500: 'Server Internal Error',
+  503: 'Service Unavailable',
+  513: 'Message Too Large',
+  604: 'Does Not Exist Anywhere',
+};
