@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PstnGateway } from '../registry/model.ts';
+import type { PartnerCarrier, PstnGateway } from '../registry/model.ts';
 import { publishContext } from './context.ts';
-import { derivePstnTree, deriveRouteTree, rewriteOnto } from './routes.ts';
+import { deriveCarrierTree, derivePstnTree, deriveRouteTree, rewriteOnto } from './routes.ts';
 
 const ctx = publishContext('callx.test');
 const route = (prefix: string, target: string) => ({ prefix, rdata: [target] });
@@ -89,5 +89,26 @@ describe('publish: prefix routing trees', () => {
 
   it('refuses a prefix that is not E.164 digits', () => {
     expect(() => deriveRouteTree('pstn', [route('8x', 'X')], ctx)).toThrow(/8x/);
+  });
+
+  it.each([
+    ['e164', ';user=phone'],
+    ['national', ';user=phone;callx-cid=national'],
+    ['pin', ';user=phone;callx-cid=pin'],
+  ] as const)('tells the redirector a partner wants caller ids as %s', (format, params) => {
+    const carrier: PartnerCarrier = {
+      _id: 'p1',
+      name: 'Partner',
+      ingress: 'sip.partner.example',
+      ranges: ['4420'],
+      callerIdFormat: format,
+      registrarId: null,
+      version: 1,
+      createdAt: 0,
+      updatedAt: 0,
+    };
+    expect(deriveCarrierTree([carrier], ctx)[0]?.rdata).toEqual([
+      rewriteOnto('sip.partner.example', params, 10),
+    ]);
   });
 });

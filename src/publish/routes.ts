@@ -83,13 +83,18 @@ export function derivePstnTree(gateways: readonly PstnGateway[], ctx: PublishCon
   return deriveRouteTree('pstn', routes, ctx);
 }
 
-/** The carriers tree from every partner carrier's number ranges. */
+/**
+ * The carriers tree from every partner carrier's number ranges. A partner that wants the caller's
+ * number in another form than E.164 says so in the URI parameter `callx-cid` (national | pin),
+ * which the redirector reads and removes from the Contact (docs/sip.md, "Call switching").
+ */
 export function deriveCarrierTree(
   carriers: readonly PartnerCarrier[],
   ctx: PublishContext,
 ): PublishedRRset[] {
-  const routes = byId(carriers).flatMap((c, i) =>
-    c.ranges.map((prefix) => ({ prefix, rdata: [rewriteOnto(c.ingress, ';user=phone', 10 + i)] })),
-  );
+  const routes = byId(carriers).flatMap((c, i) => {
+    const params = c.callerIdFormat === 'e164' ? ';user=phone' : `;user=phone;callx-cid=${c.callerIdFormat}`;
+    return c.ranges.map((prefix) => ({ prefix, rdata: [rewriteOnto(c.ingress, params, 10 + i)] }));
+  });
   return deriveRouteTree('carriers', routes, ctx);
 }
