@@ -129,7 +129,27 @@ export async function startMongo(env: NodeJS.ProcessEnv = process.env): Promise<
     }
     return { uri: env.MONGODB_URI, source: 'env', stop: async () => {} };
   }
-  const bin = findFerretdb(env);
+  const bin = findFerretdb(env) ?? buildFerretdb(env);
   if (!bin) throw new MongoUnavailableError(`test: no MongoDB server for the MongoDB suites: ${HOW_TO}`);
   return startFerretdb(bin);
+}
+
+/**
+ * On a machine with Go, a first `npm test` builds FerretDB itself (.ci/ferretdb.sh, about a
+ * minute, cached afterwards), so `npm install && npm test` needs nothing else. Null without Go.
+ */
+function buildFerretdb(env: NodeJS.ProcessEnv): string | null {
+  if (env.CALLX_FERRETDB_BIN) return null;
+  if (spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).status !== 0) return null;
+  process.stderr.write(
+    `test: building FerretDB ${FERRETDB_VERSION} with Go for the MongoDB suites (first run only)\n`,
+  );
+  const script = join(import.meta.dirname, '..', '..', '.ci', 'ferretdb.sh');
+  const r = spawnSync('bash', [script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 15 * 60_000,
+  });
+  const path = r.stdout?.trim().split('\n').at(-1);
+  return r.status === 0 && path && existsSync(path) ? path : null;
 }
