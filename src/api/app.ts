@@ -6,8 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { authMiddleware } from './auth.ts';
 import type { ApiApp, Env, Services } from './context.ts';
-import { mapDomainError } from './domain-errors.ts';
-import { ApiError, type DomainErrorMapper, problemResponse, toProblem, validationHook } from './errors.ts';
+import { ApiError, problemResponse, toProblem, validationHook } from './errors.ts';
 import { registerOpenApiRoutes } from './openapi.ts';
 import { createRateLimiter } from './ratelimit.ts';
 import { checkResponse, type RouteTable, routeTable } from './responses.ts';
@@ -16,8 +15,6 @@ import { registerRoutes } from './routes/index.ts';
 export interface AppOptions {
   /** Check every JSON response against its declared schema (tests); a mismatch is a 500 and an error log. */
   validateResponses?: boolean;
-  /** Maps errors of domain layers to problems (default: the sales and members DomainErrors). */
-  mapDomainError?: (method: string) => DomainErrorMapper;
 }
 
 /** The route pattern a request matched, OpenAPI style ('/v1/zones/{apex}'), for metrics and logs. */
@@ -30,8 +27,8 @@ export function createApp(s: Services, opts: AppOptions = {}): ApiApp {
   const app: ApiApp = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const log = s.logger.child({ component: 'api' });
   const limiter = createRateLimiter(s.config.http.rateLimit, s.clock);
-  // Filled once every route is registered; the middleware below reads it per request.
-  let routes: RouteTable = routeTable(app);
+  // Set once every route is registered (below); the middleware reads it per request.
+  let routes: RouteTable;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -48,8 +45,7 @@ export function createApp(s: Services, opts: AppOptions = {}): ApiApp {
     );
   });
 
-  const mapDomain = opts.mapDomainError ?? mapDomainError;
-  app.onError((err, c) => toProblem(err, c, log, mapDomain));
+  app.onError((err, c) => toProblem(err, c, log));
   app.notFound((c) => {
     const allowed = routes.allowedMethods(c.req.path);
     if (allowed.length)

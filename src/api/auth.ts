@@ -30,27 +30,26 @@ export function authMiddleware(
         headers: { 'www-authenticate': `Bearer realm="${REALM}", error="invalid_token"` },
       });
     const rate = limiter.take(who.tokenId);
-    c.header('ratelimit-limit', String(rate.limit));
-    c.header('ratelimit-remaining', String(rate.remaining));
-    c.header('ratelimit-reset', String(rate.reset));
+    const headers = {
+      'ratelimit-limit': String(rate.limit),
+      'ratelimit-remaining': String(rate.remaining),
+      'ratelimit-reset': String(rate.reset),
+    };
     if (!rate.allowed) {
       metrics.http.rateLimited();
       throw new ApiError(
         'rate-limited',
         `this token is limited to ${rate.limit} requests a minute; retry in ${rate.retryAfter} s`,
         {
-          headers: {
-            'retry-after': String(rate.retryAfter),
-            'ratelimit-limit': String(rate.limit),
-            'ratelimit-remaining': '0',
-            'ratelimit-reset': String(rate.reset),
-          },
+          headers: { 'retry-after': String(rate.retryAfter), ...headers },
           extra: { retryAfter: rate.retryAfter },
         },
       );
     }
     c.set('principal', who);
     await next();
+    // After the handler, so problem answers (validation, not found, conflicts) carry them too.
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
   };
 }
 

@@ -35,7 +35,8 @@ export type ResolveFn = (
 export type ExportZoneFn = (apex: string) => Promise<string | null>;
 
 export interface Services {
-  config: Pick<Config, 'apex'> & { http: Config['http'] };
+  /** The HTTP settings the middleware reads (limits, admin token); the apex reaches the services. */
+  config: Pick<Config, 'http'>;
   logger: Logger;
   clock: Clock;
   store: Store;

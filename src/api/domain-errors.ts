@@ -1,14 +1,20 @@
-// The sales and members services' DomainErrors as problem kinds. The domain layer proposes a
-// status per code; the API decides, so every route answers alike (a version conflict is 409
-// here, as every conflict of this API is: docs/api.md).
-import { DomainError, type DomainErrorCode } from '../registry/sales/index.ts';
-import type { DomainErrorMapper, FieldError, ProblemKind } from './errors.ts';
+// The registry services' errors as problem kinds, in one table: ServiceError (registrars and
+// tokens, routing data, zones) and DomainError (sales and members). The services propose no
+// status the API must follow; the API decides, so every route answers alike (a version conflict
+// is 409 here, as every conflict of this API is: docs/api.md).
+import { ServiceError, type ServiceErrorCode } from '../registry/auth/errors.ts';
+import { DomainError, type DomainErrorCode, type InputIssue } from '../registry/sales/index.ts';
+import type { FieldError, ProblemKind } from './errors.ts';
 
-const KIND: Record<DomainErrorCode, ProblemKind> = {
+const KIND: Record<ServiceErrorCode | DomainErrorCode, ProblemKind> = {
+  invalid: 'validation-failed',
   'invalid-input': 'validation-failed',
   'bad-cursor': 'validation-failed',
   forbidden: 'forbidden',
   'not-found': 'not-found',
+  exists: 'already-exists',
+  overlap: 'overlap',
+  'version-mismatch': 'version-mismatch',
   'version-conflict': 'version-mismatch',
   'email-taken': 'already-taken',
   'domain-taken': 'already-taken',
@@ -23,20 +29,42 @@ const KIND: Record<DomainErrorCode, ProblemKind> = {
   'member-type': 'unprocessable',
 };
 
-/** Where a request's fields are: query parameters for reads, the body for writes. */
-export function domainErrorMapper(
-  location: (method: string) => FieldError['location'],
-): (method: string) => DomainErrorMapper {
-  return (method) => (err) => {
-    if (!(err instanceof DomainError)) return null;
-    const loc = location(method);
-    const errors: FieldError[] = err.issues.map((i) => ({
-      location: loc,
-      pointer: loc === 'body' ? i.pointer : i.path,
-      detail: i.message,
-    }));
-    return { kind: KIND[err.code], detail: err.message, code: err.code, errors, extra: err.details };
-  };
+/** Field issues at `location`: a JSON pointer into the body, else the parameter's dotted name. */
+export function fieldErrorsOf(location: FieldError['location'], issues: readonly InputIssue[]): FieldError[] {
+  return issues.map((i) => ({
+    location,
+    pointer: location === 'body' ? i.pointer : i.path,
+    detail: i.message,
+  }));
 }
 
-export const mapDomainError = domainErrorMapper((method) => (method === 'GET' ? 'query' : 'body'));
+export interface RegistryProblem {
+  kind: ProblemKind;
+  detail: string;
+  errors: FieldError[];
+  /** Members of the problem besides the standard ones: the domain `code` and its details. */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * The problem a registry error becomes, or null for any other error. A DomainError's fields are
+ * query parameters on reads and body fields on writes, and it adds its `code` and details; a
+ * ServiceError's fields are always body pointers.
+ */
+export function registryProblem(err: unknown, method: string): RegistryProblem | null {
+  if (err instanceof ServiceError)
+    return {
+      kind: KIND[err.code],
+      detail: err.message,
+      errors: err.fields.map((f) => ({ location: 'body', pointer: f.pointer, detail: f.detail })),
+      extra: {},
+    };
+  if (err instanceof DomainError)
+    return {
+      kind: KIND[err.code],
+      detail: err.message,
+      errors: fieldErrorsOf(method === 'GET' ? 'query' : 'body', err.issues),
+      extra: { ...err.details, code: err.code },
+    };
+  return null;
+}

@@ -6,8 +6,9 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { ServiceError } from '../registry/auth/errors.ts';
+import { issuesOf } from '../registry/sales/index.ts';
 import { StoreUnavailableError } from '../registry/store.ts';
+import { fieldErrorsOf, registryProblem } from './domain-errors.ts';
 
 /** Problem types are identifiers (RFC 9457 §3.1.1), not links: `.test` is reserved and never resolves. */
 export const PROBLEM_BASE = 'https://callx.test/problems/';
@@ -82,6 +83,15 @@ export const ProblemSchema = z
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 export type Problem = z.infer<typeof ProblemSchema>;
 
+/** What a problem carries besides its kind and detail. */
+export interface ProblemOptions {
+  /** Every offending field (validation-failed). */
+  errors?: FieldError[] | undefined;
+  headers?: Record<string, string>;
+  /** Extension members (RFC 9457 §3.2): `code`, `reason`, `retryAfter` ... */
+  extra?: Record<string, unknown>;
+}
+
 /** A failure with its problem kind, thrown by handlers and middleware. */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -89,11 +99,7 @@ export class ApiError extends Error {
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
   readonly extra: Record<string, unknown>;
-  constructor(
-    kind: ProblemKind,
-    detail: string,
-    opts: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
-  ) {
+  constructor(kind: ProblemKind, detail: string, opts: ProblemOptions = {}) {
     super(detail);
     this.kind = kind;
     this.errors = opts.errors;
@@ -108,11 +114,7 @@ export function problemResponse(
   c: Context,
   kind: ProblemKind,
   detail: string,
-  opts: {
-    errors?: FieldError[] | undefined;
-    headers?: Record<string, string>;
-    extra?: Record<string, unknown>;
-  } = {},
+  opts: ProblemOptions = {},
 ): Response {
   const { status, title } = PROBLEMS[kind];
   const body: Problem = {
@@ -139,25 +141,9 @@ const LOCATION = {
   cookie: 'header',
 } as const;
 
-/** JSON pointer of a zod issue path (RFC 6901 escaping). */
-export const pointerOf = (path: readonly PropertyKey[]): string =>
-  path.length === 0
-    ? ''
-    : `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
-
-/** Every issue of a failed zod validation as field errors. */
+/** Every issue of a failed zod validation as field errors (the same reading as the domain layer's). */
 export function fieldErrors(target: string, error: ZodError): FieldError[] {
-  const location = LOCATION[target as keyof typeof LOCATION] ?? 'body';
-  return error.issues.map((i) => {
-    // unrecognized_keys names the keys in `keys`, not in the path
-    const keys = (i as { keys?: string[] }).keys;
-    const path = keys?.length ? [...i.path, keys.join(',')] : i.path;
-    return {
-      location,
-      pointer: location === 'body' ? pointerOf(path) : path.map(String).join('.'),
-      detail: i.message,
-    };
-  });
+  return fieldErrorsOf(LOCATION[target as keyof typeof LOCATION] ?? 'body', issuesOf(error));
 }
 
 /** The zod-openapi hook: a failed validation becomes one problem with every offending field. */
@@ -178,15 +164,6 @@ export function validationHook(
   );
 }
 
-const SERVICE_KIND: Record<ServiceError['code'], ProblemKind> = {
-  'not-found': 'not-found',
-  forbidden: 'forbidden',
-  exists: 'already-exists',
-  'version-mismatch': 'version-mismatch',
-  overlap: 'overlap',
-  invalid: 'validation-failed',
-};
-
 const HTTP_KIND: Record<number, ProblemKind> = {
   400: 'malformed-request',
   401: 'unauthorized',
@@ -198,46 +175,15 @@ const HTTP_KIND: Record<number, ProblemKind> = {
   503: 'unavailable',
 };
 
-/** Domain-layer errors with a code (sales, members) are mapped by `domainErrors` (src/api/domain-errors.ts). */
-export type DomainErrorMapper = (err: unknown) => {
-  kind: ProblemKind;
-  detail: string;
-  code?: string;
-  errors?: FieldError[];
-  extra?: Record<string, unknown>;
-} | null;
-
 export interface ErrorLog {
   error(obj: object, msg: string): void;
 }
 
 /** The app's onError: any thrown value to a problem response, never with a stack trace. */
-export function toProblem(
-  err: unknown,
-  c: Context,
-  log: ErrorLog,
-  mapDomain?: (method: string) => DomainErrorMapper,
-): Response {
-  if (err instanceof ApiError)
-    return problemResponse(c, err.kind, err.message, {
-      errors: err.errors,
-      headers: err.headers,
-      extra: err.extra,
-    });
-  if (err instanceof ServiceError) {
-    const errors = err.fields.map((f) => ({
-      location: 'body' as const,
-      pointer: f.pointer,
-      detail: f.detail,
-    }));
-    return problemResponse(c, SERVICE_KIND[err.code], err.message, { errors });
-  }
-  const mapped = mapDomain?.(c.req.method)(err);
-  if (mapped)
-    return problemResponse(c, mapped.kind, mapped.detail, {
-      errors: mapped.errors,
-      extra: { ...mapped.extra, ...(mapped.code ? { code: mapped.code } : {}) },
-    });
+export function toProblem(err: unknown, c: Context, log: ErrorLog): Response {
+  if (err instanceof ApiError) return problemResponse(c, err.kind, err.message, err);
+  const registry = registryProblem(err, c.req.method);
+  if (registry) return problemResponse(c, registry.kind, registry.detail, registry);
   if (err instanceof HTTPException) {
     const kind = HTTP_KIND[err.status] ?? (err.status >= 500 ? 'internal-error' : 'malformed-request');
     return problemResponse(c, kind, err.message || PROBLEMS[kind].title);

@@ -39,6 +39,10 @@ export function ifMatchVersion(header: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
+/** An If-Match version as the sales and members services take it: `{ expectedVersion }`, or none. */
+export const expectedVersion = (version: number | undefined): { expectedVersion?: number } =>
+  version === undefined ? {} : { expectedVersion: version };
+
 /** True when If-None-Match matches the current version (GET answers 304). */
 export function notModified(c: Context, version: number): boolean {
   const h = c.req.header('if-none-match');

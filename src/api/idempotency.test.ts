@@ -16,31 +16,26 @@ describe('api: Idempotency-Key', () => {
     t = await tempStore();
     runs = 0;
     gate = Promise.resolve();
+    const log = { error: () => {} };
     const idempotent = createIdempotency({
       store: t.store,
       clock: { now: () => now },
+      render: (err, c) => toProblem(err, c, log),
       ttlMs: 10_000,
       stalePendingMs: 1_000,
     });
-    const log = { error: () => {} };
     app = new Hono();
     app.onError((err, c) => toProblem(err, c, log));
     app.post('/thing', async (c) => {
       const body = await c.req.json();
-      return idempotent(
-        c,
-        c.req.header('x-owner') ?? 'a',
-        body,
-        async () => {
-          runs++;
-          await gate;
-          if (body.fail === 'client') throw new ApiError('conflict', 'no');
-          if (body.fail === 'server') return problemResponse(c, 'internal-error', 'boom');
-          c.header('location', `/thing/${runs}`);
-          return c.json({ run: runs, body }, 201);
-        },
-        (err) => toProblem(err, c, log),
-      );
+      return idempotent(c, c.req.header('x-owner') ?? 'a', body, async () => {
+        runs++;
+        await gate;
+        if (body.fail === 'client') throw new ApiError('conflict', 'no');
+        if (body.fail === 'server') return problemResponse(c, 'internal-error', 'boom');
+        c.header('location', `/thing/${runs}`);
+        return c.json({ run: runs, body }, 201);
+      });
     });
   });
   afterEach(() => t.close());

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Principal } from '../registry/auth/index.ts';
 import { COLLECTIONS, type IdempotencyRecord } from '../registry/model.ts';
 import { type Clock, DuplicateKeyError, type Store } from '../registry/store.ts';
 import { ApiError } from './errors.ts';
@@ -30,13 +31,17 @@ export const IdempotencyHeaderSchema = z.object({
 export interface IdempotencyOptions {
   store: Store;
   clock: Clock;
+  /** The response a thrown error becomes (the app's problem+json), so 4xx outcomes are kept and replayed too. */
+  render: (err: unknown, c: Context) => Response;
   /** How long a response is kept for retries (default 24 h). */
   ttlMs?: number;
   /** A first request that left no response for this long is presumed dead; a retry takes over (default 60 s). */
   stalePendingMs?: number;
 }
 
-export type Render = (err: unknown) => Response;
+/** Whose key space a request's Idempotency-Key is in: keys of different registrars never collide. */
+export const ownerKey = (p: Principal): string =>
+  p.role === 'admin' ? 'admin' : `registrar:${p.registrarId}`;
 
 /** JSON with sorted keys, so the same body written in another key order is the same request. */
 export function canonicalJson(v: unknown): string {
@@ -113,17 +118,13 @@ export function createIdempotency(opts: IdempotencyOptions) {
     });
   }
 
-  /**
-   * Runs `compute` at most once per (owner, method, path, key, body). `render` turns a thrown
-   * error into the response the client would get (so 4xx outcomes are replayed too).
-   */
+  /** Runs `compute` at most once per (owner, method, path, key, body); `owner` is an ownerKey. */
   // Generic in the handler's typed response: a replayed response stands in for it.
   return async function idempotent<R extends Response>(
     c: Context,
     owner: string,
     body: unknown,
     compute: () => Promise<R>,
-    render: Render,
   ): Promise<R> {
     const key = c.req.header('idempotency-key');
     if (key === undefined) return compute();
@@ -136,7 +137,7 @@ export function createIdempotency(opts: IdempotencyOptions) {
     try {
       res = await compute();
     } catch (err) {
-      res = render(err);
+      res = opts.render(err, c);
     }
     if (res.status >= 500) {
       await coll.findOneAndDelete({ _id: id, status: 0 });

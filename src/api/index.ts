@@ -15,6 +15,7 @@ import { type Clock, type Store, systemClock } from '../registry/store.ts';
 import { createZoneService } from '../registry/zones/index.ts';
 import { type AppOptions, createApp } from './app.ts';
 import type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+import { toProblem } from './errors.ts';
 import { createIdempotency } from './idempotency.ts';
 
 export type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
@@ -67,6 +68,7 @@ export function zoneFilesIn(dir: string): () => string[] {
 
 export function createServices(deps: ApiDeps): Services {
   const clock = deps.clock ?? systemClock;
+  const log = deps.logger.child({ component: 'api' });
   return {
     config: deps.config,
     logger: deps.logger,
@@ -93,7 +95,11 @@ export function createServices(deps: ApiDeps): Services {
         clock,
         realm: deps.config.sip?.realm ?? deps.config.apex,
       }),
-    idempotent: createIdempotency({ store: deps.store, clock }),
+    idempotent: createIdempotency({
+      store: deps.store,
+      clock,
+      render: (err, c) => toProblem(err, c, log),
+    }),
     resolve: deps.resolve,
     exportZone: deps.exportZone,
     readiness: deps.readiness,

@@ -1,22 +1,22 @@
 // Cursor pagination: `?limit=&cursor=`, answered with `{ items, next }` and a Link rel="next"
-// header. A cursor is opaque to clients (base64url JSON), so the order key can change later.
+// header. Lists in id order (registrars, zones, routing data) wrap the last id in a cursor of
+// their own, bound to the list's path; the sales and members services hand out cursors that are
+// opaque already (bound to their query: src/registry/sales/cursor.ts).
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { DEFAULT_PAGE, MAX_PAGE } from '../registry/sales/index.ts';
 import { ApiError } from './errors.ts';
-
-export const MAX_LIMIT = 200;
-export const DEFAULT_LIMIT = 50;
 
 export const PageQuerySchema = z.object({
   limit: z.coerce
     .number()
     .int()
     .min(1)
-    .max(MAX_LIMIT)
-    .default(DEFAULT_LIMIT)
+    .max(MAX_PAGE)
+    .default(DEFAULT_PAGE)
     .openapi({
       param: { name: 'limit', in: 'query' },
-      description: `Page size, 1-${MAX_LIMIT}`,
+      description: `Page size, 1-${MAX_PAGE}`,
       example: 50,
     }),
   cursor: z
@@ -29,47 +29,59 @@ export const PageQuerySchema = z.object({
     }),
 });
 
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify({ v: 1, k: value }), 'utf8').toString('base64url');
+/** The query of a list the sales or members service pages: its filters, then `limit` and `cursor`. */
+export const queryListSchema = <T extends z.ZodRawShape>(filters: T) =>
+  z.object({
+    ...filters,
+    limit: queryParam(z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE), 'limit'),
+    cursor: queryParam(z.string().max(512).optional(), 'cursor'),
+  });
+
+/** A query parameter named in the OpenAPI document as in the schema. */
+export const queryParam = <T extends z.ZodTypeAny>(schema: T, name: string, description?: string) =>
+  schema.openapi({ param: { name, in: 'query' }, ...(description ? { description } : {}) });
+
+/** `registrarId`: whose data (the admin may name any registrar; a registrar only itself). */
+export const registrarIdParam = (description?: string) =>
+  queryParam(z.string().max(64).optional(), 'registrarId', description);
+
+const badCursor = (detail: string, hint: string) =>
+  new ApiError('validation-failed', `cursor: ${detail}`, {
+    errors: [{ location: 'query', pointer: 'cursor', detail: hint }],
+  });
+
+/** A cursor of the list at `list` (its path) holding `value`. */
+export function encodeCursor(value: unknown, list: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, l: list, k: value }), 'utf8').toString('base64url');
 }
 
-/** The key inside a cursor; a cursor that was not made by us is a 400 naming the parameter. */
-export function decodeCursor(cursor: string | undefined): unknown {
+/** The key inside a cursor; a cursor that was not made by us, or not for this list, is a 400. */
+export function decodeCursor(cursor: string | undefined, list: string): unknown {
   if (cursor === undefined) return undefined;
+  let parsed: { v?: unknown; l?: unknown; k?: unknown } | undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      v?: number;
-      k?: unknown;
-    };
-    if (parsed?.v === 1 && parsed.k !== undefined) return parsed.k;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    // not base64url JSON: refused below
   }
-  throw new ApiError('validation-failed', 'cursor: not a cursor this API gave out', {
-    errors: [{ location: 'query', pointer: 'cursor', detail: 'use the `next` value of a previous page' }],
-  });
+  if (parsed?.v !== 1 || parsed.k === undefined)
+    throw badCursor('not a cursor this API gave out', 'use the `next` value of a previous page');
+  if (parsed.l !== list)
+    throw badCursor('not a cursor of this list', 'use the `next` value of a previous page of this list');
+  return parsed.k;
 }
 
 /** The string key of a cursor over `_id` order. */
-export function afterId(cursor: string | undefined): string | undefined {
-  const k = decodeCursor(cursor);
+export function afterId(cursor: string | undefined, list: string): string | undefined {
+  const k = decodeCursor(cursor, list);
   if (k !== undefined && typeof k !== 'string')
-    throw new ApiError('validation-failed', 'cursor: not a cursor of this list', {
-      errors: [
-        {
-          location: 'query',
-          pointer: 'cursor',
-          detail: 'use the `next` value of a previous page of this list',
-        },
-      ],
-    });
+    throw badCursor('not a cursor of this list', 'use the `next` value of a previous page of this list');
   return k;
 }
 
-/** Sets the Link header for the next page and returns the body's `next`. */
-export function nextLink(c: Context, nextKey: unknown, limit: number): string | null {
-  if (nextKey === null || nextKey === undefined) return null;
-  const next = encodeCursor(nextKey);
+/** Sets the Link header for the next page (this request with `cursor` and `limit`); returns `next`. */
+export function linkNext(c: Context, next: string | null, limit: number): string | null {
+  if (next === null) return null;
   const url = new URL(c.req.url);
   url.searchParams.set('cursor', next);
   url.searchParams.set('limit', String(limit));
@@ -77,10 +89,21 @@ export function nextLink(c: Context, nextKey: unknown, limit: number): string | 
   return next;
 }
 
-export const pageSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
+/**
+ * The `{ items, next }` body of a list. `next` is described unless `nextDescription` is null
+ * (MemberPage never was; describing it now would change the published document).
+ */
+export const pageSchema = <T extends z.ZodTypeAny>(
+  item: T,
+  name: string,
+  nextDescription: string | null = 'Cursor of the next page; null on the last page',
+) =>
   z
     .object({
       items: z.array(item),
-      next: z.string().nullable().openapi({ description: 'Cursor of the next page; null on the last page' }),
+      next:
+        nextDescription === null
+          ? z.string().nullable()
+          : z.string().nullable().openapi({ description: nextDescription }),
     })
     .openapi(name);

@@ -1,8 +1,5 @@
 // Schema helpers shared by the route modules: request bodies, responses, common fields.
 import { z } from '@hono/zod-openapi';
-import { problemResponses } from './errors.ts';
-
-export const SECURITY = [{ bearer: [] as string[] }];
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -42,15 +39,23 @@ export const ETAG_HEADER = {
 export function jsonWithEtag<T extends z.ZodTypeAny>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } }, headers: ETAG_HEADER };
 }
+
 export const NO_CONTENT = { description: 'Done; no body' };
-
-/** The error responses every authenticated route can give. */
-export const AUTH_ERRORS = [400, 401, 429] as const;
-
-export const errors = (...statuses: number[]) => problemResponses(...AUTH_ERRORS, ...statuses);
 
 /** Strict objects report unknown fields (a typo in a field name is an error, not silently ignored). */
 export const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+/** An identifier chosen by its creator: registrars, gateways, carriers. */
+export const Slug = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'expected 1-63 characters a-z, 0-9, _ and -, starting with a letter or digit',
+  );
+
+/** The path parameter `name` of one item, for crudRoutes' `key`. */
+export const pathParam = <K extends string, T extends z.ZodTypeAny>(name: K, schema: T) =>
+  z.object({ [name]: schema.openapi({ param: { name, in: 'path' } }) } as { [P in K]: T });
 
 export const ApexParam = z.object({
   apex: z

@@ -3,20 +3,12 @@
 // callx DNS node (fed by the change journal) answers the number's NAPTR to dig, a SIP INVITE to
 // the number gets the 302 from the real redirector pointing at the new center, and GET
 // /v1/resolve shows the same decision. Releasing the number takes it out of DNS again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { headers, request, status, UdpClient } from '../sip/env.ts';
-import { E2E_ADMIN, type Stack, startStack, until } from './helpers/stack.ts';
+import { E2E_ADMIN, e2eIt as it, until } from './helpers/stack.ts';
 
 describe('e2e: sell a number over HTTP, then it answers in DNS and SIP redirects calls to it', () => {
-  let s: Stack;
-  beforeAll(async () => {
-    s = await startStack();
-  });
-  afterAll(async () => {
-    await s?.stop();
-  });
-
-  it('runs the whole flow', async () => {
+  it('runs the whole flow', async ({ stack: s }) => {
     expect((await fetch(`${s.base}/readyz`)).status).toBe(200);
     // the admin makes a registrar and its token
     expect(

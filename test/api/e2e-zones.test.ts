@@ -2,20 +2,13 @@
 // zone answers its SOA and NS, a PATCH with a structured NAPTR is answered exactly, a DELETE
 // removes it, and a PSTN gateway added over HTTP routes a prefix (longest-prefix fillers
 // included) so the redirector sends calls there.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { headers, request, status, UdpClient } from '../sip/env.ts';
-import { E2E_ADMIN, type Stack, startStack, until } from './helpers/stack.ts';
+import { remove, replaceSipNaptr, rrsets } from './helpers/records.ts';
+import { E2E_ADMIN, e2eIt as it, until } from './helpers/stack.ts';
 
 describe('e2e: zones, record sets and routes over HTTP, answered by the DNS node', () => {
-  let s: Stack;
-  beforeAll(async () => {
-    s = await startStack();
-  });
-  afterAll(async () => {
-    await s?.stop();
-  });
-
-  it('serves a zone created over HTTP and follows its record set changes', async () => {
+  it('serves a zone created over HTTP and follows its record set changes', async ({ stack: s }) => {
     const z = await s.http('POST', '/v1/zones', E2E_ADMIN, {
       apex: 'partner.example',
       soa: { mname: 'ns1.partner.example', rname: 'hostmaster.partner.example', minimum: 60 },
@@ -29,34 +22,24 @@ describe('e2e: zones, record sets and routes over HTTP, answered by the DNS node
     expect(soa[0]).toMatch(
       /^ns1\.partner\.example\. hostmaster\.partner\.example\. \d+ 3600 600 1209600 60$/,
     );
-    const patch = await s.http('PATCH', '/v1/zones/partner.example/rrsets', E2E_ADMIN, {
-      rrsets: [
-        {
-          name: '*.4.4.partner.example.',
-          type: 'NAPTR',
-          ttl: 60,
-          changetype: 'REPLACE',
-          records: [
-            {
-              order: 100,
-              preference: 10,
-              flags: 'u',
-              service: 'E2U+sip',
-              regexp: '!^\\+(.*)$!sip:+\\1@sbc.partner.example!',
-            },
-          ],
-        },
-      ],
-    });
+    const patch = await s.http(
+      'PATCH',
+      '/v1/zones/partner.example/rrsets',
+      E2E_ADMIN,
+      rrsets(replaceSipNaptr('*.4.4.partner.example.', 60, '!^\\+(.*)$!sip:+\\1@sbc.partner.example!')),
+    );
     expect(patch.status).toBe(204);
     const naptr = await until('the NAPTR', 5000, async () => {
       const a = await s.dig('1.2.4.4.partner.example', 'NAPTR');
       return a.length ? a : null;
     });
     expect(naptr).toEqual(['100 10 "u" "E2U+sip" "!^\\\\+(.*)$!sip:+\\\\1@sbc.partner.example!" .']);
-    await s.http('PATCH', '/v1/zones/partner.example/rrsets', E2E_ADMIN, {
-      rrsets: [{ name: '*.4.4.partner.example.', type: 'NAPTR', changetype: 'DELETE' }],
-    });
+    await s.http(
+      'PATCH',
+      '/v1/zones/partner.example/rrsets',
+      E2E_ADMIN,
+      rrsets(remove('*.4.4.partner.example.', 'NAPTR')),
+    );
     await until('the deletion', 5000, async () =>
       (await s.dig('1.2.4.4.partner.example', 'NAPTR')).length === 0 ? true : null,
     );
@@ -66,7 +49,7 @@ describe('e2e: zones, record sets and routes over HTTP, answered by the DNS node
     );
   });
 
-  it('routes a prefix to a PSTN gateway added over HTTP', async () => {
+  it('routes a prefix to a PSTN gateway added over HTTP', async ({ stack: s }) => {
     const gw = await s.http('POST', '/v1/gateways', E2E_ADMIN, {
       id: 'gw-fr',
       name: 'France',

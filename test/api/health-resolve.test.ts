@@ -1,60 +1,51 @@
 // Liveness, readiness (store + the checks the process passes in), metrics, and GET /v1/resolve
 // giving the same decision as `callx resolve` (both against a real callx DNS server).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { resolveCommand } from '../../src/cli/resolve.ts';
 import type { DnsServer } from '../../src/dns/index.ts';
 import { createResolver } from '../../src/sip/index.ts';
 import { sipConfig, startDns } from '../sip/env.ts';
-import { harness } from './helpers/harness.ts';
+import { it } from './helpers/fixtures.ts';
 
 describe('api: health and readiness', () => {
-  it('/healthz is alive and needs no token', async () => {
-    const h = await harness();
-    try {
-      const r = await h.call('GET', '/healthz', { token: null });
-      expect(r).toMatchObject({ status: 200, body: { status: 'ok' } });
-    } finally {
-      await h.close();
-    }
+  it('/healthz is alive and needs no token', async ({ h }) => {
+    const r = await h.call('GET', '/healthz', { token: null });
+    expect(r).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
-  it('/readyz is ready when the store answers and every check passes, 503 naming what is not', async () => {
+  it('/readyz is ready when the store answers and every check passes, 503 naming what is not', async ({
+    open,
+  }) => {
     let zones = false;
-    const h = await harness({ readiness: async () => ({ zones }) });
-    try {
-      const notReady = await h.call('GET', '/readyz', { token: null });
-      expect(notReady).toMatchObject({
-        status: 503,
-        body: { status: 'not-ready', checks: { store: true, zones: false } },
-      });
-      zones = true;
-      expect((await h.call('GET', '/readyz', { token: null })).body).toEqual({
-        status: 'ready',
-        checks: { store: true, zones: true },
-      });
-      await h.t.store.close();
-      const down = await h.call('GET', '/readyz', { token: null });
-      expect(down).toMatchObject({ status: 503, body: { checks: { store: false } } });
-    } finally {
-      await h.t.close().catch(() => {});
-    }
+    const h = await open({ readiness: async () => ({ zones }) });
+    const notReady = await h.call('GET', '/readyz', { token: null });
+    expect(notReady).toMatchObject({
+      status: 503,
+      body: { status: 'not-ready', checks: { store: true, zones: false } },
+    });
+    zones = true;
+    expect((await h.call('GET', '/readyz', { token: null })).body).toEqual({
+      status: 'ready',
+      checks: { store: true, zones: true },
+    });
+    await h.t.store.close(); // closing again after the test is harmless
+    const down = await h.call('GET', '/readyz', { token: null });
+    expect(down).toMatchObject({ status: 503, body: { checks: { store: false } } });
   });
 
-  it('/readyz does not hang on a check that never answers, nor on one that throws', async () => {
-    const hang = await harness({ readiness: () => new Promise<Record<string, boolean>>(() => {}) });
+  it('/readyz does not hang on a check that never answers, nor on one that throws', async ({ open }) => {
+    const hang = await open({ readiness: () => new Promise<Record<string, boolean>>(() => {}) });
     const t0 = Date.now();
     const r = await hang.call('GET', '/readyz', { token: null });
     expect(r.status).toBe(503);
     expect(r.body.checks).toMatchObject({ store: true, dependencies: false });
     expect(Date.now() - t0).toBeLessThan(10_000);
-    await hang.close();
-    const boom = await harness({
+    const boom = await open({
       readiness: () => {
         throw new Error('dns: zones not loaded');
       },
     });
     expect((await boom.call('GET', '/readyz', { token: null })).status).toBe(503);
-    await boom.close();
   });
 });
 
@@ -72,10 +63,10 @@ describe('api: GET /v1/resolve', () => {
   const stable = (d: any) =>
     JSON.parse(JSON.stringify(d, (k, v) => (k === 'ms' || k === 'cached' || k === 'server' ? undefined : v)));
 
-  it('answers the same decision as `callx resolve`, for a redirect and for an error', async () => {
+  it('answers the same decision as `callx resolve`, for a redirect and for an error', async ({ open }) => {
     const config = sipConfig(dns.port);
     const resolver = createResolver(config);
-    const h = await harness({ resolve: (id, caller) => resolver.resolve(id, caller) });
+    const h = await open({ resolve: (id, caller) => resolver.resolve(id, caller) });
     const a = await h.registrar('a');
     try {
       for (const [identifier, from] of [
@@ -100,17 +91,11 @@ describe('api: GET /v1/resolve', () => {
       expect(missing.body.errors[0]).toMatchObject({ location: 'query', pointer: 'identifier' });
     } finally {
       resolver.close();
-      await h.close();
     }
   });
 
-  it('503 when this process has no resolver', async () => {
-    const h = await harness();
-    try {
-      const r = await h.call('GET', '/v1/resolve?identifier=%2B82262006200');
-      expect(r.status).toBe(503);
-    } finally {
-      await h.close();
-    }
+  it('503 when this process has no resolver', async ({ h }) => {
+    const r = await h.call('GET', '/v1/resolve?identifier=%2B82262006200');
+    expect(r.status).toBe(503);
   });
 });

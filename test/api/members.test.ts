@@ -1,18 +1,10 @@
 // Members over HTTP: register, read, list, change with ETag/If-Match, branches of a VNS number,
 // SIP credentials that are set but never returned, delete; DNS through the journal.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { COLLECTIONS, type Member } from '../../src/registry/model.ts';
-import { type Harness, harness } from './helpers/harness.ts';
+import { it } from './helpers/fixtures.ts';
 
 describe('api: members', () => {
-  let h: Harness;
-  let a: string;
-  beforeEach(async () => {
-    h = await harness();
-    a = await h.registrar('a');
-  });
-  afterEach(() => h.close());
-
   const kim = {
     type: 'individual',
     displayName: 'Kim Minji',
@@ -21,7 +13,7 @@ describe('api: members', () => {
     contactPstn: '010-1234-5678',
   };
 
-  it('registers a member with canonical fields, an ETag and a Location', async () => {
+  it('registers a member with canonical fields, an ETag and a Location', async ({ h, a }) => {
     const r = await h.call('POST', '/v1/members', { token: a, body: kim });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
@@ -43,7 +35,7 @@ describe('api: members', () => {
     expect(list.body.items.map((m: { id: string }) => m.id)).toEqual([r.body.id]);
   });
 
-  it('validates every field and refuses a taken email address', async () => {
+  it('validates every field and refuses a taken email address', async ({ h, a }) => {
     const bad = await h.call('POST', '/v1/members', {
       token: a,
       body: {
@@ -68,7 +60,10 @@ describe('api: members', () => {
     });
   });
 
-  it('updates with If-Match: the right version applies, a stale one is 409, null removes a field', async () => {
+  it('updates with If-Match: the right version applies, a stale one is 409, null removes a field', async ({
+    h,
+    a,
+  }) => {
     const m = (await h.call('POST', '/v1/members', { token: a, body: kim })).body;
     const up = await h.call('PATCH', `/v1/members/${m.id}`, {
       token: a,
@@ -94,7 +89,7 @@ describe('api: members', () => {
     expect(unknownField.body.errors[0].pointer).toBe('/nickname');
   });
 
-  it('sets SIP credentials that are stored as HA1 only and never returned', async () => {
+  it('sets SIP credentials that are stored as HA1 only and never returned', async ({ h, a }) => {
     const m = (await h.call('POST', '/v1/members', { token: a, body: kim })).body;
     const set = await h.call('PUT', `/v1/members/${m.id}/sip-credentials`, {
       token: a,
@@ -119,7 +114,7 @@ describe('api: members', () => {
     expect((await h.call('GET', `/v1/members/${m.id}`, { token: a })).body.sipUsername).toBeUndefined();
   });
 
-  it('sets the branches of a company VNS number and publishes them', async () => {
+  it('sets the branches of a company VNS number and publishes them', async ({ h, a }) => {
     await h.call('POST', '/v1/inventory', {
       token: a,
       body: { country: 'KR', kind: 'vns', numbers: ['6200-6200'] },
@@ -160,7 +155,7 @@ describe('api: members', () => {
     );
   });
 
-  it('deletes a member (If-Match honoured): its records leave DNS', async () => {
+  it('deletes a member (If-Match honoured): its records leave DNS', async ({ h, a }) => {
     const m = (await h.call('POST', '/v1/members', { token: a, body: kim })).body;
     expect(
       (await h.call('DELETE', `/v1/members/${m.id}`, { token: a, headers: { 'if-match': '"9"' } })).status,

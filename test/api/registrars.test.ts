@@ -1,16 +1,10 @@
 // Registrars and tokens over HTTP, and the cross-cutting behaviour every route shares
 // (authentication, problem+json, rate limit, body limit, content types, 404/405).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, harness } from './helpers/harness.ts';
+import { describe, expect } from 'vitest';
+import { it } from './helpers/fixtures.ts';
 
 describe('api: registrars and tokens', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await harness();
-  });
-  afterEach(() => h.close());
-
-  it('creates a registrar, gives it a token shown once, and the token works', async () => {
+  it('creates a registrar, gives it a token shown once, and the token works', async ({ h }) => {
     const created = await h.call('POST', '/v1/registrars', { body: { id: 'acme', name: 'ACME Telecom' } });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe('/v1/registrars/acme');
@@ -34,8 +28,7 @@ describe('api: registrars and tokens', () => {
     expect(list.text).not.toContain(tok.body.token);
   });
 
-  it('revokes a token: the next request with it is 401', async () => {
-    const token = await h.registrar('a');
+  it('revokes a token: the next request with it is 401', async ({ h, a: token }) => {
     const list = await h.call('GET', '/v1/registrars/a/tokens', { token });
     const id = list.body.items[0].id;
     expect((await h.call('DELETE', `/v1/registrars/a/tokens/${id}`, { token })).status).toBe(204);
@@ -44,7 +37,9 @@ describe('api: registrars and tokens', () => {
     expect(after.body.type).toBe('https://callx.test/problems/unauthorized');
   });
 
-  it('answers 409 for an existing id, 403 for a registrar creating registrars, 400 with fields for bad input', async () => {
+  it('answers 409 for an existing id, 403 for a registrar creating registrars, 400 with fields for bad input', async ({
+    h,
+  }) => {
     const token = await h.registrar('a');
     const dup = await h.call('POST', '/v1/registrars', { body: { id: 'a', name: 'again' } });
     expect(dup.status).toBe(409);
@@ -63,8 +58,7 @@ describe('api: registrars and tokens', () => {
     ]);
   });
 
-  it('keeps registrars apart', async () => {
-    const a = await h.registrar('a');
+  it('keeps registrars apart', async ({ h, a }) => {
     await h.registrar('b');
     expect((await h.call('GET', '/v1/registrars/b', { token: a })).status).toBe(404);
     expect((await h.call('GET', '/v1/registrars/b/tokens', { token: a })).status).toBe(404);
@@ -73,7 +67,7 @@ describe('api: registrars and tokens', () => {
     expect(list.body.items.map((r: { id: string }) => r.id)).toEqual(['a']);
   });
 
-  it('pages the registrar list with an opaque cursor and a Link header', async () => {
+  it('pages the registrar list with an opaque cursor and a Link header', async ({ h }) => {
     for (const id of ['r1', 'r2', 'r3']) await h.registrar(id);
     const p1 = await h.call('GET', '/v1/registrars?limit=2');
     expect(p1.body.items.map((r: { id: string }) => r.id)).toEqual(['r1', 'r2']);
@@ -84,6 +78,10 @@ describe('api: registrars and tokens', () => {
     const bad = await h.call('GET', '/v1/registrars?cursor=garbage');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]).toMatchObject({ location: 'query', pointer: 'cursor' });
+    // a cursor of another list is refused too, not read as a place in this one
+    const elsewhere = await h.call('GET', `/v1/zones?cursor=${p1.body.next}`);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.detail).toBe('cursor: not a cursor of this list');
     const big = await h.call('GET', '/v1/registrars?limit=100000');
     expect(big.status).toBe(400);
     expect(big.body.errors[0]).toMatchObject({ location: 'query', pointer: 'limit' });
@@ -91,11 +89,7 @@ describe('api: registrars and tokens', () => {
 });
 
 describe('api: what every route shares', () => {
-  let h: Harness;
-  afterEach(() => h.close());
-
-  it('401 without a token, with a malformed header, with an unknown token', async () => {
-    h = await harness();
+  it('401 without a token, with a malformed header, with an unknown token', async ({ h }) => {
     for (const [token, headers] of [
       [null, {}],
       [null, { authorization: 'Basic Zm9vOmJhcg==' }],
@@ -112,8 +106,22 @@ describe('api: what every route shares', () => {
     }
   });
 
-  it('429 with Retry-After once a token exceeds its rate, and it recovers with time', async () => {
-    h = await harness({ rateLimit: 3 });
+  it('every authenticated answer carries the RateLimit headers, problems included', async ({ h, a }) => {
+    for (const [path, status] of [
+      ['/v1/registrars', 200],
+      ['/v1/registrars/nobody', 404],
+      ['/v1/registrars?limit=0', 400],
+    ] as const) {
+      const r = await h.call('GET', path, { token: a });
+      expect(r.status, path).toBe(status);
+      expect(r.headers.get('ratelimit-limit'), path).toBe('100000');
+      expect(Number(r.headers.get('ratelimit-remaining')), path).toBeGreaterThan(0);
+      expect(r.headers.get('ratelimit-reset'), path).toMatch(/^\d+$/);
+    }
+  });
+
+  it('429 with Retry-After once a token exceeds its rate, and it recovers with time', async ({ open }) => {
+    const h = await open({ rateLimit: 3 });
     const token = await h.registrar('a');
     for (let i = 0; i < 3; i++) expect((await h.call('GET', '/v1/registrars', { token })).status).toBe(200);
     const limited = await h.call('GET', '/v1/registrars', { token });
@@ -127,25 +135,24 @@ describe('api: what every route shares', () => {
     expect(await h.metrics.text()).toContain('callx_http_rate_limited_total 1');
   });
 
-  it('413 over the body limit, 415 for another media type, 400 for broken JSON', async () => {
-    h = await harness({ bodyLimit: 2048 });
-    const big = await h.call('POST', '/v1/registrars', { body: { id: 'x', name: 'n'.repeat(5000) } });
-    expect(big.status).toBe(413);
-    expect(big.body.type).toBe('https://callx.test/problems/payload-too-large');
-    const xml = await h.call('POST', '/v1/registrars', { raw: '<x/>', contentType: 'application/xml' });
-    expect(xml.status).toBe(415);
-    expect(xml.body.type).toBe('https://callx.test/problems/unsupported-media-type');
-    const broken = await h.call('POST', '/v1/registrars', {
-      raw: '{"id": ',
-      contentType: 'application/json',
-    });
-    expect(broken.status).toBe(400);
-    expect(broken.body.type).toBe('https://callx.test/problems/malformed-request');
-    expect(broken.text).not.toMatch(/at .*\.ts:\d+/);
+  it.for([
+    ['413 over the body limit', { body: { id: 'x', name: 'n'.repeat(5000) } }, 413, 'payload-too-large'],
+    [
+      '415 for another media type',
+      { raw: '<x/>', contentType: 'application/xml' },
+      415,
+      'unsupported-media-type',
+    ],
+    ['400 for broken JSON', { raw: '{"id": ', contentType: 'application/json' }, 400, 'malformed-request'],
+  ] as const)('%s', async ([, request, status, kind], { open }) => {
+    const h = await open({ bodyLimit: 2048 });
+    const r = await h.call('POST', '/v1/registrars', request);
+    expect(r.status).toBe(status);
+    expect(r.body.type).toBe(`https://callx.test/problems/${kind}`);
+    expect(r.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  it('404 for unknown paths and 405 with Allow for a known path', async () => {
-    h = await harness();
+  it('404 for unknown paths and 405 with Allow for a known path', async ({ h }) => {
     const nf = await h.call('GET', '/v1/nothing-here');
     expect(nf.status).toBe(404);
     expect(nf.body.type).toBe('https://callx.test/problems/not-found');
@@ -154,8 +161,7 @@ describe('api: what every route shares', () => {
     expect(na.headers.get('allow')).toBe('GET, HEAD, POST');
   });
 
-  it('counts requests by route pattern in /metrics, which needs no token', async () => {
-    h = await harness();
+  it('counts requests by route pattern in /metrics, which needs no token', async ({ h }) => {
     await h.call('GET', '/v1/registrars/nobody');
     const m = await h.call('GET', '/metrics', { token: null });
     expect(m.status).toBe(200);

@@ -1,7 +1,7 @@
 // Countries and centers, PSTN gateways, partner carriers over HTTP: what they publish in DNS
 // (through the journal), ETags and If-Match, validation, and registrars kept apart.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, harness } from './helpers/harness.ts';
+import { describe, expect } from 'vitest';
+import { it } from './helpers/fixtures.ts';
 
 const KR = {
   code: 'kr',
@@ -15,13 +15,9 @@ const KR = {
 };
 
 describe('api: countries and their centers', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await harness();
-  });
-  afterEach(() => h.close());
-
-  it('creates a country whose center is published (NAPTR, SRV, A) with the calling code from the number plan', async () => {
+  it('creates a country whose center is published (NAPTR, SRV, A) with the calling code from the number plan', async ({
+    h,
+  }) => {
     const r = await h.call('POST', '/v1/countries', { body: KR });
     expect(r.status).toBe(201);
     expect(r.headers.get('etag')).toBe('"1"');
@@ -43,7 +39,7 @@ describe('api: countries and their centers', () => {
     ]);
   });
 
-  it('updates with If-Match, refuses a stale ETag with 409, answers 304 to If-None-Match', async () => {
+  it('updates with If-Match, refuses a stale ETag with 409, answers 304 to If-None-Match', async ({ h }) => {
     await h.call('POST', '/v1/countries', { body: KR });
     const ok = await h.call('PATCH', '/v1/countries/KR', {
       body: { name: 'South Korea' },
@@ -68,7 +64,7 @@ describe('api: countries and their centers', () => {
     expect((await h.call('GET', '/v1/countries/kr')).body.name).toBe('South Korea');
   });
 
-  it('validates codes, hosts and addresses with every offending field', async () => {
+  it('validates codes, hosts and addresses with every offending field', async ({ h }) => {
     const r = await h.call('POST', '/v1/countries', {
       body: { ...KR, code: 'XX', center: { targets: [{ host: 'bad host', addresses: ['300.1.1.1'] }] } },
     });
@@ -87,7 +83,7 @@ describe('api: countries and their centers', () => {
     expect((await h.call('POST', '/v1/countries', { body: KR })).status).toBe(409);
   });
 
-  it('deletes a country: its records leave DNS and it is gone', async () => {
+  it('deletes a country: its records leave DNS and it is gone', async ({ h }) => {
     await h.call('POST', '/v1/countries', { body: KR });
     expect((await h.call('DELETE', '/v1/countries/KR', { headers: { 'if-match': '"7"' } })).status).toBe(409);
     expect((await h.call('DELETE', '/v1/countries/KR')).status).toBe(204);
@@ -96,8 +92,7 @@ describe('api: countries and their centers', () => {
     expect((await h.call('DELETE', '/v1/countries/KR')).status).toBe(404);
   });
 
-  it('a registrar sees and changes only the countries it created', async () => {
-    const a = await h.registrar('a');
+  it('a registrar sees and changes only the countries it created', async ({ h, a }) => {
     const b = await h.registrar('b');
     expect((await h.call('POST', '/v1/countries', { token: a, body: KR })).body.registrarId).toBe('a');
     expect((await h.call('GET', '/v1/countries/KR', { token: b })).status).toBe(404);
@@ -110,13 +105,9 @@ describe('api: countries and their centers', () => {
 });
 
 describe('api: PSTN gateways and partner carriers', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await harness();
-  });
-  afterEach(() => h.close());
-
-  it('publishes the pstn tree with longest-prefix fillers, and republishes it on change and delete', async () => {
+  it('publishes the pstn tree with longest-prefix fillers, and republishes it on change and delete', async ({
+    h,
+  }) => {
     const kr = await h.call('POST', '/v1/gateways', {
       body: { id: 'gw-kr', name: 'KR', host: 'gw.kr.callx.test', prefixes: ['82'] },
     });
@@ -140,7 +131,7 @@ describe('api: PSTN gateways and partner carriers', () => {
     expect((await h.published()).get('routing/pstn')!.map((r) => r.name)).toEqual(['*.2.8.pstn.callx.test']);
   });
 
-  it('refuses bad prefixes and hosts that would break the NAPTR regexp', async () => {
+  it('refuses bad prefixes and hosts that would break the NAPTR regexp', async ({ h }) => {
     const r = await h.call('POST', '/v1/gateways', {
       body: { name: 'x', host: 'gw!x@evil', prefixes: ['+82', '082', '12'] },
     });
@@ -153,8 +144,10 @@ describe('api: PSTN gateways and partner carriers', () => {
     expect(h2.body.errors[0].pointer).toBe('/host');
   });
 
-  it("keeps a registrar's routes from overlapping another registrar's, and lets the admin arrange them", async () => {
-    const a = await h.registrar('a');
+  it("keeps a registrar's routes from overlapping another registrar's, and lets the admin arrange them", async ({
+    h,
+    a,
+  }) => {
     const b = await h.registrar('b');
     expect(
       (
@@ -195,7 +188,9 @@ describe('api: PSTN gateways and partner carriers', () => {
     ).toEqual(['B']);
   });
 
-  it('publishes partner carriers in the carriers tree and keeps their caller-id format and ENUM suffix', async () => {
+  it('publishes partner carriers in the carriers tree and keeps their caller-id format and ENUM suffix', async ({
+    h,
+  }) => {
     const r = await h.call('POST', '/v1/carriers', {
       body: {
         id: 'partner',

@@ -1,42 +1,39 @@
 // Number sales over HTTP: stock, search with cursor pages, reserve (approved or refused with the
 // reason), pay (idempotent by reference and by Idempotency-Key), cancel, release; price rules
 // with If-Match; what each failure looks like; registrars kept apart.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, harness } from './helpers/harness.ts';
+import { describe, expect } from 'vitest';
+import { it } from './helpers/fixtures.ts';
+import type { Harness } from './helpers/harness.ts';
 
 const SEOUL = 'pin:+82262006200';
 const SEOUL_OWNER = '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test';
 
-describe('api: number sales', () => {
-  let h: Harness;
-  let a: string;
-  beforeEach(async () => {
-    h = await harness();
-    a = await h.registrar('a');
+/** Five PINs from 02-6200-6198 in the token's inventory. */
+async function stock(h: Harness, token: string) {
+  const r = await h.call('POST', '/v1/inventory', {
+    token,
+    body: { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count: 5 } },
   });
-  afterEach(() => h.close());
+  expect(r.status).toBe(201);
+  return r.body;
+}
 
-  async function stock(token = a, count = 5) {
-    const r = await h.call('POST', '/v1/inventory', {
-      token,
-      body: { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count } },
-    });
-    expect(r.status).toBe(201);
-    return r.body;
-  }
+async function member(h: Harness, token: string) {
+  const r = await h.call('POST', '/v1/members', {
+    token,
+    body: { type: 'individual', displayName: 'Kim', email: 'kim@example.com', country: 'KR' },
+  });
+  expect(r.status).toBe(201);
+  return r.body;
+}
 
-  async function member(token = a, email = 'kim@example.com') {
-    const r = await h.call('POST', '/v1/members', {
-      token,
-      body: { type: 'individual', displayName: 'Kim', email, country: 'KR' },
-    });
-    expect(r.status).toBe(201);
-    return r.body;
-  }
-
-  it('stocks a block, searches it in digit order with cursor pages, and reads one number', async () => {
-    expect(await stock()).toEqual({ registrarId: 'a', stocked: 5, existing: [] });
-    expect((await stock()).existing).toHaveLength(5);
+describe('api: number sales', () => {
+  it('stocks a block, searches it in digit order with cursor pages, and reads one number', async ({
+    h,
+    a,
+  }) => {
+    expect(await stock(h, a)).toEqual({ registrarId: 'a', stocked: 5, existing: [] });
+    expect((await stock(h, a)).existing).toHaveLength(5);
     const p1 = await h.call('GET', '/v1/numbers/available?country=kr&kind=pin&limit=2', { token: a });
     expect(p1.status).toBe(200);
     expect(p1.body.items.map((o: { display: string }) => o.display)).toEqual([
@@ -70,9 +67,10 @@ describe('api: number sales', () => {
     const inv = await h.call('GET', '/v1/inventory?status=available&limit=3', { token: a });
     expect(inv.body.items).toHaveLength(3);
     expect(inv.body.next).toEqual(expect.any(String));
+    expect(inv.headers.get('link')).toContain(`cursor=${inv.body.next}`);
   });
 
-  it('refuses bad input with every offending field and a stale cursor with 400', async () => {
+  it('refuses bad input with every offending field and a stale cursor with 400', async ({ h, a }) => {
     const bad = await h.call('POST', '/v1/inventory', {
       token: a,
       body: { country: 'XX', kind: 'pin', range: { first: '1', count: 0 } },
@@ -92,9 +90,9 @@ describe('api: number sales', () => {
     expect(cursor.body.code).toBe('bad-cursor');
   });
 
-  it('reserves, pays and assigns: the number reaches DNS; the order is paid once', async () => {
-    await stock();
-    const m = await member();
+  it('reserves, pays and assigns: the number reaches DNS; the order is paid once', async ({ h, a }) => {
+    await stock(h, a);
+    const m = await member(h, a);
     const r = await h.call('POST', '/v1/orders', {
       token: a,
       body: { number: '02-6200-6200-082', memberId: m.id },
@@ -162,8 +160,8 @@ describe('api: number sales', () => {
     expect(list.body.items.map((o: { id: string }) => o.id)).toEqual([orderId]);
   });
 
-  it('refuses reservations with the reason: invalid (400), not offered (404)', async () => {
-    await stock();
+  it('refuses reservations with the reason: invalid (400), not offered (404)', async ({ h, a }) => {
+    await stock(h, a);
     const invalid = await h.call('POST', '/v1/orders', { token: a, body: { number: '12' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ reason: 'invalid', errors: [{ pointer: '/number' }] });
@@ -172,8 +170,8 @@ describe('api: number sales', () => {
     expect(none.body.reason).toBe('not-offered');
   });
 
-  it('cancels a reserved order and the number is available again', async () => {
-    await stock();
+  it('cancels a reserved order and the number is available again', async ({ h, a }) => {
+    await stock(h, a);
     const r = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL } });
     const cancelled = await h.call('POST', `/v1/orders/${r.body.order.id}/cancel`, { token: a });
     expect(cancelled.status).toBe(200);
@@ -181,8 +179,11 @@ describe('api: number sales', () => {
     expect((await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL } })).status).toBe(201);
   });
 
-  it('replays POST /v1/orders and payments for the same Idempotency-Key, 422 for another body', async () => {
-    await stock();
+  it('replays POST /v1/orders and payments for the same Idempotency-Key, 422 for another body', async ({
+    h,
+    a,
+  }) => {
+    await stock(h, a);
     const key = { 'idempotency-key': 'key-1' };
     const first = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL }, headers: key });
     const replay = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL }, headers: key });
@@ -239,8 +240,8 @@ describe('api: number sales', () => {
     expect(badKey.body.errors[0]).toMatchObject({ location: 'header', pointer: 'idempotency-key' });
   });
 
-  it('stores price rules with If-Match and re-prices available numbers', async () => {
-    await stock();
+  it('stores price rules with If-Match and re-prices available numbers', async ({ h, a }) => {
+    await stock(h, a);
     const r0 = await h.call('GET', '/v1/price-rules', { token: a });
     expect(r0.body).toMatchObject({ registrarId: 'a', isDefault: true, version: 0 });
     const rules = {

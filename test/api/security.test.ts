@@ -4,10 +4,12 @@
 // nothing of B's it did not send, and the registry (every collection, the journal included)
 // must be exactly as before. A control request then shows the attempt was well-formed: the
 // same request by B (or the admin, or A on its own data) succeeds.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { routeTable } from '../../src/api/responses.ts';
 import { COLLECTIONS } from '../../src/registry/model.ts';
+import { it } from './helpers/fixtures.ts';
 import { ADMIN_TOKEN, type CallOptions, type Harness, harness, type Res } from './helpers/harness.ts';
+import { replace, rrsets } from './helpers/records.ts';
 
 interface World {
   h: Harness;
@@ -113,17 +115,7 @@ const CASES: Record<string, Case> = {
     kind: 'foreign',
     req: () => ({
       path: '/v1/zones/b.example/rrsets',
-      body: {
-        rrsets: [
-          {
-            name: 'www.b.example',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '198.51.100.1' }],
-          },
-        ],
-      },
+      body: rrsets(replace('www.b.example', 'A', 60, '198.51.100.1')),
     }),
   },
   'GET /v1/zones/{apex}/export': {
@@ -315,9 +307,8 @@ async function ok(r: Promise<Res>, what: string): Promise<any> {
   return res.body;
 }
 
-/** B's data of every kind, made through the API; A has a registrar and one number of its own. */
-async function world(): Promise<World> {
-  const h = await harness();
+/** B's data of every kind, made through the API on `h`; A has a registrar and one number of its own. */
+async function world(h: Harness): Promise<World> {
   const a = await h.registrar('a');
   const b = await h.registrar('b');
   await ok(
@@ -354,17 +345,7 @@ async function world(): Promise<World> {
     'zone',
   );
   await ok(
-    call('PATCH', '/v1/zones/b.example/rrsets', {
-      rrsets: [
-        {
-          name: 'www.b.example',
-          type: 'A',
-          ttl: 60,
-          changetype: 'REPLACE',
-          records: [{ content: '192.0.2.66' }],
-        },
-      ],
-    }),
+    call('PATCH', '/v1/zones/b.example/rrsets', rrsets(replace('www.b.example', 'A', 60, '192.0.2.66'))),
     'rrset',
   );
   await ok(
@@ -471,64 +452,58 @@ describe('api security: registrar A against registrar B, on every route', () => 
   });
 
   for (const [key, c] of Object.entries(CASES)) {
-    it(`${key}: ${c.kind}${c.kind === 'public' ? ` (${c.why})` : ''}`, async () => {
-      const w = await world();
-      try {
-        const method = methodOf(key);
-        const attempts = [c.req, ...(c.kind === 'list' ? (c.variants ?? []) : [])];
-        for (const [i, make] of attempts.entries()) {
-          const req = make(w);
-          const before = await snapshot(w.h);
-          const res = await w.h.call(method, req.path, { ...req, token: w.a });
-          const where = `${key} #${i} ${req.path}`;
-          expect(leaked(res, req), `${where}: answer reveals B's data: ${res.text.slice(0, 300)}`).toEqual(
-            [],
-          );
-          expect(await snapshot(w.h), `${where}: the registry changed`).toBe(before);
-          expect(res.status, `${where}: ${res.text.slice(0, 300)}`).not.toBe(500);
-          switch (c.kind) {
-            case 'foreign':
-              expect(c.status ?? [404], where).toContain(res.status);
-              break;
-            case 'create':
-              expect(c.status, `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
-              break;
-            case 'admin-only':
-              expect(res.status, where).toBe(403);
-              break;
-            case 'list':
-              // a variant naming B is refused; the plain list answers with A's (empty) view
-              expect(i === 0 ? [200] : [403], `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
-              break;
-            case 'public':
-              expect(res.status, where).toBeLessThan(600);
-              break;
-          }
+    it(`${key}: ${c.kind}${c.kind === 'public' ? ` (${c.why})` : ''}`, async ({ h }) => {
+      const w = await world(h);
+      const method = methodOf(key);
+      const attempts = [c.req, ...(c.kind === 'list' ? (c.variants ?? []) : [])];
+      for (const [i, make] of attempts.entries()) {
+        const req = make(w);
+        const before = await snapshot(w.h);
+        const res = await w.h.call(method, req.path, { ...req, token: w.a });
+        const where = `${key} #${i} ${req.path}`;
+        expect(leaked(res, req), `${where}: answer reveals B's data: ${res.text.slice(0, 300)}`).toEqual([]);
+        expect(await snapshot(w.h), `${where}: the registry changed`).toBe(before);
+        expect(res.status, `${where}: ${res.text.slice(0, 300)}`).not.toBe(500);
+        switch (c.kind) {
+          case 'foreign':
+            expect(c.status ?? [404], where).toContain(res.status);
+            break;
+          case 'create':
+            expect(c.status, `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
+            break;
+          case 'admin-only':
+            expect(res.status, where).toBe(403);
+            break;
+          case 'list':
+            // a variant naming B is refused; the plain list answers with A's (empty) view
+            expect(i === 0 ? [200] : [403], `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
+            break;
+          case 'public':
+            expect(res.status, where).toBeLessThan(600);
+            break;
         }
-        // the control: the same thing done by someone entitled works
-        if (c.kind === 'foreign') {
-          const req = c.req(w);
-          const who = c.control?.who ?? 'b';
-          const res = await w.h.call(method, req.path, { ...req, token: tokenOf(w, who) });
-          const want = c.control?.status;
-          if (want) expect(want, `${key} control: ${res.text.slice(0, 200)}`).toContain(res.status);
-          else expect(res.status, `${key} control by B: ${res.text.slice(0, 300)}`).toBeLessThan(300);
-        } else if (c.kind === 'create') {
-          const req = c.control(w);
-          const res = await w.h.call(method, req.path, { ...req, token: w.a });
-          expect(res.status, `${key} control by A on its own: ${res.text.slice(0, 300)}`).toBeLessThan(300);
-        } else if (c.kind === 'admin-only') {
-          const req = c.req(w);
-          const res = await w.h.call(method, req.path, { ...req, token: ADMIN_TOKEN });
-          expect(res.status, `${key} control by the admin: ${res.text.slice(0, 300)}`).toBeLessThan(300);
-        } else if (c.kind === 'list') {
-          const req = c.req(w);
-          const res = await w.h.call(method, req.path, { ...req, token: w.b });
-          expect(res.status).toBe(200);
-          expect(res.body.items.length, `${key}: B's own list shows B's data`).toBeGreaterThan(0);
-        }
-      } finally {
-        await w.h.close();
+      }
+      // the control: the same thing done by someone entitled works
+      if (c.kind === 'foreign') {
+        const req = c.req(w);
+        const who = c.control?.who ?? 'b';
+        const res = await w.h.call(method, req.path, { ...req, token: tokenOf(w, who) });
+        const want = c.control?.status;
+        if (want) expect(want, `${key} control: ${res.text.slice(0, 200)}`).toContain(res.status);
+        else expect(res.status, `${key} control by B: ${res.text.slice(0, 300)}`).toBeLessThan(300);
+      } else if (c.kind === 'create') {
+        const req = c.control(w);
+        const res = await w.h.call(method, req.path, { ...req, token: w.a });
+        expect(res.status, `${key} control by A on its own: ${res.text.slice(0, 300)}`).toBeLessThan(300);
+      } else if (c.kind === 'admin-only') {
+        const req = c.req(w);
+        const res = await w.h.call(method, req.path, { ...req, token: ADMIN_TOKEN });
+        expect(res.status, `${key} control by the admin: ${res.text.slice(0, 300)}`).toBeLessThan(300);
+      } else if (c.kind === 'list') {
+        const req = c.req(w);
+        const res = await w.h.call(method, req.path, { ...req, token: w.b });
+        expect(res.status).toBe(200);
+        expect(res.body.items.length, `${key}: B's own list shows B's data`).toBeGreaterThan(0);
       }
     });
   }

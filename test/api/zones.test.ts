@@ -1,9 +1,10 @@
 // Zones and record sets over HTTP: PowerDNS-style REPLACE/DELETE, NAPTR as presentation or as
 // fields, validation with every offending record, ownership, and what reaches the journal.
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { zoneFilesIn } from '../../src/api/index.ts';
-import { type Harness, harness } from './helpers/harness.ts';
+import { it } from './helpers/fixtures.ts';
+import { remove, replace, replaceSipNaptr, rrsets } from './helpers/records.ts';
 
 const ZONE = {
   apex: 'Example.COM.',
@@ -11,14 +12,16 @@ const ZONE = {
   ns: ['ns1.example.com', 'ns2.example.net.'],
 };
 
-describe('api: zones', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ fileZones: () => ['callx.test', 'e164.callx.test'] });
-  });
-  afterEach(() => h.close());
+/** A CNAME with other data at its name: refused. */
+const CNAME_AND_A = [
+  replace('c.example.com', 'CNAME', 60, 'a.example.com.'),
+  replace('c.example.com', 'A', 60, '192.0.2.1'),
+];
 
-  it('creates a zone whose SOA and NS are published, with defaults for the SOA timers', async () => {
+describe('api: zones', () => {
+  it.override('harnessOptions', { fileZones: () => ['callx.test', 'e164.callx.test'] });
+
+  it('creates a zone whose SOA and NS are published, with defaults for the SOA timers', async ({ h }) => {
     const r = await h.call('POST', '/v1/zones', { body: ZONE });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
@@ -50,42 +53,22 @@ describe('api: zones', () => {
     expect(list.body.items.map((z: { apex: string }) => z.apex)).toEqual(['example.com']);
   });
 
-  it('replaces and deletes record sets; NAPTR as fields needs no escaping and reads back both ways', async () => {
+  it('replaces and deletes record sets; NAPTR as fields needs no escaping and reads back both ways', async ({
+    h,
+  }) => {
     await h.call('POST', '/v1/zones', { body: ZONE });
     const patch = await h.call('PATCH', '/v1/zones/example.com/rrsets', {
-      body: {
-        rrsets: [
-          {
-            name: 'www.example.com.',
-            type: 'a',
-            ttl: 300,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.1' }, { content: '192.0.2.2', disabled: false }],
-          },
-          {
-            name: '*.2.8.example.com',
-            type: 'NAPTR',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [
-              {
-                order: 100,
-                preference: 10,
-                flags: 'u',
-                service: 'E2U+sip',
-                regexp: '!^\\+(.*)$!sip:+\\1@gw.example.net!',
-              },
-            ],
-          },
-          {
-            name: 'mail.example.com',
-            type: 'MX',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '10 mx1' }],
-          },
-        ],
-      },
+      body: rrsets(
+        {
+          name: 'www.example.com.',
+          type: 'a',
+          ttl: 300,
+          changetype: 'REPLACE',
+          records: [{ content: '192.0.2.1' }, { content: '192.0.2.2', disabled: false }],
+        },
+        replaceSipNaptr('*.2.8.example.com', 60, '!^\\+(.*)$!sip:+\\1@gw.example.net!'),
+        replace('mail.example.com', 'MX', 60, '10 mx1'),
+      ),
     });
     expect(patch.status).toBe(204);
     const rr = await h.call('GET', '/v1/zones/example.com/rrsets?type=naptr');
@@ -112,64 +95,25 @@ describe('api: zones', () => {
     // relative names in content are completed with the apex and stored absolute
     expect(zone.body.rrsets[1].records[0].content).toBe('10 mx1.example.com.');
     const del = await h.call('PATCH', '/v1/zones/example.com/rrsets', {
-      body: { rrsets: [{ name: 'www.example.com', type: 'A', changetype: 'DELETE' }] },
+      body: rrsets(remove('www.example.com', 'A')),
     });
     expect(del.status).toBe(204);
     expect((await h.published()).get('rrsets/example.com|www.example.com|A')).toEqual([]);
     expect((await h.call('GET', '/v1/zones/example.com/rrsets?name=www.example.com')).body.items).toEqual([]);
   });
 
-  it('checks every change before applying any, and names each bad record', async () => {
+  it('checks every change before applying any, and names each bad record', async ({ h }) => {
     await h.call('POST', '/v1/zones', { body: ZONE });
     const r = await h.call('PATCH', '/v1/zones/example.com/rrsets', {
-      body: {
-        rrsets: [
-          {
-            name: 'ok.example.com',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.9' }],
-          },
-          {
-            name: 'bad.example.com',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.1' }, { content: '192.0.2.300' }],
-          },
-          {
-            name: 'www.example.org',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.1' }],
-          },
-          {
-            name: 'example.com',
-            type: 'SOA',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: 'a. b. 1 2 3 4 5' }],
-          },
-          { name: 'x.example.com', type: 'BOGUS', changetype: 'DELETE' },
-          { name: 'y.example.com', type: 'TXT', changetype: 'REPLACE', records: [] },
-          {
-            name: 'c.example.com',
-            type: 'CNAME',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: 'a.example.com.' }],
-          },
-          {
-            name: 'c.example.com',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.1' }],
-          },
-        ],
-      },
+      body: rrsets(
+        replace('ok.example.com', 'A', 60, '192.0.2.9'),
+        replace('bad.example.com', 'A', 60, '192.0.2.1', '192.0.2.300'),
+        replace('www.example.org', 'A', 60, '192.0.2.1'),
+        replace('example.com', 'SOA', 60, 'a. b. 1 2 3 4 5'),
+        remove('x.example.com', 'BOGUS'),
+        { name: 'y.example.com', type: 'TXT', changetype: 'REPLACE', records: [] },
+        ...CNAME_AND_A,
+      ),
     });
     expect(r.status).toBe(400);
     expect(r.body.type).toBe('https://callx.test/problems/validation-failed');
@@ -184,26 +128,7 @@ describe('api: zones', () => {
     expect(r.body.errors[0].detail).toContain("bad IPv4 address '192.0.2.300'");
     // nothing was applied, not even the good change
     expect((await h.call('GET', '/v1/zones/example.com/rrsets')).body.items).toEqual([]);
-    const cname = await h.call('PATCH', '/v1/zones/example.com/rrsets', {
-      body: {
-        rrsets: [
-          {
-            name: 'c.example.com',
-            type: 'CNAME',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: 'a.example.com.' }],
-          },
-          {
-            name: 'c.example.com',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.1' }],
-          },
-        ],
-      },
-    });
+    const cname = await h.call('PATCH', '/v1/zones/example.com/rrsets', { body: rrsets(...CNAME_AND_A) });
     expect(cname.status).toBe(400);
     expect(cname.body.errors[0].detail).toMatch(/CNAME stands alone/);
     const schema = await h.call('PATCH', '/v1/zones/example.com/rrsets', {
@@ -215,20 +140,12 @@ describe('api: zones', () => {
     expect(schema.body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/rrsets/0/changetype');
   });
 
-  it('changes SOA and NS with If-Match, and deleting a zone removes its record sets from DNS first', async () => {
+  it('changes SOA and NS with If-Match, and deleting a zone removes its record sets from DNS first', async ({
+    h,
+  }) => {
     await h.call('POST', '/v1/zones', { body: ZONE });
     await h.call('PATCH', '/v1/zones/example.com/rrsets', {
-      body: {
-        rrsets: [
-          {
-            name: 'www.example.com',
-            type: 'A',
-            ttl: 60,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.1' }],
-          },
-        ],
-      },
+      body: rrsets(replace('www.example.com', 'A', 60, '192.0.2.1')),
     });
     const up = await h.call('PATCH', '/v1/zones/example.com', {
       body: { ns: ['ns3.example.com'] },
@@ -256,8 +173,7 @@ describe('api: zones', () => {
     expect((await h.call('POST', '/v1/zones', { body: ZONE })).status).toBe(201);
   });
 
-  it('keeps registrars in their own zones and out of the deployment name space', async () => {
-    const a = await h.registrar('a');
+  it('keeps registrars in their own zones and out of the deployment name space', async ({ h, a }) => {
     const b = await h.registrar('b');
     expect((await h.call('POST', '/v1/zones', { token: a, body: ZONE })).status).toBe(201);
     for (const apex of ['example.com', 'sub.example.com', 'com', 'callx.test', 'x.e164.callx.test']) {
@@ -268,17 +184,7 @@ describe('api: zones', () => {
     expect((await h.call('GET', '/v1/zones/example.com/rrsets', { token: b })).status).toBe(404);
     const write = await h.call('PATCH', '/v1/zones/example.com/rrsets', {
       token: b,
-      body: {
-        rrsets: [
-          {
-            name: 'www.example.com',
-            type: 'A',
-            ttl: 1,
-            changetype: 'REPLACE',
-            records: [{ content: '192.0.2.66' }],
-          },
-        ],
-      },
+      body: rrsets(replace('www.example.com', 'A', 1, '192.0.2.66')),
     });
     expect(write.status).toBe(404);
     expect((await h.call('DELETE', '/v1/zones/example.com', { token: b })).status).toBe(404);
@@ -286,7 +192,7 @@ describe('api: zones', () => {
     // registrars cannot touch master-file zones; the admin can override their record sets
     expect((await h.call('GET', '/v1/zones/callx.test/rrsets', { token: a })).status).toBe(404);
     const admin = await h.call('PATCH', '/v1/zones/callx.test/rrsets', {
-      body: { rrsets: [{ name: 'old.callx.test', type: 'A', changetype: 'DELETE' }] },
+      body: rrsets(remove('old.callx.test', 'A')),
     });
     expect(admin.status).toBe(204);
     // in a file zone DELETE leaves an empty RRset that hides the file's
@@ -295,23 +201,13 @@ describe('api: zones', () => {
     ]);
     // a name that belongs to a more specific zone is refused
     const inner = await h.call('PATCH', '/v1/zones/callx.test/rrsets', {
-      body: {
-        rrsets: [
-          {
-            name: '1.e164.callx.test',
-            type: 'TXT',
-            ttl: 1,
-            changetype: 'REPLACE',
-            records: [{ content: '"x"' }],
-          },
-        ],
-      },
+      body: rrsets(replace('1.e164.callx.test', 'TXT', 1, '"x"')),
     });
     expect(inner.status).toBe(400);
     expect(inner.body.errors[0].detail).toContain('belongs to zone e164.callx.test');
   });
 
-  it('exports a zone through the DNS model it is given, and says so when there is none', async () => {
+  it('exports a zone through the DNS model it is given, and says so when there is none', async ({ h }) => {
     await h.call('POST', '/v1/zones', { body: ZONE });
     const none = await h.call('GET', '/v1/zones/example.com/export');
     expect(none.status).toBe(503);

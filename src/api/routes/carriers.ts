@@ -1,23 +1,10 @@
 // Partner carriers: their number ranges route to their SIP ingress (the carriers tree), the
 // caller's identity is switched into their format, and their own ENUM tree may be asked.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { PartnerCarrier } from '../../registry/model.ts';
-import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
-import { afterId, nextLink, PageQuerySchema, pageSchema } from '../paging.ts';
-import {
-  errors,
-  iso,
-  json,
-  jsonBody,
-  jsonWithEtag,
-  NO_CONTENT,
-  OwnerField,
-  SECURITY,
-  strict,
-  versionedFields,
-} from '../schemas.ts';
+import { crudRoutes } from '../crud.ts';
+import { iso, OwnerField, pathParam, strict, versionedFields } from '../schemas.ts';
 import { Prefix, RouteId, SipHost } from './gateways.ts';
 
 const CallerIdFormat = z
@@ -60,8 +47,6 @@ const CarrierPatchSchema = strict({
   enumSuffix: EnumSuffix.nullable().optional().openapi({ description: 'null removes it' }),
 }).openapi('CarrierPatch');
 
-const IdParam = z.object({ id: RouteId.openapi({ param: { name: 'id', in: 'path' } }) });
-
 const present = (x: PartnerCarrier) => ({
   id: x._id,
   name: x.name,
@@ -77,94 +62,26 @@ const present = (x: PartnerCarrier) => ({
 
 export function registerCarrierRoutes(app: ApiApp, s: Services): void {
   const svc = s.routing.carriers;
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/carriers',
-      tags: ['routing'],
-      summary: 'List partner carriers',
-      security: SECURITY,
-      request: { query: PageQuerySchema },
-      responses: { 200: json(pageSchema(CarrierSchema, 'CarrierPage'), 'A page of carriers'), ...errors() },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const page = await svc.list(principalOf(c), { after: afterId(q.cursor), limit: q.limit });
-      return c.json({ items: page.items.map(present), next: nextLink(c, page.next, q.limit) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/carriers',
-      tags: ['routing'],
+  const r = crudRoutes(app, {
+    tag: 'routing',
+    path: '/v1/carriers',
+    key: pathParam('id', RouteId),
+    schema: CarrierSchema,
+    present,
+    keyOf: (x) => x._id,
+  });
+  r.list({ summary: 'List partner carriers', page: 'CarrierPage', answer: 'A page of carriers' }, svc.list);
+  r.create(
+    {
       summary: 'Add a partner carrier: SIP ingress, number ranges, caller-id format, ENUM suffix',
-      security: SECURITY,
-      request: jsonBody(CarrierCreateSchema),
-      responses: { 201: jsonWithEtag(CarrierSchema, 'Created'), ...errors(409, 413, 415) },
-    }),
-    async (c) => {
-      const x = await svc.create(principalOf(c), c.req.valid('json'));
-      c.header('location', `/v1/carriers/${x._id}`);
-      setEtag(c, x.version);
-      return c.json(present(x), 201);
+      body: CarrierCreateSchema,
     },
+    svc.create,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/carriers/{id}',
-      tags: ['routing'],
-      summary: 'Get a partner carrier',
-      security: SECURITY,
-      request: { params: IdParam },
-      responses: { 200: jsonWithEtag(CarrierSchema, 'The carrier'), 304: NO_CONTENT, ...errors(404) },
-    }),
-    async (c) => {
-      const x = await svc.get(principalOf(c), c.req.valid('param').id);
-      setEtag(c, x.version);
-      if (notModified(c, x.version)) return c.body(null, 304);
-      return c.json(present(x), 200);
-    },
+  r.get({ summary: 'Get a partner carrier', answer: 'The carrier' }, svc.get);
+  r.update(
+    { summary: 'Change a partner carrier (ranges replace the whole list)', body: CarrierPatchSchema },
+    svc.update,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/v1/carriers/{id}',
-      tags: ['routing'],
-      summary: 'Change a partner carrier (ranges replace the whole list)',
-      security: SECURITY,
-      request: { params: IdParam, headers: IfMatchHeaderSchema, ...jsonBody(CarrierPatchSchema) },
-      responses: { 200: jsonWithEtag(CarrierSchema, 'Changed'), ...errors(404, 409, 413, 415) },
-    }),
-    async (c) => {
-      const ifVersion = ifMatchVersion(c.req.valid('header')['if-match']);
-      const x = await svc.update(principalOf(c), c.req.valid('param').id, c.req.valid('json'), ifVersion);
-      setEtag(c, x.version);
-      return c.json(present(x), 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/v1/carriers/{id}',
-      tags: ['routing'],
-      summary: 'Remove a partner carrier and its routes',
-      security: SECURITY,
-      request: { params: IdParam, headers: IfMatchHeaderSchema },
-      responses: { 204: NO_CONTENT, ...errors(404, 409) },
-    }),
-    async (c) => {
-      await svc.remove(
-        principalOf(c),
-        c.req.valid('param').id,
-        ifMatchVersion(c.req.valid('header')['if-match']),
-      );
-      return c.body(null, 204);
-    },
-  );
+  r.remove({ summary: 'Remove a partner carrier and its routes' }, svc.remove);
 }

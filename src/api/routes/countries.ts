@@ -1,23 +1,10 @@
 // Countries we serve and their call centers: published at <cc>.center.<apex> (NAPTR, SRV,
 // A/AAAA per RFC 3263). The calling code comes from the number plan.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Country } from '../../registry/model.ts';
-import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
-import { afterId, nextLink, PageQuerySchema, pageSchema } from '../paging.ts';
-import {
-  errors,
-  iso,
-  json,
-  jsonBody,
-  jsonWithEtag,
-  NO_CONTENT,
-  OwnerField,
-  SECURITY,
-  strict,
-  versionedFields,
-} from '../schemas.ts';
+import { crudRoutes } from '../crud.ts';
+import { iso, OwnerField, pathParam, strict, versionedFields } from '../schemas.ts';
 
 const CountryCode = z
   .string()
@@ -62,8 +49,6 @@ const CountryPatchSchema = strict({
   center: CenterSchema.optional(),
 }).openapi('CountryPatch');
 
-const CodeParam = z.object({ code: CountryCode.openapi({ param: { name: 'code', in: 'path' } }) });
-
 const present = (c: Country) => ({
   code: c._id,
   callingCode: c.callingCode,
@@ -77,99 +62,26 @@ const present = (c: Country) => ({
 
 export function registerCountryRoutes(app: ApiApp, s: Services): void {
   const svc = s.routing.countries;
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/countries',
-      tags: ['routing'],
-      summary: 'List countries and their centers',
-      security: SECURITY,
-      request: { query: PageQuerySchema },
-      responses: { 200: json(pageSchema(CountrySchema, 'CountryPage'), 'A page of countries'), ...errors() },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const page = await svc.list(principalOf(c), { after: afterId(q.cursor), limit: q.limit });
-      return c.json({ items: page.items.map(present), next: nextLink(c, page.next, q.limit) }, 200);
-    },
+  const r = crudRoutes(app, {
+    tag: 'routing',
+    path: '/v1/countries',
+    key: pathParam('code', CountryCode),
+    schema: CountrySchema,
+    present,
+    keyOf: (c) => c._id,
+  });
+  r.list(
+    { summary: 'List countries and their centers', page: 'CountryPage', answer: 'A page of countries' },
+    svc.list,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/countries',
-      tags: ['routing'],
-      summary: 'Add a country and its call center',
-      security: SECURITY,
-      request: jsonBody(CountryCreateSchema),
-      responses: { 201: jsonWithEtag(CountrySchema, 'Created'), ...errors(409, 413, 415) },
-    }),
-    async (c) => {
-      const country = await svc.create(principalOf(c), c.req.valid('json'));
-      c.header('location', `/v1/countries/${country._id}`);
-      setEtag(c, country.version);
-      return c.json(present(country), 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/countries/{code}',
-      tags: ['routing'],
-      summary: 'Get a country and its center',
-      security: SECURITY,
-      request: { params: CodeParam },
-      responses: { 200: jsonWithEtag(CountrySchema, 'The country'), 304: NO_CONTENT, ...errors(404) },
-    }),
-    async (c) => {
-      const country = await svc.get(principalOf(c), c.req.valid('param').code);
-      setEtag(c, country.version);
-      if (notModified(c, country.version)) return c.body(null, 304);
-      return c.json(present(country), 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/v1/countries/{code}',
-      tags: ['routing'],
+  r.create({ summary: 'Add a country and its call center', body: CountryCreateSchema }, svc.create);
+  r.get({ summary: 'Get a country and its center', answer: 'The country' }, svc.get);
+  r.update(
+    {
       summary: 'Change a country: its name, or its center (the whole target list)',
-      security: SECURITY,
-      request: { params: CodeParam, headers: IfMatchHeaderSchema, ...jsonBody(CountryPatchSchema) },
-      responses: { 200: jsonWithEtag(CountrySchema, 'Changed'), ...errors(404, 409, 413, 415) },
-    }),
-    async (c) => {
-      const ifVersion = ifMatchVersion(c.req.valid('header')['if-match']);
-      const country = await svc.update(
-        principalOf(c),
-        c.req.valid('param').code,
-        c.req.valid('json'),
-        ifVersion,
-      );
-      setEtag(c, country.version);
-      return c.json(present(country), 200);
+      body: CountryPatchSchema,
     },
+    svc.update,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/v1/countries/{code}',
-      tags: ['routing'],
-      summary: 'Remove a country and its center from DNS',
-      security: SECURITY,
-      request: { params: CodeParam, headers: IfMatchHeaderSchema },
-      responses: { 204: NO_CONTENT, ...errors(404, 409) },
-    }),
-    async (c) => {
-      await svc.remove(
-        principalOf(c),
-        c.req.valid('param').code,
-        ifMatchVersion(c.req.valid('header')['if-match']),
-      );
-      return c.body(null, 204);
-    },
-  );
+  r.remove({ summary: 'Remove a country and its center from DNS' }, svc.remove);
 }

@@ -1,10 +1,10 @@
 // SIP credentials of a member, for REGISTER: set through their own endpoint, stored only as HA1
 // digests, never returned (GET /v1/members/{id} shows the username alone).
-import { createRoute } from '@hono/zod-openapi';
 import { SetSipCredentialsInput } from '../../registry/members/index.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { errors, jsonBody, NO_CONTENT, SECURITY } from '../schemas.ts';
+import { v1Route } from '../route.ts';
+import { jsonBody, NO_CONTENT } from '../schemas.ts';
 import { MemberIdParam } from './members.ts';
 
 // Named with zod's .meta(): see inventory.ts.
@@ -12,34 +12,33 @@ const CredentialsSchema = SetSipCredentialsInput.omit({ memberId: true }).meta({
 
 export function registerMemberSipRoutes(app: ApiApp, s: Services): void {
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'put',
       path: '/v1/members/{id}/sip-credentials',
-      tags: ['members'],
+      tag: 'members',
       summary: 'Set the SIP username and password for REGISTER (stored as HA1 digests only)',
-      security: SECURITY,
       request: { params: MemberIdParam, ...jsonBody(CredentialsSchema) },
-      responses: { 204: NO_CONTENT, ...errors(404, 409, 413, 415) },
+      responses: { 204: NO_CONTENT },
+      errors: [404, 409],
     }),
     async (c) => {
       await s.members.setSipCredentials(principalOf(c), {
         ...c.req.valid('json'),
         memberId: c.req.valid('param').id,
       });
-      c.header('cache-control', 'no-store');
       return c.body(null, 204);
     },
   );
 
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'delete',
       path: '/v1/members/{id}/sip-credentials',
-      tags: ['members'],
+      tag: 'members',
       summary: 'Remove the SIP credentials: the member can no longer REGISTER',
-      security: SECURITY,
       request: { params: MemberIdParam },
-      responses: { 204: NO_CONTENT, ...errors(404) },
+      responses: { 204: NO_CONTENT },
+      errors: [404],
     }),
     async (c) => {
       await s.members.clearSipCredentials(principalOf(c), { memberId: c.req.valid('param').id });

@@ -1,15 +1,14 @@
 // Paying an order: the payment provider's reference makes the same payment twice one payment,
 // and Idempotency-Key makes a retried request return the first response. A paid order sells
 // the number and assigns it to the order's member.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { PayInput } from '../../registry/sales/index.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { mapDomainError } from '../domain-errors.ts';
-import { toProblem } from '../errors.ts';
-import { IdempotencyHeaderSchema } from '../idempotency.ts';
-import { errors, iso, json, jsonBody, SECURITY } from '../schemas.ts';
-import { OrderIdParam, ownerKey } from './orders.ts';
+import { IdempotencyHeaderSchema, ownerKey } from '../idempotency.ts';
+import { v1Route } from '../route.ts';
+import { iso, json, jsonBody } from '../schemas.ts';
+import { OrderIdParam } from './orders.ts';
 import { NumberSchema, OrderSchema, presentNumber, presentOrder } from './sales-views.ts';
 
 // Named with zod's .meta(): see inventory.ts.
@@ -29,15 +28,14 @@ const PaymentResultSchema = z
 
 export function registerPaymentRoutes(app: ApiApp, s: Services): void {
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'post',
       path: '/v1/orders/{id}/payments',
-      tags: ['sales'],
+      tag: 'sales',
       summary: 'Record the payment of an order (the same reference twice is one payment)',
       description:
         'order-already-paid (409): another payment paid it; order-not-payable (409): expired or cancelled — ' +
         'the payment is kept and marked for refund. payment-mismatch (422): the amount is not the price.',
-      security: SECURITY,
       request: {
         params: OrderIdParam,
         headers: IdempotencyHeaderSchema,
@@ -46,32 +44,26 @@ export function registerPaymentRoutes(app: ApiApp, s: Services): void {
       responses: {
         201: json(PaymentResultSchema, 'Paid'),
         200: json(PaymentResultSchema, 'This payment had been recorded already'),
-        ...errors(404, 409, 413, 415, 422),
       },
+      errors: [404, 409, 422],
     }),
     async (c) => {
       const p = principalOf(c);
       const orderId = c.req.valid('param').id;
       const body = c.req.valid('json');
-      return s.idempotent(
-        c,
-        ownerKey(p),
-        body,
-        async () => {
-          const r = await s.sales.pay(p, { orderId, ...body });
-          return c.json(
-            {
-              order: presentOrder(r.order),
-              number: presentNumber(r.number),
-              payment: { ...r.payment, at: iso(r.payment.at) },
-              duplicate: r.duplicate,
-              assigned: r.assigned,
-            },
-            r.duplicate ? 200 : 201,
-          );
-        },
-        (err) => toProblem(err, c, s.logger, mapDomainError),
-      );
+      return s.idempotent(c, ownerKey(p), body, async () => {
+        const r = await s.sales.pay(p, { orderId, ...body });
+        return c.json(
+          {
+            order: presentOrder(r.order),
+            number: presentNumber(r.number),
+            payment: { ...r.payment, at: iso(r.payment.at) },
+            duplicate: r.duplicate,
+            assigned: r.assigned,
+          },
+          r.duplicate ? 200 : 201,
+        );
+      });
     },
   );
 }

@@ -1,11 +1,12 @@
 // A registrar's price rules: base prices per country and kind, premiums for memorable patterns.
 // Numbers take their price when stocked; POST /v1/inventory/reprice applies changed rules.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { PriceRulesValues } from '../../registry/sales/index.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
-import { errors, jsonBody, jsonWithEtag, SECURITY, strict } from '../schemas.ts';
+import { expectedVersion, IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
+import { v1Route } from '../route.ts';
+import { jsonBody, jsonWithEtag, strict } from '../schemas.ts';
 
 const RulesSchema = z
   .object({
@@ -38,14 +39,14 @@ const PutSchema = strict({
 
 export function registerPriceRuleRoutes(app: ApiApp, s: Services): void {
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'get',
       path: '/v1/price-rules',
-      tags: ['sales'],
+      tag: 'sales',
       summary: "A registrar's price rules (the defaults until set)",
-      security: SECURITY,
       request: { query: RegistrarQuery },
-      responses: { 200: jsonWithEtag(RulesSchema, 'The rules'), ...errors(403) },
+      responses: { 200: jsonWithEtag(RulesSchema, 'The rules') },
+      errors: [403],
     }),
     async (c) => {
       const r = await s.sales.getPriceRules(principalOf(c), c.req.valid('query'));
@@ -55,21 +56,20 @@ export function registerPriceRuleRoutes(app: ApiApp, s: Services): void {
   );
 
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'put',
       path: '/v1/price-rules',
-      tags: ['sales'],
+      tag: 'sales',
       summary: 'Replace a registrar\'s price rules (If-Match: the version, "0" for the defaults)',
-      security: SECURITY,
       request: { headers: IfMatchHeaderSchema, ...jsonBody(PutSchema) },
-      responses: { 200: jsonWithEtag(RulesSchema, 'Stored'), ...errors(403, 409, 413, 415) },
+      responses: { 200: jsonWithEtag(RulesSchema, 'Stored') },
+      errors: [403, 409],
     }),
     async (c) => {
-      const expectedVersion = ifMatchVersion(c.req.valid('header')['if-match']);
-      const body = c.req.valid('json');
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
       const r = await s.sales.setPriceRules(principalOf(c), {
-        ...body,
-        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        ...c.req.valid('json'),
+        ...expectedVersion(version),
       });
       setEtag(c, r.version);
       return c.json(r, 200);

@@ -1,29 +1,24 @@
 // Registrars and their API tokens: the admin creates registrars; the admin or the registrar
 // itself creates, lists and revokes the registrar's tokens. Admin tokens: `callx token create --admin`.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Registrar } from '../../registry/model.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { afterId, nextLink, PageQuerySchema, pageSchema } from '../paging.ts';
+import { crudRoutes } from '../crud.ts';
+import { v1Route } from '../route.ts';
 import {
-  errors,
   iso,
   json,
   jsonBody,
   NO_CONTENT,
-  SECURITY,
+  pathParam,
+  Slug,
   strict,
   Timestamp,
   versionedFields,
 } from '../schemas.ts';
 
-const RegistrarId = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9_-]{0,62}$/,
-    'expected 1-63 characters a-z, 0-9, _ and -, starting with a letter or digit',
-  )
-  .openapi({ example: 'acme-telecom' });
+const RegistrarId = Slug.openapi({ example: 'acme-telecom' });
 
 const RegistrarSchema = z
   .object({ id: RegistrarId, name: z.string(), ...versionedFields })
@@ -52,7 +47,7 @@ const CreatedTokenSchema = TokenSchema.extend({
 
 const TokenCreateSchema = strict({ label: z.string().max(200).default('') }).openapi('TokenCreate');
 
-const IdParam = z.object({ id: RegistrarId.openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = pathParam('id', RegistrarId);
 const TokenParams = IdParam.extend({
   tokenId: z
     .string()
@@ -79,65 +74,37 @@ const presentToken = (t: {
 });
 
 export function registerRegistrarRoutes(app: ApiApp, s: Services): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/registrars',
-      tags: ['registrars'],
+  const r = crudRoutes(app, {
+    tag: 'registrars',
+    path: '/v1/registrars',
+    key: IdParam,
+    schema: RegistrarSchema,
+    present,
+    keyOf: (x) => x._id,
+  });
+  r.list(
+    {
       summary: 'List registrars (a registrar sees itself)',
-      security: SECURITY,
-      request: { query: PageQuerySchema },
-      responses: {
-        200: json(pageSchema(RegistrarSchema, 'RegistrarPage'), 'A page of registrars'),
-        ...errors(),
-      },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const page = await s.auth.listRegistrars(principalOf(c), { after: afterId(q.cursor), limit: q.limit });
-      return c.json({ items: page.items.map(present), next: nextLink(c, page.next, q.limit) }, 200);
+      page: 'RegistrarPage',
+      answer: 'A page of registrars',
     },
+    s.auth.listRegistrars,
   );
+  r.create(
+    { summary: 'Create a registrar (admin)', body: RegistrarCreateSchema, etag: false, errors: [403, 409] },
+    s.auth.createRegistrar,
+  );
+  r.get({ summary: 'Get a registrar', answer: 'The registrar', etag: false }, s.auth.getRegistrar);
 
   app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/registrars',
-      tags: ['registrars'],
-      summary: 'Create a registrar (admin)',
-      security: SECURITY,
-      request: jsonBody(RegistrarCreateSchema),
-      responses: { 201: json(RegistrarSchema, 'Created'), ...errors(403, 409, 413, 415) },
-    }),
-    async (c) => {
-      const r = await s.auth.createRegistrar(principalOf(c), c.req.valid('json'));
-      c.header('location', `/v1/registrars/${r._id}`);
-      return c.json(present(r), 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/registrars/{id}',
-      tags: ['registrars'],
-      summary: 'Get a registrar',
-      security: SECURITY,
-      request: { params: IdParam },
-      responses: { 200: json(RegistrarSchema, 'The registrar'), ...errors(404) },
-    }),
-    async (c) => c.json(present(await s.auth.getRegistrar(principalOf(c), c.req.valid('param').id)), 200),
-  );
-
-  app.openapi(
-    createRoute({
+    v1Route({
       method: 'get',
       path: '/v1/registrars/{id}/tokens',
-      tags: ['registrars'],
+      tag: 'registrars',
       summary: "List a registrar's tokens (never the secrets)",
-      security: SECURITY,
       request: { params: IdParam },
-      responses: { 200: json(z.object({ items: z.array(TokenSchema) }), 'The tokens'), ...errors(404) },
+      responses: { 200: json(z.object({ items: z.array(TokenSchema) }), 'The tokens') },
+      errors: [404],
     }),
     async (c) => {
       const items = await s.auth.listTokens(principalOf(c), c.req.valid('param').id);
@@ -146,14 +113,14 @@ export function registerRegistrarRoutes(app: ApiApp, s: Services): void {
   );
 
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'post',
       path: '/v1/registrars/{id}/tokens',
-      tags: ['registrars'],
+      tag: 'registrars',
       summary: 'Create a token for a registrar; the secret is in this response only',
-      security: SECURITY,
       request: { params: IdParam, ...jsonBody(TokenCreateSchema) },
-      responses: { 201: json(CreatedTokenSchema, 'Created'), ...errors(404, 413, 415) },
+      responses: { 201: json(CreatedTokenSchema, 'Created') },
+      errors: [404],
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -162,20 +129,21 @@ export function registerRegistrarRoutes(app: ApiApp, s: Services): void {
         { role: 'registrar', registrarId: id },
         c.req.valid('json').label,
       );
+      // app.ts marks every /v1 answer no-store; the one answer with a secret says so itself
       c.header('cache-control', 'no-store');
       return c.json({ ...presentToken(t), token: t.token }, 201);
     },
   );
 
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'delete',
       path: '/v1/registrars/{id}/tokens/{tokenId}',
-      tags: ['registrars'],
+      tag: 'registrars',
       summary: 'Revoke a token (at once)',
-      security: SECURITY,
       request: { params: TokenParams },
-      responses: { 204: NO_CONTENT, ...errors(404) },
+      responses: { 204: NO_CONTENT },
+      errors: [404],
     }),
     async (c) => {
       const { id, tokenId } = c.req.valid('param');

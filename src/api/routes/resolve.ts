@@ -1,10 +1,11 @@
 // What the SIP redirector would answer for a dialed identifier: the same resolution `callx
 // resolve` runs (classification, every DNS query, the NAPTRs chosen and why, the Contacts).
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { decisionJson } from '../../sip/index.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { errors, json, SECURITY } from '../schemas.ts';
+import { v1Route } from '../route.ts';
+import { json } from '../schemas.ts';
 
 const Loose = z.object({}).catchall(z.unknown());
 
@@ -56,14 +57,14 @@ const ResolveQuery = z.object({
 
 export function registerResolveRoute(app: ApiApp, s: Services): void {
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'get',
       path: '/v1/resolve',
-      tags: ['resolve'],
+      tag: 'resolve',
       summary: 'Resolve an identifier as the SIP redirector does (the same decision as `callx resolve`)',
-      security: SECURITY,
       request: { query: ResolveQuery },
-      responses: { 200: json(DecisionSchema, 'The decision; `status` is the SIP answer'), ...errors(503) },
+      responses: { 200: json(DecisionSchema, 'The decision; `status` is the SIP answer') },
+      errors: [503],
     }),
     async (c) => {
       if (!s.resolve) throw new ApiError('unavailable', 'this API process has no resolver configured');

@@ -2,12 +2,13 @@
 // REPLACE (the RRset becomes exactly these records) or DELETE. Records are presentation format
 // (`content`), or for NAPTR the structured fields, so nobody escapes a regexp inside JSON by
 // hand. Every change is validated before any is applied.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { RRsetDoc } from '../../registry/model.ts';
 import { naptrFields, type RecordInput, type RRsetChange } from '../../registry/zones/index.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { ApexParam, errors, iso, json, jsonBody, NO_CONTENT, SECURITY, strict } from '../schemas.ts';
+import { v1Route } from '../route.ts';
+import { ApexParam, iso, json, jsonBody, NO_CONTENT, strict } from '../schemas.ts';
 
 const ContentRecord = strict({
   content: z
@@ -109,17 +110,16 @@ const RRsetQuery = z.object({
 
 export function registerRRsetRoutes(app: ApiApp, s: Services): void {
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'get',
       path: '/v1/zones/{apex}/rrsets',
-      tags: ['zones'],
+      tag: 'zones',
       summary: 'Record sets of a zone set over HTTP, optionally by name and type',
-      security: SECURITY,
       request: { params: ApexParam, query: RRsetQuery },
       responses: {
         200: json(z.object({ items: z.array(RRsetSchema) }).openapi('RRsetList'), 'The record sets'),
-        ...errors(404),
       },
+      errors: [404],
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -132,14 +132,14 @@ export function registerRRsetRoutes(app: ApiApp, s: Services): void {
   );
 
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'patch',
       path: '/v1/zones/{apex}/rrsets',
-      tags: ['zones'],
+      tag: 'zones',
       summary: 'REPLACE or DELETE record sets (PowerDNS changetypes); all are checked before any is applied',
-      security: SECURITY,
       request: { params: ApexParam, ...jsonBody(RRsetPatchSchema) },
-      responses: { 204: NO_CONTENT, ...errors(404, 409, 413, 415) },
+      responses: { 204: NO_CONTENT },
+      errors: [404, 409],
     }),
     async (c) => {
       const changes: RRsetChange[] = c.req.valid('json').rrsets.map((r) => ({

@@ -1,6 +1,7 @@
 // Response shapes of the sales endpoints (the domain layer's views, with times as RFC 3339).
 import { z } from '@hono/zod-openapi';
-import type { NumberOffer, NumberView, OrderView } from '../../registry/sales/index.ts';
+import type { NumberView, OrderView } from '../../registry/sales/index.ts';
+import { pageSchema } from '../paging.ts';
 import { iso, Timestamp } from '../schemas.ts';
 
 export const MoneyOut = z
@@ -68,8 +69,6 @@ export function presentNumber(n: NumberView) {
   };
 }
 
-export const presentOffer = (o: NumberOffer) => o;
-
 export function presentOrder(o: OrderView) {
   return { ...o, expiresAt: iso(o.expiresAt), createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt) };
 }
@@ -83,11 +82,6 @@ export const NumberParam = z.object({
     .openapi({ param: { name: 'number', in: 'path' }, example: 'pin:+82262006200' }),
 });
 
-/** Page of a domain listing: the domain cursor is already opaque; Link rel="next" is added. */
+/** A page of a list the sales service pages (its `next` was always described so). */
 export const salesPage = <T extends z.ZodTypeAny>(item: T, name: string) =>
-  z
-    .object({
-      items: z.array(item),
-      next: z.string().nullable().openapi({ description: 'Cursor of the next page' }),
-    })
-    .openapi(name);
+  pageSchema(item, name, 'Cursor of the next page');

@@ -1,24 +1,24 @@
 // A zone as DNS serves it (master file data, HTTP record sets, registry-derived records), as an
 // RFC 1035 master file that named-checkzone and kzonecheck accept.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { ApexParam, errors, SECURITY } from '../schemas.ts';
+import { v1Route } from '../route.ts';
+import { ApexParam } from '../schemas.ts';
 
 export function registerZoneExportRoute(app: ApiApp, s: Services): void {
   app.openapi(
-    createRoute({
+    v1Route({
       method: 'get',
       path: '/v1/zones/{apex}/export',
-      tags: ['zones'],
+      tag: 'zones',
       summary: 'The zone as served, as a master file (text/dns, RFC 4027)',
-      security: SECURITY,
       request: { params: ApexParam },
       responses: {
         200: { description: 'The master file', content: { 'text/dns': { schema: z.string() } } },
-        ...errors(404, 503),
       },
+      errors: [404, 503],
     }),
     async (c) => {
       const ref = await s.zones.get(principalOf(c), c.req.valid('param').apex);

@@ -1,25 +1,14 @@
 // Zones managed over HTTP: create with apex, SOA values and NS set; list, get (with its record
 // sets), change SOA/NS, delete. Changes reach DNS nodes through the change journal.
-import { createRoute, z } from '@hono/zod-openapi';
-import type { RRsetDoc, ZoneDoc } from '../../registry/model.ts';
+import { z } from '@hono/zod-openapi';
+import type { ZoneDoc } from '../../registry/model.ts';
 import type { ZoneRef } from '../../registry/zones/index.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
-import { afterId, nextLink, PageQuerySchema, pageSchema } from '../paging.ts';
-import {
-  ApexParam,
-  errors,
-  iso,
-  json,
-  jsonBody,
-  jsonWithEtag,
-  NO_CONTENT,
-  OwnerField,
-  SECURITY,
-  strict,
-  versionedFields,
-} from '../schemas.ts';
+import { crudRoutes } from '../crud.ts';
+import { setEtag } from '../etag.ts';
+import { v1Route } from '../route.ts';
+import { ApexParam, iso, json, OwnerField, strict, versionedFields } from '../schemas.ts';
 import { presentRRset, RRsetSchema } from './rrsets.ts';
 
 const u32 = (max: number) => z.number().int().min(0).max(max);
@@ -85,100 +74,47 @@ const presentRef = (ref: ZoneRef) =>
   ref.kind === 'doc' ? presentZone(ref.doc) : { apex: ref.apex, source: 'file' as const, registrarId: null };
 
 export function registerZoneRoutes(app: ApiApp, s: Services): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/zones',
-      tags: ['zones'],
-      summary: 'List zones created over HTTP',
-      security: SECURITY,
-      request: { query: PageQuerySchema },
-      responses: { 200: json(pageSchema(ZoneSchema, 'ZonePage'), 'A page of zones'), ...errors() },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const page = await s.zones.list(principalOf(c), { after: afterId(q.cursor), limit: q.limit });
-      return c.json({ items: page.items.map(presentZone), next: nextLink(c, page.next, q.limit) }, 200);
-    },
+  const r = crudRoutes(app, {
+    tag: 'zones',
+    path: '/v1/zones',
+    key: ApexParam,
+    schema: ZoneSchema,
+    present: presentZone,
+    keyOf: (z) => z._id,
+  });
+  r.list(
+    { summary: 'List zones created over HTTP', page: 'ZonePage', answer: 'A page of zones' },
+    s.zones.list,
+  );
+  r.create(
+    { summary: 'Create a zone with its SOA values and NS set', body: ZoneCreateSchema },
+    s.zones.create,
   );
 
+  // Not crudRoutes' get: a file zone has no version, and the record sets change without the
+  // zone's version moving, so there is no If-None-Match here.
   app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/zones',
-      tags: ['zones'],
-      summary: 'Create a zone with its SOA values and NS set',
-      security: SECURITY,
-      request: jsonBody(ZoneCreateSchema),
-      responses: { 201: jsonWithEtag(ZoneSchema, 'Created'), ...errors(409, 413, 415) },
-    }),
-    async (c) => {
-      const zone = await s.zones.create(principalOf(c), c.req.valid('json'));
-      c.header('location', `/v1/zones/${zone._id}`);
-      setEtag(c, zone.version);
-      return c.json(presentZone(zone), 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
+    v1Route({
       method: 'get',
       path: '/v1/zones/{apex}',
-      tags: ['zones'],
+      tag: 'zones',
       summary: 'Get a zone and the record sets set over HTTP',
-      security: SECURITY,
       request: { params: ApexParam },
-      responses: { 200: json(ZoneWithRRsetsSchema, 'The zone'), ...errors(404) },
+      responses: { 200: json(ZoneWithRRsetsSchema, 'The zone') },
+      errors: [404],
     }),
     async (c) => {
       const p = principalOf(c);
       const ref = await s.zones.get(p, c.req.valid('param').apex);
-      const rrsets: RRsetDoc[] = await s.zones.rrsets(p, ref.apex);
+      const rrsets = await s.zones.rrsets(p, ref.apex);
       if (ref.kind === 'doc') setEtag(c, ref.doc.version);
       return c.json({ ...presentRef(ref), rrsets: rrsets.map(presentRRset) }, 200);
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/v1/zones/{apex}',
-      tags: ['zones'],
-      summary: 'Change the SOA values or the NS set of a zone',
-      security: SECURITY,
-      request: { params: ApexParam, headers: IfMatchHeaderSchema, ...jsonBody(ZonePatchSchema) },
-      responses: { 200: jsonWithEtag(ZoneSchema, 'Changed'), ...errors(404, 409, 413, 415) },
-    }),
-    async (c) => {
-      const ifVersion = ifMatchVersion(c.req.valid('header')['if-match']);
-      const zone = await s.zones.update(
-        principalOf(c),
-        c.req.valid('param').apex,
-        c.req.valid('json'),
-        ifVersion,
-      );
-      setEtag(c, zone.version);
-      return c.json(presentZone(zone), 200);
-    },
+  r.update(
+    { summary: 'Change the SOA values or the NS set of a zone', body: ZonePatchSchema },
+    s.zones.update,
   );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/v1/zones/{apex}',
-      tags: ['zones'],
-      summary: 'Delete a zone and its record sets',
-      security: SECURITY,
-      request: { params: ApexParam, headers: IfMatchHeaderSchema },
-      responses: { 204: NO_CONTENT, ...errors(404, 409) },
-    }),
-    async (c) => {
-      await s.zones.remove(
-        principalOf(c),
-        c.req.valid('param').apex,
-        ifMatchVersion(c.req.valid('header')['if-match']),
-      );
-      return c.body(null, 204);
-    },
-  );
+  r.remove({ summary: 'Delete a zone and its record sets' }, s.zones.remove);
 }

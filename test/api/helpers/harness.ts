@@ -49,12 +49,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(
-  extra: Partial<Omit<ApiDeps, 'store' | 'publisher' | 'logger'>> & {
-    rateLimit?: number;
-    bodyLimit?: number;
-  } = {},
-): Promise<Harness> {
+/** The app's dependencies besides the store, publisher and logger the harness makes, and its limits. */
+export type HarnessOptions = Partial<Omit<ApiDeps, 'store' | 'publisher' | 'logger'>> & {
+  rateLimit?: number;
+  bodyLimit?: number;
+};
+
+export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
   const t = await tempStore();
   let now = Date.UTC(2025, 0, 31, 12, 0, 0);
   const clock = {

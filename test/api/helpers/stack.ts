@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { test } from 'vitest';
 import { type ApiServer, createApiServer } from '../../../src/api/index.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createDnsNode, type DnsNode } from '../../../src/dns/index.ts';
@@ -140,3 +141,15 @@ export async function startStack(): Promise<Stack> {
     },
   };
 }
+
+/** vitest's `it` with a `stack` fixture: one whole callx per test file, stopped after it. */
+export const e2eIt = test.extend(
+  'stack',
+  { scope: 'file' },
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  async ({}, { onCleanup }): Promise<Stack> => {
+    const stack = await startStack();
+    onCleanup(() => stack.stop());
+    return stack;
+  },
+);
