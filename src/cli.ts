@@ -1,8 +1,8 @@
 // The `callx` command line: one program, one sub-command module per concern under src/cli/.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from './config.ts';
 import { registerCommands } from './cli/commands.ts';
 import { UsageError } from './cli/errors.ts';
+import { ConfigError } from './config.ts';
 
 export function buildProgram(): Command {
   const program = new Command('callx')
@@ -22,7 +22,8 @@ export async function run(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
+        return 0;
       process.stderr.write(`callx: ${err.message.replace(/^error: /, '')}\n`);
       return 2;
     }

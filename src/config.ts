@@ -11,21 +11,23 @@ const port = z.coerce
 
 const address = z.string().refine((s) => isIP(s) !== 0, { error: 'expected an IPv4 or IPv6 address' });
 
-const list = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter((x) => x.length > 0),
-  );
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 
 const dnsName = z
   .string()
   .transform((s) => s.trim().toLowerCase().replace(/\.$/, ''))
-  .refine((s) => /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s), {
-    error: 'expected a DNS name such as callx.test',
-  });
+  .refine(
+    (s) =>
+      /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s),
+    {
+      error: 'expected a DNS name such as callx.test',
+    },
+  );
 
 /** host:port list, e.g. "127.0.0.1:5300,[::1]:53"; a bare address gets the default port. */
 const hostPortList = (defaultPort: number) =>
@@ -110,7 +112,12 @@ export const envSchema = z.object({
   /** Requests per minute allowed per token. */
   CALLX_HTTP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Largest request body accepted, bytes. */
-  CALLX_HTTP_BODY_LIMIT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  CALLX_HTTP_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type Config = {
@@ -232,4 +239,3 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return toConfig(parsed.data);
 }
-

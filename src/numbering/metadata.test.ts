@@ -1,6 +1,13 @@
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { callingCodeExists, callingCodeOf, countriesOf, isNonGeographic, toCountry, trunkPrefix } from './metadata.ts';
+import {
+  callingCodeExists,
+  callingCodeOf,
+  countriesOf,
+  isNonGeographic,
+  toCountry,
+  trunkPrefix,
+} from './metadata.ts';
 import { errorOf } from './testing.ts';
 
 describe('toCountry', () => {
