@@ -68,7 +68,7 @@ export async function startCallx(
 
     let sip: SipService | undefined;
     if (parts.includes('sip')) {
-      sip = createSipService({ config, logger, store });
+      sip = createSipService({ config, logger, store, metrics: metrics.sip });
       listening.sip = await sip.start();
       stops.push(() => sip!.stop());
     }
@@ -93,7 +93,7 @@ export async function startCallx(
         members.stop();
       });
       // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
-      const resolver = sip?.resolver ?? createResolver(config);
+      const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });
       if (!sip) stops.push(() => resolver.close());
       const api = createApiServer({
         config,

@@ -1,3 +1,4 @@
+import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from './index.ts';
 
@@ -61,5 +62,83 @@ describe('metrics', () => {
 
   it('includes process metrics by default', async () => {
     expect(await createMetrics().text()).toContain('callx_process_cpu_seconds_total');
+  });
+});
+
+describe('SIP metrics (typed arrays read at scrape time)', () => {
+  it('print the same text as prom-client Counter and Histogram would for the same observations', async () => {
+    const fast = createMetrics({ processMetrics: false, prefix: 'x_' });
+    const reference = new Registry();
+    const counter = new Counter({
+      name: 'x_sip_requests_total',
+      help: 'SIP requests answered by method and final status code',
+      labelNames: ['method', 'status'],
+      registers: [reference],
+    });
+    const histogram = new Histogram({
+      name: 'x_sip_request_duration_seconds',
+      help: 'SIP answer latency (request received to final response) by method',
+      labelNames: ['method'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [reference],
+    });
+    const seen: [string, number, number][] = [
+      ['INVITE', 302, 0.00005],
+      ['INVITE', 302, 0.0001], // on a bucket bound: counted in that bucket (le is inclusive)
+      ['INVITE', 404, 0.0007],
+      ['INVITE', 503, 1.5], // above every bucket: +Inf only
+      ['OPTIONS', 200, 0.00002],
+      ['MESSAGE', 302, 0.003],
+    ];
+    for (const [method, status, s] of seen) {
+      fast.sip.request(method, status, s);
+      counter.inc({ method, status: String(status) });
+      histogram.observe({ method }, s);
+    }
+    const lines = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => /^x_sip_request/.test(l))
+        .sort();
+    const ours = lines(await fast.text());
+    expect(ours.length).toBeGreaterThan(20);
+    expect(ours).toEqual(lines(await reference.metrics()));
+  });
+
+  it('count look-ups by outcome and cache, and unknown outcomes as error', async () => {
+    const m = createMetrics({ processMetrics: false });
+    m.sip.lookup('answer', true, 0.000002);
+    m.sip.lookup('answer', true, 0.000003);
+    m.sip.lookup('nxdomain', false, 0.0003);
+    m.sip.lookup('timeout', false, 1);
+    m.sip.lookup('overload', false, 0);
+    m.sip.lookup('bogus', false, 0.001);
+    const t = await m.text();
+    expect(sample(t, 'callx_sip_dns_lookups_total', 'outcome="answer",cached="true"')).toBe(2);
+    expect(sample(t, 'callx_sip_dns_lookups_total', 'outcome="nxdomain",cached="false"')).toBe(1);
+    expect(sample(t, 'callx_sip_dns_lookups_total', 'outcome="timeout",cached="false"')).toBe(1);
+    expect(sample(t, 'callx_sip_dns_lookups_total', 'outcome="overload",cached="false"')).toBe(1);
+    expect(sample(t, 'callx_sip_dns_lookups_total', 'outcome="error",cached="false"')).toBe(1);
+    expect(sample(t, 'callx_sip_dns_lookup_duration_seconds_bucket', 'le="0.0001",cached="true"')).toBe(2);
+    expect(sample(t, 'callx_sip_dns_lookup_duration_seconds_count', 'cached="false"')).toBe(4);
+    m.registry.resetMetrics();
+    expect(await m.text()).not.toContain('callx_sip_dns_lookups_total{');
+  });
+
+  it('read table sizes from every registered redirector at scrape time', async () => {
+    const m = createMetrics({ processMetrics: false });
+    expect(await m.text()).not.toContain('callx_sip_table_entries{');
+    let transactions = 5;
+    const forgetA = m.sip.tables(() => ({ transactions, verdicts: 2 }));
+    m.sip.tables(() => ({ transactions: 1, dns_cache: 7 }));
+    let t = await m.text();
+    expect(sample(t, 'callx_sip_table_entries', 'table="transactions"')).toBe(6);
+    expect(sample(t, 'callx_sip_table_entries', 'table="dns_cache"')).toBe(7);
+    expect(sample(t, 'callx_sip_table_entries', 'table="tcp_connections"')).toBe(0);
+    transactions = 50;
+    forgetA();
+    t = await m.text();
+    expect(sample(t, 'callx_sip_table_entries', 'table="transactions"')).toBe(1);
+    expect(sample(t, 'callx_sip_table_entries', 'table="verdicts"')).toBe(0);
   });
 });

@@ -39,6 +39,8 @@ export const COLLECTIONS = {
   journal: 'journal',
   counters: 'counters',
   tombstones: 'tombstones',
+  /** Deployment-wide secrets created once, e.g. the SIP digest nonce key (src/sip/register/stores.ts). */
+  secrets: 'secrets',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

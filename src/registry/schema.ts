@@ -65,4 +65,5 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.journal]: [],
   [COLLECTIONS.counters]: [],
   [COLLECTIONS.tombstones]: [],
+  [COLLECTIONS.secrets]: [],
 };

@@ -1,5 +1,8 @@
 // The SIP redirect server (docs/sip.md): a core without I/O, resolution through DNS, the
 // builtin UDP/TCP transport and the drachtio-server adapter.
+
+export type { SipLimits } from './limits.ts';
+export { DEFAULT_LIMITS } from './limits.ts';
 export type { SipMessage } from './message.ts';
 export { parseSipMessage, parseUri, SipParseError } from './message.ts';
 export type {
@@ -16,8 +19,10 @@ export { aorKey, aorKeys, createRegistrar, identityKey } from './register/regist
 export {
   cachedBindingSource,
   memberIdentities,
+  NONCE_SECRET_ID,
   registryBindings,
   registryCredentials,
+  registryNonceSecret,
 } from './register/stores.ts';
 export type { QueryStep } from './resolve/lookup.ts';
 export { decisionJson } from './resolve/present.ts';
@@ -26,10 +31,10 @@ export { CID_PARAM, createResolution } from './resolve/resolver.ts';
 export type {
   ResolverHandle,
   SipConfig,
-  SipLimits,
   SipService,
   SipServiceDeps,
   SipStats,
+  SipTables,
 } from './service.ts';
-export { createResolver, createSipService, DEFAULT_LIMITS } from './service.ts';
-export type { Redirector, RequestContext, SipResponseSpec } from './types.ts';
+export { createResolver, createSipService } from './service.ts';
+export type { AnswerObserver, Redirector, RequestContext, SipResponseSpec } from './types.ts';

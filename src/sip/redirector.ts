@@ -3,7 +3,7 @@
 import type { Logger } from '../log.ts';
 import { header, parseCSeq, parseNameAddr, type SipMessage, splitValues } from './message.ts';
 import { topViaOf } from './response.ts';
-import { createTransactions, toTagFor, transactionKey } from './transactions.ts';
+import { createTransactions, type Transactions, toTagFor, transactionKey } from './transactions.ts';
 import { REASONS, type Redirector, type RequestContext, type SipResponseSpec } from './types.ts';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, OPTIONS, MESSAGE, REGISTER';
@@ -36,6 +36,11 @@ export interface RedirectorDeps {
   log: Logger;
   /** Remembered transactions: how many, for how long (default 64*T1 = 32 s). */
   transactions?: { max: number; ttlMs: number };
+}
+
+/** The core, and its transaction table for metrics and the sweeper. */
+export interface RedirectorCore extends Redirector {
+  readonly transactions: Pick<Transactions, 'size' | 'purgeStale'>;
 }
 
 export function spec(
@@ -71,9 +76,9 @@ export function callerOf(msg: SipMessage): CallerIdentity | undefined {
   return from ? { uri: from.uri, display: from.display, header: 'From' } : undefined;
 }
 
-export function createRedirector(deps: RedirectorDeps): Redirector {
+export function createRedirector(deps: RedirectorDeps): RedirectorCore {
   const log = deps.log;
-  const tx = createTransactions(deps.transactions?.max ?? 100_000, deps.transactions?.ttlMs ?? 32_000);
+  const tx = createTransactions(deps.transactions?.max ?? 50_000, deps.transactions?.ttlMs ?? 32_000);
 
   async function redirect(msg: SipMessage, toTag: string): Promise<SipResponseSpec> {
     const mf = header(msg, 'max-forwards');
@@ -115,6 +120,7 @@ export function createRedirector(deps: RedirectorDeps): Redirector {
   }
 
   return {
+    transactions: tx,
     async handle(msg, ctx) {
       if (msg.type !== 'request') return null; // a stateless server sends no requests: responses are stray
       const via = topViaOf(msg);

@@ -2,7 +2,9 @@
 // drachtio-server connection). `callx serve` starts one of these per redirector.
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { SipMetrics } from '../metrics/index.ts';
 import type { Store } from '../registry/store.ts';
+import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 import {
   type CallerIdentity,
   createRedirector,
@@ -10,43 +12,22 @@ import {
   type RegisterFn,
 } from './redirector.ts';
 import { createRegistrar } from './register/registrar.ts';
-import { cachedBindingSource, registryBindings, registryCredentials } from './register/stores.ts';
+import {
+  cachedBindingSource,
+  registryBindings,
+  registryCredentials,
+  registryNonceSecret,
+} from './register/stores.ts';
 import { createDnsCache, type DnsCache } from './resolve/cache.ts';
 import { createDnsClient, type DnsClient } from './resolve/dns-client.ts';
 import { type BindingSource, createResolution, type Resolution } from './resolve/resolver.ts';
+import { createSweeper } from './sweeper.ts';
 import { createDrachtioTransport, type DrachtioTransport } from './transport/drachtio.ts';
 import { createTcpTransport, type TcpTransport } from './transport/tcp.ts';
 import { createUdpTransport, type UdpTransport } from './transport/udp.ts';
-import type { Redirector } from './types.ts';
+import type { AnswerObserver, Redirector } from './types.ts';
 
 export type SipConfig = Pick<Config, 'apex' | 'defaultCountry'> & { sip: Config['sip'] };
-
-export interface SipLimits {
-  maxMessage: number;
-  maxTcpConnections: number;
-  tcpIdleMs: number;
-  udpBufferBytes: number;
-  dnsCacheEntries: number;
-  dnsMaxTtl: number;
-  /** Transactions remembered for retransmissions and CANCEL (each for 32 s). */
-  transactions: number;
-  /** Parsed identifiers remembered (libphonenumber parsing is the slowest step on a cache hit). */
-  parseCacheEntries: number;
-  /** SIP verdicts remembered for the smallest TTL of the answers they used. */
-  verdictCacheEntries: number;
-}
-
-export const DEFAULT_LIMITS: SipLimits = {
-  maxMessage: 16 * 1024,
-  maxTcpConnections: 1024,
-  tcpIdleMs: 60_000,
-  udpBufferBytes: 4 * 1024 * 1024,
-  dnsCacheEntries: 200_000,
-  dnsMaxTtl: 86_400,
-  transactions: 100_000,
-  parseCacheEntries: 20_000,
-  verdictCacheEntries: 50_000,
-};
 
 /** Resolution over DNS with its cache: what the redirector, `callx resolve` and the API use. */
 export interface ResolverHandle extends Resolution {
@@ -56,15 +37,28 @@ export interface ResolverHandle extends Resolution {
 
 export function createResolver(
   config: SipConfig,
-  opts: { bindings?: BindingSource | undefined; bindingsTtlMs?: number; limits?: Partial<SipLimits> } = {},
+  opts: {
+    bindings?: BindingSource | undefined;
+    bindingsTtlMs?: number;
+    limits?: Partial<SipLimits>;
+    /** Where DNS look-ups are counted (metrics.sip). */
+    metrics?: Pick<SipMetrics, 'lookup'> | undefined;
+  } = {},
 ): ResolverHandle {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const client: DnsClient = createDnsClient({
     resolvers: config.sip.resolvers,
     timeoutMs: config.sip.dnsTimeoutMs,
     tries: config.sip.dnsTries,
+    maxInflight: limits.dnsInflight,
   });
-  const cache = createDnsCache(client, { max: limits.dnsCacheEntries, maxTtl: limits.dnsMaxTtl });
+  const metrics = opts.metrics;
+  const cache = createDnsCache(client, {
+    max: limits.dnsCacheEntries,
+    maxBytes: limits.dnsCacheBytes,
+    maxTtl: limits.dnsMaxTtl,
+    ...(metrics ? { observe: (o, c, s) => metrics.lookup(o, c, s) } : {}),
+  });
   const resolution = createResolution({
     apex: config.apex,
     enumSuffixes: config.sip.enumSuffixes,
@@ -74,6 +68,7 @@ export function createResolver(
     bindings: opts.bindings,
     parseCacheEntries: limits.parseCacheEntries,
     verdictCacheEntries: limits.verdictCacheEntries,
+    verdictCacheBytes: limits.verdictCacheBytes,
     ...(opts.bindingsTtlMs !== undefined ? { bindingsTtlMs: opts.bindingsTtlMs } : {}),
   });
   return { ...resolution, cache, close: () => client.close() };
@@ -84,6 +79,8 @@ export interface SipServiceDeps {
   logger: Logger;
   /** The registry: with it REGISTER is served and registered terminals are reached first. */
   store?: Store;
+  /** Where requests, DNS look-ups and table sizes are counted (`metrics.sip` of src/metrics). */
+  metrics?: SipMetrics;
   /** How long a redirector trusts what it read about an identity's bindings (ms). */
   bindingCacheMs?: number;
   /** Overrides (tests): bindings and REGISTER handling not backed by `store`. */
@@ -100,24 +97,43 @@ export interface SipService {
   readonly resolver: ResolverHandle;
   /** Counters for metrics and tests. */
   stats(): SipStats;
+  /** Drops expired entries from every table now (the sweeper does it on its own when quiet). */
+  sweep(): void;
+}
+
+/** Entries in each bounded table (the `callx_sip_table_entries` gauge). */
+export interface SipTables {
+  transactions: number;
+  verdicts: number;
+  dns_cache: number;
+  dns_inflight: number;
+  parsed: number;
+  bindings: number;
+  tcp_connections: number;
 }
 
 export interface SipStats {
   udp: { received: number; unanswered: number; sent: number };
   tcpConnections: number;
   dnsCacheEntries: number;
+  /** Estimated heap bytes of the cached DNS answers. */
+  dnsCacheBytes: number;
   drachtioConnected: boolean;
+  tables: SipTables;
 }
 
 export function createSipService(deps: SipServiceDeps): SipService {
   const log = deps.logger.child({ component: 'sip' });
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const bindingsTtlMs = deps.bindingCacheMs ?? 2000;
   let bindings = deps.bindings;
   let dropCached: (keys: string[]) => void = () => {};
   let register = deps.register;
+  let bindingCache: ReturnType<typeof cachedBindingSource> | undefined;
   if (deps.store && !bindings && !register) {
     const store = registryBindings(deps.store);
-    const cached = cachedBindingSource(store, { ttlMs: deps.bindingCacheMs ?? 2000, max: 100_000 });
+    const cached = cachedBindingSource(store, { ttlMs: bindingsTtlMs, max: limits.bindingCacheEntries });
+    bindingCache = cached;
     dropCached = (keys) => {
       cached.invalidate(keys);
       resolver.forget(keys);
@@ -129,18 +145,23 @@ export function createSipService(deps: SipServiceDeps): SipService {
       defaultCountry: deps.config.defaultCountry,
       credentials: registryCredentials(deps.store),
       bindings: store,
+      nonceSecret: registryNonceSecret(deps.store),
       log,
       onChange: (keys) => dropCached(keys),
     });
   }
-  const bindingsTtlMs = deps.bindingCacheMs ?? 2000;
-  const resolver = createResolver(deps.config, { bindings, bindingsTtlMs, limits });
+  const resolver = createResolver(deps.config, {
+    bindings,
+    bindingsTtlMs,
+    limits,
+    metrics: deps.metrics,
+  });
   let lastWarn = 0;
   let quiet = 0;
   const resolve = async (uri: string, caller: CallerIdentity | undefined): Promise<RedirectDecision> => {
     const d = await resolver.decide(uri, caller);
-    if (d.status >= 500) {
-      // one line a second at most while DNS is down, with how many were not logged
+    if (d.status >= 500 && d.status < 600) {
+      // our failures (a 604 is an answer): a line a second at most, with how many were not logged
       const now = Date.now();
       if (now - lastWarn >= 1000) {
         log.warn({ uri, status: d.status, why: d.warning, suppressed: quiet }, 'sip: resolution failed');
@@ -154,12 +175,52 @@ export function createSipService(deps: SipServiceDeps): SipService {
     resolve,
     register,
     log,
-    transactions: { max: limits.transactions, ttlMs: 32_000 },
+    transactions: { max: limits.transactions, ttlMs: limits.transactionTtlMs },
   });
+
+  // answered requests: counted for metrics, and for the sweeper to know when it is quiet
+  let answered = 0;
+  const metrics = deps.metrics;
+  const observe: AnswerObserver = metrics
+    ? (method, status, seconds) => {
+        answered++;
+        metrics.request(method, status, seconds);
+      }
+    : () => {
+        answered++;
+      };
+
   const sip = deps.config.sip;
   let udp: UdpTransport | null = null;
   let tcp: TcpTransport | null = null;
   let drachtio: DrachtioTransport | null = null;
+
+  const tables = (): SipTables => {
+    const r = resolver.tables();
+    return {
+      transactions: redirector.transactions.size,
+      verdicts: r.verdicts,
+      dns_cache: resolver.cache.size,
+      dns_inflight: resolver.cache.inflight,
+      parsed: r.parsed,
+      bindings: bindingCache?.size ?? 0,
+      tcp_connections: tcp?.connections ?? 0,
+    };
+  };
+
+  const sweep = () => {
+    redirector.transactions.purgeStale();
+    resolver.purgeStale();
+    resolver.cache.purgeStale();
+    bindingCache?.purgeStale();
+  };
+  const sweeper = createSweeper({
+    everyMs: limits.sweepMs,
+    quietRate: limits.sweepQuietRate,
+    answered: () => answered,
+    sweep,
+  });
+  let forgetTables: (() => void) | undefined;
 
   async function bindBoth(): Promise<number> {
     // UDP and TCP on the same port; with port 0 the kernel picks UDP's and TCP follows it
@@ -173,6 +234,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
         },
         redirector,
         log,
+        observe,
       );
       const port = await udp.start();
       tcp = createTcpTransport(
@@ -182,10 +244,11 @@ export function createSipService(deps: SipServiceDeps): SipService {
           maxMessage: limits.maxMessage,
           maxConnections: limits.maxTcpConnections,
           idleMs: limits.tcpIdleMs,
-          maxQueuedBytes: 1024 * 1024,
+          maxQueuedBytes: limits.tcpQueuedBytes,
         },
         redirector,
         log,
+        observe,
       );
       try {
         await tcp.start();
@@ -202,8 +265,15 @@ export function createSipService(deps: SipServiceDeps): SipService {
   return {
     async start() {
       if (sip.transport === 'drachtio') {
-        drachtio = createDrachtioTransport({ ...sip.drachtio, retryMaxDelayMs: 5000 }, redirector, log);
+        drachtio = createDrachtioTransport(
+          { ...sip.drachtio, retryMaxDelayMs: 5000 },
+          redirector,
+          log,
+          observe,
+        );
         await drachtio.start();
+        sweeper.start();
+        forgetTables = metrics?.tables(tables);
         log.info(
           { drachtio: `${sip.drachtio.host}:${sip.drachtio.port}` },
           'sip: redirector using drachtio-server',
@@ -211,10 +281,15 @@ export function createSipService(deps: SipServiceDeps): SipService {
         return 0;
       }
       const port = await bindBoth();
+      sweeper.start();
+      forgetTables = metrics?.tables(tables);
       log.info({ addr: sip.addr, port }, 'sip: redirector listening (udp, tcp)');
       return port;
     },
     async stop() {
+      sweeper.stop();
+      forgetTables?.();
+      forgetTables = undefined;
       await Promise.all([udp?.stop(), tcp?.stop(), drachtio?.stop()]);
       udp = tcp = null;
       drachtio = null;
@@ -226,7 +301,10 @@ export function createSipService(deps: SipServiceDeps): SipService {
       udp: { ...(udp?.stats ?? { received: 0, unanswered: 0, sent: 0 }) },
       tcpConnections: tcp?.connections ?? 0,
       dnsCacheEntries: resolver.cache.size,
+      dnsCacheBytes: resolver.cache.bytes,
       drachtioConnected: drachtio?.connected ?? false,
+      tables: tables(),
     }),
+    sweep,
   };
 }

@@ -44,9 +44,16 @@ export interface Transactions {
     cancellable: boolean,
   ): Promise<SipResponseSpec | null>;
   readonly size: number;
+  /** Drops expired transactions now (they are otherwise dropped when asked for or evicted). */
+  purgeStale(): void;
 }
 
-/** `ttlMs`: how long answers are remembered (64*T1 = 32 s covers every retransmission). */
+/**
+ * `ttlMs`: how long answers are remembered (64*T1 = 32 s covers every retransmission); `max`:
+ * how many (an answered INVITE costs ~700 bytes). Forgetting early is harmless: a retransmission
+ * of a forgotten request is resolved again and gets the same To tag and, from the remembered
+ * verdict, the same Contacts; only a CANCEL for it would get 481.
+ */
 export function createTransactions(max: number, ttlMs: number): Transactions {
   const cache = new LRUCache<string, Entry>({ max, ttl: ttlMs, updateAgeOnGet: false });
   return {
@@ -84,6 +91,9 @@ export function createTransactions(max: number, ttlMs: number): Transactions {
     },
     get size() {
       return cache.size;
+    },
+    purgeStale() {
+      cache.purgeStale();
     },
   };
 }

@@ -22,6 +22,13 @@ export interface SipResponseSpec {
   toTag: string;
 }
 
+/**
+ * Told of every final response a transport sends (metrics.sip.request): the request's method,
+ * the status, and the seconds from receiving the request to sending the answer. Called on the
+ * hot path, so it must only count.
+ */
+export type AnswerObserver = (method: string, status: number, seconds: number) => void;
+
 /** What the core does with one request: answer it, or stay silent (ACK). */
 export interface Redirector {
   /**

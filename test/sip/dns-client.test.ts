@@ -3,8 +3,13 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsServer } from '../../src/dns/index.ts';
-import { createDnsCache } from '../../src/sip/resolve/cache.ts';
-import { createDnsClient, DnsTimeoutError } from '../../src/sip/resolve/dns-client.ts';
+import { createDnsCache, type LookupOutcome } from '../../src/sip/resolve/cache.ts';
+import {
+  createDnsClient,
+  DnsError,
+  DnsOverloadError,
+  DnsTimeoutError,
+} from '../../src/sip/resolve/dns-client.ts';
 import { startDns } from './env.ts';
 
 const NAPTR = 35;
@@ -71,6 +76,50 @@ describe('DNS client', () => {
     for (const h of holes) h.s.close();
   });
 
+  it('a resolver that answers SERVFAIL is an error, not a timeout', async () => {
+    const failing = dgram.createSocket('udp4');
+    failing.on('message', (q, rinfo) => {
+      const r = Buffer.from(q);
+      r[2] = r[2]! | 0x80; // QR: a response, same id and question
+      r[3] = (r[3]! & 0xf0) | 2; // SERVFAIL
+      failing.send(r, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((r) => failing.bind(0, '127.0.0.1', () => r()));
+    const c = createDnsClient({
+      resolvers: [{ host: '127.0.0.1', port: failing.address().port }],
+      timeoutMs: 2000,
+      tries: 2,
+    });
+    const t0 = Date.now();
+    const err = await c.query('x.callx.test', NAPTR).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DnsError);
+    expect(err).not.toBeInstanceOf(DnsTimeoutError);
+    expect((err as Error).message).toMatch(/answered rcode 2/);
+    expect(Date.now() - t0).toBeLessThan(1500); // no waiting for a timeout
+    c.close();
+    failing.close();
+  });
+
+  it('bounds the queries waiting for an answer: past the bound a query fails at once', async () => {
+    const hole = dgram.createSocket('udp4');
+    await new Promise<void>((r) => hole.bind(0, '127.0.0.1', () => r()));
+    const c = createDnsClient({
+      resolvers: [{ host: '127.0.0.1', port: hole.address().port }],
+      timeoutMs: 300,
+      tries: 1,
+      maxInflight: 2,
+    });
+    const waiting = [c.query('a.callx.test', NAPTR), c.query('b.callx.test', NAPTR)];
+    expect(c.inflight).toBe(2);
+    await expect(c.query('c.callx.test', NAPTR)).rejects.toThrow(DnsOverloadError);
+    for (const w of waiting) await expect(w).rejects.toThrow(DnsTimeoutError);
+    expect(c.inflight).toBe(0);
+    // room again
+    await expect(c.query('d.callx.test', NAPTR)).rejects.toThrow(DnsTimeoutError);
+    c.close();
+    hole.close();
+  });
+
   it('moves on to the next resolver when one does not answer', async () => {
     const hole = dgram.createSocket('udp4');
     await new Promise<void>((r) => hole.bind(0, '127.0.0.1', () => r()));
@@ -131,5 +180,41 @@ describe('DNS cache', () => {
     const nodata = await cache.lookup('e164.callx.test', NAPTR);
     expect(nodata.outcome).toBe('NODATA');
     client.close();
+  });
+});
+
+describe('DNS cache bounds and look-up metrics', () => {
+  it('holds answers within a byte budget, and reports each look-up once with its outcome', async () => {
+    const client = createDnsClient({
+      resolvers: [{ host: '127.0.0.1', port: dns.port }],
+      timeoutMs: 1000,
+      tries: 1,
+    });
+    const seen: [LookupOutcome, boolean][] = [];
+    const cache = createDnsCache(client, {
+      max: 1000,
+      maxBytes: 8000, // a handful of answers (~1.5 KB each)
+      maxTtl: 86400,
+      observe: (o, cached, s) => {
+        expect(s).toBeGreaterThanOrEqual(0);
+        seen.push([o, cached]);
+      },
+    });
+    for (let i = 0; i < 40; i++) await cache.lookup(`${i}.9.9.e164.callx.test`, NAPTR);
+    expect(cache.size).toBeGreaterThan(2);
+    expect(cache.size).toBeLessThan(8);
+    expect(cache.bytes).toBeLessThanOrEqual(8000);
+    await cache.lookup('39.9.9.e164.callx.test', NAPTR); // the newest is still there
+    await cache.lookup('0.0.2.6.0.0.2.6.2.2.8.e164.callx.test', NAPTR);
+    await cache.lookup('e164.callx.test', NAPTR);
+    expect(seen.slice(-4)).toEqual([
+      ['nxdomain', false],
+      ['nxdomain', true],
+      ['answer', false],
+      ['nodata', false],
+    ]);
+    client.close();
+    await expect(cache.lookup('1.e164.callx.test', NAPTR)).rejects.toThrow(DnsError);
+    expect(seen.at(-1)).toEqual(['error', false]);
   });
 });

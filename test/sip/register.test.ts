@@ -216,4 +216,36 @@ describe('REGISTER', () => {
     expect(json.queries[0]!.answer.join('\n')).not.toContain('192.0.2.44');
     expect(json.contacts.map((c) => c.target)).not.toContain(TERMINAL);
   });
+
+  it('a REGISTER challenged by one redirector is answered to another: nonces hold across the deployment', async () => {
+    const other = await startSip(dns.port, { CALLX_SIP_REALM: REALM }, { store, bindingCacheMs: 200 });
+    try {
+      const laptop = 'sip:kim@198.51.100.7:5070';
+      const first = await udp.ask(sip.port, register({ contact: `<${laptop}>;q=0.9`, expires: 600 }));
+      expect(status(first)).toBe(401);
+      const ch = headers(first, 'WWW-Authenticate')[0]!;
+      const res = await udp.ask(
+        other.port,
+        register({ contact: `<${laptop}>;q=0.9`, expires: 600, auth: authorize(ch) }),
+      );
+      expect(status(res)).toBe(200);
+      expect(headers(res, 'Contact').join('\n')).toContain(laptop);
+      // the redirector that took it reaches the new terminal at once
+      const inv = await udp.ask(
+        other.port,
+        request({ uri: 'sip:+82262006200@callx.test', localPort: udp.port }),
+      );
+      expect(headers(inv, 'Contact').map((c) => /^<([^?>]*)/.exec(c)![1])).toContain(laptop);
+      // and the answer to a nonce neither redirector issued is challenged again
+      const forged = authorize(ch.replace(/nonce="[^"]+"/, 'nonce="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"'));
+      const again = await udp.ask(
+        other.port,
+        register({ contact: `<${laptop}>`, expires: 600, auth: forged }),
+      );
+      expect(status(again)).toBe(401);
+      expect(headers(again, 'Warning')[0]).toContain('unknown nonce');
+    } finally {
+      await other.service.stop();
+    }
+  });
 });

@@ -24,7 +24,7 @@ export type { MembersContext } from './context.ts';
 export { readCarrierTarget, readDomain, readEmail, readHomePage, readPhone, readVnsBase } from './fields.ts';
 export * from './schemas.ts';
 export type { SipAccountRecord, SipCredentialsView } from './sip.ts';
-export { ha1, lookupSipAccount, sipCredentials } from './sip.ts';
+export { lookupSipAccount, sipCredentials } from './sip.ts';
 export type { MemberView } from './views.ts';
 export { memberView } from './views.ts';
 

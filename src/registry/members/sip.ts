@@ -3,7 +3,7 @@
 // and they never leave the registry through get/list. Usernames are unique through claims
 // (claims/sip:<username>), so a look-up by username is one read of the claim and one of the member.
 
-import { hash } from 'node:crypto';
+import { ha1 } from '../../sip/register/digest.ts';
 import { type Claim, COLLECTIONS, type Member, type SipCredentials } from '../model.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import { DomainError, parseInput } from '../sales/errors.ts';
@@ -14,11 +14,10 @@ import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';
 import { MemberRef, SetSipCredentialsInput } from './schemas.ts';
 
-/** HA1 = H(username:realm:password) as lower-case hex. */
-export function ha1(algorithm: 'MD5' | 'SHA-256', username: string, realm: string, password: string): string {
-  return hash(algorithm === 'MD5' ? 'md5' : 'sha256', `${username}:${realm}:${password}`, 'hex');
-}
-
+/**
+ * What is stored for a password: HA1 in both algorithms, computed by SIP's digest code
+ * (src/sip/register/digest.ts) so that what is stored here is what the registrar checks.
+ */
 export function sipCredentials(username: string, realm: string, password: string): SipCredentials {
   return {
     username,

@@ -11,6 +11,11 @@ describe('digest (RFC 7616 / RFC 8760)', () => {
     method: 'GET',
     uri: '/dir/index.html',
   };
+  it('HA1 = H(username:realm:password), the one the registry stores (RFC 2617 §3.5 example)', () => {
+    expect(ha1('MD5', 'Mufasa', 'testrealm@host.com', 'Circle Of Life')).toBe(
+      '939e7578ed9e3c518a452acee763bce9',
+    );
+  });
   it('MD5 as RFC 7616 §3.9.1', () => {
     const h = ha1('MD5', 'Mufasa', 'http-auth@example.org', 'Circle of Life');
     expect(digestResponse('MD5', h, p)).toBe('8ca523f5e9506fed4657c9700eebdbec');
@@ -32,6 +37,15 @@ describe('digest (RFC 7616 / RFC 8760)', () => {
     expect(n.check(flip(nonce, 5), 1_010_000)).toBe('bad'); // the time is signed
     expect(n.check(flip(nonce, 13), 1_010_000)).toBe('bad'); // and so is the random part
     expect(n.check('garbage', 1_010_000)).toBe('bad');
+  });
+
+  it('nonces: any holder of the same secret and realm accepts them, another realm does not', () => {
+    const secret = Buffer.alloc(32, 1);
+    const a = createNonces(30_000, secret, 'callx.test');
+    const nonce = a.issue(1_000_000);
+    expect(createNonces(30_000, Buffer.from(secret), 'callx.test').check(nonce, 1_000_500)).toBe('ok');
+    expect(createNonces(30_000, secret, 'other.test').check(nonce, 1_000_500)).toBe('bad');
+    expect(createNonces(30_000, Buffer.alloc(32, 2), 'callx.test').check(nonce, 1_000_500)).toBe('bad');
   });
 
   it('parses Authorization with quoted and bare values', () => {

@@ -1,5 +1,6 @@
 // HTTP Digest for SIP REGISTER (RFC 3261 §22, RFC 7616 algorithms, RFC 8760 SHA-256 for SIP):
-// qop=auth, stateless nonces that expire, stale=true when only the nonce is too old.
+// qop=auth, stateless nonces that expire, stale=true when only the nonce is too old. The one
+// HA1 of callx: the registry stores what ha1() computes (src/registry/members/sip.ts).
 import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
@@ -30,11 +31,17 @@ export interface Nonces {
 }
 
 /**
- * Nonces carry their issue time, 4 random octets and an HMAC over both, so any check needs no state. The secret is
- * per process unless given: a nonce from another redirector is then 'bad' and simply re-challenged.
+ * Nonces carry their issue time, 4 random octets and an HMAC over both and the realm, so checking
+ * one needs no state: every redirector given the same secret (the deployment's, kept in the
+ * registry: register/stores.ts) accepts the nonces of the others. Without a secret the nonces
+ * are this process's only, and a nonce from another redirector is 'bad' and challenged again.
  */
-export function createNonces(lifetimeMs: number, secret: Buffer = randomBytes(32)): Nonces {
-  const mac = (head: Buffer) => createHmac('sha256', secret).update(head).digest().subarray(0, 16);
+export function createNonces(lifetimeMs: number, secret: Buffer = randomBytes(32), realm = ''): Nonces {
+  // a key of its own for nonces, so the stored secret could serve other purposes later
+  const key = createHmac('sha256', secret).update('callx sip digest nonce v1').digest();
+  const realmBytes = Buffer.from(realm, 'utf8');
+  const mac = (head: Buffer) =>
+    createHmac('sha256', key).update(head).update(realmBytes).digest().subarray(0, 16);
   return {
     issue(now) {
       const head = Buffer.alloc(12);

@@ -13,8 +13,8 @@ import {
 } from '../../registry/index.ts';
 import { parseSipMessage } from '../message.ts';
 import { digestResponse, ha1, parseAuthorization } from './digest.ts';
-import { aorKey, createRegistrar } from './registrar.ts';
-import { registryBindings, registryCredentials } from './stores.ts';
+import { aorKey, createRegistrar, type RegistrarDeps } from './registrar.ts';
+import { NONCE_SECRET_ID, registryBindings, registryCredentials, registryNonceSecret } from './stores.ts';
 
 let dir: string;
 let store: Store;
@@ -61,16 +61,22 @@ afterAll(async () => {
 
 const ctx = { transport: 'udp' as const, remoteAddress: '127.0.0.1', remotePort: 5062 };
 
-function msg(cseq: number, auth?: string, callId = 'c1') {
+function msg(
+  cseq: number,
+  auth?: string,
+  callId = 'c1',
+  aor = 'sip:lee@callx.test',
+  contacts = ['<sip:lee@192.0.2.5:5062>;expires=300'],
+) {
   return parseSipMessage(
     [
       'REGISTER sip:callx.test SIP/2.0',
       'Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-r',
-      'From: <sip:lee@callx.test>;tag=1',
-      'To: <sip:lee@callx.test>',
+      `From: <${aor}>;tag=1`,
+      `To: <${aor}>`,
       `Call-ID: ${callId}`,
       `CSeq: ${cseq} REGISTER`,
-      'Contact: <sip:lee@192.0.2.5:5062>;expires=300',
+      ...contacts.map((c) => `Contact: ${c}`),
       ...(auth ? [`Authorization: ${auth}`] : []),
       'Content-Length: 0',
       '',
@@ -128,5 +134,94 @@ describe('registrar', () => {
     ['sip:bob@192.0.2.1', 'sip:bob@192.0.2.1'],
   ])('AOR %s is %s', (uri, key) => {
     expect(aorKey(uri, 'KR')).toBe(key);
+  });
+});
+
+describe('registrar: nonces shared by the redirectors of a deployment', () => {
+  const registrar = (extra: Partial<RegistrarDeps> = {}) =>
+    createRegistrar({
+      realm: 'callx.test',
+      defaultCountry: 'KR',
+      credentials: registryCredentials(store),
+      bindings: registryBindings(store),
+      log: silentLogger,
+      now: () => clock,
+      ...extra,
+    });
+
+  it('one secret is created in the registry however many redirectors ask at once', async () => {
+    const secrets = await Promise.all([1, 2, 3, 4].map(() => registryNonceSecret(store)()));
+    for (const s of secrets) expect(s.equals(secrets[0]!)).toBe(true);
+    expect(secrets[0]!.length).toBe(32);
+    const docs = await store.collection(COLLECTIONS.secrets).find({});
+    expect(docs.map((d) => d._id)).toEqual([NONCE_SECRET_ID]);
+  });
+
+  it("a challenge from redirector A is answered to redirector B; a process's own nonces are not", async () => {
+    const a = registrar({ nonceSecret: registryNonceSecret(store) });
+    const b = registrar({ nonceSecret: registryNonceSecret(store) });
+    const loner = registrar(); // no shared secret: its nonces are its own
+    const ch = await a(msg(20, undefined, 'c-ab'), ctx, 't');
+    expect(ch.status).toBe(401);
+    const ok = await b(msg(21, answer(wwwAuth(ch)), 'c-ab'), ctx, 't');
+    expect(ok.status).toBe(200);
+    const other = await loner(msg(22, answer(wwwAuth(ch)), 'c-ab'), ctx, 't');
+    expect(other.status).toBe(401);
+    expect(other.headers).toContainEqual(['Warning', '399 callx "unknown nonce"']);
+    // and the other way round: the loner's nonce means nothing to A
+    const own = await loner(msg(23, undefined, 'c-ab'), ctx, 't');
+    expect((await a(msg(24, answer(wwwAuth(own)), 'c-ab'), ctx, 't')).status).toBe(401);
+  });
+
+  it('a nonce is bound to its realm: the same secret under another realm does not accept it', async () => {
+    const secret = registryNonceSecret(store);
+    const ours = registrar({ nonceSecret: secret });
+    const elsewhere = registrar({ nonceSecret: secret, realm: 'other.test' });
+    const ch = await elsewhere(msg(30, undefined, 'c-realm'), ctx, 't');
+    // answered for our realm with the other realm's nonce
+    const forged = answer(wwwAuth(ch));
+    const res = await ours(msg(31, forged, 'c-realm'), ctx, 't');
+    expect(res.status).toBe(401);
+    expect(res.headers).toContainEqual(['Warning', '399 callx "unknown nonce"']);
+  });
+
+  it('a failing secret read gets no answer, and the next REGISTER reads it again', async () => {
+    let calls = 0;
+    const flaky = registrar({
+      nonceSecret: async () => {
+        calls++;
+        if (calls === 1) throw new Error('registry unreachable');
+        return Buffer.alloc(32, 7);
+      },
+    });
+    await expect(flaky(msg(40, undefined, 'c-flaky'), ctx, 't')).rejects.toThrow('registry unreachable');
+    expect((await flaky(msg(41, undefined, 'c-flaky'), ctx, 't')).status).toBe(401);
+    expect((await flaky(msg(42, undefined, 'c-flaky'), ctx, 't')).status).toBe(401);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('registrar: Contacts per AOR are bounded', () => {
+  const AOR = 'sip:+82262006200@callx.test';
+  const contacts = (from: number, n: number, expires = 600) =>
+    Array.from({ length: n }, (_, i) => `<sip:lee-${from + i}@192.0.2.77:5062>;expires=${expires}`);
+  const bind = async (cseq: number, list: string[]) => {
+    const ch = await register(msg(cseq, undefined, 'c-max', AOR, list), ctx, 't');
+    return register(msg(cseq + 1, answer(wwwAuth(ch)), 'c-max', AOR, list), ctx, 't');
+  };
+
+  it('refuses more than 10 with 403 and stores none of them; removing one makes room', async () => {
+    const tooMany = await bind(100, contacts(0, 11));
+    expect(tooMany.status).toBe(403);
+    expect(tooMany.headers[0]![1]).toContain('at most 10 Contacts');
+    expect(await registryBindings(store).list('m1', 'tel:+82262006200', clock)).toHaveLength(0);
+    const ten = await bind(102, contacts(0, 10));
+    expect(ten.status).toBe(200);
+    expect(ten.headers.filter(([n]) => n === 'Contact')).toHaveLength(10);
+    expect((await bind(104, contacts(10, 1))).status).toBe(403);
+    // one removed (expires=0) and one added in the same request: still 10
+    const swap = await bind(106, [...contacts(0, 1, 0), ...contacts(10, 1)]);
+    expect(swap.status).toBe(200);
+    expect(swap.headers.filter(([n]) => n === 'Contact')).toHaveLength(10);
   });
 });

@@ -14,6 +14,7 @@ import {
   createNonces,
   type DigestAlgorithm,
   digestResponse,
+  type Nonces,
   parseAuthorization,
   sameDigest,
 } from './digest.ts';
@@ -95,6 +96,13 @@ export interface RegistrarDeps {
   log: Logger;
   now?: () => number;
   nonceLifetimeMs?: number;
+  /**
+   * The deployment's nonce secret (registryNonceSecret): with it a challenge from one redirector
+   * is answered to any other. Without it nonces are this process's own.
+   */
+  nonceSecret?: () => Promise<Buffer>;
+  /** Most Contacts bound to one AOR (a member could otherwise grow the registry without end); default 10. */
+  maxContacts?: number;
   minExpires?: number;
   maxExpires?: number;
   defaultExpires?: number;
@@ -104,14 +112,37 @@ export interface RegistrarDeps {
 
 export function createRegistrar(deps: RegistrarDeps) {
   const now = deps.now ?? Date.now;
-  const nonces = createNonces(deps.nonceLifetimeMs ?? 300_000);
+  const lifetimeMs = deps.nonceLifetimeMs ?? 300_000;
   const algorithms = deps.algorithms ?? ALGORITHMS;
   const minExpires = deps.minExpires ?? 60;
   const maxExpires = deps.maxExpires ?? 86_400;
   const defaultExpires = deps.defaultExpires ?? 3600;
+  const maxContacts = deps.maxContacts ?? 10;
 
-  const challengeSpec = (toTag: string, stale: boolean, why?: string): SipResponseSpec => {
-    const nonce = nonces.issue(now());
+  // the secret is read once (a failure is not remembered: the next REGISTER tries again)
+  let nonces: Nonces | undefined = deps.nonceSecret
+    ? undefined
+    : createNonces(lifetimeMs, undefined, deps.realm);
+  let loading: Promise<Nonces> | undefined;
+  function noncesReady(): Nonces | Promise<Nonces> {
+    if (nonces) return nonces;
+    if (!loading) {
+      loading = deps.nonceSecret!().then(
+        (secret) => {
+          nonces = createNonces(lifetimeMs, secret, deps.realm);
+          return nonces;
+        },
+        (err: unknown) => {
+          loading = undefined;
+          throw err;
+        },
+      );
+    }
+    return loading;
+  }
+
+  const challengeSpec = async (toTag: string, stale: boolean, why?: string): Promise<SipResponseSpec> => {
+    const nonce = (await noncesReady()).issue(now());
     const headers: [string, string][] = algorithms.map((a) => [
       'WWW-Authenticate',
       challenge(a, deps.realm, nonce, stale),
@@ -145,7 +176,7 @@ export function createRegistrar(deps: RegistrarDeps) {
     if (!username || !nonce || !uri || !response)
       return spec(400, toTag, [['Warning', '399 callx "incomplete Authorization"']]);
     if (qop !== 'auth' || !nc || !cnonce) return challengeSpec(toTag, false, 'qop=auth is required');
-    const fresh = nonces.check(nonce, now());
+    const fresh = (await noncesReady()).check(nonce, now());
     if (fresh === 'bad') return challengeSpec(toTag, false, 'unknown nonce');
     const account = await deps.credentials.byUsername(username, deps.realm);
     const ha1 = account ? (alg === 'MD5' ? account.ha1Md5 : account.ha1Sha256) : undefined;
@@ -196,9 +227,22 @@ export function createRegistrar(deps: RegistrarDeps) {
     const wanted = contactHeader === undefined ? [] : splitValues(contactHeader).map(parseNameAddr);
     if (wanted.some((c) => c === null || !SAFE_URI.test(c.uri)))
       return spec(400, toTag, [['Warning', '399 callx "malformed Contact"']]);
-    for (const c of wanted as NonNullable<(typeof wanted)[number]>[]) {
+    const contacts = wanted as NonNullable<(typeof wanted)[number]>[];
+    const expiresOf = (c: (typeof contacts)[number]) => {
       const pe = c.params.get('expires');
-      const expires = pe !== undefined && /^\d+$/.test(pe) ? Number(pe) : (headerExpires ?? defaultExpires);
+      return pe !== undefined && /^\d+$/.test(pe) ? Number(pe) : (headerExpires ?? defaultExpires);
+    };
+    const bound = new Set(current.map((b) => b.contact));
+    for (const c of contacts) {
+      if (expiresOf(c) === 0) bound.delete(c.uri);
+      else bound.add(c.uri);
+    }
+    if (bound.size > maxContacts)
+      return spec(403, toTag, [
+        ['Warning', `399 callx "at most ${maxContacts} Contacts may be registered for ${aor}"`],
+      ]);
+    for (const c of contacts) {
+      const expires = expiresOf(c);
       if (expires !== 0 && expires < minExpires) {
         return spec(423, toTag, [['Min-Expires', String(minExpires)]]);
       }

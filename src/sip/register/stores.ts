@@ -1,9 +1,10 @@
 // The registrar's stores on the registry's Collection API (any Store: embedded or MongoDB),
-// and the cached binding look-up the redirector uses on every call.
+// the deployment's nonce secret, and the cached binding look-up the redirector uses on every call.
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { lookupSipAccount } from '../../registry/members/index.ts';
 import { type Binding, COLLECTIONS, type Member } from '../../registry/model.ts';
-import type { Store } from '../../registry/store.ts';
+import { DuplicateKeyError, type Store } from '../../registry/store.ts';
 import type { BindingSource } from '../resolve/resolver.ts';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 
@@ -60,6 +61,47 @@ export function registryBindings(store: Store): BindingStore {
   };
 }
 
+interface SecretDoc {
+  _id: string;
+  /** base64 of 32 random octets */
+  value: string;
+  createdAt: number;
+}
+
+export const NONCE_SECRET_ID = 'sip-digest-nonce';
+
+/**
+ * The digest nonce secret every redirector of the deployment shares, so that a REGISTER
+ * challenged by one can be answered to another. Created once in the registry by whichever
+ * redirector needs it first (the unique `_id` settles a race), then read once per process.
+ */
+export function registryNonceSecret(store: Store): () => Promise<Buffer> {
+  const secrets = store.collection<SecretDoc>(COLLECTIONS.secrets);
+  const decode = (d: SecretDoc): Buffer => {
+    const b = Buffer.from(d.value, 'base64');
+    if (b.length < 16) throw new Error(`sip: register: secrets/${NONCE_SECRET_ID} is shorter than 16 octets`);
+    return b;
+  };
+  return async () => {
+    const found = await secrets.get(NONCE_SECRET_ID);
+    if (found) return decode(found);
+    const doc: SecretDoc = {
+      _id: NONCE_SECRET_ID,
+      value: randomBytes(32).toString('base64'),
+      createdAt: Date.now(),
+    };
+    try {
+      await secrets.insert(doc);
+      return decode(doc);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const winner = await secrets.get(NONCE_SECRET_ID); // another redirector created it first
+      if (!winner) throw err;
+      return decode(winner);
+    }
+  };
+}
+
 /**
  * Bindings for the redirector: cached briefly per identity (positive and negative), so a call
  * does not cost a database read. A REGISTER on this redirector drops its entries at once
@@ -68,7 +110,7 @@ export function registryBindings(store: Store): BindingStore {
 export function cachedBindingSource(
   store: BindingStore,
   opts: { ttlMs: number; max: number; now?: () => number },
-): BindingSource & { invalidate(keys: string[]): void } {
+): BindingSource & { invalidate(keys: string[]): void; readonly size: number; purgeStale(): void } {
   const now = opts.now ?? Date.now;
   const cache = new LRUCache<string, { contact: string; q: number; expiresAt: number }[]>({
     max: opts.max,
@@ -90,6 +132,12 @@ export function cachedBindingSource(
     },
     invalidate(keys) {
       for (const k of keys) cache.delete(k);
+    },
+    get size() {
+      return cache.size;
+    },
+    purgeStale() {
+      cache.purgeStale();
     },
   };
 }

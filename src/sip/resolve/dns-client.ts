@@ -37,11 +37,21 @@ export class DnsError extends Error {
 export class DnsTimeoutError extends DnsError {
   override name = 'DnsTimeoutError';
 }
+/** Too many queries already waiting for an answer: refused at once instead of queued. */
+export class DnsOverloadError extends DnsError {
+  override name = 'DnsOverloadError';
+}
 
 export interface DnsClientOptions {
   resolvers: Resolver[];
   timeoutMs: number;
   tries: number;
+  /**
+   * Most queries waiting for an answer at once (default 10,000). When DNS is slow or down and
+   * calls keep coming, each would otherwise hold its pending state for tries x timeout: past
+   * this bound a query fails at once (the call gets 503), so memory stays bounded.
+   */
+  maxInflight?: number;
 }
 
 interface Pending {
@@ -72,6 +82,8 @@ const sameName = (a: string, b: string) =>
 
 export interface DnsClient {
   query(name: string, type: number): Promise<DnsResponse>;
+  /** Queries waiting for an answer now (UDP and TCP). */
+  readonly inflight: number;
   close(): void;
 }
 
@@ -79,6 +91,8 @@ export function createDnsClient(opts: DnsClientOptions): DnsClient {
   if (opts.resolvers.length === 0) throw new DnsError('sip: resolve: no DNS resolvers configured');
   const pending = new Map<number, Pending>();
   const sockets = new Map<4 | 6, dgram.Socket>();
+  const maxInflight = Math.min(opts.maxInflight ?? 10_000, 0xffff); // ids are 16 bits
+  let tcpInflight = 0;
   let closed = false;
 
   function socketFor(family: 4 | 6): dgram.Socket {
@@ -107,7 +121,10 @@ export function createDnsClient(opts: DnsClientOptions): DnsClient {
     pending.delete(packet.id);
     clearTimeout(p.timer);
     if (packet.tc) {
-      queryTcp(p.name, p.type, p.server, opts.timeoutMs).then(p.resolve, () => p.resolve(timeoutResponse));
+      tcpInflight++;
+      queryTcp(p.name, p.type, p.server, opts.timeoutMs)
+        .then(p.resolve, () => p.resolve(timeoutResponse))
+        .finally(() => tcpInflight--);
       return;
     }
     p.resolve(toResponse(packet, p.server, 'udp'));
@@ -142,8 +159,14 @@ export function createDnsClient(opts: DnsClientOptions): DnsClient {
 
   async function query(name: string, type: number): Promise<DnsResponse> {
     if (closed) throw new DnsError('sip: resolve: DNS client closed');
+    if (pending.size + tcpInflight >= maxInflight) {
+      throw new DnsOverloadError(
+        `sip: resolve: ${name} type ${type}: ${maxInflight} queries already waiting`,
+      );
+    }
     const n = opts.resolvers.length;
     let lastFailure = '';
+    let answered = false;
     for (let attempt = 0; attempt < opts.tries * n; attempt++) {
       const server = opts.resolvers[attempt % n]!;
       const r = await tryUdp(name, type, server);
@@ -154,15 +177,21 @@ export function createDnsClient(opts: DnsClientOptions): DnsClient {
       // SERVFAIL, REFUSED, NOTIMP, FORMERR: this server cannot answer; another may.
       if (r.rcode !== 0 && r.rcode !== 3) {
         lastFailure = `${server.host}:${server.port} answered rcode ${r.rcode}`;
+        answered = true;
         continue;
       }
       return r;
     }
-    throw new DnsTimeoutError(`sip: resolve: ${name} type ${type}: ${lastFailure}`);
+    const why = `sip: resolve: ${name} type ${type}: ${lastFailure}`;
+    // silence everywhere is a timeout; a server that said it cannot answer is an error
+    throw answered ? new DnsError(why) : new DnsTimeoutError(why);
   }
 
   return {
     query,
+    get inflight() {
+      return pending.size + tcpInflight;
+    },
     close() {
       closed = true;
       for (const p of pending.values()) {

@@ -2,8 +2,7 @@
 // records followed, and every step written down for `callx resolve`.
 
 import type { DnsCache, LookupResult } from './cache.ts';
-import type { DnsRecord } from './dns-client.ts';
-import { DnsTimeoutError } from './dns-client.ts';
+import { DnsError, type DnsRecord } from './dns-client.ts';
 import { type EvaluatedNaptr, type Naptr, processNaptrs } from './naptr.ts';
 
 export const TYPE_NAPTR = 35;
@@ -94,7 +93,7 @@ export async function lookupStep(
       error: (err as Error).message,
     };
     steps.push(step);
-    if (err instanceof DnsTimeoutError) throw new ResolutionUnavailable((err as Error).message);
+    if (err instanceof DnsError) throw new ResolutionUnavailable(err.message); // it names the query
     throw new ResolutionUnavailable(`sip: resolve: ${name}: ${(err as Error).message}`);
   }
   const step: QueryStep = {

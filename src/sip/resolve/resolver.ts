@@ -19,6 +19,7 @@ import { contactValue, escapeHeaderValue, qvalues, takeUriParam, withEscapedUriH
 import type { DnsCache } from './cache.ts';
 import { type Caller, type SwitchedCallerId, switchCallerId } from './callerid.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
+import { createVerdicts } from './verdicts.ts';
 
 /** Registered terminals of an identity (mobility): never in DNS, read from the registry. */
 export interface BindingSource {
@@ -42,6 +43,8 @@ export interface ResolutionDeps {
   parseCacheEntries?: number;
   /** Verdicts remembered by decide(). */
   verdictCacheEntries?: number;
+  /** Largest estimated heap of the remembered verdicts, bytes (a verdict holds up to 16 Contacts). */
+  verdictCacheBytes?: number;
   /** Longest a verdict is kept when bindings are consulted (their own cache time), ms. */
   bindingsTtlMs?: number;
 }
@@ -145,6 +148,10 @@ export interface Resolution {
   decide(target: string, caller?: CallerInput): Promise<Verdict>;
   /** Drops remembered verdicts that consulted these identities' bindings (after a REGISTER). */
   forget(identityKeys: string[]): void;
+  /** Entries in the bounded tables (metrics, tests). */
+  tables(): { verdicts: number; parsed: number };
+  /** Drops expired verdicts now (they are otherwise dropped when asked for or evicted). */
+  purgeStale(): void;
 }
 
 export function createResolution(deps: ResolutionDeps): Resolution {
@@ -432,54 +439,17 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     }
   }
 
-  const verdicts = new LRUCache<string, Verdict>({ max: deps.verdictCacheEntries ?? 50_000 });
-  const PARSE_ERROR_TTL_S = 300; // a malformed identifier stays malformed
-  // identity key -> verdict keys that consulted its bindings; bounded, stale members are harmless
-  const byIdentity = new LRUCache<string, Set<string>>({ max: deps.verdictCacheEntries ?? 50_000 });
+  const verdicts = createVerdicts(resolve, {
+    max: deps.verdictCacheEntries ?? 50_000,
+    maxBytes: deps.verdictCacheBytes ?? 32 * 1024 * 1024,
+    bindingsTtlMs: deps.bindingsTtlMs ?? 2000,
+  });
 
-  function verdictTtlMs(d: Decision): number {
-    if (d.status >= 500) return 0;
-    if (d.classification === null) return PARSE_ERROR_TTL_S * 1000;
-    let ttl = Number.POSITIVE_INFINITY;
-    for (const q of d.queries) ttl = Math.min(ttl, q.outcome === 'FAILED' ? 0 : q.ttl);
-    if (!Number.isFinite(ttl)) ttl = 0;
-    ttl *= 1000;
-    if (deps.bindings) ttl = Math.min(ttl, deps.bindingsTtlMs ?? 2000);
-    return ttl;
-  }
-
-  function decide(target: string, caller?: CallerInput): Promise<Verdict> {
-    const key = caller ? `${target}\u0000${caller.uri}\u0000${caller.display ?? ''}` : target;
-    const hit = verdicts.get(key);
-    if (hit) return Promise.resolve(hit);
-    return resolve(target, caller).then((d) => remember(key, d));
-  }
-
-  function remember(key: string, d: Decision): Verdict {
-    const v: Verdict = { status: d.status, contacts: d.contacts.map((c) => c.header) };
-    if (d.warning) v.warning = d.warning;
-    if (d.retryAfter !== undefined) v.retryAfter = d.retryAfter;
-    const ttl = verdictTtlMs(d);
-    if (ttl > 0) {
-      verdicts.set(key, v, { ttl });
-      for (const k of d.bindingKeys) {
-        let set = byIdentity.get(k);
-        if (!set) {
-          set = new Set();
-          byIdentity.set(k, set);
-        }
-        set.add(key);
-      }
-    }
-    return v;
-  }
-
-  function forget(identityKeys: string[]): void {
-    for (const k of identityKeys) {
-      for (const key of byIdentity.get(k) ?? []) verdicts.delete(key);
-      byIdentity.delete(k);
-    }
-  }
-
-  return { resolve, decide, forget };
+  return {
+    resolve,
+    decide: verdicts.decide,
+    forget: verdicts.forget,
+    tables: () => ({ verdicts: verdicts.size, parsed: parseMemo.size }),
+    purgeStale: () => verdicts.purgeStale(),
+  };
 }

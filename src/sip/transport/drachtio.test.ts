@@ -94,9 +94,13 @@ function fromWire(raw: string) {
 describe('drachtio adapter', () => {
   it('answers an INVITE with the same decision as the builtin transport', async () => {
     const { req, res, sent } = fromWire(INVITE);
-    await handleDrachtioRequest(req, res, sip.service.redirector, silentLogger);
+    const counted: [string, number, number][] = [];
+    await handleDrachtioRequest(req, res, sip.service.redirector, silentLogger, (m, st, sec) =>
+      counted.push([m, st, sec]),
+    );
     expect(sent.status).toBe(302);
     expect(sent.reason).toBe('Moved Temporarily');
+    expect(counted).toEqual([['INVITE', 302, expect.any(Number)]]); // metrics see drachtio's requests too
     const wire = sent.wire!;
     expect(wire).toMatch(/^sip\|t1\|\r\nSIP\/2\.0 302 Moved Temporarily\r\n/);
     expect(wire).toContain(

@@ -3,7 +3,7 @@
 import Srf from 'drachtio-srf';
 import type { Logger } from '../../log.ts';
 import type { SipMessage } from '../message.ts';
-import type { Redirector, RequestContext, SipResponseSpec } from '../types.ts';
+import type { AnswerObserver, Redirector, RequestContext, SipResponseSpec } from '../types.ts';
 
 /** The parts of drachtio's Request and Response the adapter uses. */
 export interface DrachtioRequest {
@@ -38,7 +38,9 @@ export async function handleDrachtioRequest(
   res: DrachtioResponse,
   redirector: Redirector,
   log: Logger,
+  observe: AnswerObserver = () => {},
 ): Promise<void> {
+  const t0 = performance.now();
   const proto = String(req.protocol ?? 'udp').toLowerCase();
   const ctx: RequestContext = {
     transport: proto === 'tcp' || proto === 'tls' || proto === 'ws' ? proto : 'udp',
@@ -58,6 +60,7 @@ export async function handleDrachtioRequest(
   }
   if (!out || cancelled || res.finalResponseSent) return;
   res.send(out.status, out.reason, { headers: drachtioHeaders(out) });
+  observe(req.method, out.status, (performance.now() - t0) / 1000);
 }
 
 export interface DrachtioOptions {
@@ -85,6 +88,7 @@ export function createDrachtioTransport(
   opts: DrachtioOptions,
   redirector: Redirector,
   log: Logger,
+  observe: AnswerObserver = () => {},
 ): DrachtioTransport {
   const srf = new Srf();
   let connected = false;
@@ -94,6 +98,7 @@ export function createDrachtioTransport(
       res as unknown as DrachtioResponse,
       redirector,
       log,
+      observe,
     );
   });
   srf.on('connect', (err: Error | null, hostport: string) => {

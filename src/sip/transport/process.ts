@@ -12,6 +12,9 @@ import type { Redirector, RequestContext } from '../types.ts';
 export interface Outgoing {
   text: string;
   via: Via;
+  /** The request's method and the answer's status (metrics). */
+  method: string;
+  status: number;
 }
 
 const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im;
@@ -22,7 +25,12 @@ function badRequest(raw: string, ctx: RequestContext, reason: string): Outgoing 
   const key = `${salvaged.via.params.get('branch') ?? ''}|${salvaged.msg.headers['call-id']}|${salvaged.msg.headers.cseq}`;
   const safe = reason.replace(/["\\\r\n]/g, ' ').slice(0, 200);
   const s = spec(400, toTagFor(key), [['Warning', `399 callx "${safe}"`]]);
-  return { text: buildResponse(salvaged.msg, s, salvaged.via, ctx), via: salvaged.via };
+  return {
+    text: buildResponse(salvaged.msg, s, salvaged.via, ctx),
+    via: salvaged.via,
+    method: salvaged.msg.method ?? '',
+    status: 400,
+  };
 }
 
 // Folded lines (CRLF + whitespace) are joined; any other CR, LF or control character left in a
@@ -82,5 +90,5 @@ export async function processMessage(
     return badRequest(text, ctx, 'malformed message');
   }
   if (!res) return null;
-  return { text: buildResponse(msg, res, via, ctx), via };
+  return { text: buildResponse(msg, res, via, ctx), via, method: msg.method ?? '', status: res.status };
 }

@@ -6,7 +6,7 @@ import { salvageRequest } from '../malformed.ts';
 import { spec } from '../redirector.ts';
 import { buildResponse } from '../response.ts';
 import { toTagFor } from '../transactions.ts';
-import type { Redirector, RequestContext } from '../types.ts';
+import type { AnswerObserver, Redirector, RequestContext } from '../types.ts';
 import { createFramer } from './framing.ts';
 import { processMessage } from './process.ts';
 
@@ -26,7 +26,12 @@ export interface TcpTransport {
   readonly connections: number;
 }
 
-export function createTcpTransport(opts: TcpOptions, redirector: Redirector, log: Logger): TcpTransport {
+export function createTcpTransport(
+  opts: TcpOptions,
+  redirector: Redirector,
+  log: Logger,
+  observe: AnswerObserver = () => {},
+): TcpTransport {
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true }, (sock) => serve(sock));
   server.maxConnections = opts.maxConnections;
@@ -48,12 +53,17 @@ export function createTcpTransport(opts: TcpOptions, redirector: Redirector, log
     };
     sock.on('data', (chunk) => {
       if (closing) return;
+      const t0 = performance.now();
       for (const frame of framer.push(chunk)) {
         if (frame.kind === 'ping') {
           send('\r\n');
         } else if (frame.kind === 'message') {
           processMessage(frame.data, ctx, redirector, log).then(
-            (out) => out && send(out.text),
+            (out) => {
+              if (!out) return;
+              send(out.text);
+              observe(out.method, out.status, (performance.now() - t0) / 1000);
+            },
             (err) => log.error({ err }, 'sip: tcp message failed'),
           );
         } else {
@@ -64,6 +74,7 @@ export function createTcpTransport(opts: TcpOptions, redirector: Redirector, log
               ['Warning', `399 callx "${frame.reason}"`],
             ]);
             send(buildResponse(salvaged.msg, s, salvaged.via, ctx));
+            observe(salvaged.msg.method ?? '', frame.status, (performance.now() - t0) / 1000);
           }
           closing = true;
           sock.end();

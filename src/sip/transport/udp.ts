@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '../../log.ts';
 import { udpDestination } from '../response.ts';
-import type { Redirector } from '../types.ts';
+import type { AnswerObserver, Redirector } from '../types.ts';
 import { processMessage } from './process.ts';
 
 export interface UdpOptions {
@@ -20,11 +20,17 @@ export interface UdpTransport {
   readonly stats: { received: number; unanswered: number; sent: number };
 }
 
-export function createUdpTransport(opts: UdpOptions, redirector: Redirector, log: Logger): UdpTransport {
+export function createUdpTransport(
+  opts: UdpOptions,
+  redirector: Redirector,
+  log: Logger,
+  observe: AnswerObserver = () => {},
+): UdpTransport {
   const socket = dgram.createSocket({ type: net.isIPv6(opts.addr) ? 'udp6' : 'udp4', reuseAddr: false });
   const stats = { received: 0, unanswered: 0, sent: 0 };
 
   socket.on('message', (buf, rinfo) => {
+    const t0 = performance.now();
     stats.received++;
     if (buf.length > opts.maxMessage) {
       stats.unanswered++;
@@ -41,6 +47,7 @@ export function createUdpTransport(opts: UdpOptions, redirector: Redirector, log
         // no callback: a send error surfaces as the socket's 'error' event (logged below)
         socket.send(out.text, dest.port, dest.address);
         stats.sent++;
+        observe(out.method, out.status, (performance.now() - t0) / 1000);
       },
       (err) => {
         stats.unanswered++;
