@@ -16,72 +16,28 @@ import {
 } from '../../numbering/index.ts';
 import type { CallerIdFormat } from '../../registry/model.ts';
 import { contactValue, escapeHeaderValue, qvalues, takeUriParam, withEscapedUriHeader } from '../contact.ts';
-import type { DnsCache } from './cache.ts';
 import { type Caller, type SwitchedCallerId, switchCallerId } from './callerid.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
+import {
+  type CallerInput,
+  CID_PARAM,
+  type Decision,
+  type Resolution,
+  type ResolutionDeps,
+  type ResolvedContact,
+} from './types.ts';
 import { createVerdicts } from './verdicts.ts';
 
-/** Registered terminals of an identity (mobility): never in DNS, read from the registry. */
-export interface BindingSource {
-  /** Live bindings for an identity key ('tel:+8226200001', 'email:alice@example.com'), best first. */
-  lookup(identityKey: string): Promise<{ contact: string; q: number }[]>;
-}
-
-export interface ResolutionDeps {
-  apex: string;
-  enumSuffixes: string[];
-  /** E.164 digit prefixes of ranges this exchange owns: an unassigned number there is 604. */
-  ownedRanges: string[];
-  defaultCountry: string | undefined;
-  dns: DnsCache;
-  bindings?: BindingSource | undefined;
-  /** Retry-After seconds on 503. */
-  retryAfterS?: number;
-  /** Most Contacts in one 302. */
-  maxContacts?: number;
-  /** Parsed identifiers remembered (Request-URIs and callers). */
-  parseCacheEntries?: number;
-  /** Verdicts remembered by decide(). */
-  verdictCacheEntries?: number;
-  /** Largest estimated heap of the remembered verdicts, bytes (a verdict holds up to 16 Contacts). */
-  verdictCacheBytes?: number;
-  /** Longest a verdict is kept when bindings are consulted (their own cache time), ms. */
-  bindingsTtlMs?: number;
-}
-
-/** URI parameter by which the carriers tree tells the partner's caller-id format (removed from the Contact). */
-export const CID_PARAM = 'callx-cid';
-
-export interface ResolvedContact {
-  /** The Contact URI as sent, with the embedded P-Asserted-Identity. */
-  uri: string;
-  /** The destination before the caller identity was embedded. */
-  target: string;
-  q: string;
-  /** Where it came from: registered, e164, enum:<suffix>, carriers, pstn, vns, domains, email (a > b when followed). */
-  source: string;
-  callerId: SwitchedCallerId | null;
-  /** The Contact header value. */
-  header: string;
-}
-
-export interface Decision {
-  target: string;
-  classification: Identifier | null;
-  caller: (Omit<Caller, 'identifier'> & { identifier: Identifier | null }) | null;
-  status: number;
-  reason: string;
-  /** Why, for a Warning header and people. */
-  warning?: string;
-  retryAfter?: number;
-  error?: { code: string; message: string };
-  queries: QueryStep[];
-  contacts: ResolvedContact[];
-  /** Web and mail services found on the way (kept for `callx resolve`, not used for calls). */
-  services: { service: string; uri: string }[];
-  /** Identity keys whose registered terminals were consulted. */
-  bindingKeys: string[];
-}
+export type {
+  BindingSource,
+  CallerInput,
+  Decision,
+  Resolution,
+  ResolutionDeps,
+  ResolvedContact,
+  Verdict,
+} from './types.ts';
+export { CID_PARAM } from './types.ts';
 
 interface Candidate {
   uri: string;
@@ -124,34 +80,6 @@ function statusForNumbering(err: NumberingError): number {
     default:
       return 400;
   }
-}
-
-export type CallerInput = { uri: string; display?: string | undefined; header?: Caller['header'] };
-
-/** What a SIP answer needs from a decision. */
-export interface Verdict {
-  status: number;
-  /** Contact header values in order. */
-  contacts: string[];
-  warning?: string;
-  retryAfter?: number;
-}
-
-export interface Resolution {
-  /** The whole decision, every query and NAPTR recorded (`callx resolve`, the API). */
-  resolve(target: string, caller?: CallerInput): Promise<Decision>;
-  /**
-   * The SIP path: resolve()'s verdict, remembered for as long as every answer it used is valid
-   * (the smallest TTL among them; never a failure; at most the bindings cache time when
-   * registered terminals are consulted).
-   */
-  decide(target: string, caller?: CallerInput): Promise<Verdict>;
-  /** Drops remembered verdicts that consulted these identities' bindings (after a REGISTER). */
-  forget(identityKeys: string[]): void;
-  /** Entries in the bounded tables (metrics, tests). */
-  tables(): { verdicts: number; parsed: number };
-  /** Drops expired verdicts now (they are otherwise dropped when asked for or evicted). */
-  purgeStale(): void;
 }
 
 export function createResolution(deps: ResolutionDeps): Resolution {
