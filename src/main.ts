@@ -60,6 +60,7 @@ export async function startCallx(
         journal,
         zonesDir: config.zonesDir,
         apex: config.apex,
+        metrics: metrics.dns,
       });
       await dns.start();
       stops.push(() => dns!.stop());

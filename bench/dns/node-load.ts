@@ -3,12 +3,15 @@
 // entry each), first with no serial checkpoint (the node reads the whole journal), then with
 // one; optionally an AXFR of a zone, with the time and the memory it takes.
 //
-// Usage: node bench/dns/node-load.ts [--zones DIR] [--members N] [--axfr APEX]
+// Usage: node bench/dns/node-load.ts [--zones DIR] [--members N] [--axfr APEX] [--data DIR] [--once]
 //   --zones DIR   master files (default: the demo zones/); e.g. a dir holding only
 //                 e164.callx.test.zone from gen_data.py's 1,000,000-name zone
 //   --members N   members to register before the node starts (default 0)
 //   --axfr APEX   transfer this zone once the node runs (raw TCP, no TSIG)
-import { mkdtempSync, rmSync } from 'node:fs';
+//   --data DIR    keep the embedded store in DIR: seeded when empty, reused as it is when not
+//                 (a 1M-member store takes minutes to seed); a temporary one by default
+//   --once        one start only, without a serial checkpoint unless the store holds one
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +32,8 @@ const { values } = parseArgs({
     zones: { type: 'string', default: join(import.meta.dirname, '../../zones') },
     members: { type: 'string', default: '0' },
     axfr: { type: 'string' },
+    data: { type: 'string' },
+    once: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.members);
@@ -37,16 +42,31 @@ const mib = (n: number) => Math.round(n / 1048576);
 const log = createLogger((process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn');
 const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
+/** Anonymous (heap, malloc) and file-backed parts of the resident set, from /proc. */
+function rssParts(): Record<string, number> {
+  try {
+    const st = readFileSync('/proc/self/status', 'utf8');
+    const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
+    return { rssAnonMiB: Math.round(kb('RssAnon') / 1024), rssFileMiB: Math.round(kb('RssFile') / 1024) };
+  } catch {
+    return {};
+  }
+}
+
 let peak = 0;
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 50);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'callx-nodeload-'));
+const keep = values.data !== undefined;
+if (keep && !existsSync(values.data!)) mkdirSync(values.data!, { recursive: true });
+const reuse = keep && readdirSync(values.data!).length > 0;
+const dataDir = keep ? values.data! : mkdtempSync(join(tmpdir(), 'callx-nodeload-'));
 try {
   const store = createEmbeddedStore({ dataDir, logger: log });
   await store.ensureSchema(SCHEMA);
-  if (N > 0) {
+  if (reuse) out({ event: 'reused', dataDir });
+  if (N > 0 && !reuse) {
     const t0 = performance.now();
     const derive = createDerive(publishContext(APEX));
     const members = store.collection<Member>('members');
@@ -122,14 +142,17 @@ try {
       })),
       rssMiB: mib(m.rss),
       heapMiB: mib(m.heapUsed),
+      heapTotalMiB: mib(m.heapTotal),
+      externalMiB: mib(m.external),
+      ...rssParts(),
       rssBeforeMiB: mib(before),
       peakRssMiB: mib(peak),
     });
     return node;
   };
 
-  let node = await start('no serial checkpoint (reads the whole journal)');
-  if (N > 0) {
+  let node = await start(reuse ? 'store reused' : 'no serial checkpoint (reads the whole journal)');
+  if (N > 0 && !values.once) {
     const sp = new StreamPositions();
     sp.note(N, 'members/x');
     await writeCheckpoint(store, sp);
@@ -187,5 +210,5 @@ try {
   await store.close();
 } finally {
   clearInterval(sampler);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!keep) rmSync(dataDir, { recursive: true, force: true });
 }

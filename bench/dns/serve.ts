@@ -2,9 +2,11 @@
 // memory. Usage: node bench/dns/serve.ts --zone FILE --apex NAME [--port 5310] [--cache N]
 //                [--no-wildcard-templates]   (--cache 0 turns the packet cache off)
 //                [--load-only]   (measure the load of e.g. a 1M-name zone, then exit)
+//                [--metrics]     (count queries for /metrics, as `callx serve` does; printed at exit)
 import { parseArgs } from 'node:util';
 import { createDnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
 import { createLogger } from '../../src/log.ts';
+import { createMetrics } from '../../src/metrics/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     cache: { type: 'string', default: '200000' },
     'load-only': { type: 'boolean', default: false },
     'no-wildcard-templates': { type: 'boolean', default: false },
+    metrics: { type: 'boolean', default: false },
   },
 });
 if (!values.zone || !values.apex) {
@@ -40,12 +43,14 @@ const report = {
 process.stdout.write(`${JSON.stringify({ event: 'loaded', ...report })}\n`);
 if (values['load-only']) process.exit(0);
 
+const metrics = values.metrics ? createMetrics() : undefined;
 const dns = createDnsServer({
   config: { addr: values.addr, port: Number(values.port), tcpIdleMs: 10_000 },
   logger: createLogger('warn'),
   zones,
   cacheEntries: Number(values.cache),
   wildcardTemplates: !values['no-wildcard-templates'],
+  metrics: metrics?.dns,
 });
 await dns.start();
 process.stdout.write(`${JSON.stringify({ event: 'listening', port: dns.port })}\n`);
@@ -54,6 +59,13 @@ const stop = async () => {
   process.stdout.write(
     `${JSON.stringify({ event: 'stats', rssMiB: mib(process.memoryUsage().rss), ...s })}\n`,
   );
+  if (metrics)
+    process.stdout.write(
+      `${(await metrics.text())
+        .split('\n')
+        .filter((l) => l.startsWith('callx_dns_'))
+        .join('\n')}\n`,
+    );
   await dns.stop();
   process.exit(0);
 };

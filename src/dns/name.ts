@@ -33,9 +33,29 @@ function keyLabel(label: string): string {
 }
 
 export function nameKey(labels: Labels): string {
-  let key = '';
-  for (let i = 0; i < labels.length; i++) key += (i ? '.' : '') + keyLabel(labels[i]!);
-  return key;
+  // join() makes one flat string; `+=` would keep a tree of concatenated pieces (~600 bytes
+  // for an ENUM name instead of ~60), and keys are kept for every node of the model
+  const parts = new Array<string>(labels.length);
+  for (let i = 0; i < labels.length; i++) parts[i] = keyLabel(labels[i]!);
+  return parts.join('.');
+}
+
+/** The labels of a key (lower case: the key keeps no case). */
+export function keyLabels(key: string): Labels {
+  if (key === '') return [];
+  if (!key.includes('\\')) return key.split('.');
+  const out: Labels = [];
+  let cur = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i]!;
+    if (c === '\\') cur += key[++i];
+    else if (c === '.') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
 }
 
 /** Index of the '.' that ends the first label of a key, or -1 when the key has one label. */
@@ -46,6 +66,22 @@ export function firstSep(key: string): number {
     else if (c === 46) return i;
   }
   return -1;
+}
+
+/**
+ * Fills `out` with the offset where each label of `key` starts (out[0] = 0) and returns the
+ * number of labels: `key.slice(out[i])` is the name without its first i labels.
+ */
+export function labelStarts(key: string, out: number[]): number {
+  if (key === '') return 0;
+  let n = 0;
+  out[n++] = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 46) out[n++] = i + 1;
+  }
+  return n;
 }
 
 /** The key of the parent name ('' for a one-label name, null for the root). */

@@ -3,6 +3,7 @@
 // docs/dns.md, "Registry feed". The query path never touches the store.
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { DnsMetrics } from '../metrics/index.ts';
 import { type PublishContext, publishContext } from '../publish/index.ts';
 import { createJournal, type Journal } from '../registry/journal.ts';
 import type { Store } from '../registry/store.ts';
@@ -35,6 +36,8 @@ export interface DnsNodeDeps {
   /** NOTIFY retry timing (ms): first wait, doubled up to the maximum. */
   notifyRetryMs?: number;
   notifyMaxRetryMs?: number;
+  /** Prometheus hooks (`createMetrics().dns`): queries, transfers, journal position and lag. */
+  metrics?: DnsMetrics;
 }
 
 export interface DnsNodeStats {
@@ -81,6 +84,7 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     maxTcpConnections: deps.maxTcpConnections,
     cacheEntries: deps.cacheEntries,
     maxTransfers: deps.maxTransfers,
+    metrics: deps.metrics,
   });
   const keys = [...server.xfr.keys.values()];
   const notifier: Notifier = createNotifier({
@@ -130,6 +134,7 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
         const moved = new Set<Zone>();
         for (const e of entries) for (const z of f.applyEntry(e)) moved.add(z);
         lagMs = Date.now() - entries.at(-1)!.at;
+        deps.metrics?.journal(f.position, lagMs / 1000);
         if (moved.size > 0) notifier.changed(moved);
         if (entries.length < 1000 || stopped) break;
       }
@@ -189,6 +194,7 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     server.setZones(zs);
     await server.start();
     isReady = true;
+    deps.metrics?.journal(f.position, 0);
     // as Knot and BIND do on load: tell the secondaries the serials we serve
     notifier.changed(zs.zones.values());
     schedule();

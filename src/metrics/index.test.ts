@@ -45,7 +45,7 @@ describe('metrics', () => {
   it('has DNS and SIP series, and registries do not share state', async () => {
     const a = createMetrics({ processMetrics: false });
     const b = createMetrics({ processMetrics: false });
-    a.dns.query('udp', 'NAPTR', 'NOERROR', 0.0002);
+    a.dns.query('udp', 35, 0, 0.0002); // NAPTR, NOERROR
     a.dns.transfer('AXFR', 'ok');
     a.dns.journal(42, 0.1);
     a.sip.request('INVITE', 302, 0.0004);
@@ -62,6 +62,52 @@ describe('metrics', () => {
 
   it('includes process metrics by default', async () => {
     expect(await createMetrics().text()).toContain('callx_process_cpu_seconds_total');
+  });
+});
+
+describe('DNS metrics (typed arrays read at scrape time)', () => {
+  it('print the same text as prom-client Counter and Histogram would for the same observations', async () => {
+    const fast = createMetrics({ processMetrics: false, prefix: 'x_' });
+    const reference = new Registry();
+    const counter = new Counter({
+      name: 'x_dns_queries_total',
+      help: 'DNS queries answered by transport, query type and rcode',
+      labelNames: ['transport', 'qtype', 'rcode'],
+      registers: [reference],
+    });
+    const histogram = new Histogram({
+      name: 'x_dns_query_duration_seconds',
+      help: 'DNS answer latency (query parsed to answer ready) by transport',
+      labelNames: ['transport'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [reference],
+    });
+    const seen: ['udp' | 'tcp', number, number, string, string, number][] = [
+      ['udp', 35, 0, 'NAPTR', 'NOERROR', 0.000002],
+      ['udp', 35, 0, 'NAPTR', 'NOERROR', 0.0001], // on a bucket bound: counted in it (le is inclusive)
+      ['udp', 35, 3, 'NAPTR', 'NXDOMAIN', 0.0003],
+      ['udp', 1, 5, 'A', 'REFUSED', 0.00001],
+      ['udp', 65280, 0, 'OTHER', 'NOERROR', 0.00001], // a private type: OTHER, no new series
+      ['udp', 6, 16, 'SOA', 'BADVERS', 0.00001],
+      ['udp', 6, 12, 'SOA', 'OTHER', 0.00001], // an unassigned rcode
+      ['tcp', 252, 9, 'AXFR', 'NOTAUTH', 2], // above every bucket: +Inf only
+      ['tcp', 28, 1, 'AAAA', 'FORMERR', 0.004],
+    ];
+    for (const [transport, qtype, rcode, qname, rname, s] of seen) {
+      fast.dns.query(transport, qtype, rcode, s);
+      counter.inc({ transport, qtype: qname, rcode: rname });
+      histogram.observe({ transport }, s);
+    }
+    const lines = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => /^x_dns_query/.test(l))
+        .sort();
+    const ours = lines(await fast.text());
+    expect(ours.length).toBeGreaterThan(20);
+    expect(ours).toEqual(lines(await reference.metrics()));
+    fast.registry.resetMetrics();
+    expect(await fast.text()).not.toContain('x_dns_queries_total{');
   });
 });
 

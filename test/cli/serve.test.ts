@@ -122,6 +122,11 @@ describe('callx serve', () => {
     expect(await sipOptions(s.listening.sip!)).toBe('SIP/2.0 200 OK');
     const ready = await fetch(`http://127.0.0.1:${s.listening.api}/readyz`);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store: true, zones: true } });
+    // one /metrics shows all three front ends of this process
+    const text = await (await fetch(`http://127.0.0.1:${s.listening.api}/metrics`)).text();
+    expect(text).toMatch(/^callx_dns_queries_total\{transport="udp",qtype="NAPTR",rcode="NOERROR"\} 1$/m);
+    expect(text).toMatch(/^callx_sip_requests_total\{method="OPTIONS",status="200"\} 1$/m);
+    expect(text).toMatch(/^callx_http_requests_total\{.*route="\/readyz".*\} 1$/m);
     s.child.kill('SIGTERM');
     expect(await s.exit).toBe(0);
   });

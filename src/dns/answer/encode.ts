@@ -73,7 +73,8 @@ function writeOpt(w: Writer, q: QueryView, rcode: number): void {
 function writeItem(w: Writer, it: Item): number {
   const { rrset } = it;
   const ttl = it.ttl ?? rrset.ttl;
-  for (const rd of rrset.rdatas) {
+  const rdatas = rrset.rdatas; // built on each read for a registry source's joined records
+  for (const rd of rdatas) {
     if (it.owner) w.name(it.owner, true);
     else w.u16(0xc00c);
     w.u16(rrset.type);
@@ -84,7 +85,7 @@ function writeItem(w: Writer, it: Item): number {
     writeRdata(w, rd, true);
     w.buf.writeUInt16BE(w.pos - lenAt - 2, lenAt);
   }
-  return rrset.rdatas.length;
+  return rdatas.length;
 }
 
 /** Encodes a full response; `limit` is the largest size the client accepts. */

@@ -4,7 +4,7 @@ import { RCODE, TYPE } from '../codec/types.ts';
 import type { Node, RRset } from '../model/types.ts';
 import type { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
-import { isSubdomainKey, type Labels, nameKey, parentKey } from '../name.ts';
+import { isSubdomainKey, type Labels, labelStarts, nameKey, parentKey } from '../name.ts';
 import { rdataTarget } from '../rdata/schema.ts';
 
 /** One RRset placed in a section; owner null = the question name (as the client wrote it). */
@@ -86,11 +86,28 @@ function find(zone: Zone, key: string, qtype: number, a: Answer): Found {
   const node = zone.nodes.get(key);
   if (node) return { kind: 'node', node, wild: false };
   a.deps.struct = true;
-  let ce: string | null = parentKey(key);
-  while (ce !== null && !zone.nodes.has(ce)) ce = parentKey(ce);
-  if (ce === null) return { kind: 'nx' };
+  const ce = closestEncloser(zone, key);
   const wc = zone.nodes.get(ce === '' ? '*' : `*.${ce}`);
   return wc ? { kind: 'node', node: wc, wild: true } : { kind: 'nx' };
+}
+
+const STARTS: number[] = [];
+
+/**
+ * The closest encloser (RFC 4592) of `key`, a name of `zone` that does not exist. Every ancestor
+ * of a name in the tree exists (empty non-terminals are nodes), so existence is monotone along
+ * the ancestors and a binary search finds it: ~4 look-ups for an ENUM name instead of ~12.
+ */
+function closestEncloser(zone: Zone, key: string): string {
+  const n = labelStarts(key, STARTS);
+  let lo = 0; // does not exist
+  let hi = n - zone.apex.length; // the apex: exists
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (zone.nodes.has(key.slice(STARTS[mid]))) hi = mid;
+    else lo = mid;
+  }
+  return hi === n ? '' : key.slice(STARTS[hi]);
 }
 
 /** Additional section: addresses of in-zone NS/MX/SRV targets (A, then AAAA). */

@@ -2,13 +2,21 @@
 // the bytes and patches ID, RD/CD and the question (the client's case). Entries carry what
 // they depend on (resolve.ts Deps) and are checked on every hit, so a zone change makes
 // exactly the affected answers stale without a flush.
+//
+// The key is a hash of the question computed while parsing it (no string is built per query);
+// a hit compares the question octets with the cached ones, so a hash collision is a miss, never
+// a wrong answer.
 import type { Deps } from '../answer/resolve.ts';
 import type { Node } from '../model/types.ts';
 import { MODEL, type Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
+import { LOWER, type QuestionView } from '../server/query.ts';
 
 export interface CacheEntry {
+  /** The response; its question is [12, qEnd), the name ending at nameEnd. */
   wire: Buffer;
+  nameEnd: number;
+  qEnd: number;
   /** MODEL.gen when made: unchanged means nothing changed anywhere. */
   modelGen: number;
   zonesGen: number;
@@ -29,11 +37,11 @@ export interface CacheStats {
 }
 
 export class PacketCache {
-  /** One map per EDNS mode (none, EDNS, EDNS+DO): no key concatenation per query. */
+  /** One map per EDNS mode (none, EDNS, EDNS+DO), keyed by the question's hash. */
   private readonly maps = [
-    new Map<string, CacheEntry>(),
-    new Map<string, CacheEntry>(),
-    new Map<string, CacheEntry>(),
+    new Map<number, CacheEntry>(),
+    new Map<number, CacheEntry>(),
+    new Map<number, CacheEntry>(),
   ];
   private readonly max: number;
   hits = 0;
@@ -48,16 +56,16 @@ export class PacketCache {
     return this.maps[0]!.size + this.maps[1]!.size + this.maps[2]!.size;
   }
 
-  /** A still-valid entry for `key`, or undefined (a stale one is dropped). */
-  get(key: string, mode: number, zones: ZoneSet): CacheEntry | undefined {
+  /** A still-valid entry for the question, or undefined (a stale one is dropped). */
+  get(q: QuestionView, mode: number, zones: ZoneSet): CacheEntry | undefined {
     const map = this.maps[mode]!;
-    const e = map.get(key);
-    if (!e) {
+    const e = map.get(q.hash);
+    if (e === undefined || !sameQuestion(e, q)) {
       this.misses++;
       return undefined;
     }
     if (!valid(e, zones)) {
-      map.delete(key);
+      map.delete(q.hash);
       this.stale++;
       this.misses++;
       return undefined;
@@ -66,9 +74,10 @@ export class PacketCache {
     return e;
   }
 
-  set(key: string, mode: number, wire: Buffer, zones: ZoneSet, zone: Zone | null, deps: Deps): void {
+  set(q: QuestionView, mode: number, wire: Buffer, zones: ZoneSet, zone: Zone | null, deps: Deps): void {
     if (this.max <= 0) return;
     const map = this.maps[mode]!;
+    const key = q.hash;
     if (this.size >= this.max && !map.has(key)) {
       // FIFO eviction (per mode map): cheap, and a hot entry comes straight back
       const victim = map.size > 0 ? map : this.maps.reduce((a, b) => (a.size >= b.size ? a : b));
@@ -77,6 +86,8 @@ export class PacketCache {
     }
     map.set(key, {
       wire,
+      nameEnd: q.nameEnd,
+      qEnd: q.qEnd,
       modelGen: MODEL.gen,
       zonesGen: zones.zonesGen,
       zone,
@@ -95,6 +106,16 @@ export class PacketCache {
   stats(): CacheStats {
     return { hits: this.hits, misses: this.misses, stale: this.stale, size: this.size };
   }
+}
+
+/** The same question: the name equal ignoring case, type and class equal. */
+function sameQuestion(e: CacheEntry, q: QuestionView): boolean {
+  if (e.qEnd !== q.qEnd || e.nameEnd !== q.nameEnd) return false;
+  const a = e.wire;
+  const b = q.buf;
+  for (let i = 12; i < q.nameEnd; i++) if (LOWER[a[i]!] !== LOWER[b[i]!]) return false;
+  for (let i = q.nameEnd; i < q.qEnd; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function valid(e: CacheEntry, zones: ZoneSet): boolean {

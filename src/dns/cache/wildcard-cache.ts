@@ -3,47 +3,68 @@
 // answer's owner is a pointer to the question and its RDATA holds no compression pointer, so
 // the octets after the question are the same for every name the wildcard covers.
 import type { Item } from '../answer/resolve.ts';
+import { SourceRRset } from '../model/contribution.ts';
 import type { Node } from '../model/types.ts';
 import { PackedRdata } from '../rdata/schema.ts';
 
 interface Template {
   wire: Buffer;
   qEnd: number;
-  node: Node;
+  qtype: number;
   version: number;
 }
 
 export class WildcardCache {
-  private readonly map = new Map<string, Template>();
+  /** Per EDNS mode: wildcard node -> its templates (one per qtype asked; nearly always one). */
+  private readonly maps = [
+    new Map<Node, Template[]>(),
+    new Map<Node, Template[]>(),
+    new Map<Node, Template[]>(),
+  ];
   hits = 0;
 
   /** True when an answer of these items can be a template (no name in it but the question). */
   static relocatable(items: Item[]): boolean {
-    return items.every((it) => it.owner === null && it.rrset.rdatas.every((rd) => rd instanceof PackedRdata));
+    return items.every(
+      (it) =>
+        it.owner === null &&
+        (it.rrset instanceof SourceRRset
+          ? it.rrset.packed
+          : it.rrset.rdatas.every((rd) => rd instanceof PackedRdata)),
+    );
   }
 
   /** The response for `query` from the node's template, or null when there is none (or stale). */
   get(node: Node, qtype: number, mode: number, query: Buffer, qEnd: number): Buffer | null {
-    const t = this.map.get(`${node.key}|${qtype}|${mode}`);
-    if (!t || t.node !== node || t.version !== node.version || node.dead) return null;
-    const body = t.wire.length - t.qEnd;
-    const out = Buffer.allocUnsafe(qEnd + body);
-    t.wire.copy(out, 0, 0, 12);
+    const list = this.maps[mode]!.get(node);
+    if (list === undefined || node.dead) return null;
+    let t: Template | undefined;
+    for (let i = 0; i < list.length; i++) if (list[i]!.qtype === qtype) t = list[i];
+    if (t === undefined || t.version !== node.version) return null;
+    const w = t.wire;
+    const out = Buffer.allocUnsafe(qEnd + w.length - t.qEnd);
+    // byte loops: these copies are short, and Buffer#copy's argument handling costs more
     out[0] = query[0]!;
     out[1] = query[1]!;
-    out[2] = (out[2]! & 0xfe) | (query[2]! & 0x01);
-    query.copy(out, 12, 12, qEnd);
-    t.wire.copy(out, qEnd, t.qEnd);
+    out[2] = (w[2]! & 0xfe) | (query[2]! & 0x01);
+    for (let i = 3; i < 12; i++) out[i] = w[i]!;
+    for (let i = 12; i < qEnd; i++) out[i] = query[i]!;
+    for (let i = t.qEnd, o = qEnd; i < w.length; i++, o++) out[o] = w[i]!;
     this.hits++;
     return out;
   }
 
   set(node: Node, qtype: number, mode: number, wire: Buffer, qEnd: number): void {
-    if (this.map.size > 100_000) this.map.clear();
-    this.map.set(`${node.key}|${qtype}|${mode}`, { wire, qEnd, node, version: node.version });
+    const map = this.maps[mode]!;
+    // dead nodes (wildcards removed) would stay: start over now and then
+    if (map.size > 100_000) map.clear();
+    const t: Template = { wire, qEnd, qtype, version: node.version };
+    const list = (map.get(node) ?? []).filter((x) => x.qtype !== qtype);
+    list.push(t);
+    map.set(node, list);
   }
 
   clear(): void {
-    this.map.clear();
+    for (const m of this.maps) m.clear();
   }
 }

@@ -1,13 +1,13 @@
 // A name in a zone. Only the leftmost label is stored; the full name is rebuilt from the parent
 // chain when an answer or an export needs it (a million names x 16 labels is a lot of arrays).
+// A node is its own RRset list (one object per name instead of three).
 import type { Labels } from '../name.ts';
 import { RRsetList } from './rrsets.ts';
 import type { Node } from './types.ts';
 
-export class ZoneNode implements Node {
+export class ZoneNode extends RRsetList implements Node {
   readonly key: string;
   readonly parent: ZoneNode | null;
-  readonly rrsets = new RRsetList();
   children = 0;
   version = 0;
   dead = false;
@@ -15,9 +15,14 @@ export class ZoneNode implements Node {
   private readonly own: string | Labels;
 
   constructor(key: string, labels: Labels, parent: ZoneNode | null) {
+    super();
     this.key = key;
     this.parent = parent;
     this.own = parent ? labels[0]! : labels;
+  }
+
+  get rrsets(): RRsetList {
+    return this;
   }
 
   get labels(): Labels {

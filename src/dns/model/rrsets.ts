@@ -1,19 +1,25 @@
-// The RRsets of one node: a tiny list with Map's interface. Nodes hold one or two RRsets, and a
-// JavaScript Map costs ~200 bytes more per node, which matters at a million names.
+// The RRsets of one node: a tiny list with Map's interface. Most names hold one RRset, so that
+// one sits in a field of its own and only a second one makes an array; a JavaScript Map would
+// cost ~200 bytes more per name, which matters at a million names.
 import type { RRset } from './types.ts';
 
-const EMPTY: RRset[] = [];
+const EMPTY: readonly RRset[] = [];
 
 export class RRsetList {
-  // replaced, never grown in place: a pushed-to array keeps 17 slots of capacity
-  private list: RRset[] = EMPTY;
+  /** The only RRset when there is exactly one (the list is null then). */
+  private one: RRset | null = null;
+  /** Two or more; replaced, never changed in place (a zone transfer keeps its snapshot). */
+  private list: RRset[] | null = null;
 
   get size(): number {
-    return this.list.length;
+    return this.list !== null ? this.list.length : this.one !== null ? 1 : 0;
   }
 
   get(type: number): RRset | undefined {
+    const o = this.one;
+    if (o !== null) return o.type === type ? o : undefined;
     const l = this.list;
+    if (l === null) return undefined;
     for (let i = 0; i < l.length; i++) if (l[i]!.type === type) return l[i];
     return undefined;
   }
@@ -23,7 +29,20 @@ export class RRsetList {
   }
 
   set(type: number, rs: RRset): void {
+    const o = this.one;
+    if (o !== null) {
+      if (o.type === type) this.one = rs;
+      else {
+        this.one = null;
+        this.list = [o, rs];
+      }
+      return;
+    }
     const l = this.list;
+    if (l === null) {
+      this.one = rs;
+      return;
+    }
     for (let i = 0; i < l.length; i++) {
       if (l[i]!.type === type) {
         // copy-on-write: a zone transfer holding values() keeps its consistent snapshot
@@ -33,22 +52,35 @@ export class RRsetList {
         return;
       }
     }
-    this.list = l.length === 0 ? [rs] : l.concat([rs]);
+    this.list = l.concat([rs]);
   }
 
   delete(type: number): boolean {
-    const i = this.list.findIndex((r) => r.type === type);
+    const o = this.one;
+    if (o !== null) {
+      if (o.type !== type) return false;
+      this.one = null;
+      return true;
+    }
+    const l = this.list;
+    if (l === null) return false;
+    const i = l.findIndex((r) => r.type === type);
     if (i < 0) return false;
-    this.list = this.list.filter((_r, j) => j !== i);
+    const next = l.filter((_r, j) => j !== i);
+    if (next.length === 1) {
+      this.one = next[0]!;
+      this.list = null;
+    } else this.list = next;
     return true;
   }
 
   /** The RRsets; the array is never changed afterwards (a snapshot for transfers). */
   values(): readonly RRset[] {
-    return this.list;
+    if (this.list !== null) return this.list;
+    return this.one !== null ? [this.one] : EMPTY;
   }
 
   keys(): number[] {
-    return this.list.map((r) => r.type);
+    return this.values().map((r) => r.type);
   }
 }

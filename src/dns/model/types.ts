@@ -8,6 +8,12 @@ export interface RRset {
   type: number;
   ttl: number;
   rdatas: Rdata[];
+  /**
+   * The registry source that alone provides this RRset, when no other layer feeds its
+   * owner+type (then the zone keeps no slot for it); null for master-file data and for data
+   * merged from several layers (docs/dns.md, "Zone model").
+   */
+  src: string | null;
 }
 
 /** One record, as listed in a change step (IXFR) or an export. */
@@ -27,7 +33,7 @@ export interface Node {
   key: string;
   /** The owner name (built from the parent chain on demand: not stored per node). */
   readonly labels: Labels;
-  rrsets: RRsetList;
+  readonly rrsets: RRsetList;
   children: number;
   version: number;
   parent: Node | null;
@@ -42,11 +48,11 @@ export interface RRsetData {
 }
 
 /**
- * Every layer that contributes to one owner+type of a zone. Owner+types fed by the file alone
- * have no slot: their data is the node's RRset (most of a big zone; it saves memory).
+ * Every layer that contributes to one owner+type of a zone. Owner+types fed by one layer alone
+ * (the file, or one registry source, named by the RRset's `src`) have no slot: their data is
+ * the node's RRset (nearly all of a big zone; it saves memory).
  */
 export interface Slot {
-  labels: Labels;
   type: number;
   file?: RRsetData;
   /** Set over HTTP: replaces file and registry data; null = deleted (stays deleted). */

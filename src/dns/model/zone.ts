@@ -1,9 +1,10 @@
 // One zone: a tree of names (with empty non-terminals), the layers that feed each RRset, the
 // delegation points, an SOA serial that moves forward (RFC 1982) and the change steps for IXFR.
 import { TYPE } from '../codec/types.ts';
-import { type Labels, nameKey, toDisplay } from '../name.ts';
+import { keyLabels, type Labels, nameKey, toDisplay } from '../name.ts';
 import type { Rdata } from '../rdata/schema.ts';
 import { rdataKey } from '../rdata/wire.ts';
+import { SourceRRset } from './contribution.ts';
 import { ZoneNode } from './node.ts';
 import { serialNext } from './serial.ts';
 import type { ChangeStep, OwnedRRset, RR, RRset, RRsetData, Slot } from './types.ts';
@@ -68,9 +69,11 @@ export class Zone {
     return new ZoneNode(key, labels, parent);
   }
 
-  private ensureNode(labels: Labels, key: string): ZoneNode {
+  /** `labels` may be null when the name has no upper case (they are rebuilt from the key). */
+  private ensureNode(labels: Labels | null, key: string): ZoneNode {
     const found = this.nodes.get(key);
     if (found) return found;
+    labels ??= keyLabels(key);
     const parentLabels = labels.slice(1);
     const parent = this.ensureNode(parentLabels, nameKey(parentLabels));
     const node = this.newNode(labels, key, parent);
@@ -184,6 +187,7 @@ export class Zone {
       type: TYPE.SOA,
       ttl: base.ttl,
       rdatas: [{ type: TYPE.SOA, fields }],
+      src: this.apexNode.rrsets.get(TYPE.SOA)?.src ?? null,
     });
     this.apexNode.version++;
     MODEL.gen++;
@@ -197,7 +201,7 @@ export class Zone {
     const node = this.ensureNode(labels, key);
     const rs = node.rrsets.get(type);
     if (!rs) {
-      const fresh = { type, ttl, rdatas: [rd] };
+      const fresh: RRset = { type, ttl, rdatas: [rd], src: null };
       node.rrsets.set(type, fresh);
       if (type === TYPE.SOA && node === this.apexNode) {
         this.soaBase = { ttl, rdatas: fresh.rdatas };
@@ -220,28 +224,35 @@ export class Zone {
     return this.apexNode.rrsets.get(TYPE.SOA);
   }
 
-  /** Sets (data) or clears (undefined) one layer of owner+type; null override = deleted. */
+  /**
+   * Sets (data) or clears (undefined) one layer of owner+type; null override = deleted.
+   * `labels` may be null for a name without upper case (rebuilt from `key` when needed).
+   */
   setLayer(
-    labels: Labels,
+    labels: Labels | null,
     type: number,
     layer: Layer,
     data: RRsetData | null | undefined,
-    key = nameKey(labels),
+    key = nameKey(labels!),
   ): void {
-    const slotKey = `${key}|${type}`;
-    let slot = this.slots.get(slotKey);
+    // most owner+types have one layer and no slot: the node's RRset is the data, `src` says whose
+    const slotKey = this.slots.size > 0 ? `${key}|${type}` : '';
+    let slot = this.slots.size > 0 ? this.slots.get(slotKey) : undefined;
     if (!slot) {
       const existing = this.nodes.get(key)?.rrsets.get(type);
-      const before = existing ? { ttl: existing.ttl, rdatas: existing.rdatas } : undefined;
-      if (layer.kind === 'file') {
-        // file-only data (most of a zone) lives in its node alone: no slot, less memory
-        this.apply(labels, type, key, before, data ?? undefined);
+      const src = layer.kind === 'source' ? layer.source : null;
+      if (layer.kind !== 'override' && (!existing || existing.src === src)) {
+        // this layer alone (or nothing yet): no slot
+        this.apply(labels, type, key, existing, data && hasRecords(data) ? data : undefined, src);
         return;
       }
-      if (data === undefined) return;
-      slot = { labels, type };
-      if (before) slot.file = before;
-      this.slots.set(slotKey, slot);
+      if (data === undefined) return; // clearing a layer that provides nothing here
+      slot = { type };
+      if (existing) {
+        if (existing.src === null) slot.file = existing;
+        else slot.sources = new Map([[existing.src, existing]]);
+      }
+      this.slots.set(slotKey || `${key}|${type}`, slot);
     }
     const prev = effective(slot);
     if (layer.kind === 'file') {
@@ -254,24 +265,42 @@ export class Zone {
       if (!slot.sources) slot.sources = new Map();
       slot.sources.set(layer.source, data);
     } else slot.sources?.delete(layer.source);
-    if (slot.file === undefined && slot.override === undefined && !slot.sources?.size)
-      this.slots.delete(slotKey);
-    this.apply(labels, type, key, prev, effective(slot));
+    const sources = slot.sources?.size ?? 0;
+    if (slot.override === undefined && sources + (slot.file ? 1 : 0) <= 1) {
+      // one layer left: back to no slot, the node's RRset tagged with that layer
+      this.slots.delete(slotKey || `${key}|${type}`);
+      const only = sources === 1 ? slot.sources!.entries().next().value! : null;
+      const d = only ? only[1] : slot.file;
+      this.apply(labels, type, key, prev, d && hasRecords(d) ? d : undefined, only ? only[0] : null);
+      return;
+    }
+    this.apply(labels, type, key, prev, effective(slot), null);
   }
 
   private apply(
-    labels: Labels,
+    labels: Labels | null,
     type: number,
     key: string,
     before: RRsetData | undefined,
     after: RRsetData | undefined,
+    src: string | null,
   ): void {
-    if (sameData(before, after)) return;
-    if (this.pending && type !== TYPE.SOA) this.diff(labels, type, before, after);
+    // a source's own RRset object is served as is while it is the only layer (no copy)
+    const own = after instanceof SourceRRset && after.src === src && after.type === type ? after : null;
+    if (sameData(before, after)) {
+      // the same records (another layer, or a new version that changed nothing here): only the
+      // tag or the object changes, cached answers stay valid
+      const node = after ? this.nodes.get(key) : undefined;
+      const rs = node?.rrsets.get(type);
+      if (rs && (rs.src !== src || (own && rs !== own)) && !(type === TYPE.SOA && node === this.apexNode))
+        node!.rrsets.set(type, own ?? { type, ttl: rs.ttl, rdatas: rs.rdatas, src });
+      return;
+    }
+    if (this.pending && type !== TYPE.SOA) this.diff(labels ?? keyLabels(key), type, before, after);
     const node = after ? this.ensureNode(labels, key) : this.nodes.get(key);
     if (!node) return;
     MODEL.gen++;
-    if (after) node.rrsets.set(type, { type, ttl: after.ttl, rdatas: after.rdatas });
+    if (after) node.rrsets.set(type, own ?? { type, ttl: after.ttl, rdatas: after.rdatas, src });
     else node.rrsets.delete(type);
     node.version++;
     if (type === TYPE.SOA && node === this.apexNode) {
@@ -317,16 +346,26 @@ export class Zone {
   /** Every RRset served with its owner, apex first (SOA leading), then in key order. */
   *rrsets(): Generator<OwnedRRset> {
     const soa = this.soa();
-    if (soa) yield { ...soa, owner: this.apex };
+    if (soa) yield owned(soa, this.apex);
     const keys = [...this.nodes.keys()].filter((k) => k !== this.key).sort();
     keys.unshift(this.key);
     for (const k of keys) {
       const node = this.nodes.get(k)!;
       const owner = node.labels;
       const list = [...node.rrsets.values()].sort((a, b) => a.type - b.type);
-      for (const rs of list) if (!(node === this.apexNode && rs.type === TYPE.SOA)) yield { ...rs, owner };
+      for (const rs of list) if (!(node === this.apexNode && rs.type === TYPE.SOA)) yield owned(rs, owner);
     }
   }
+}
+
+/** A layer with records (a registry source's are not built to find out). */
+function hasRecords(d: RRsetData): boolean {
+  return d instanceof SourceRRset ? !d.empty : d.rdatas.length > 0;
+}
+
+/** An RRset with its owner (no spread: a SourceRRset's records are a getter). */
+function owned(rs: RRset, owner: Labels): OwnedRRset {
+  return { type: rs.type, ttl: rs.ttl, rdatas: rs.rdatas, src: rs.src, owner };
 }
 
 /** The RRset a slot serves: an override wins; otherwise file and registry data are merged. */

@@ -121,6 +121,80 @@ describe('ZoneSet: overrides, contributions, zones at run time', () => {
     expect(ask(zs, 'nothing.else', TYPE.A).rcode).toBe(RCODE.REFUSED);
   });
 
+  it('keeps one layer without a slot, merges layers in a slot, and goes back when one is left', () => {
+    const zs = setup();
+    const z = zs.get('example.test')!;
+    const a = (ip: string) => [{ name: 'host.example.test', type: 'A', ttl: 60, rdata: [ip] }];
+    const served = () => z.nodes.get('host.example.test')?.rrsets.get(TYPE.A);
+    zs.applyContribution('s/1', 1, a('192.0.2.1'));
+    expect(z.slots.size).toBe(0); // one source: its own RRset object is served, tagged
+    expect(served()!.src).toBe('s/1');
+    zs.applyContribution('s/2', 1, a('192.0.2.2'));
+    expect(z.slots.size).toBe(1);
+    expect(served()!.src).toBeNull();
+    expect(ask(zs, 'host.example.test', TYPE.A).answer.sort()).toEqual(['192.0.2.1', '192.0.2.2']);
+    zs.applyContribution('s/1', 2, []);
+    expect(z.slots.size).toBe(0);
+    expect(served()!.src).toBe('s/2');
+    expect(ask(zs, 'host.example.test', TYPE.A).answer).toEqual(['192.0.2.2']);
+    // the same records from a new version: the new object is served, nothing else changes
+    const gen = z.gen;
+    const steps = z.changes.length;
+    zs.applyContribution('s/2', 2, a('192.0.2.2'));
+    expect([z.gen, z.changes.length]).toEqual([gen, steps]); // no change: cached answers stay valid
+    expect(served()!.src).toBe('s/2');
+    // a source on top of file data, then gone again: the file's RRset is back, untagged
+    zs.applyContribution('s/3', 1, [{ name: 'www.example.test', type: 'A', ttl: 300, rdata: ['192.0.2.3'] }]);
+    expect(ask(zs, 'www.example.test', TYPE.A).answer.sort()).toEqual(['192.0.2.1', '192.0.2.3']);
+    zs.applyContribution('s/3', 2, []);
+    expect(ask(zs, 'www.example.test', TYPE.A).answer).toEqual(['192.0.2.1']);
+    expect(z.nodes.get('www.example.test')!.rrsets.get(TYPE.A)!.src).toBeNull();
+    expect(z.slots.size).toBe(0);
+    // an override over a single source, lifted: the source's data again
+    zs.setOverride('example.test', { name: 'host.example.test', type: 'A', ttl: 5, rdata: ['192.0.2.9'] });
+    expect(ask(zs, 'host.example.test', TYPE.A).answer).toEqual(['192.0.2.9']);
+    zs.clearOverride('example.test', 'host.example.test', 'A');
+    expect(ask(zs, 'host.example.test', TYPE.A).answer).toEqual(['192.0.2.2']);
+    expect(served()!.src).toBe('s/2');
+    // a removed source keeps its version (no object): older entries stay ignored
+    zs.applyContribution('s/2', 3, []);
+    expect(zs.versionOf('s/2')).toBe(3);
+    expect(zs.applyContribution('s/2', 2, a('192.0.2.2'))).toBe(false);
+    expect(ask(zs, 'host.example.test', TYPE.A).rcode).toBe(RCODE.NXDOMAIN);
+  });
+
+  it("keeps a source's records as one string and gives them back exactly, names with their case", () => {
+    const zs = setup();
+    const rdata = [
+      '100 10 "u" "E2U+sip" "!^.*$!sip:a@x!" .',
+      '100 20 "u" "E2U+tel" "!^.*$!tel:+1!" .',
+      '100 30 "u" "E2U+web:http" "!^.*$!http://x/\\\\!" .',
+    ];
+    zs.applyContribution('m/1', 1, [{ name: 'Mixed.Case.example.test', type: 'NAPTR', ttl: 60, rdata }]);
+    expect(ask(zs, 'mixed.case.example.test', TYPE.NAPTR).answer).toEqual(rdata);
+    const node = zs.get('example.test')!.nodes.get('mixed.case.example.test')!;
+    expect(toDisplay(node.labels)).toBe('Mixed.Case.example.test');
+    zs.applyContribution('m/2', 1, [
+      { name: 'host2.example.test', type: 'CNAME', ttl: 60, rdata: ['www.example.test.'] },
+    ]);
+    expect(ask(zs, 'host2.example.test', TYPE.A).answer).toEqual(['www.example.test.', '192.0.2.1']);
+  });
+
+  it('finds the closest encloser at any depth, escaped labels included (RFC 4592)', () => {
+    const zs = setup();
+    zs.applyContribution('g/1', 1, [member('7.6.5.4.3.2.1.2.8.pstn.example.test', 'deep')]);
+    const wild = (name: string) => ask(zs, name, TYPE.NAPTR);
+    // below the wildcard's parent, away from the new branch: synthesised
+    expect(wild('9.9.9.9.9.9.9.9.9.9.2.8.pstn.example.test').answer).toHaveLength(1);
+    expect(wild('a\\.b.2.8.pstn.example.test').answer).toHaveLength(1); // the label 'a.b'
+    // below each empty non-terminal the new name created: NXDOMAIN, at every depth
+    for (const below of ['1.2.8', '2.1.2.8', '3.2.1.2.8', '4.3.2.1.2.8', '5.4.3.2.1.2.8', '6.5.4.3.2.1.2.8'])
+      expect(wild(`0.0.${below}.pstn.example.test`).rcode).toBe(RCODE.NXDOMAIN);
+    // below the new name itself: NXDOMAIN too (it exists, no wildcard child)
+    expect(wild('0.7.6.5.4.3.2.1.2.8.pstn.example.test').rcode).toBe(RCODE.NXDOMAIN);
+    expect(wild('7.6.5.4.3.2.1.2.8.pstn.example.test').answer[0]).toContain('deep');
+  });
+
   it('rejects bad published data with the source named', () => {
     const zs = setup();
     expect(() =>

@@ -3,34 +3,26 @@
 // that encloses its name). Zones can come and go at run time.
 import type { PublishedRRset } from '../../registry/model.ts';
 import { typeFromName } from '../codec/types.ts';
-import { isSubdomainKey, type Labels, nameKey, parentKey, parseName } from '../name.ts';
+import { isSubdomainKey, type Labels, labelStarts, lowerLabel, nameKey, parseName } from '../name.ts';
 import { parseRdata, type RdToken } from '../rdata/parse.ts';
 import type { Rdata } from '../rdata/schema.ts';
 import { tokenizeRdata } from '../zonefile/rdata-text.ts';
+import { type Contribution, rrsetsOf, SourceRRset, versionOf } from './contribution.ts';
 import { type Layer, MODEL, type Zone } from './zone.ts';
+
+/** Scratch for label offsets (findZone runs to completion: one is enough). */
+const STARTS: number[] = [];
 
 export class ModelError extends Error {
   override name = 'ModelError';
-}
-
-interface Placed {
-  labels: Labels;
-  key: string;
-  type: number;
-  ttl: number;
-  rdatas: Rdata[];
-  zone: Zone | null;
-}
-
-interface Contribution {
-  version: number;
-  rrsets: Placed[];
 }
 
 export class ZoneSet {
   readonly zones = new Map<string, Zone>();
   /** Bumped when a zone is added or removed (which zone answers a name may change). */
   zonesGen = 0;
+  /** Labels of the deepest apex: findZone() skips longer suffixes (an ENUM name has 15). */
+  private maxApexLabels = 0;
   private readonly contributions = new Map<string, Contribution>();
   /** Inside batch(): the zones edited so far (their change steps stay open). */
   private batchZones: Set<Zone> | null = null;
@@ -68,11 +60,20 @@ export class ZoneSet {
 
   /** The most specific zone enclosing `key`, if any. */
   findZone(key: string): Zone | undefined {
-    for (let k: string | null = key; k !== null; k = parentKey(k)) {
-      const z = this.zones.get(k);
+    const n = labelStarts(key, STARTS);
+    for (let i = n > this.maxApexLabels ? n - this.maxApexLabels : 0; i <= n; i++) {
+      const z = this.zones.get(i === 0 ? key : i === n ? '' : key.slice(STARTS[i]));
       if (z) return z;
     }
     return undefined;
+  }
+
+  private zonesChanged(): void {
+    this.zonesGen++;
+    MODEL.gen++;
+    let max = 0;
+    for (const z of this.zones.values()) max = Math.max(max, z.apex.length);
+    this.maxApexLabels = max;
   }
 
   get(name: string): Zone | undefined {
@@ -84,8 +85,7 @@ export class ZoneSet {
     const old = this.zones.get(zone.key);
     if (old) this.detach(old);
     this.zones.set(zone.key, zone);
-    this.zonesGen++;
-    MODEL.gen++;
+    this.zonesChanged();
     this.reroute((p) => isSubdomainKey(p.key, zone.key));
   }
 
@@ -100,32 +100,32 @@ export class ZoneSet {
     if (!z) return false;
     this.detach(z);
     this.zones.delete(key);
-    this.zonesGen++;
-    MODEL.gen++;
+    this.zonesChanged();
     this.reroute((p) => isSubdomainKey(p.key, key));
     return true;
   }
 
   private detach(zone: Zone): void {
-    for (const c of this.contributions.values()) for (const p of c.rrsets) if (p.zone === zone) p.zone = null;
+    for (const c of this.contributions.values())
+      for (const p of rrsetsOf(c)) if (p.zone === zone) p.zone = null;
   }
 
   /** Re-places the registry records that match `which` after the zone list changed. */
-  private reroute(which: (p: Placed) => boolean): void {
+  private reroute(which: (p: SourceRRset) => boolean): void {
     const touched = this.edits();
     for (const [source, c] of this.contributions) {
-      for (const p of c.rrsets) {
+      for (const p of rrsetsOf(c)) {
         if (!which(p)) continue;
         const target = this.findZone(p.key) ?? null;
         if (target === p.zone) continue;
         if (p.zone) {
           this.open(p.zone, touched);
-          p.zone.setLayer(p.labels, p.type, { kind: 'source', source }, undefined);
+          p.zone.setLayer(p.labels, p.type, { kind: 'source', source }, undefined, p.key);
         }
         p.zone = target;
         if (target) {
           this.open(target, touched);
-          target.setLayer(p.labels, p.type, { kind: 'source', source }, { ttl: p.ttl, rdatas: p.rdatas });
+          target.setLayer(p.labels, p.type, { kind: 'source', source }, p, p.key);
         }
       }
     }
@@ -141,7 +141,8 @@ export class ZoneSet {
 
   /** The version of `source` currently applied, if any. */
   versionOf(source: string): number | undefined {
-    return this.contributions.get(source)?.version;
+    const c = this.contributions.get(source);
+    return c === undefined ? undefined : versionOf(c);
   }
 
   /**
@@ -152,23 +153,24 @@ export class ZoneSet {
    */
   applyContribution(source: string, version: number, rrsets: PublishedRRset[], serialHint?: number): boolean {
     const prev = this.contributions.get(source);
-    if (prev && version <= prev.version) return false;
-    const placed = rrsets.map((r) => this.place(source, r));
+    if (prev !== undefined && version <= versionOf(prev)) return false;
+    const placed = rrsets.map((r) => this.place(source, version, r));
+    for (let i = 1; i < placed.length; i++) placed[i - 1]!.next = placed[i]!;
     const touched = this.edits();
     const layer: Layer = { kind: 'source', source };
     const next = new Set(placed.map((p) => `${p.key}|${p.type}`));
-    for (const p of prev?.rrsets ?? []) {
+    for (const p of prev === undefined ? [] : rrsetsOf(prev)) {
       if (p.zone && !next.has(`${p.key}|${p.type}`)) {
         this.open(p.zone, touched);
-        p.zone.setLayer(p.labels, p.type, layer, undefined);
+        p.zone.setLayer(p.labels, p.type, layer, undefined, p.key);
       }
     }
     for (const p of placed) {
       if (!p.zone) continue;
       this.open(p.zone, touched);
-      p.zone.setLayer(p.labels, p.type, layer, { ttl: p.ttl, rdatas: p.rdatas });
+      p.zone.setLayer(p.labels, p.type, layer, p, p.key);
     }
-    this.contributions.set(source, { version, rrsets: placed });
+    this.contributions.set(source, placed[0] ?? version);
     this.finish(touched, serialHint);
     return true;
   }
@@ -212,13 +214,15 @@ export class ZoneSet {
     return zone;
   }
 
-  private place(source: string, r: PublishedRRset): Placed {
+  private place(source: string, version: number, r: PublishedRRset): SourceRRset {
     const where = `dns: ${source}`;
     const labels = absName(r.name, where);
     const key = nameKey(labels);
     const type = typeOf(r.type, `${where}: ${r.name}`);
     const rdatas = parseAll(type, r.rdata, `${where}: ${r.name}`);
-    return { labels, key, type, ttl: r.ttl, rdatas, zone: this.findZone(key) ?? null };
+    const lower = labels.every((l) => lowerLabel(l) === l);
+    const zone = this.findZone(key) ?? null;
+    return new SourceRRset(source, version, key, lower ? null : labels, type, r.ttl, rdatas, zone);
   }
 }
 

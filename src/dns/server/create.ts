@@ -2,6 +2,7 @@
 // zone transfers, TSIG and NOTIFY on the slow path (docs/dns.md).
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import type { DnsMetrics } from '../../metrics/index.ts';
 import { ZoneSet } from '../model/zoneset.ts';
 import { createXfrService, type XfrService } from '../xfr/service.ts';
 import { loadZonesDir } from '../zonefile/load.ts';
@@ -25,6 +26,8 @@ export interface DnsServerDeps {
   maxTransfers?: number;
   /** Seconds since the epoch, for TSIG (tests move time). */
   now?: () => number;
+  /** Prometheus hooks (`createMetrics().dns`): queries, transfers. */
+  metrics?: DnsMetrics;
 }
 
 export interface DnsServer {
@@ -58,6 +61,7 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
       tsigKeys: deps.config.tsigKeys ?? [],
       maxTransfers: deps.maxTransfers,
       now: deps.now,
+      metrics: deps.metrics,
     },
     deps.logger,
   );
@@ -65,6 +69,7 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
     cacheEntries: deps.cacheEntries,
     wildcardTemplates: deps.wildcardTemplates,
     xfr,
+    metrics: deps.metrics,
   });
   let udp: UdpServer | null = null;
   let tcp: TcpServer | null = null;

@@ -3,6 +3,7 @@ import { buildQuery } from '../../../test/dns/helpers/wire.ts';
 import { ZoneSet } from '../model/zoneset.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { createHandler } from './handler.ts';
+import { ParsedQuery } from './query.ts';
 
 const FILE = `$TTL 300
 @ SOA ns1 hostmaster 1 3600 600 86400 60
@@ -80,6 +81,29 @@ describe('query handler and packet cache', () => {
       rdata: ['1 1 "u" "E2U+sip" "!^.*$!sip:new@gw!" .'],
     });
     expect(ask('three.w.example.test', 'NAPTR').toString('latin1')).toContain('sip:new@gw');
+  });
+
+  it('keys the cache by a hash of the question, and never serves another question on a collision', () => {
+    const { zs, h, ask } = setup();
+    const parsed = (name: string, type: string) => {
+      const q = new ParsedQuery();
+      expect(q.parse(buildQuery({ name, type, edns: null }))).toBe('ok');
+      return q;
+    };
+    expect(parsed('WWW.example.TEST', 'A').hash).toBe(parsed('www.example.test', 'A').hash);
+    expect(parsed('www.example.test', 'AAAA').hash).not.toBe(parsed('www.example.test', 'A').hash);
+    ask('www.example.test', 'A');
+    // another question with the same hash (forced here; FNV collisions exist): a miss
+    const other = parsed('ns1.example.test', 'A');
+    other.hash = parsed('www.example.test', 'A').hash;
+    expect(h.cache.get(other, 0, zs)).toBeUndefined();
+    expect(h.cache.get(parsed('Www.Example.Test', 'A'), 0, zs)).toBeDefined();
+    // type octets are compared exactly: 0x41 and 0x61 differ only by "case" as letters would
+    ask('www.example.test', 'TYPE65'); // 0x0041, NODATA, cached
+    const t = parsed('www.example.test', 'TYPE97'); // 0x0061
+    t.hash = parsed('www.example.test', 'TYPE65').hash;
+    expect(h.cache.get(t, 0, zs)).toBeUndefined();
+    expect(h.cache.get(parsed('www.example.test', 'TYPE65'), 0, zs)).toBeDefined();
   });
 
   it('drops responses and packets shorter than a header, answers FORMERR to garbage', () => {

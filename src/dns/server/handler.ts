@@ -1,5 +1,7 @@
 // One query in, one response out (or nothing): the transport-independent part of the server.
 // Hot path: parse the question from the buffer, look the packet cache up, patch and copy.
+
+import type { DnsMetrics } from '../../metrics/index.ts';
 import { encodeAnswer, encodeError, responseLimit } from '../answer/encode.ts';
 import { resolve } from '../answer/resolve.ts';
 import { PacketCache } from '../cache/packet-cache.ts';
@@ -32,6 +34,8 @@ export interface HandlerOptions {
   wildcardTemplates?: boolean;
   /** TSIG, transfers and NOTIFY; without it they get NOTIMP (and signatures are ignored). */
   xfr?: XfrService;
+  /** Counts every answer (transport, qtype, rcode, time): a few typed-array cells per query. */
+  metrics?: DnsMetrics;
 }
 
 export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): Handler {
@@ -40,9 +44,27 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
   const wild = new WildcardCache();
   const templates = opts.wildcardTemplates ?? true;
   const xfr = opts.xfr;
+  const metrics = opts.metrics;
   const stats: HandlerStats = { queries: 0, formerr: 0, dropped: 0 };
+  /** An extended rcode (above 15) the answer carries in its OPT record, for metrics. */
+  let extRcode = 0;
 
   function run(msg: Buffer, tcp: boolean, remote: string): HandlerResult {
+    if (metrics === undefined) return answer(msg, tcp, remote);
+    const t0 = performance.now();
+    extRcode = 0;
+    const out = answer(msg, tcp, remote);
+    if (out !== null && out instanceof Uint8Array)
+      metrics.query(
+        tcp ? 'tcp' : 'udp',
+        q.qtype,
+        extRcode || out[3]! & 0x0f,
+        (performance.now() - t0) / 1000,
+      );
+    return out;
+  }
+
+  function answer(msg: Buffer, tcp: boolean, remote: string): HandlerResult {
     stats.queries++;
     const status = q.parse(msg);
     if (status === 'drop') {
@@ -71,7 +93,10 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
   function respond(msg: Buffer, tcp: boolean, remote: string, limit: number, ctx: Ctx | null): HandlerResult {
     if (q.opcode === OPCODE.NOTIFY && xfr) return xfr.notify(q);
     if (q.opcode !== OPCODE.QUERY) return encodeError(q, RCODE.NOTIMP);
-    if (q.edns && q.edns.version > 0) return encodeError(q, RCODE.BADVERS);
+    if (q.edns && q.edns.version > 0) {
+      extRcode = RCODE.BADVERS;
+      return encodeError(q, RCODE.BADVERS);
+    }
     // class ANY is answered as IN (as Knot does); other classes are not served
     if (q.qclass !== CLASS.IN && q.qclass !== CLASS.ANY) return encodeError(q, RCODE.REFUSED);
     const qtype = q.qtype;
@@ -83,19 +108,19 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
       return encodeError(q, RCODE.FORMERR);
     const zs = zones();
     const mode = q.edns ? (q.edns.do ? 2 : 1) : 0;
-    const key = q.wireKey();
-    const hit = cache.get(key, mode, zs);
-    if (hit && hit.wire.length <= limit) return patch(hit.wire, msg, q.qEnd);
+    const hit = cache.get(q, mode, zs);
+    if (hit && hit.wire.length <= limit) return patch(hit.wire, msg, q.nameEnd);
     const answer = resolve(zs, q.qkey, qtype);
-    const wc = templates ? answer.wildcard : null;
-    if (wc && WildcardCache.relocatable(answer.answer)) {
+    const wc =
+      templates && answer.wildcard && WildcardCache.relocatable(answer.answer) ? answer.wildcard : null;
+    if (wc) {
       const out = wild.get(wc, qtype, mode, msg, q.qEnd);
       if (out && out.length <= limit) return out;
     }
     q.labels();
     const full = encodeAnswer(q, answer, 65535);
-    if (wc && WildcardCache.relocatable(answer.answer)) wild.set(wc, qtype, mode, full, q.qEnd);
-    else cache.set(key, mode, full, zs, answer.zone, answer.deps);
+    if (wc) wild.set(wc, qtype, mode, full, q.qEnd);
+    else cache.set(q, mode, full, zs, answer.zone, answer.deps);
     if (full.length <= limit) return full;
     return encodeAnswer(q, answer, limit);
   }
@@ -111,13 +136,16 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
   return { handle, handleTcp: (msg, remote) => run(msg, true, remote), cache, wildcards: wild, stats };
 }
 
-/** Copies a cached response, taking ID, RD and the question bytes (case, class) from the query. */
-function patch(wire: Buffer, query: Buffer, qEnd: number): Buffer {
+/**
+ * Copies a cached response, taking ID, RD and the question name (the client's case) from the
+ * query; type and class are the same (the cache compared them).
+ */
+function patch(wire: Buffer, query: Buffer, nameEnd: number): Buffer {
   const out = Buffer.allocUnsafe(wire.length);
-  wire.copy(out, 0, 0, wire.length);
+  out.set(wire); // TypedArray#set: a plain copy, without Buffer#copy's argument handling
   out[0] = query[0]!;
   out[1] = query[1]!;
   out[2] = (out[2]! & 0xfe) | (query[2]! & 0x01);
-  query.copy(out, 12, 12, qEnd);
+  for (let i = 13; i < nameEnd; i++) out[i] = query[i]!;
   return out;
 }

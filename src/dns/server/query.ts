@@ -9,7 +9,20 @@ import type { Labels } from '../name.ts';
 /** The outcome of parsing: answer, reply FORMERR, or drop silently. */
 export type ParseStatus = 'ok' | 'formerr' | 'drop';
 
-export class ParsedQuery implements QueryView {
+/** ASCII lower-casing of one octet (DNS names compare case-insensitively for A-Z only). */
+export const LOWER = new Uint8Array(256).map((_v, i) => (i >= 65 && i <= 90 ? i + 32 : i));
+
+/** What the packet cache needs of a question: where it is, and its hash. */
+export interface QuestionView {
+  buf: Buffer;
+  /** Offset just after the question name, and after the question. */
+  nameEnd: number;
+  qEnd: number;
+  /** Hash of the question section (name lower-cased), a small integer (a cheap Map key). */
+  hash: number;
+}
+
+export class ParsedQuery implements QueryView, QuestionView {
   buf: Buffer = Buffer.alloc(0);
   id = 0;
   opcode = 0;
@@ -27,30 +40,28 @@ export class ParsedQuery implements QueryView {
   tsigAt = -1;
   /** Records in the authority section (an IXFR query carries the client's SOA there). */
   nsCount = 0;
+  hash = 0;
   private readonly ednsScratch: EdnsView = { version: 0, udpSize: 512, do: false };
-  private upper = false;
+  /** A label holds '.' or '\\' (escaped in keys). */
+  private special = false;
   private qkeyCache: string | null = null;
-  private readonly lowerScratch = Buffer.alloc(260);
+  private readonly keyScratch = Buffer.alloc(256);
 
-  /**
-   * The question section (name, type, class) as a latin1 string with the name lower-cased:
-   * the packet cache key, made with one string allocation.
-   */
-  wireKey(): string {
-    if (!this.upper) return latin1Slice(this.buf, 12, this.qEnd);
-    const s = this.lowerScratch;
-    const len = this.qEnd - 12;
-    this.buf.copy(s, 0, 12, this.qEnd);
-    for (let i = 0; i < this.nameEnd - 12; i++) {
-      const c = s[i]!;
-      if (c >= 65 && c <= 90) s[i] = c + 32;
-    }
-    return latin1Slice(s, 0, len);
-  }
-
-  /** The lower-cased name key of name.ts (slow path: resolution on a cache miss). */
+  /** The lower-cased name key of name.ts (resolution on a cache miss): one flat string. */
   get qkey(): string {
     if (this.qkeyCache !== null) return this.qkeyCache;
+    if (!this.special) {
+      // the wire name with length octets turned into dots, lower-cased: no piece by piece
+      const b = this.buf;
+      const s = this.keyScratch;
+      let o = 0;
+      for (let p = 12, len = b[p]!; len !== 0; p += len + 1, len = b[p]!) {
+        if (o > 0) s[o++] = 46;
+        for (let i = p + 1; i <= p + len; i++) s[o++] = LOWER[b[i]!]!;
+      }
+      this.qkeyCache = latin1Slice(s, 0, o);
+      return this.qkeyCache;
+    }
     let key = '';
     for (let p = 12, len = this.buf[p]!; len !== 0; p += len + 1, len = this.buf[p]!) {
       const l = labelKey(this.buf, p + 1, len);
@@ -80,6 +91,7 @@ export class ParsedQuery implements QueryView {
     this.qEnd = 0;
     this.tsigAt = -1;
     this.nsCount = 0;
+    this.qtype = 0; // a query that breaks before its question is counted with type 0
     const n = buf.length;
     if (n < 12) return 'drop';
     const f1 = buf[2]!;
@@ -96,27 +108,34 @@ export class ParsedQuery implements QueryView {
     // the question name: plain labels only (a pointer in a query's question is malformed)
     let p = 12;
     let total = 1;
-    let upper = false;
+    let special = false;
+    // FNV-1a over the lower-cased question, computed on the way: the packet cache's key
+    let h = 0x811c9dc5;
     for (;;) {
       if (p >= n) return 'formerr';
       const len = buf[p]!;
+      h = Math.imul(h ^ len, 0x01000193);
       if (len === 0) break;
       if (len > 63) return 'formerr';
       total += len + 1;
       if (total > 255 || p + 1 + len > n) return 'formerr';
       for (let i = p + 1; i <= p + len; i++) {
         const c = buf[i]!;
-        if (c >= 65 && c <= 90) upper = true;
+        if (c === 46 || c === 92) special = true;
+        h = Math.imul(h ^ LOWER[c]!, 0x01000193);
       }
       p += len + 1;
     }
-    this.upper = upper;
+    this.special = special;
     this.qkeyCache = null;
     this.nameEnd = p + 1;
     p++;
     if (p + 4 > n) return 'formerr';
     this.qtype = buf.readUInt16BE(p);
     this.qclass = buf.readUInt16BE(p + 2);
+    h = Math.imul(h ^ this.qtype, 0x01000193);
+    h = Math.imul(h ^ this.qclass, 0x01000193);
+    this.hash = (h ^ (h >>> 15)) & 0x3fffffff; // a small integer: no heap number as Map key
     p += 4;
     this.qEnd = p;
     // a QUERY carries nothing in answer/authority (IXFR: the client's SOA, RFC 1995); other

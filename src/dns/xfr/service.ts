@@ -3,6 +3,7 @@
 // query that is signed, asks for a transfer or is a NOTIFY (docs/dns.md, "Transfers").
 
 import type { Logger } from '../../log.ts';
+import type { DnsMetrics } from '../../metrics/index.ts';
 import { encodeError } from '../answer/encode.ts';
 import { CLASS, RCODE, TYPE } from '../codec/types.ts';
 import { serialGt } from '../model/serial.ts';
@@ -55,6 +56,8 @@ export interface XfrOptions {
   maxTransfers?: number;
   /** Seconds since the epoch (tests move time). */
   now?: () => number;
+  /** Counts transfer requests by kind and outcome. */
+  metrics?: DnsMetrics;
 }
 
 /** How the normal answer path is called back for a verified signed query. */
@@ -169,6 +172,7 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
         if (started) return;
         started = true;
         running--;
+        opts.metrics?.transfer(kind, 'error');
       },
       async run(send) {
         if (started) return;
@@ -181,6 +185,7 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
             if (m) await send(sign(m));
           }
           await send(sign(packer.finish()));
+          opts.metrics?.transfer(kind, 'ok');
           log.info(
             {
               zone: zone.name,
@@ -193,6 +198,7 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
             `dns: ${kind} of ${zone.name} to ${from} finished${note}`,
           );
         } catch (err) {
+          opts.metrics?.transfer(kind, 'error');
           log.warn({ err, zone: zone.name, to: from }, `dns: ${kind} of ${zone.name} to ${from} aborted`);
           throw err;
         } finally {
@@ -209,6 +215,20 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
   }
 
   function transfer(q: ParsedQuery, zones: ZoneSet, ctx: Ctx): HandlerResult {
+    const out = transferOrRefuse(q, zones, ctx);
+    // a job counts itself when it ends; a single message is counted now
+    if (opts.metrics && Buffer.isBuffer(out)) {
+      const rcode = out[3]! & 0x0f;
+      const refused = rcode === RCODE.REFUSED || rcode === RCODE.NOTAUTH || rcode === RCODE.NOTIMP;
+      opts.metrics.transfer(
+        q.qtype === TYPE.AXFR ? 'AXFR' : 'IXFR',
+        rcode === 0 ? 'ok' : refused ? 'refused' : 'error',
+      );
+    }
+    return out;
+  }
+
+  function transferOrRefuse(q: ParsedQuery, zones: ZoneSet, ctx: Ctx): HandlerResult {
     const axfr = q.qtype === TYPE.AXFR;
     if (axfr && !ctx.tcp) return encodeError(q, RCODE.NOTIMP); // RFC 5936 §4.2, as Knot
     const zone = zones.zones.get(q.qkey);

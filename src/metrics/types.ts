@@ -1,0 +1,60 @@
+// The hooks each front end takes as a dependency (`metrics.http`, `.dns`, `.sip`).
+import type { Registry } from 'prom-client';
+
+export interface HttpMetrics {
+  /** One finished request: `route` is the matched route pattern ('/v1/zones/{apex}'), never the raw path. */
+  observe(method: string, route: string, status: number, seconds: number): void;
+  /** A request refused by the rate limiter. */
+  rateLimited(): void;
+}
+
+export interface DnsMetrics {
+  /**
+   * One answered query, with numbers straight from the packet (no strings on the hot path):
+   * `qtype` (counted by mnemonic, OTHER beyond a fixed list), `rcode` (16 = BADVERS), and the
+   * time from the query's parse to its answer.
+   */
+  query(transport: 'udp' | 'tcp', qtype: number, rcode: number, seconds: number): void;
+  /** A zone transfer request: `outcome` ok (sent, or IXFR's up-to-date SOA), refused or error. */
+  transfer(kind: 'AXFR' | 'IXFR', outcome: 'ok' | 'refused' | 'error'): void;
+  /** The journal position applied by this node, and its lag behind the writer (seconds). */
+  journal(position: number, lagSeconds: number): void;
+}
+
+export interface SipMetrics {
+  /** One answered request: `method` INVITE/OPTIONS/REGISTER/...; `status` the final status code. */
+  request(method: string, status: number, seconds: number): void;
+  /** One DNS look-up made by the redirector (`outcome` answer|nxdomain|nodata|timeout|error|overload, `cached`). */
+  lookup(outcome: string, cached: boolean, seconds: number): void;
+  /** Where the sizes of a redirector's tables are read at scrape time; returns the function that forgets it. */
+  tables(read: () => Partial<Record<SipTable, number>>): () => void;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly http: HttpMetrics;
+  readonly dns: DnsMetrics;
+  readonly sip: SipMetrics;
+  /** The Content-Type of `text()`: Prometheus text format 0.0.4. */
+  readonly contentType: string;
+  /** Everything in the Prometheus text exposition format. */
+  text(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /** Prefix of every metric name; default 'callx_'. */
+  prefix?: string;
+  /** Add Node's process metrics (CPU, memory, event-loop lag, GC); default true. */
+  processMetrics?: boolean;
+}
+
+export const SIP_TABLES = [
+  'transactions',
+  'verdicts',
+  'dns_cache',
+  'dns_inflight',
+  'parsed',
+  'bindings',
+  'tcp_connections',
+] as const;
+export type SipTable = (typeof SIP_TABLES)[number];
