@@ -6,6 +6,7 @@ import { createDnsNode, type DnsNode } from '../../src/dns/index.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/index.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
+import { until } from '../helpers/until.ts';
 import { embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
@@ -15,14 +16,6 @@ const ROOT = join(import.meta.dirname, '../..');
 function sample(text: string, name: string, labels: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`) || l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
-}
-
-async function until(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('DNS metrics in the Prometheus text', () => {

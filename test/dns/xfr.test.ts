@@ -15,6 +15,7 @@ import { createDnsNode, type DnsNode } from '../../src/dns/index.ts';
 import { parseTsigKeys, signRequest } from '../../src/dns/xfr/tsig.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
+import { until } from '../helpers/until.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
 import { APEX, embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
@@ -262,7 +263,7 @@ describe('zone transfers from a DNS node', () => {
     expect(r1.map((r: { data: string[] }) => r.data.join(''))).toEqual(['record 1 of the big zone']);
     expect(records).toHaveLength(BIG + 4);
     expect(await soaSerial(node.port, 'big.test')).toBeGreaterThan(before);
-    await until(() => node.stats().server.transfers === 0, 10_000);
+    await until('no transfer running', () => node.stats().server.transfers === 0);
     expect(node.stats().server.transfers).toBe(0);
   });
 
@@ -283,7 +284,7 @@ describe('zone transfers from a DNS node', () => {
         s.write(Buffer.concat([Buffer.from([q.wire.length >> 8, q.wire.length & 255]), q.wire]));
         socks.push(s);
       }
-      await until(() => node.stats().server.transfers === 2, 10_000);
+      await until('two transfers running', () => node.stats().server.transfers === 2);
       expect(node.stats().server.transfers).toBe(2);
       const third = await kdig(node.port, ['big.test', 'AXFR']);
       expect(third.error).toBe('REFUSED');
@@ -293,13 +294,7 @@ describe('zone transfers from a DNS node', () => {
     } finally {
       for (const s of socks) s.destroy();
     }
-    await until(() => node.stats().server.transfers === 0, 10_000);
+    await until('no transfer running', () => node.stats().server.transfers === 0);
     expect(node.stats().server.transfers).toBe(0);
   });
 });
-
-/** Waits until `done()` holds (a loaded machine may take a while), at most `ms`. */
-async function until(done: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-}

@@ -7,6 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsServer } from '../../src/dns/index.ts';
 import type { SipService, SipTables } from '../../src/sip/index.ts';
+import { until } from '../helpers/until.ts';
 import { request, startDns, startSip } from './env.ts';
 
 let dns: DnsServer;
@@ -94,14 +95,6 @@ async function watchTables(service: SipService, work: Promise<unknown>): Promise
   return max;
 }
 
-async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const MEMBER = 'sip:+82262006200@callx.test';
 
 describe('memory after overload', () => {
@@ -162,10 +155,14 @@ describe('memory after overload', () => {
       const peak = liveHeap();
 
       // quiet again: the sweeper drops expired transactions, answers and verdicts on its own
-      await until('the sweeper to empty the tables', () => {
-        const t = sip.service.stats().tables;
-        return t.transactions === 0 && t.dns_cache === 0 && t.verdicts === 0;
-      });
+      await until(
+        'the sweeper to empty the tables',
+        () => {
+          const t = sip.service.stats().tables;
+          return t.transactions === 0 && t.dns_cache === 0 && t.verdicts === 0;
+        },
+        30_000,
+      );
       const after = liveHeap();
       expect(peak - after).toBeGreaterThan(2 * 1024 * 1024); // what the tables held was released
       expect(after - baseline).toBeLessThan(4 * 1024 * 1024);
