@@ -4,7 +4,9 @@ import { TYPE } from '../codec/types.ts';
 import { keyLabels, type Labels, nameKey, toDisplay } from '../name.ts';
 import type { Rdata } from '../rdata/schema.ts';
 import { rdataKey } from '../rdata/wire.ts';
+import { PendingChanges } from './changes.ts';
 import { SourceRRset } from './contribution.ts';
+import { effective, hasRecords, sameData } from './layers.ts';
 import { ZoneNode } from './node.ts';
 import { serialNext } from './serial.ts';
 import type { ChangeStep, OwnedRRset, RR, RRset, RRsetData, Slot } from './types.ts';
@@ -48,7 +50,7 @@ export class Zone {
   serialBase = 0;
   private readonly maxChanges: number;
   /** The open change step: net removals and additions keyed by owner, type, TTL and RDATA. */
-  private pending: { removed: Map<string, RR>; added: Map<string, RR> } | null = null;
+  private pending: PendingChanges | null = null;
   /** The SOA as the layers give it; served with `serial` in place of its own. */
   private soaBase: RRsetData | undefined;
 
@@ -109,12 +111,12 @@ export class Zone {
 
   /** Opens a change step, or keeps the open one (edits accumulate until it is closed). */
   begin(): void {
-    if (!this.pending) this.pending = { removed: new Map(), added: new Map() };
+    this.pending ??= new PendingChanges();
   }
 
   /** Records added or removed in the open step (net). */
   pendingChanges(): number {
-    return this.pending ? this.pending.removed.size + this.pending.added.size : 0;
+    return this.pending?.size ?? 0;
   }
 
   /** Drops the open step's record of edits (a bulk load keeps no history). */
@@ -125,7 +127,7 @@ export class Zone {
   private takePending(): { removed: RR[]; added: RR[] } {
     const p = this.pending;
     this.pending = null;
-    return { removed: p ? [...p.removed.values()] : [], added: p ? [...p.added.values()] : [] };
+    return p ? p.take() : { removed: [], added: [] };
   }
 
   private pushStep(step: ChangeStep): void {
@@ -296,7 +298,7 @@ export class Zone {
         node!.rrsets.set(type, own ?? { type, ttl: rs.ttl, rdatas: rs.rdatas, src });
       return;
     }
-    if (this.pending && type !== TYPE.SOA) this.diff(labels ?? keyLabels(key), type, before, after);
+    if (this.pending && type !== TYPE.SOA) this.pending.record(labels ?? keyLabels(key), type, before, after);
     const node = after ? this.ensureNode(labels, key) : this.nodes.get(key);
     if (!node) return;
     MODEL.gen++;
@@ -315,34 +317,6 @@ export class Zone {
     if (!after) this.prune(node);
   }
 
-  private diff(
-    owner: Labels,
-    type: number,
-    before: RRsetData | undefined,
-    after: RRsetData | undefined,
-  ): void {
-    const p = this.pending!;
-    const ok = nameKey(owner);
-    const ttlChanged = before && after && before.ttl !== after.ttl;
-    const afterKeys = new Set(after?.rdatas.map(rdataKey));
-    const beforeKeys = new Set(before?.rdatas.map(rdataKey));
-    // net effect within the open step: an addition cancels a pending removal and vice versa
-    for (const rd of before?.rdatas ?? []) {
-      const rk = rdataKey(rd);
-      if (ttlChanged || !afterKeys.has(rk)) {
-        const k = `${ok}|${type}|${before!.ttl}|${rk}`;
-        if (!p.added.delete(k)) p.removed.set(k, { owner, type, ttl: before!.ttl, rdata: rd });
-      }
-    }
-    for (const rd of after?.rdatas ?? []) {
-      const rk = rdataKey(rd);
-      if (ttlChanged || !beforeKeys.has(rk)) {
-        const k = `${ok}|${type}|${after!.ttl}|${rk}`;
-        if (!p.removed.delete(k)) p.added.set(k, { owner, type, ttl: after!.ttl, rdata: rd });
-      }
-    }
-  }
-
   /** Every RRset served with its owner, apex first (SOA leading), then in key order. */
   *rrsets(): Generator<OwnedRRset> {
     const soa = this.soa();
@@ -358,44 +332,7 @@ export class Zone {
   }
 }
 
-/** A layer with records (a registry source's are not built to find out). */
-function hasRecords(d: RRsetData): boolean {
-  return d instanceof SourceRRset ? !d.empty : d.rdatas.length > 0;
-}
-
 /** An RRset with its owner (no spread: a SourceRRset's records are a getter). */
 function owned(rs: RRset, owner: Labels): OwnedRRset {
   return { type: rs.type, ttl: rs.ttl, rdatas: rs.rdatas, src: rs.src, owner };
-}
-
-/** The RRset a slot serves: an override wins; otherwise file and registry data are merged. */
-export function effective(slot: Slot): RRsetData | undefined {
-  if (slot.override !== undefined) return slot.override ?? undefined;
-  const layers: RRsetData[] = [];
-  if (slot.file) layers.push(slot.file);
-  if (slot.sources) for (const d of slot.sources.values()) layers.push(d);
-  if (layers.length === 0) return undefined;
-  if (layers.length === 1) return layers[0]!.rdatas.length ? layers[0] : undefined;
-  const seen = new Set<string>();
-  const rdatas: Rdata[] = [];
-  let ttl = Number.POSITIVE_INFINITY;
-  for (const l of layers) {
-    ttl = Math.min(ttl, l.ttl);
-    for (const rd of l.rdatas) {
-      const k = rdataKey(rd);
-      if (!seen.has(k)) {
-        seen.add(k);
-        rdatas.push(rd);
-      }
-    }
-  }
-  return rdatas.length ? { ttl, rdatas } : undefined;
-}
-
-function sameData(a: RRsetData | undefined, b: RRsetData | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.ttl !== b.ttl || a.rdatas.length !== b.rdatas.length) return false;
-  const ka = a.rdatas.map(rdataKey).sort();
-  const kb = b.rdatas.map(rdataKey).sort();
-  return ka.every((k, i) => k === kb[i]);
 }
