@@ -2,7 +2,6 @@
 // or the precise error, with every DNS query and NAPTR decision recorded. The SIP path and
 // `callx resolve` (and GET /v1/resolve) call this same function.
 
-import { LRUCache } from 'lru-cache';
 import {
   domainOwner,
   e164Owner,
@@ -10,22 +9,16 @@ import {
   enumName,
   type Identifier,
   NumberingError,
-  parseIdentifier,
   treeApex,
   vnsOwner,
 } from '../../numbering/index.ts';
 import type { CallerIdFormat } from '../../registry/model.ts';
-import { contactValue, escapeHeaderValue, qvalues, takeUriParam, withEscapedUriHeader } from '../contact.ts';
-import { type Caller, type SwitchedCallerId, switchCallerId } from './callerid.ts';
+import { takeUriParam } from '../contact.ts';
+import type { Caller } from './callerid.ts';
+import { type Candidate, createContacts } from './contacts.ts';
+import { createIdentify } from './identify.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
-import {
-  type CallerInput,
-  CID_PARAM,
-  type Decision,
-  type Resolution,
-  type ResolutionDeps,
-  type ResolvedContact,
-} from './types.ts';
+import { type CallerInput, CID_PARAM, type Decision, type Resolution, type ResolutionDeps } from './types.ts';
 import { createVerdicts } from './verdicts.ts';
 
 export type {
@@ -38,13 +31,6 @@ export type {
   Verdict,
 } from './types.ts';
 export { CID_PARAM } from './types.ts';
-
-interface Candidate {
-  uri: string;
-  source: string;
-  format: CallerIdFormat;
-  destCountry: string | null;
-}
 
 const REASON: Record<number, string> = {
   302: 'Moved Temporarily',
@@ -84,49 +70,8 @@ function statusForNumbering(err: NumberingError): number {
 
 export function createResolution(deps: ResolutionDeps): Resolution {
   const apex = deps.apex;
-  const maxContacts = deps.maxContacts ?? 16;
-  // libphonenumber parsing costs tens of microseconds: remember recent identifiers
-  const parseMemo = new LRUCache<string, Identifier | NumberingError>({
-    max: deps.parseCacheEntries ?? 20_000,
-  });
-
-  function parse(input: string, country: string | undefined): Identifier {
-    const key = `${country ?? ''}|${input}`;
-    let r = parseMemo.get(key);
-    if (r === undefined) {
-      try {
-        r = parseIdentifier(input, { defaultCountry: country });
-      } catch (err) {
-        if (!(err instanceof NumberingError)) throw err;
-        r = err;
-      }
-      parseMemo.set(key, r);
-    }
-    if (r instanceof NumberingError) throw r;
-    return r;
-  }
-
-  function callerOf(
-    c: { uri: string; display?: string | undefined; header?: Caller['header'] } | undefined,
-  ): Caller | null {
-    if (!c) return null;
-    let identifier: Identifier | null = null;
-    try {
-      identifier = parse(c.uri, deps.defaultCountry);
-    } catch {
-      identifier = null;
-    }
-    const country =
-      identifier && (identifier.kind === 'e164' || identifier.kind === 'pin') ? identifier.country : null;
-    return {
-      uri: c.uri,
-      display: c.display,
-      header: c.header ?? 'From',
-      identifier,
-      country: country ?? deps.defaultCountry ?? null,
-    };
-  }
-
+  const contactsOf = createContacts(apex, deps.maxContacts ?? 16);
+  const { parse, callerOf, memo: parseMemo } = createIdentify(deps.defaultCountry, deps.parseCacheEntries);
   const owned = (e164: string) => deps.ownedRanges.some((p) => e164.slice(1).startsWith(p));
 
   interface State {
@@ -283,38 +228,6 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         throw new Terminal(404, `no member has the address ${id.address}`);
       }
     }
-  }
-
-  // the same caller rewritten the same way on every call: remember the result and its escaping
-  const switchMemo = new LRUCache<string, { callerId: SwitchedCallerId | null; escaped: string }>({
-    max: 10_000,
-  });
-  function switched(caller: Caller | null, c: Candidate) {
-    const key = caller ? `${caller.uri}|${caller.display ?? ''}|${c.format}|${c.destCountry ?? ''}` : '';
-    let r = switchMemo.get(key);
-    if (!r) {
-      const callerId = switchCallerId(caller, c.format, c.destCountry, apex);
-      r = { callerId, escaped: callerId ? escapeHeaderValue(callerId.value) : '' };
-      switchMemo.set(key, r);
-    }
-    return r;
-  }
-
-  function contactsOf(cands: Candidate[], caller: Caller | null): ResolvedContact[] {
-    const seen = new Set<string>();
-    const unique = cands.filter((c) => {
-      const k = c.uri.toLowerCase();
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-    const kept = unique.slice(0, maxContacts);
-    const qs = qvalues(kept.length);
-    return kept.map((c, i) => {
-      const { callerId, escaped } = switched(caller, c);
-      const uri = callerId ? withEscapedUriHeader(c.uri, 'P-Asserted-Identity', escaped) : c.uri;
-      return { uri, target: c.uri, q: qs[i]!, source: c.source, callerId, header: contactValue(uri, qs[i]!) };
-    });
   }
 
   async function resolve(target: string, callerIn?: CallerInput): Promise<Decision> {
