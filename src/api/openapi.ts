@@ -1,9 +1,9 @@
 // The OpenAPI 3.1 document, generated from the zod schemas the routes validate with, and the
 // Swagger UI that reads it.
 
-import { swaggerUI } from '@hono/swagger-ui';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiApp } from './context.ts';
+import { registerSwaggerUi } from './swagger.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -74,15 +74,5 @@ export function registerOpenApiRoutes(app: ApiApp): void {
       return c.json(doc as unknown as Record<string, unknown>, 200);
     },
   );
-  const ui = swaggerUI({ url: '/openapi.json', title: 'callx registrar API' });
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/docs',
-      tags: ['operations'],
-      summary: 'Swagger UI for this API (loads its scripts from a CDN)',
-      responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
-    }),
-    (c) => ui(c as never, async () => {}) as unknown as Response,
-  );
+  registerSwaggerUi(app);
 }

@@ -89,4 +89,31 @@ describe('api: OpenAPI document', () => {
     }
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
+
+  it('serves Swagger UI at /docs with its script and stylesheet from callx itself, no CDN', async () => {
+    const page = await h.app.request('/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(urls.sort()).toEqual([
+      '/docs/assets/swagger-ui-dist/swagger-ui-bundle.js',
+      '/docs/assets/swagger-ui-dist/swagger-ui.css',
+    ]);
+    for (const [url, type, start] of [
+      [urls[0]!, 'text/javascript', /SwaggerUIBundle/],
+      [urls[1]!, 'text/css', /\.swagger-ui/],
+    ] as const) {
+      const r = await h.app.request(url);
+      expect(r.status, url).toBe(200);
+      expect(r.headers.get('content-type')).toContain(type);
+      expect((await r.text()).slice(0, 200_000)).toMatch(start);
+    }
+    // only those two files: anything else in the package (or beyond it) is a 400 problem
+    for (const bad of ['index.html', '..%2F..%2Fpackage.json', 'swagger-ui.css.map']) {
+      const r = await h.app.request(`/docs/assets/swagger-ui-dist/${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
 });

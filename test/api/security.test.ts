@@ -65,6 +65,11 @@ const CASES: Record<string, Case> = {
   },
   'GET /openapi.json': { kind: 'public', why: 'the API description', req: () => ({ path: '/openapi.json' }) },
   'GET /docs': { kind: 'public', why: 'Swagger UI page', req: () => ({ path: '/docs' }) },
+  'GET /docs/assets/swagger-ui-dist/{file}': {
+    kind: 'public',
+    why: "Swagger UI's own script and stylesheet",
+    req: () => ({ path: '/docs/assets/swagger-ui-dist/swagger-ui.css' }),
+  },
   'GET /v1/resolve': {
     kind: 'public',
     why: 'answers only what public DNS answers, for any caller (as the SIP redirector does)',
