@@ -8,6 +8,7 @@
 import type { Logger } from '../log.ts';
 import type { Journal } from './journal.ts';
 import { COLLECTIONS, type Counter, type PublishedRRset, type Tombstone } from './model.ts';
+import { createPeriodic } from './periodic.ts';
 import { PUBLISHED_COLLECTIONS } from './schema.ts';
 import type { Clock, Doc, Filter, FindOneAndUpdateOptions, Store, Update } from './store.ts';
 import { DuplicateKeyError, systemClock, UnsupportedQueryError } from './store.ts';
@@ -241,25 +242,9 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     return done;
   }
 
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
-  function startSweeper(intervalMs = 1_000): void {
-    if (timer) return;
-    timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      sweep()
-        .catch((err) => log.error({ err }, 'publisher: sweep failed'))
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    timer.unref();
-  }
-  function stop(): void {
-    if (timer) clearInterval(timer);
-    timer = null;
-  }
+  const sweeper = createPeriodic(sweep, log, 'publisher: sweep');
+  const startSweeper = (intervalMs = 1_000): void => sweeper.start(intervalMs);
+  const stop = (): void => sweeper.stop();
 
   return { insert, update, remove, sweep, startSweeper, stop };
 }

@@ -2,6 +2,8 @@
 // name; their numbers (assigned by sales), VNS branches, contact data, SIP credentials. Every
 // write goes through the publisher, so DNS follows; email, domain and SIP username are unique
 // through claims. Calls take the acting principal and enforce ownership.
+
+import { createPeriodic } from '../periodic.ts';
 import { type ServiceDeps, serviceContext } from '../sales/context.ts';
 import type { Principal } from '../sales/principal.ts';
 import type { MembersContext } from './context.ts';
@@ -46,8 +48,7 @@ export function createMembers(opts: MembersOptions) {
     claimGraceMs: opts.claimGraceMs ?? 60_000,
   };
   const settleMs = opts.settleMs ?? 10_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
+  const sweeper = createPeriodic(() => sweepDeletions(ctx, settleMs), ctx.log, 'registry: members: sweep');
   return {
     register: (p: Principal, input: RegisterMemberInput) => registerMember(ctx, p, input),
     get: (p: Principal, input: MemberRef) => getMember(ctx, p, input),
@@ -63,21 +64,10 @@ export function createMembers(opts: MembersOptions) {
     sweep: () => sweepDeletions(ctx, settleMs),
     /** Runs sweep() every intervalMs until stop(). */
     startSweeper(intervalMs = 5_000): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        sweepDeletions(ctx, settleMs)
-          .catch((err) => ctx.log.error({ err }, 'registry: members: sweep failed'))
-          .finally(() => {
-            running = false;
-          });
-      }, intervalMs);
-      timer.unref();
+      sweeper.start(intervalMs);
     },
     stop(): void {
-      if (timer) clearInterval(timer);
-      timer = null;
+      sweeper.stop();
     },
   };
 }

@@ -2,6 +2,7 @@
 // release, assignment to members, and the sweep that finishes what crashes left half-done.
 // Every call takes the acting principal and enforces ownership; inputs are checked with the
 // zod schemas exported here, errors are DomainErrors with machine-readable codes.
+import { createPeriodic } from '../periodic.ts';
 import { assign } from './assign.ts';
 import { cancel } from './cancel.ts';
 import { type ServiceDeps, serviceContext } from './context.ts';
@@ -59,8 +60,7 @@ export function createSales(opts: SalesOptions) {
   const ctx = serviceContext(opts, 'sales');
   const ttl = opts.reservationTtlMs ?? DEFAULT_RESERVATION_MS;
   const settleMs = opts.settleMs ?? 10_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
+  const sweeper = createPeriodic(() => sweep(ctx, settleMs), ctx.log, 'registry: sales: sweep');
 
   return {
     stock: (p: Principal, input: StockInput) => stock(ctx, p, input),
@@ -81,21 +81,10 @@ export function createSales(opts: SalesOptions) {
     sweep: () => sweep(ctx, settleMs),
     /** Runs sweep() every intervalMs until stop(). */
     startSweeper(intervalMs = 5_000): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        sweep(ctx, settleMs)
-          .catch((err) => ctx.log.error({ err }, 'registry: sales: sweep failed'))
-          .finally(() => {
-            running = false;
-          });
-      }, intervalMs);
-      timer.unref();
+      sweeper.start(intervalMs);
     },
     stop(): void {
-      if (timer) clearInterval(timer);
-      timer = null;
+      sweeper.stop();
     },
   };
 }
