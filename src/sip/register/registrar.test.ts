@@ -85,18 +85,18 @@ function msg(
   );
 }
 
-function answer(challengeValue: string): string {
+function answer(challengeValue: string, nc = '00000001'): string {
   const c = parseAuthorization(challengeValue)!;
   const alg = c.get('algorithm') as 'SHA-256';
   const r = digestResponse(alg, ha1(alg, 'lee', 'callx.test', 'pw'), {
     nonce: c.get('nonce')!,
-    nc: '00000001',
+    nc,
     cnonce: 'abc',
     qop: 'auth',
     method: 'REGISTER',
     uri: 'sip:callx.test',
   });
-  return `Digest username="lee", realm="callx.test", nonce="${c.get('nonce')}", uri="sip:callx.test", response="${r}", algorithm=${alg}, qop=auth, nc=00000001, cnonce="abc"`;
+  return `Digest username="lee", realm="callx.test", nonce="${c.get('nonce')}", uri="sip:callx.test", response="${r}", algorithm=${alg}, qop=auth, nc=${nc}, cnonce="abc"`;
 }
 
 const wwwAuth = (s: { headers: [string, string][] }) => s.headers.find(([n]) => n === 'WWW-Authenticate')![1];
@@ -110,6 +110,21 @@ describe('registrar', () => {
     expect(wwwAuth(stale)).toMatch(/stale=true$/);
     const ok = await register(msg(3, answer(wwwAuth(stale))), ctx, 't');
     expect(ok.status).toBe(200);
+  });
+
+  it('refuses a replayed nonce count (RFC 7616 §3.4) and takes the next count of the same nonce', async () => {
+    const ch = await register(msg(1, undefined, 'c-nc'), ctx, 't');
+    const first = answer(wwwAuth(ch));
+    expect((await register(msg(2, first, 'c-nc'), ctx, 't')).status).toBe(200);
+    // the very same Authorization again (a captured request sent anew): challenged, stale=true
+    const replay = await register(msg(3, first, 'c-nc'), ctx, 't');
+    expect(replay.status).toBe(401);
+    expect(wwwAuth(replay)).toMatch(/stale=true$/);
+    expect(replay.headers).toContainEqual(['Warning', '399 callx "nonce count replayed"']);
+    // the UA's own next request with that nonce counts up: accepted
+    expect((await register(msg(4, answer(wwwAuth(ch), '00000002'), 'c-nc'), ctx, 't')).status).toBe(200);
+    const bad = await register(msg(5, answer(wwwAuth(ch), 'zz'), 'c-nc'), ctx, 't');
+    expect(bad.status).toBe(401);
   });
 
   it('refuses an older CSeq from the same Call-ID (RFC 3261 §10.3 step 7)', async () => {

@@ -1,6 +1,7 @@
 // REGISTER (RFC 3261 §10.3) with digest authentication against members' SIP credentials.
 // Bindings live in the registry so every redirector sees them; they are never published in DNS.
 
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../log.ts';
 import { type Identifier, parseIdentifier } from '../../numbering/index.ts';
 import type { Binding } from '../../registry/model.ts';
@@ -118,6 +119,10 @@ export function createRegistrar(deps: RegistrarDeps) {
   const maxExpires = deps.maxExpires ?? 86_400;
   const defaultExpires = deps.defaultExpires ?? 3600;
   const maxContacts = deps.maxContacts ?? 10;
+  // RFC 7616 §3.4: a UA counts up (nc) the requests it makes with one nonce, so the same count
+  // twice is a replay. Counts are remembered per redirector for the nonce's life (a replay sent
+  // to another redirector of the deployment is not seen: docs/sip.md).
+  const counts = new LRUCache<string, number>({ max: 50_000, ttl: lifetimeMs });
 
   // the secret is read once (a failure is not remembered: the next REGISTER tries again)
   let nonces: Nonces | undefined = deps.nonceSecret
@@ -187,6 +192,14 @@ export function createRegistrar(deps: RegistrarDeps) {
     }
     // right password, old nonce: the UA retries at once without asking its user (RFC 7616 §3.3)
     if (fresh === 'stale') return challengeSpec(toTag, true);
+    if (!/^[0-9a-f]{8}$/i.test(nc)) return challengeSpec(toTag, false, 'nc is not 8 hex digits');
+    const count = Number.parseInt(nc, 16);
+    const last = counts.get(nonce);
+    if (last !== undefined && count <= last) {
+      deps.log.info({ username, nc }, 'sip: register: nonce count replayed');
+      return challengeSpec(toTag, true, 'nonce count replayed');
+    }
+    counts.set(nonce, count);
     return account;
   }
 
