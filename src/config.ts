@@ -58,6 +58,8 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'expected a database name' })
     .default('callx'),
   CALLX_APEX: dnsName.default('callx.test'),
+  /** Hours of change journal kept (0: never trimmed); docs/registry.md, "Journal retention". */
+  CALLX_JOURNAL_KEEP_HOURS: z.coerce.number().int().min(0).max(87_600).default(168),
   CALLX_ZONES_DIR: z.string().min(1).default('./zones'),
   CALLX_LOG_LEVEL: logLevel.default('info'),
   CALLX_DEFAULT_COUNTRY: z
@@ -125,6 +127,8 @@ export type Config = {
   mongodbUri: string | undefined;
   mongodbDb: string;
   apex: string;
+  /** Change journal retention in ms; 0 = keep everything. */
+  journalKeepMs: number;
   zonesDir: string;
   logLevel: z.infer<typeof logLevel>;
   defaultCountry: string | undefined;
@@ -165,6 +169,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
     mongodbUri: e.MONGODB_URI,
     mongodbDb: e.MONGODB_DB,
     apex: e.CALLX_APEX,
+    journalKeepMs: e.CALLX_JOURNAL_KEEP_HOURS * 3_600_000,
     zonesDir: e.CALLX_ZONES_DIR,
     logLevel: e.CALLX_LOG_LEVEL,
     defaultCountry: e.CALLX_DEFAULT_COUNTRY,

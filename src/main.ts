@@ -3,17 +3,21 @@
 // number of times, against the same store (docs/architecture.md, "Scaling out").
 import { createApiServer, zoneFilesIn } from './api/index.ts';
 import type { Config } from './config.ts';
-import { createDnsNode, type DnsNode } from './dns/index.ts';
+import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from './dns/index.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createDerive, publishContext } from './publish/index.ts';
 import { openStore } from './registry/index.ts';
 import { createJournal } from './registry/journal.ts';
+import { applyRetention } from './registry/journal-retention.ts';
 import { createMembers } from './registry/members/index.ts';
+import { createPeriodic } from './registry/periodic.ts';
 import { createPublisher } from './registry/publisher.ts';
 import { routingAggregates } from './registry/routing/index.ts';
 import { createSales } from './registry/sales/index.ts';
 import { createResolver, createSipService, type SipService } from './sip/index.ts';
+
+const RETENTION_EVERY_MS = 10 * 60_000;
 
 export const PARTS = ['dns', 'sip', 'api'] as const;
 export type Part = (typeof PARTS)[number];
@@ -88,10 +92,19 @@ export async function startCallx(
       publisher.startSweeper();
       sales.startSweeper();
       members.startSweeper();
+      // journal retention: entries older than CALLX_JOURNAL_KEEP_HOURS that every reader is past
+      const retention = createPeriodic(
+        () =>
+          applyRetention(store, journal, { keepMs: config.journalKeepMs, checkpoints: [SERIALS_CHECKPOINT] }),
+        logger,
+        'registry: journal retention',
+      );
+      if (config.journalKeepMs > 0) retention.start(RETENTION_EVERY_MS);
       stops.push(() => {
         publisher.stop();
         sales.stop();
         members.stop();
+        retention.stop();
       });
       // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
       const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { DnsMetrics } from '../metrics/index.ts';
 import { type PublishContext, publishContext } from '../publish/index.ts';
-import { createJournal, type Journal } from '../registry/journal.ts';
+import { createJournal, type Journal, JournalTrimmedError } from '../registry/journal.ts';
 import type { Store } from '../registry/store.ts';
 import { loadRegistry, writeCheckpoint } from './feed/load.ts';
 import { RegistryFeed } from './feed/state.ts';
@@ -47,6 +47,8 @@ export interface DnsNodeStats {
   applied: number;
   ignored: number;
   journalFailures: number;
+  /** Full registry reloads because the journal was trimmed past this node. */
+  reloads: number;
   notifyPending: number;
   server: ReturnType<DnsServer['stats']>;
 }
@@ -106,6 +108,7 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
   let lagMs = 0;
   let lastCheckpoint = Date.now();
   let checkpointAt = 0;
+  let reloads = 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
@@ -149,7 +152,9 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
           .catch((err) => log.debug({ err }, 'dns: serial checkpoint not written'));
       }
     } catch (err) {
-      logFailure('reading the change journal', err);
+      if (err instanceof JournalTrimmedError)
+        await reload(err).catch((e) => logFailure('reloading the registry', e));
+      else logFailure('reading the change journal', err);
     }
   }
 
@@ -168,7 +173,8 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     }, ms);
   }
 
-  async function start(): Promise<void> {
+  /** Master files plus the whole registry in a new model: at start, and when the journal was trimmed past this node. */
+  async function build(): Promise<{ zs: ZoneSet; f: RegistryFeed }> {
     const files = loadZonesDir(deps.zonesDir);
     for (const w of files.warnings) log.warn(`dns: ${w.file}:${w.line}: ${w.message}`);
     const zs = files.zones;
@@ -190,6 +196,25 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     }
     if (stopped) throw new Error('dns: stopped while loading the registry');
     failures = 0;
+    return { zs, f };
+  }
+
+  /** Serves a freshly built model; the serials go on from the shared checkpoint, IXFR history starts again. */
+  async function reload(err: JournalTrimmedError): Promise<void> {
+    log.warn(
+      { position: err.position, floor: err.floorSeq },
+      `dns: the change journal was trimmed up to ${err.floorSeq}, past this node's position ${err.position}; reloading the registry`,
+    );
+    const { zs, f } = await build();
+    feed = f;
+    server.setZones(zs);
+    reloads++;
+    deps.metrics?.journal(f.position, 0);
+    notifier.changed(zs.zones.values());
+  }
+
+  async function start(): Promise<void> {
+    const { zs, f } = await build();
     feed = f;
     server.setZones(zs);
     await server.start();
@@ -229,6 +254,7 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
         lagMs,
         applied: feed?.applied ?? 0,
         ignored: feed?.ignored ?? 0,
+        reloads,
         journalFailures: failures,
         notifyPending: notifier.pending(),
         server: server.stats(),

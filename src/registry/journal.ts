@@ -8,6 +8,12 @@
 // entry with that `_id`; the unique `_id` decides the race with a late writer, which gets a
 // DuplicateKeyError and appends again under a new number. Hence every entry is read exactly
 // once, in sequence order, by every reader.
+//
+// Trimming (docs/registry.md, "Journal retention"): `trim(upTo)` first moves the floor
+// (counters/'journal.floor', only ever forward), then deletes the entries at or below it. A
+// reader that finds no entry right after its position checks the floor before it would wait or
+// close a gap: a position below the floor gets JournalTrimmedError (the reader must reload from
+// the documents), never a trimmed range "closed" as gaps.
 import type { Logger } from '../log.ts';
 import { COLLECTIONS, type Counter, type JournalEntry, type PublishedRRset } from './model.ts';
 import {
@@ -48,11 +54,28 @@ export interface Journal {
   readAfter(position: number, limit?: number): Promise<JournalEntry[]>;
   /** The highest sequence number up to which the journal is contiguous. */
   head(): Promise<number>;
+  /** Drops the entries at or below `upTo` (the floor only moves forward). Returns the floor and how many went. */
+  trim(upTo: number): Promise<{ floor: number; deleted: number }>;
+  /** Entries at or below this have been trimmed (0: none). */
+  floor(): Promise<number>;
+}
+
+/** A reader's position is below the journal's floor: the entries after it are gone. */
+export class JournalTrimmedError extends Error {
+  override name = 'JournalTrimmedError';
+  readonly position: number;
+  readonly floorSeq: number;
+  constructor(position: number, floorSeq: number) {
+    super(`registry: journal: entries up to ${floorSeq} were trimmed; position ${position} is below them`);
+    this.position = position;
+    this.floorSeq = floorSeq;
+  }
 }
 
 /** counters/_id of the sequence, and of the checkpoint that keeps head() short. */
 export const JOURNAL_COUNTER = 'journal';
 export const JOURNAL_HEAD = 'journal.head';
+export const JOURNAL_FLOOR = 'journal.floor';
 /** The source of entries that close gaps. */
 export const GAP_SOURCE = 'journal/gap';
 
@@ -143,6 +166,8 @@ export function createJournal(opts: JournalOptions): Journal {
         { _id: { $gt: expect - 1 } },
         { sort: { _id: 1 }, limit: limit - out.length },
       );
+      // nothing right after the position: it may have been trimmed away
+      if (out.length === 0 && rows[0]?._id !== expect) await assertNotTrimmed(position, expect);
       let i = 0;
       while (i < rows.length && rows[i]!._id === expect) {
         out.push(rows[i]!);
@@ -151,6 +176,7 @@ export function createJournal(opts: JournalOptions): Journal {
       }
       if (i === rows.length) break;
       if (gaps >= MAX_GAPS_PER_READ || !gapExpired(expect, rows[i]!)) break;
+      await assertNotTrimmed(position, expect);
       await closeGap(expect);
       gaps++;
     }
@@ -161,7 +187,15 @@ export function createJournal(opts: JournalOptions): Journal {
     const checkpoint = (await counters.get(JOURNAL_HEAD))?.seq ?? 0;
     let pos = checkpoint;
     for (;;) {
-      const batch = await readAfter(pos, HEAD_BATCH);
+      let batch: JournalEntry[];
+      try {
+        batch = await readAfter(pos, HEAD_BATCH);
+      } catch (err) {
+        // trimmed past the checkpoint: everything up to the floor was contiguous when it went
+        if (!(err instanceof JournalTrimmedError)) throw err;
+        pos = err.floorSeq;
+        continue;
+      }
       if (batch.length > 0) pos = batch[batch.length - 1]!._id;
       if (batch.length < HEAD_BATCH) break;
     }
@@ -180,5 +214,34 @@ export function createJournal(opts: JournalOptions): Journal {
     return pos;
   }
 
-  return { append, readAfter, head };
+  async function floor(): Promise<number> {
+    return (await counters.get(JOURNAL_FLOOR))?.seq ?? 0;
+  }
+
+  async function assertNotTrimmed(position: number, seq: number): Promise<void> {
+    const f = await floor();
+    if (seq <= f) throw new JournalTrimmedError(position, f);
+  }
+
+  async function trim(upTo: number): Promise<{ floor: number; deleted: number }> {
+    if (!Number.isSafeInteger(upTo) || upTo < 0)
+      throw new StoreError(`registry: journal: bad trim position ${upTo}`);
+    try {
+      // the floor first: a reader that looks for a deleted entry then knows why it is missing
+      await counters.findOneAndUpdate(
+        { _id: JOURNAL_FLOOR, seq: { $lt: upTo } },
+        { $set: { seq: upTo } },
+        { upsert: true },
+      );
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err; // another trimmer moved it as far or further
+    }
+    const f = await floor();
+    const deleted = await entries.deleteMany({ _id: { $lte: f } });
+    if (deleted > 0)
+      log.info({ floor: f, deleted }, `registry: journal: trimmed ${deleted} entries up to ${f}`);
+    return { floor: f, deleted };
+  }
+
+  return { append, readAfter, head, trim, floor };
 }

@@ -5,7 +5,14 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
-import { createJournal, GAP_SOURCE, JOURNAL_HEAD, type Journal } from '../../src/registry/journal.ts';
+import {
+  createJournal,
+  GAP_SOURCE,
+  JOURNAL_HEAD,
+  type Journal,
+  JournalTrimmedError,
+} from '../../src/registry/journal.ts';
+import { applyRetention, trimPoint } from '../../src/registry/journal-retention.ts';
 import type { Counter, JournalEntry } from '../../src/registry/model.ts';
 import type { Store } from '../../src/registry/store.ts';
 import type { StoreSpec } from './fixtures/open.ts';
@@ -113,6 +120,48 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
       expect(await j.head()).toBe(5);
       expect((await store.collection<Counter>('counters').get(JOURNAL_HEAD))?.seq).toBe(5);
       await expect(j.readAfter(-1)).rejects.toThrow(/bad position/);
+    });
+
+    it('trim: the floor moves forward only; a reader below it is told, never handed gap entries', async () => {
+      const { store } = await fresh();
+      const j = createJournal({ store, logger: silentLogger, graceMs: 0 });
+      for (let i = 1; i <= 6; i++) await j.append({ source: `members/m${i}`, version: 1, rrsets: [] });
+      expect(await j.trim(3)).toEqual({ floor: 3, deleted: 3 });
+      expect(await j.floor()).toBe(3);
+      expect((await j.readAfter(3)).map((e) => e._id)).toEqual([4, 5, 6]);
+      expect((await j.readAfter(4)).map((e) => e._id)).toEqual([5, 6]);
+      for (const below of [0, 2]) {
+        const err = await j.readAfter(below).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(JournalTrimmedError);
+        expect(err).toMatchObject({ position: below, floorSeq: 3 });
+      }
+      // with a grace period of 0 a gap would be closed at once: the trimmed range was not
+      expect(await store.collection('journal').count({})).toBe(3);
+      expect(await j.trim(2)).toEqual({ floor: 3, deleted: 0 });
+      // head() starts from its checkpoint (0 here) and steps over the trimmed range
+      expect(await j.head()).toBe(6);
+      expect(await j.append({ source: 'members/m7', version: 1, rrsets: [] })).toBe(7);
+    });
+
+    it("retention trims entries older than the period, never past the readers' checkpoint", async () => {
+      const { store } = await fresh();
+      const clock = manualClock();
+      const j = createJournal({ store, logger: silentLogger, clock });
+      for (let i = 1; i <= 10; i++) {
+        await j.append({ source: `members/m${i}`, version: 1, rrsets: [] });
+        clock.advance(60_000); // entry i written at minute i-1
+      }
+      const opts = { keepMs: 5 * 60_000, checkpoints: ['dns.serials'], now: clock.now };
+      // no checkpoint yet: a starting DNS node would need every entry
+      expect(await trimPoint(store, opts)).toBe(0);
+      const counters = store.collection<Counter>('counters');
+      await counters.insert({ _id: 'dns.serials', seq: 3 });
+      expect(await trimPoint(store, opts)).toBe(3);
+      await counters.findOneAndUpdate({ _id: 'dns.serials' }, { $set: { seq: 9 } });
+      // now = minute 10: entries of minutes 0..4 (seq 1..5) are older than 5 minutes
+      expect(await applyRetention(store, j, opts)).toEqual({ floor: 5, deleted: 5 });
+      expect(await applyRetention(store, j, opts)).toEqual({ floor: 5, deleted: 0 });
+      expect((await j.readAfter(5)).map((e) => e._id)).toEqual([6, 7, 8, 9, 10]);
     });
 
     it('a reader waits for a writer that commits late instead of skipping its entry', async () => {
