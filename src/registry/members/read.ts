@@ -2,8 +2,8 @@
 // the creation time). Another registrar's member is 'not-found'.
 import type { Member } from '../model.ts';
 import { DEFAULT_PAGE, decodeCursor, encodeCursor } from '../sales/cursor.ts';
-import { DomainError, parseInput } from '../sales/errors.ts';
-import { canAccess, listingScope, type Principal } from '../sales/principal.ts';
+import { parseInput } from '../sales/errors.ts';
+import { listingScope, type Principal, visible } from '../sales/principal.ts';
 import type { Page } from '../sales/views.ts';
 import type { Filter } from '../store.ts';
 import type { MembersContext } from './context.ts';
@@ -16,10 +16,7 @@ export async function ownMember(
   memberId: string,
   where: string,
 ): Promise<Member> {
-  const m = await ctx.members.get(memberId);
-  if (!m || !canAccess(principal, m.registrarId))
-    throw new DomainError('not-found', `${where}: no member ${memberId}`);
-  return m;
+  return visible(principal, await ctx.members.get(memberId), where, `member ${memberId}`);
 }
 
 export async function getMember(

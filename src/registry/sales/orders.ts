@@ -7,7 +7,7 @@ import type { ServiceContext } from './context.ts';
 import { DEFAULT_PAGE, decodeCursor, encodeCursor } from './cursor.ts';
 import { DomainError, issue, parseInput } from './errors.ts';
 import { parseNumberRef } from './numbers.ts';
-import { canAccess, listingScope, type Principal } from './principal.ts';
+import { listingScope, type Principal, visible } from './principal.ts';
 import { ListInventoryInput, ListOrdersInput, NumberRefInput, OrderRef } from './schemas.ts';
 import { type NumberView, numberView, type OrderView, orderView, type Page } from './views.ts';
 
@@ -17,10 +17,7 @@ export async function ownOrder(
   orderId: string,
   where: string,
 ): Promise<Order> {
-  const o = await ctx.orders.get(orderId);
-  if (!o || !canAccess(principal, o.registrarId))
-    throw new DomainError('not-found', `${where}: no order ${orderId}`);
-  return o;
+  return visible(principal, await ctx.orders.get(orderId), where, `order ${orderId}`);
 }
 
 /** The inventory key of a number as written; invalid-input when src/numbering refuses it. */
@@ -42,10 +39,7 @@ export async function ownNumber(
   where: string,
 ): Promise<InventoryNumber> {
   const id = numberIdOf(text, where);
-  const n = await ctx.numbers.get(id);
-  if (!n || !canAccess(principal, n.registrarId))
-    throw new DomainError('not-found', `${where}: no number ${id}`);
-  return n;
+  return visible(principal, await ctx.numbers.get(id), where, `number ${id}`);
 }
 
 export async function getOrder(

@@ -21,6 +21,20 @@ export function canAccess(p: Principal, registrarId: string): boolean {
 }
 
 /**
+ * `doc` when the principal may see it; otherwise 'not-found' — another registrar's document is
+ * reported exactly like a missing one, never 'forbidden', so ids reveal nothing.
+ */
+export function visible<T extends { registrarId: string }>(
+  p: Principal,
+  doc: T | null,
+  where: string,
+  what: string,
+): T {
+  if (!doc || !canAccess(p, doc.registrarId)) throw new DomainError('not-found', `${where}: no ${what}`);
+  return doc;
+}
+
+/**
  * The registrar an operation acts for: a registrar acts for itself (naming another is
  * 'forbidden'); an administrator must name one when `required`.
  */
