@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log.ts';
 import { serviceContext } from '../sales/context.ts';
-import { embeddedServices, REG_A, type Services } from '../sales/testing.ts';
+import { embeddedServices, KIM, REG_A, type Services } from '../sales/testing.ts';
 import { bind, claim, claimAll, claimKey, holdsClaim, release } from './claims.ts';
 
 describe('claims', () => {
@@ -42,12 +42,7 @@ describe('claims', () => {
 
   it('never takes over from a member that holds the value', async () => {
     const ctx = await open();
-    const m = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
-      country: 'KR',
-    });
+    const m = await s.members.register(REG_A, KIM);
     s.clock.advance(365 * 86_400_000);
     expect(await code(claim(ctx, claimKey('email', 'k@example.com'), 'm_x', 1))).toBe('email-taken');
     // The owner itself may claim again (refreshing it).

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log.ts';
 import { serviceContext } from '../sales/context.ts';
-import { embeddedServices, REG_A, type Services } from '../sales/testing.ts';
+import { ACME, embeddedServices, KIM, REG_A, type Services } from '../sales/testing.ts';
 import { addNumberToMember, holdsNumber, removeNumberFromMember } from './numbers.ts';
 
 describe("a member's numbers", () => {
@@ -14,18 +14,8 @@ describe("a member's numbers", () => {
       { store: s.store, publisher: s.publisher, clock: s.clock, logger: silentLogger },
       'test',
     );
-    const firm = await s.members.register(REG_A, {
-      type: 'company',
-      displayName: 'A',
-      domain: 'acme.example',
-      country: 'KR',
-    });
-    const person = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
-      country: 'KR',
-    });
+    const firm = await s.members.register(REG_A, ACME);
+    const person = await s.members.register(REG_A, KIM);
     await addNumberToMember(ctx, firm.id, 'reg-a', 'pin:+82262006200');
     await addNumberToMember(ctx, firm.id, 'reg-a', 'vns:62006200');
     const again = await addNumberToMember(ctx, firm.id, 'reg-a', 'pin:+82262006200');

@@ -1,7 +1,7 @@
 // Reading members: one by id, or a registrar's members page by page (by `_id`, which starts with
 // the creation time). Another registrar's member is 'not-found'.
 import type { Member } from '../model.ts';
-import { DEFAULT_PAGE, decodeCursor, encodeCursor } from '../sales/cursor.ts';
+import { pageById } from '../sales/cursor.ts';
 import { parseInput } from '../sales/errors.ts';
 import { listingScope, type Principal, visible } from '../sales/principal.ts';
 import type { Page } from '../sales/views.ts';
@@ -36,17 +36,6 @@ export async function listMembers(
   const where = 'registry: members: list';
   const v = parseInput(ListMembersInput, input, where);
   const registrarId = listingScope(principal, v.registrarId, where);
-  const query = { registrarId };
-  const after = v.cursor === undefined ? undefined : decodeCursor(v.cursor, query, where);
-  const filter: Filter = {
-    ...(registrarId !== undefined ? { registrarId } : {}),
-    ...(after !== undefined ? { _id: { $gt: after } } : {}),
-  };
-  const limit = v.limit ?? DEFAULT_PAGE;
-  const docs = await ctx.members.find(filter, { sort: { _id: 1 }, limit: limit + 1 });
-  const items = docs.slice(0, limit);
-  return {
-    items: items.map(memberView),
-    nextCursor: docs.length > limit ? encodeCursor(items.at(-1)!._id, query) : null,
-  };
+  const filter: Filter = registrarId !== undefined ? { registrarId } : {};
+  return pageById(ctx.members, filter, { registrarId }, { ...v, where }, memberView);
 }

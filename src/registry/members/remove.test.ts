@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Binding, Claim } from '../model.ts';
-import { codeOf, embeddedServices, REG_A, type Services } from '../sales/testing.ts';
+import { codeOf, embeddedServices, KIM, REG_A, type Services } from '../sales/testing.ts';
 
 describe('delete', () => {
   let s: Services & { close(): Promise<void> };
@@ -8,13 +8,7 @@ describe('delete', () => {
 
   it('removes the member, its claims, its SIP bindings and its DNS contribution', async () => {
     s = await embeddedServices();
-    const m = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
-      country: 'KR',
-      contactPstn: '+82 10 1234 5678',
-    });
+    const m = await s.members.register(REG_A, { ...KIM, contactPstn: '+82 10 1234 5678' });
     await s.members.setSipCredentials(REG_A, { memberId: m.id, username: 'kim', password: 'correct horse' });
     await s.store.collection<Binding>('bindings').insert({
       _id: `${m.id}|sip:kim@192.0.2.1`,
@@ -37,12 +31,7 @@ describe('delete', () => {
 
   it('is finished by a second call after a crash', async () => {
     s = await embeddedServices();
-    const m = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
-      country: 'KR',
-    });
+    const m = await s.members.register(REG_A, KIM);
     await s.store
       .collection('members')
       .findOneAndUpdate({ _id: m.id }, { $set: { deleting: true }, $inc: { version: 1 } });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Claim } from '../model.ts';
-import { codeOf, embeddedServices, REG_A, type Services } from '../sales/testing.ts';
+import { ACME, codeOf, embeddedServices, KIM, REG_A, type Services } from '../sales/testing.ts';
 
 describe('update', () => {
   let s: Services & { close(): Promise<void> };
@@ -8,12 +8,7 @@ describe('update', () => {
 
   it('reads national numbers in the member’s country, or in the new one', async () => {
     s = await embeddedServices();
-    const m = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
-      country: 'KR',
-    });
+    const m = await s.members.register(REG_A, KIM);
     expect((await s.members.update(REG_A, { memberId: m.id, contactPstn: '02-6200-6200' })).contactPstn).toBe(
       '+82262006200',
     );
@@ -27,12 +22,7 @@ describe('update', () => {
 
   it('writes nothing for an empty change, and retries over concurrent writers without a version', async () => {
     s = await embeddedServices();
-    const m = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
-      country: 'KR',
-    });
+    const m = await s.members.register(REG_A, KIM);
     expect((await s.members.update(REG_A, { memberId: m.id })).version).toBe(1);
     const names = Array.from({ length: 8 }, (_, i) => `n${i}`);
     const results = await Promise.all(
@@ -46,12 +36,7 @@ describe('update', () => {
 
   it('moves a company domain and its claim', async () => {
     s = await embeddedServices();
-    const m = await s.members.register(REG_A, {
-      type: 'company',
-      displayName: 'A',
-      domain: 'acme.example',
-      country: 'KR',
-    });
+    const m = await s.members.register(REG_A, ACME);
     await s.members.update(REG_A, { memberId: m.id, domain: 'acme2.example', expectedVersion: 1 });
     const claims = await s.store.collection<Claim>('claims').find({});
     expect(claims.map((c) => c._id)).toEqual(['domain:acme2.example']);
@@ -60,12 +45,7 @@ describe('update', () => {
 
   it('replaces the branches of a VNS base the company holds', async () => {
     s = await embeddedServices();
-    const m = await s.members.register(REG_A, {
-      type: 'company',
-      displayName: 'A',
-      domain: 'acme.example',
-      country: 'KR',
-    });
+    const m = await s.members.register(REG_A, ACME);
     expect(
       await codeOf(s.members.setBranches(REG_A, { memberId: m.id, base: '6200-6200', branches: [] })),
     ).toBe('not-found');

@@ -3,7 +3,9 @@
 // silently skipping or repeating items. Pages continue with `key > last`, which is stable under
 // concurrent inserts and deletes (unlike skip).
 import { createHash } from 'node:crypto';
+import type { Collection, Filter } from '../store.ts';
 import { DomainError } from './errors.ts';
+import type { Page } from './views.ts';
 
 const MAX_CURSOR_LENGTH = 512;
 
@@ -46,3 +48,27 @@ export function decodeCursor(cursor: string, query: Record<string, unknown>, whe
 /** Page size: default 50, at most 200. */
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 200;
+
+/**
+ * One page of `coll` in `_id` order: the documents matching `filter` after the cursor's key.
+ * `query` is what the cursor is bound to (the listing's parameters, not the cursor or limit).
+ */
+export async function pageById<T extends { _id: string }, V>(
+  coll: Collection<T>,
+  filter: Filter,
+  query: Record<string, unknown>,
+  opts: { limit?: number | undefined; cursor?: string | undefined; where: string },
+  view: (d: T) => V,
+): Promise<Page<V>> {
+  const after = opts.cursor === undefined ? undefined : decodeCursor(opts.cursor, query, opts.where);
+  const n = opts.limit ?? DEFAULT_PAGE;
+  const docs = await coll.find(after === undefined ? filter : { ...filter, _id: { $gt: after } }, {
+    sort: { _id: 1 },
+    limit: n + 1,
+  });
+  const items = docs.slice(0, n);
+  return {
+    items: items.map(view),
+    nextCursor: docs.length > n ? encodeCursor(items.at(-1)!._id, query) : null,
+  };
+}

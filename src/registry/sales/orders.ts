@@ -4,7 +4,7 @@ import { NumberingError } from '../../numbering/index.ts';
 import type { InventoryNumber, Order } from '../model.ts';
 import type { Filter } from '../store.ts';
 import type { ServiceContext } from './context.ts';
-import { DEFAULT_PAGE, decodeCursor, encodeCursor } from './cursor.ts';
+import { pageById } from './cursor.ts';
 import { DomainError, issue, parseInput } from './errors.ts';
 import { parseNumberRef } from './numbers.ts';
 import { listingScope, type Principal, visible } from './principal.ts';
@@ -60,26 +60,6 @@ export async function getNumber(
   return numberView(await ownNumber(ctx, principal, v.number, 'registry: sales: number'));
 }
 
-/** Pages by `_id` (order ids start with their creation time, so this is creation order). */
-async function page<T extends { _id: string }, V>(
-  find: (filter: Filter, limit: number) => Promise<T[]>,
-  filter: Filter,
-  query: Record<string, unknown>,
-  limit: number | undefined,
-  cursor: string | undefined,
-  view: (d: T) => V,
-  where: string,
-): Promise<Page<V>> {
-  const after = cursor === undefined ? undefined : decodeCursor(cursor, query, where);
-  const n = limit ?? DEFAULT_PAGE;
-  const docs = await find(after === undefined ? filter : { ...filter, _id: { $gt: after } }, n + 1);
-  const items = docs.slice(0, n);
-  return {
-    items: items.map(view),
-    nextCursor: docs.length > n ? encodeCursor(items.at(-1)!._id, query) : null,
-  };
-}
-
 export async function listOrders(
   ctx: ServiceContext,
   principal: Principal,
@@ -92,15 +72,8 @@ export async function listOrders(
     ...(registrarId !== undefined ? { registrarId } : {}),
     ...(v.status ? { status: v.status } : {}),
   };
-  return page(
-    (f, limit) => ctx.orders.find(f, { sort: { _id: 1 }, limit }),
-    filter,
-    { registrarId, status: v.status },
-    v.limit,
-    v.cursor,
-    orderView,
-    where,
-  );
+  // order ids start with their creation time: `_id` order is creation order
+  return pageById(ctx.orders, filter, { registrarId, status: v.status }, { ...v, where }, orderView);
 }
 
 export async function listInventory(
@@ -115,13 +88,5 @@ export async function listInventory(
     ...(registrarId !== undefined ? { registrarId } : {}),
     ...(v.status ? { status: v.status } : {}),
   };
-  return page(
-    (f, limit) => ctx.numbers.find(f, { sort: { _id: 1 }, limit }),
-    filter,
-    { registrarId, status: v.status },
-    v.limit,
-    v.cursor,
-    numberView,
-    where,
-  );
+  return pageById(ctx.numbers, filter, { registrarId, status: v.status }, { ...v, where }, numberView);
 }

@@ -19,6 +19,10 @@ export const REG_A: Principal = { role: 'registrar', registrarId: 'reg-a' };
 export const REG_B: Principal = { role: 'registrar', registrarId: 'reg-b' };
 export const REALM = 'callx.test';
 
+/** A member of each kind, as most tests register them (spread to add fields). */
+export const KIM = { type: 'individual', displayName: 'K', email: 'k@example.com', country: 'KR' } as const;
+export const ACME = { type: 'company', displayName: 'A', domain: 'acme.example', country: 'KR' } as const;
+
 export interface ManualClock {
   now(): number;
   advance(ms: number): number;
