@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { zoneDoc } from '../../test/dns/helpers/registry.ts';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { createDerive, publishContext } from '../publish/index.ts';
@@ -130,22 +131,7 @@ describe('callx zone export', () => {
       });
     }
     await pub.remove('members', { _id: 'm3' });
-    await pub.insert<ZoneDoc>('zones', {
-      _id: 'acme.example',
-      registrarId: 'r1',
-      soa: {
-        mname: 'ns1.acme.example',
-        rname: 'hostmaster.acme.example',
-        refresh: 3600,
-        retry: 600,
-        expire: 86400,
-        minimum: 300,
-        ttl: 3600,
-      },
-      ns: ['ns1.acme.example'],
-      createdAt: now,
-      updatedAt: now,
-    });
+    await pub.insert<ZoneDoc>('zones', zoneDoc('acme.example', 'r1', now));
     await pub.update(
       'rrsets',
       { _id: 'acme.example|ns1.acme.example|A' },

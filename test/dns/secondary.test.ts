@@ -15,7 +15,15 @@ import type { Publisher } from '../../src/registry/publisher.ts';
 import { normalize } from './helpers/compare.ts';
 import { digUntil, soaSerial } from './helpers/dig.ts';
 import { freePort, type KnotSecondary, startKnotSecondary } from './helpers/knot.ts';
-import { APEX, embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
+import {
+  APEX,
+  embeddedRegistry,
+  enumName,
+  member,
+  publisherOn,
+  type Registry,
+  zoneDoc,
+} from './helpers/registry.ts';
 import { buildQuery, type QuerySpec, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 const run = promisify(execFile);
@@ -115,22 +123,7 @@ describe('Knot DNS as a secondary of callx', () => {
     pub = publisherOn(await reg.open());
     for (let i = 0; i < MEMBERS; i++) await pub.insert('members', member(`m${i}`, [number(i)]));
     const now = Date.now();
-    await pub.insert<ZoneDoc>('zones', {
-      _id: 'acme.example',
-      registrarId: 'r1',
-      soa: {
-        mname: 'ns1.acme.example',
-        rname: 'hostmaster.acme.example',
-        refresh: 3600,
-        retry: 600,
-        expire: 86400,
-        minimum: 300,
-        ttl: 3600,
-      },
-      ns: ['ns1.acme.example'],
-      createdAt: now,
-      updatedAt: now,
-    });
+    await pub.insert<ZoneDoc>('zones', zoneDoc('acme.example', 'r1', now));
     const rrset = (zone: string, name: string, type: string, records: string[]) =>
       pub.update(
         'rrsets',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../src/log.ts';
 import { createDerive, publishContext } from '../../../src/publish/index.ts';
 import { createJournal } from '../../../src/registry/journal.ts';
-import type { Member } from '../../../src/registry/model.ts';
+import type { Member, ZoneDoc } from '../../../src/registry/model.ts';
 import { createPublisher, type Publisher } from '../../../src/registry/publisher.ts';
 import { routingAggregates } from '../../../src/registry/routing/index.ts';
 import { SCHEMA } from '../../../src/registry/schema.ts';
@@ -93,4 +93,24 @@ export function member(id: string, e164s: string[], extra: Partial<Member> = {})
 /** The ENUM owner of an E.164 number under the e164 tree. */
 export function enumName(e164: string, apex = APEX): string {
   return `${e164.slice(1).split('').reverse().join('.')}.e164.${apex}`;
+}
+
+/** A registrar's zone document (apex SOA and NS), as the API's POST /v1/zones stores it. */
+export function zoneDoc(apex: string, registrarId = 'r1', now = Date.now()): Omit<ZoneDoc, 'version'> {
+  return {
+    _id: apex,
+    registrarId,
+    soa: {
+      mname: `ns1.${apex}`,
+      rname: `hostmaster.${apex}`,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minimum: 300,
+      ttl: 3600,
+    },
+    ns: [`ns1.${apex}`],
+    createdAt: now,
+    updatedAt: now,
+  };
 }
