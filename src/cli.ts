@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.ts';
 import { UsageError } from './cli/errors.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError } from './core/config.ts';
 
 export function buildProgram(): Command {
   const program = new Command('callx')

@@ -2,16 +2,16 @@
 // redirector, HTTP API) from one Config. Each front-end can run alone (`--only dns`), any
 // number of times, against the same store (docs/architecture.md, "Scaling out").
 import { createApiServer, zoneFilesIn } from './api/index.ts';
-import type { Config } from './config.ts';
+import type { Config } from './core/config.ts';
 import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from './dns/index.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './core/log.ts';
 import { createMetrics } from './metrics/index.ts';
 import { createDerive, publishContext } from './publish/index.ts';
 import { openStore } from './registry/index.ts';
 import { createJournal } from './registry/journal.ts';
 import { applyRetention } from './registry/journal-retention.ts';
 import { createMembers } from './registry/members/index.ts';
-import { createPeriodic } from './registry/periodic.ts';
+import { createPeriodic } from './core/periodic.ts';
 import { createPublisher } from './registry/publisher.ts';
 import { routingAggregates } from './registry/routing/index.ts';
 import { createSales } from './registry/sales/index.ts';

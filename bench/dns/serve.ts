@@ -5,7 +5,7 @@
 //                [--metrics]     (count queries for /metrics, as `callx serve` does; printed at exit)
 import { parseArgs } from 'node:util';
 import { createDnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger } from '../../src/core/log.ts';
 import { createMetrics } from '../../src/metrics/index.ts';
 
 const { values } = parseArgs({

@@ -3,10 +3,10 @@
 //   node bench/sip/miss.ts [iterations]
 import dgram from 'node:dgram';
 import { createDnsServer } from '../../src/dns/index.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { parseIdentifier } from '../../src/numbering/index.ts';
-import { createDnsClient } from '../../src/sip/resolve/dns-client.ts';
-import { decodeResponse, encodeQuery } from '../../src/sip/resolve/wire.ts';
+import { createDnsClient } from '../../src/resolve/dns-client.ts';
+import { decodeResponse, encodeQuery } from '../../src/resolve/wire.ts';
 import { createResolver } from '../../src/sip/service.ts';
 import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
 

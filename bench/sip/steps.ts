@@ -3,7 +3,7 @@
 // processing, Contacts), building the response, and the whole pipeline. Prints JSON.
 //   node bench/sip/steps.ts [iterations]
 import { createDnsServer } from '../../src/dns/index.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { parseIdentifier } from '../../src/numbering/index.ts';
 import { callerOf } from '../../src/sip/index.ts';
 import { parseSipMessage } from '../../src/sip/message.ts';

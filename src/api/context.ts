@@ -1,14 +1,14 @@
 // What every route module gets: the hono app type, the request variables set by middleware,
 // and the services the handlers call.
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
 import type { Metrics } from '../metrics/index.ts';
 import type { Authenticated, AuthService } from '../registry/auth/index.ts';
 import type { MembersService } from '../registry/members/index.ts';
 import type { RoutingService } from '../registry/routing/index.ts';
 import type { SalesService } from '../registry/sales/index.ts';
-import type { Clock, Store } from '../registry/store.ts';
+import type { Clock, Store } from '../core/store.ts';
 import type { ZoneService } from '../registry/zones/index.ts';
 import type { Decision } from '../sip/index.ts';
 import type { Idempotent } from './idempotency.ts';

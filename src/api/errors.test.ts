@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../registry/auth/errors.ts';
 import { DomainError } from '../registry/sales/index.ts';
-import { StoreUnavailableError } from '../registry/store.ts';
+import { StoreUnavailableError } from '../core/store.ts';
 import { ApiError, fieldErrors, PROBLEMS, toProblem } from './errors.ts';
 
 /** The problem a thrown value becomes, through a real hono app's onError. */

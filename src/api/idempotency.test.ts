@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TempStore, tempStore } from '../../test/api/helpers/store.ts';
-import { COLLECTIONS, type IdempotencyRecord } from '../registry/model.ts';
+import { COLLECTIONS, type IdempotencyRecord } from '../core/model.ts';
 import { ApiError, problemResponse, toProblem } from './errors.ts';
 import { canonicalJson, createIdempotency } from './idempotency.ts';
 

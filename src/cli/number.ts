@@ -1,7 +1,7 @@
 // `callx number <identifier> [--country CC]`: classify a dialled identifier and print one JSON
 // object (kind, canonical and display forms, E.164, inventory key, DNS owner names).
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../core/config.ts';
 import type { IdentifierDescription } from '../numbering/index.ts';
 import { describeIdentifier, NumberingError, parseIdentifier } from '../numbering/index.ts';
 import { UsageError } from './errors.ts';

@@ -1,7 +1,7 @@
 // `callx serve [--only dns,sip,api]`: runs callx until SIGINT or SIGTERM.
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/log.ts';
 import { PARTS, type Part, startCallx } from '../main.ts';
 import { UsageError } from './errors.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../log.ts';
+import { silentLogger } from '../core/log.ts';
 import { createAuthService } from '../registry/auth/index.ts';
 import { openStore } from '../registry/index.ts';
 

@@ -2,8 +2,8 @@
 // token and prints it once on stdout (only its SHA-256 is stored). With --name, a registrar that
 // does not exist yet is created first.
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { type Config, loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/log.ts';
 import {
   ADMIN,
   type CreatedToken,

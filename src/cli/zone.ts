@@ -4,7 +4,7 @@
 // (reading only), with the same serial.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../core/config.ts';
 import {
   exportZone,
   loadRegistry,
@@ -15,8 +15,8 @@ import {
   ZoneLoadError,
   type ZoneSet,
 } from '../dns/index.ts';
-import { keyOf } from '../dns/name.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { keyOf } from '../wire/name.ts';
+import { createLogger, type Logger } from '../core/log.ts';
 import { publishContext } from '../publish/index.ts';
 import { openStore } from '../registry/index.ts';
 import { UsageError } from './errors.ts';

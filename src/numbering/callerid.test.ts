@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCallerId } from './callerid.ts';
-import { errorOf } from './testing.ts';
+import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('formatCallerId', () => {
   it.each([

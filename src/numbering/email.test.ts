@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEmail } from './email.ts';
-import { errorOf } from './testing.ts';
+import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('parseEmail', () => {
   it.each([

@@ -8,7 +8,7 @@ import {
   toCountry,
   trunkPrefix,
 } from './metadata.ts';
-import { errorOf } from './testing.ts';
+import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('toCountry', () => {
   it.each([

@@ -22,7 +22,7 @@ import {
   vnsFromOwner,
   vnsOwner,
 } from './owners.ts';
-import { errorOf } from './testing.ts';
+import { errorOf } from '../../test/helpers/numbering.ts';
 
 const APEX = 'callx.test';
 // SHA-256('alice') = 2bd806c9...186d6e90 (checked with sha256sum); the label keeps 28 octets.

@@ -3,7 +3,7 @@ import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { parseIdentifier } from './classify.ts';
 import { e164ToPin, pinCallingCode, readPin } from './pin.ts';
-import { errorOf } from './testing.ts';
+import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('pinCallingCode', () => {
   it.each([

@@ -2,7 +2,7 @@
 // transport, SRV to the servers, A/AAAA for servers inside our name space.
 import { isIP } from 'node:net';
 import { centerOwner } from '../numbering/index.ts';
-import type { CenterTarget, Country, PublishedRRset } from '../registry/model.ts';
+import type { CenterTarget, Country, PublishedRRset } from '../core/model.ts';
 import type { PublishContext } from './context.ts';
 import { naptrRdata } from './naptr.ts';
 

@@ -10,8 +10,8 @@ import type {
   PublishedRRset,
   RRsetDoc,
   ZoneDoc,
-} from '../registry/model.ts';
-import { COLLECTIONS } from '../registry/model.ts';
+} from '../core/model.ts';
+import { COLLECTIONS } from '../core/model.ts';
 import { deriveCountry } from './center.ts';
 import type { PublishContext } from './context.ts';
 import { deriveMember } from './member.ts';

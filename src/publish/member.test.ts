@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Member } from '../registry/model.ts';
+import type { Member } from '../core/model.ts';
 import { publishContext } from './context.ts';
 import { deriveMember } from './member.ts';
 

@@ -6,7 +6,7 @@
 // wildcard child there, gets NXDOMAIN instead of the shorter route. So every such empty
 // non-terminal gets a wildcard carrying the route of the longest shorter prefix that covers it.
 import { prefixWildcardOwner, type RouteTree } from '../numbering/index.ts';
-import type { PartnerCarrier, PstnGateway, PublishedRRset } from '../registry/model.ts';
+import type { PartnerCarrier, PstnGateway, PublishedRRset } from '../core/model.ts';
 import type { PublishContext } from './context.ts';
 import { naptrRdata } from './naptr.ts';
 

@@ -1,5 +1,5 @@
 // Zones and record sets managed over HTTP.
-import type { PublishedRRset, RRsetDoc, ZoneDoc } from '../registry/model.ts';
+import type { PublishedRRset, RRsetDoc, ZoneDoc } from '../core/model.ts';
 
 const fqdn = (name: string): string => `${name.toLowerCase().replace(/\.$/, '')}.`;
 

@@ -1,16 +1,16 @@
 // The registry: store interface, the two stores, the schema, the change journal and the publisher.
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
 import { SCHEMA } from './schema.ts';
-import type { Store } from './store.ts';
+import type { Store } from '../core/store.ts';
 import { createEmbeddedStore } from './stores/embedded/index.ts';
 import { createMongoStore } from './stores/mongo.ts';
 
 export * from './journal.ts';
-export * from './model.ts';
+export * from '../core/model.ts';
 export * from './publisher.ts';
 export { PUBLISHED_COLLECTIONS, SCHEMA } from './schema.ts';
-export * from './store.ts';
+export * from '../core/store.ts';
 export { createEmbeddedStore, EmbeddedStore, type EmbeddedStoreOptions } from './stores/embedded/index.ts';
 export { createMongoStore, MongoStore, type MongoStoreOptions, redactUri } from './stores/mongo.ts';
 

@@ -4,8 +4,8 @@
 // it). Without such a checkpoint nothing is trimmed. A running node that falls below the floor
 // reloads from the documents (JournalTrimmedError).
 import type { Journal } from './journal.ts';
-import { COLLECTIONS, type Counter, type JournalEntry } from './model.ts';
-import type { Store } from './store.ts';
+import { COLLECTIONS, type Counter, type JournalEntry } from '../core/model.ts';
+import type { Store } from '../core/store.ts';
 
 export interface RetentionOptions {
   /** Keep entries younger than this (ms). */

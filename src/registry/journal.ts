@@ -14,8 +14,8 @@
 // reader that finds no entry right after its position checks the floor before it would wait or
 // close a gap: a position below the floor gets JournalTrimmedError (the reader must reload from
 // the documents), never a trimmed range "closed" as gaps.
-import type { Logger } from '../log.ts';
-import { COLLECTIONS, type Counter, type JournalEntry, type PublishedRRset } from './model.ts';
+import type { Logger } from '../core/log.ts';
+import { COLLECTIONS, type Counter, type JournalEntry, type PublishedRRset } from '../core/model.ts';
 import {
   type Clock,
   type Collection,
@@ -23,7 +23,7 @@ import {
   type Store,
   StoreError,
   systemClock,
-} from './store.ts';
+} from '../core/store.ts';
 
 /** What a writer appends; the journal adds `_id` (sequence) and `at`. */
 export interface JournalAppend {

@@ -24,10 +24,10 @@ export {
   registryCredentials,
   registryNonceSecret,
 } from './register/stores.ts';
-export type { QueryStep } from './resolve/lookup.ts';
-export { decisionJson } from './resolve/present.ts';
-export type { BindingSource, Decision, ResolutionDeps, ResolvedContact } from './resolve/resolver.ts';
-export { CID_PARAM, createResolution } from './resolve/resolver.ts';
+export type { QueryStep } from '../resolve/lookup.ts';
+export { decisionJson } from '../resolve/present.ts';
+export type { BindingSource, Decision, ResolutionDeps, ResolvedContact } from '../resolve/resolver.ts';
+export { CID_PARAM, createResolution } from '../resolve/resolver.ts';
 export type {
   ResolverHandle,
   SipConfig,

@@ -1,9 +1,9 @@
 // Wiring: resolution over DNS, the redirector core, and a transport (builtin UDP+TCP, or a
 // drachtio-server connection). `callx serve` starts one of these per redirector.
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
 import type { SipMetrics } from '../metrics/index.ts';
-import type { Store } from '../registry/store.ts';
+import type { Store } from '../core/store.ts';
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 import {
   type CallerIdentity,
@@ -18,9 +18,9 @@ import {
   registryCredentials,
   registryNonceSecret,
 } from './register/stores.ts';
-import { createDnsCache, type DnsCache } from './resolve/cache.ts';
-import { createDnsClient, type DnsClient } from './resolve/dns-client.ts';
-import { type BindingSource, createResolution, type Resolution } from './resolve/resolver.ts';
+import { createDnsCache, type DnsCache } from '../resolve/cache.ts';
+import { createDnsClient, type DnsClient } from '../resolve/dns-client.ts';
+import { type BindingSource, createResolution, type Resolution } from '../resolve/resolver.ts';
 import { createSweeper } from './sweeper.ts';
 import { createDrachtioTransport, type DrachtioTransport } from './transport/drachtio.ts';
 import { createTcpTransport, type TcpTransport } from './transport/tcp.ts';

@@ -1,7 +1,7 @@
 // Members over HTTP: register, read, list, change with ETag/If-Match, branches of a VNS number,
 // SIP credentials that are set but never returned, delete; DNS through the journal.
 import { describe, expect } from 'vitest';
-import { COLLECTIONS, type Member } from '../../src/registry/model.ts';
+import { COLLECTIONS, type Member } from '../../src/core/model.ts';
 import { it } from './helpers/fixtures.ts';
 
 describe('api: members', () => {

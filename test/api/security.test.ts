@@ -6,7 +6,7 @@
 // same request by B (or the admin, or A on its own data) succeeds.
 import { beforeAll, describe, expect } from 'vitest';
 import { routeTable } from '../../src/api/responses.ts';
-import { COLLECTIONS } from '../../src/registry/model.ts';
+import { COLLECTIONS } from '../../src/core/model.ts';
 import { it } from './helpers/fixtures.ts';
 import { ADMIN_TOKEN, type CallOptions, type Harness, harness, type Res } from './helpers/harness.ts';
 import { replace, rrsets } from './helpers/records.ts';

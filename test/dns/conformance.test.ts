@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { normalize } from './helpers/compare.ts';
 import { type Knot, startKnot } from './helpers/knot.ts';
 import { buildQuery, type QuerySpec, tcpQuery, udpQuery } from './helpers/wire.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsNode, type DnsNode } from '../../src/dns/index.ts';
 import { serialGt } from '../../src/dns/model/serial.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
 import { APEX, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';

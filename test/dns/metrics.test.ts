@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsNode, type DnsNode } from '../../src/dns/index.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/index.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { until } from '../helpers/until.ts';

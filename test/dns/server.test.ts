@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 const run = promisify(execFile);

@@ -2,13 +2,13 @@
 // (embedded.contract.test.ts, mongo.contract.test.ts). Expected results follow MongoDB's
 // semantics; a case belongs here only if MongoDB itself gives that answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Doc, Filter, Id, Store } from '../../src/registry/store.ts';
+import type { Doc, Filter, Id, Store } from '../../src/core/store.ts';
 import {
   DuplicateKeyError,
   InvalidUpdateError,
   StoreError,
   UnsupportedQueryError,
-} from '../../src/registry/store.ts';
+} from '../../src/core/store.ts';
 
 export interface StoreHandle {
   store: Store;

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 import { defineStoreContract } from './contract.ts';
 

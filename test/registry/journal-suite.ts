@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import {
   createJournal,
   GAP_SOURCE,
@@ -13,8 +13,8 @@ import {
   JournalTrimmedError,
 } from '../../src/registry/journal.ts';
 import { applyRetention, trimPoint } from '../../src/registry/journal-retention.ts';
-import type { Counter, JournalEntry } from '../../src/registry/model.ts';
-import type { Store } from '../../src/registry/store.ts';
+import type { Counter, JournalEntry } from '../../src/core/model.ts';
+import type { Store } from '../../src/core/store.ts';
 import type { StoreSpec } from './fixtures/open.ts';
 
 export interface JournalStore {

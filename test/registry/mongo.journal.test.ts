@@ -1,5 +1,5 @@
 // The change journal and the publisher on MongoDB (MONGODB_URI or the FerretDB of the global setup).
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { createMongoStore } from '../../src/registry/stores/mongo.ts';
 import { mongoUri, testDbName } from '../setup/inject.ts';
 import { defineJournalSuite, type JournalStore } from './journal-suite.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { EmbeddedStore, MongoStore, openStore, StoreUnavailableError } from '../../src/registry/index.ts';
 import { mongoUri, testDbName } from '../setup/inject.ts';
 

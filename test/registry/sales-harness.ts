@@ -2,9 +2,9 @@
 // what DNS would see: folding the journal the way a DNS node does.
 
 import type { Journal } from '../../src/registry/journal.ts';
-import type { PublishedRRset } from '../../src/registry/model.ts';
-import { type ServiceOptions, type Services, servicesOn } from '../../src/registry/sales/testing.ts';
-import type { Store } from '../../src/registry/store.ts';
+import type { PublishedRRset } from '../../src/core/model.ts';
+import { type ServiceOptions, type Services, servicesOn } from '../helpers/sales.ts';
+import type { Store } from '../../src/core/store.ts';
 import type { StoreSpec } from './fixtures/open.ts';
 
 export interface OpenedStore {

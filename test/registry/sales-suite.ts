@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InventoryNumber, Member, Order, PaymentRecord } from '../../src/registry/model.ts';
-import { ADMIN, codeOf, REG_A, REG_B } from '../../src/registry/sales/testing.ts';
+import type { InventoryNumber, Member, Order, PaymentRecord } from '../../src/core/model.ts';
+import { ADMIN, codeOf, REG_A, REG_B } from '../helpers/sales.ts';
 import { type Harness, harnessFactory, ownersOf, type StoreOpener } from './sales-harness.ts';
 
 const SEOUL = 'pin:+82262006200';

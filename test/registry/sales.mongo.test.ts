@@ -1,5 +1,5 @@
 // Number sales on MongoDB: MONGODB_URI, or the FerretDB the global setup started.
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { createMongoStore } from '../../src/registry/stores/mongo.ts';
 import { mongoUri, testDbName } from '../setup/inject.ts';
 import { defineSalesSuite } from './sales-suite.ts';

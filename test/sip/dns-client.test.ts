@@ -3,13 +3,13 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsServer } from '../../src/dns/index.ts';
-import { createDnsCache, type LookupOutcome } from '../../src/sip/resolve/cache.ts';
+import { createDnsCache, type LookupOutcome } from '../../src/resolve/cache.ts';
 import {
   createDnsClient,
   DnsError,
   DnsOverloadError,
   DnsTimeoutError,
-} from '../../src/sip/resolve/dns-client.ts';
+} from '../../src/resolve/dns-client.ts';
 import { startDns } from './env.ts';
 
 const NAPTR = 35;

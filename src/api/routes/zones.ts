@@ -1,7 +1,7 @@
 // Zones managed over HTTP: create with apex, SOA values and NS set; list, get (with its record
 // sets), change SOA/NS, delete. Changes reach DNS nodes through the change journal.
 import { z } from '@hono/zod-openapi';
-import type { ZoneDoc } from '../../registry/model.ts';
+import type { ZoneDoc } from '../../core/model.ts';
 import type { ZoneRef } from '../../registry/zones/index.ts';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';

@@ -1,10 +1,10 @@
 // Answer -> wire. The question is copied from the query (so its case is preserved, and owners
 // that equal the question name become a pointer to it); names are compressed; RRsets that do
 // not fit set TC and, as Knot does, leave every section empty (RFC 2181 §9).
-import { CLASS, RCODE, TYPE } from '../codec/types.ts';
-import { Writer } from '../codec/writer.ts';
-import { type Labels, nameKey } from '../name.ts';
-import { writeRdata } from '../rdata/wire.ts';
+import { CLASS, RCODE, TYPE } from '../../wire/types.ts';
+import { Writer } from '../../wire/writer.ts';
+import { type Labels, nameKey } from '../../wire/name.ts';
+import { writeRdata } from '../../wire/rdata/wire.ts';
 import type { Answer, Item } from './resolve.ts';
 
 /** What the encoder needs from the query. */

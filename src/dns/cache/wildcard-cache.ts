@@ -5,7 +5,7 @@
 import type { Item } from '../answer/resolve.ts';
 import { SourceRRset } from '../model/contribution.ts';
 import type { Node } from '../model/types.ts';
-import { PackedRdata } from '../rdata/schema.ts';
+import { PackedRdata } from '../../wire/rdata/schema.ts';
 
 interface Template {
   wire: Buffer;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../log.ts';
-import type { JournalEntry, PublishedRRset } from '../../registry/model.ts';
+import { silentLogger } from '../../core/log.ts';
+import type { JournalEntry, PublishedRRset } from '../../core/model.ts';
 import { resolve } from '../answer/resolve.ts';
-import { RCODE, TYPE } from '../codec/types.ts';
+import { RCODE, TYPE } from '../../wire/types.ts';
 import { ZoneSet } from '../model/zoneset.ts';
-import { keyOf, toDisplay } from '../name.ts';
-import { rdataText } from '../rdata/text.ts';
+import { keyOf, toDisplay } from '../../wire/name.ts';
+import { rdataText } from '../../wire/rdata/text.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { RegistryFeed } from './state.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TYPE } from '../codec/types.ts';
-import { parseName } from '../name.ts';
-import type { Rdata } from '../rdata/schema.ts';
+import { TYPE } from '../../wire/types.ts';
+import { parseName } from '../../wire/name.ts';
+import type { Rdata } from '../../wire/rdata/schema.ts';
 import { PendingChanges } from './changes.ts';
 import type { RRsetData } from './types.ts';
 

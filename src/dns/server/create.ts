@@ -1,7 +1,7 @@
 // The authoritative DNS server over UDP and TCP: the model answered by the query handler, with
 // zone transfers, TSIG and NOTIFY on the slow path (docs/dns.md).
-import type { Config } from '../../config.ts';
-import type { Logger } from '../../log.ts';
+import type { Config } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
 import type { DnsMetrics } from '../../metrics/index.ts';
 import { ZoneSet } from '../model/zoneset.ts';
 import { createXfrService, type XfrService } from '../xfr/service.ts';

@@ -6,7 +6,7 @@ import { encodeAnswer, encodeError, responseLimit } from '../answer/encode.ts';
 import { resolve } from '../answer/resolve.ts';
 import { PacketCache } from '../cache/packet-cache.ts';
 import { WildcardCache } from '../cache/wildcard-cache.ts';
-import { CLASS, OPCODE, RCODE, TYPE } from '../codec/types.ts';
+import { CLASS, OPCODE, RCODE, TYPE } from '../../wire/types.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
 import type { Ctx, HandlerResult, XfrService } from '../xfr/service.ts';
 import { ParsedQuery } from './query.ts';

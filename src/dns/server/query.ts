@@ -3,9 +3,9 @@
 
 import { randomInt } from 'node:crypto';
 import type { EdnsView, QueryView } from '../answer/encode.ts';
-import { latin1Slice } from '../codec/latin1.ts';
-import { TYPE } from '../codec/types.ts';
-import type { Labels } from '../name.ts';
+import { latin1Slice } from '../../wire/latin1.ts';
+import { TYPE } from '../../wire/types.ts';
+import type { Labels } from '../../wire/name.ts';
 
 /** The outcome of parsing: answer, reply FORMERR, or drop silently. */
 export type ParseStatus = 'ok' | 'formerr' | 'drop';

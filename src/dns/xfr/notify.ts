@@ -4,12 +4,12 @@
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { HostPort } from '../../config.ts';
-import type { Logger } from '../../log.ts';
-import { CLASS, OPCODE, TYPE } from '../codec/types.ts';
-import { Writer } from '../codec/writer.ts';
+import type { HostPort } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import { CLASS, OPCODE, TYPE } from '../../wire/types.ts';
+import { Writer } from '../../wire/writer.ts';
 import type { Zone } from '../model/zone.ts';
-import { writeRdata } from '../rdata/wire.ts';
+import { writeRdata } from '../../wire/rdata/wire.ts';
 import { signRequest, type TsigKey } from './tsig.ts';
 
 export interface NotifierOptions {

@@ -2,14 +2,14 @@
 // RFC 1995) with their access control, and NOTIFY received. The query handler calls it for any
 // query that is signed, asks for a transfer or is a NOTIFY (docs/dns.md, "Transfers").
 
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../core/log.ts';
 import type { DnsMetrics } from '../../metrics/index.ts';
 import { encodeError } from '../answer/encode.ts';
-import { CLASS, RCODE, TYPE } from '../codec/types.ts';
+import { CLASS, RCODE, TYPE } from '../../wire/types.ts';
 import { serialGt } from '../model/serial.ts';
 import type { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
-import { readName, readRdata } from '../rdata/wire.ts';
+import { readName, readRdata } from '../../wire/rdata/wire.ts';
 import type { ParsedQuery } from '../server/query.ts';
 import { type Acl, parseAcl, plainAddress } from './acl.ts';
 import { ixfrRecords, stepsBetween } from './ixfr.ts';

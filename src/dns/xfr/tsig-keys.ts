@@ -1,7 +1,7 @@
 // TSIG keys (RFC 8945 §4): CALLX_DNS_TSIG_KEYS entries `name:algorithm:base64secret` parsed
 // into a keyring, with the names in the canonical wire form the MACs are computed over.
-import { Writer } from '../codec/writer.ts';
-import { type Labels, lowerLabel, nameKey, parseName, toDisplay } from '../name.ts';
+import { Writer } from '../../wire/writer.ts';
+import { type Labels, lowerLabel, nameKey, parseName, toDisplay } from '../../wire/name.ts';
 
 export class TsigKeyError extends Error {
   override name = 'TsigKeyError';

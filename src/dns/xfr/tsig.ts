@@ -2,9 +2,9 @@
 // message of a zone transfer, §5.3.1), and the error responses (BADKEY and BADSIG unsigned,
 // BADTIME signed with the server's time). The keyring is built in tsig-keys.ts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CLASS, TYPE } from '../codec/types.ts';
-import { type Labels, nameKey } from '../name.ts';
-import { readName, WireError } from '../rdata/wire.ts';
+import { CLASS, TYPE } from '../../wire/types.ts';
+import { type Labels, nameKey } from '../../wire/name.ts';
+import { readName, WireError } from '../../wire/rdata/wire.ts';
 import { type Keyring, type TsigKey, wireOf } from './tsig-keys.ts';
 
 export { type Keyring, parseTsigKeys, type TsigKey, TsigKeyError } from './tsig-keys.ts';

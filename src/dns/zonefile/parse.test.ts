@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { typeName } from '../codec/types.ts';
-import { parseName, toText } from '../name.ts';
-import { rdataText } from '../rdata/text.ts';
+import { typeName } from '../../wire/types.ts';
+import { parseName, toText } from '../../wire/name.ts';
+import { rdataText } from '../../wire/rdata/text.ts';
 import { parseZoneFile, ZoneFileError } from './parse.ts';
 
 const origin = parseName('example.test.', null);

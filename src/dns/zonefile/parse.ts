@@ -2,12 +2,12 @@
 // owner/TTL/class, and the RDATA of schema.ts or the RFC 3597 generic form.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMetaType, typeFromName } from '../codec/types.ts';
-import { type Labels, type NameError, nameKey, parseName, toDisplay } from '../name.ts';
-import { parseRdata, parseTtl, RdataError } from '../rdata/parse.ts';
-import type { Rdata } from '../rdata/schema.ts';
-import { SCHEMA } from '../rdata/schema.ts';
-import { type Entry, LexError, Lexer, type Token } from './lexer.ts';
+import { isMetaType, typeFromName } from '../../wire/types.ts';
+import { type Labels, type NameError, nameKey, parseName, toDisplay } from '../../wire/name.ts';
+import { parseRdata, parseTtl, RdataError } from '../../wire/rdata/parse.ts';
+import type { Rdata } from '../../wire/rdata/schema.ts';
+import { SCHEMA } from '../../wire/rdata/schema.ts';
+import { type Entry, LexError, Lexer, type Token } from '../../wire/lexer.ts';
 
 export interface ZoneRecord {
   owner: Labels;

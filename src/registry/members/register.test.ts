@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Claim, Member } from '../model.ts';
-import { codeOf, embeddedServices, REG_A, type Services } from '../sales/testing.ts';
+import type { Claim, Member } from '../../core/model.ts';
+import { codeOf, embeddedServices, REG_A, type Services } from '../../../test/helpers/sales.ts';
 
 describe('register', () => {
   let s: Services & { close(): Promise<void> };

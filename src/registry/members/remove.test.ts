@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Binding, Claim } from '../model.ts';
-import { codeOf, embeddedServices, KIM, REG_A, type Services } from '../sales/testing.ts';
+import type { Binding, Claim } from '../../core/model.ts';
+import { codeOf, embeddedServices, KIM, REG_A, type Services } from '../../../test/helpers/sales.ts';
 
 describe('delete', () => {
   let s: Services & { close(): Promise<void> };

@@ -7,7 +7,7 @@
 // over by the next member who claims the value.
 
 import { numberKey } from '../../numbering/index.ts';
-import { type Binding, COLLECTIONS, type Member } from '../model.ts';
+import { type Binding, COLLECTIONS, type Member } from '../../core/model.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import { DomainError, parseInput } from '../sales/errors.ts';
 import type { Principal } from '../sales/principal.ts';

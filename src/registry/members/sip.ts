@@ -4,11 +4,11 @@
 // (claims/sip:<username>), so a look-up by username is one read of the claim and one of the member.
 
 import { ha1 } from '../../sip/register/digest.ts';
-import { type Claim, COLLECTIONS, type Member, type SipCredentials } from '../model.ts';
+import { type Claim, COLLECTIONS, type Member, type SipCredentials } from '../../core/model.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import { DomainError, parseInput } from '../sales/errors.ts';
 import type { Principal } from '../sales/principal.ts';
-import type { Store, Update } from '../store.ts';
+import type { Store, Update } from '../../core/store.ts';
 import { bind, claim, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';

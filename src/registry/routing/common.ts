@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { ServiceError } from '../auth/errors.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { Collection, Doc } from '../store.ts';
+import type { Collection, Doc } from '../../core/store.ts';
 
 /** E.164 digit prefix without '+': 1 to 15 digits, not starting with 0. */
 export const PREFIX = /^[1-9][0-9]{0,14}$/;

@@ -7,9 +7,9 @@ import type { Page } from '../auth/index.ts';
 import type { PageRequest } from '../auth/paging.ts';
 import { pageById } from '../auth/paging.ts';
 import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
-import { type CenterTarget, COLLECTIONS, type Country } from '../model.ts';
+import { type CenterTarget, COLLECTIONS, type Country } from '../../core/model.ts';
 import type { Publisher } from '../publisher.ts';
-import { type Clock, DuplicateKeyError, type Filter, type Store } from '../store.ts';
+import { type Clock, DuplicateKeyError, type Filter, type Store } from '../../core/store.ts';
 import { SIP_HOST, whyNoMatch } from './common.ts';
 
 export interface CountryInput {

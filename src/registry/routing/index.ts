@@ -3,9 +3,9 @@
 
 import { AGGREGATES, deriveAggregate, type PublishContext } from '../../publish/index.ts';
 import { ServiceError } from '../auth/errors.ts';
-import { type CallerIdFormat, COLLECTIONS, type PartnerCarrier, type PstnGateway } from '../model.ts';
+import { type CallerIdFormat, COLLECTIONS, type PartnerCarrier, type PstnGateway } from '../../core/model.ts';
 import type { Aggregate, Publisher } from '../publisher.ts';
-import { type Clock, type Store, systemClock } from '../store.ts';
+import { type Clock, type Store, systemClock } from '../../core/store.ts';
 import { type CountryService, createCountryService } from './countries.ts';
 import { createRouteService, type RouteService } from './prefix-routes.ts';
 

@@ -6,7 +6,7 @@ import type { Page } from '../auth/index.ts';
 import { type PageRequest, pageById } from '../auth/paging.ts';
 import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
 import type { PublishedDoc, Publisher } from '../publisher.ts';
-import { type Clock, DuplicateKeyError, type Filter, type Store } from '../store.ts';
+import { type Clock, DuplicateKeyError, type Filter, type Store } from '../../core/store.ts';
 import { checkHost, checkNoOverlap, checkPrefixes, newId, SLUG, whyNoMatch } from './common.ts';
 
 type RouteDoc = PublishedDoc & {

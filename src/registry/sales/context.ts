@@ -1,6 +1,6 @@
 // What the sales and members services run on: the store's collections, the publisher (the one
 // way to change members, which DNS shows), a clock and a logger.
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../core/log.ts';
 import {
   type Claim,
   COLLECTIONS,
@@ -9,9 +9,9 @@ import {
   type Order,
   type PaymentRecord,
   type PriceRules,
-} from '../model.ts';
+} from '../../core/model.ts';
 import type { Publisher } from '../publisher.ts';
-import { type Clock, type Collection, type Store, systemClock } from '../store.ts';
+import { type Clock, type Collection, type Store, systemClock } from '../../core/store.ts';
 
 export interface ServiceDeps {
   store: Store;

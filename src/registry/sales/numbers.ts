@@ -9,7 +9,7 @@ import {
   parseIdentifier,
   parseNumberKey,
 } from '../../numbering/index.ts';
-import type { NumberKind } from '../model.ts';
+import type { NumberKind } from '../../core/model.ts';
 
 export interface NumberRef {
   /** Inventory key, the InventoryNumber `_id`. */

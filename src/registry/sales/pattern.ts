@@ -5,7 +5,7 @@
 // base. The regex is anchored and starts with every literal digit before the first wildcard, so
 // the store answers it from the (country, kind, status, digits) index as a prefix range.
 import { callingCodeOf } from '../../numbering/index.ts';
-import type { NumberKind } from '../model.ts';
+import type { NumberKind } from '../../core/model.ts';
 
 export const MAX_PATTERN_LENGTH = 32;
 /** Each '*' adds backtracking; a handful is all a person types. */

@@ -4,8 +4,8 @@
 // half-done. A payment that cannot buy its order is kept and marked for refund.
 
 import { refusal } from '../members/numbers.ts';
-import type { InventoryNumber, Order, PaymentRecord } from '../model.ts';
-import { DuplicateKeyError } from '../store.ts';
+import type { InventoryNumber, Order, PaymentRecord } from '../../core/model.ts';
+import { DuplicateKeyError } from '../../core/store.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError, parseInput } from './errors.ts';
 import { refOfKey } from './numbers.ts';

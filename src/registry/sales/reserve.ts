@@ -4,7 +4,7 @@
 // first — and the sweep returns the others to stock.
 import { NumberingError } from '../../numbering/index.ts';
 import { refusal } from '../members/numbers.ts';
-import type { InventoryNumber, Money, Order } from '../model.ts';
+import type { InventoryNumber, Money, Order } from '../../core/model.ts';
 import type { ServiceContext } from './context.ts';
 import { parseInput } from './errors.ts';
 import { newId } from './ids.ts';

@@ -10,7 +10,7 @@
 // docs/sales.md, "Order of writes".
 
 import { addNumberToMember, refusal, removeNumberFromMember } from '../members/numbers.ts';
-import type { InventoryNumber, Order, PaymentRecord } from '../model.ts';
+import type { InventoryNumber, Order, PaymentRecord } from '../../core/model.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError } from './errors.ts';
 import { refOfKey } from './numbers.ts';

@@ -2,7 +2,7 @@
 // number is stocked and stored on it (searches by price are index ranges); reprice() applies
 // changed rules to the numbers still available, never to reserved or sold ones.
 import { parseIdentifier } from '../../numbering/index.ts';
-import type { InventoryNumber, NumberKind } from '../model.ts';
+import type { InventoryNumber, NumberKind } from '../../core/model.ts';
 import { expandBlock } from './blocks.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError, issue, parseInput } from './errors.ts';

@@ -11,15 +11,15 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import type { Logger } from '../../log.ts';
-import type { Collection, Doc, Id, IndexSpec, Store } from '../store.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Collection, Doc, Id, IndexSpec, Store } from '../../core/store.ts';
 import {
   DuplicateKeyError,
   InvalidUpdateError,
   StoreError,
   StoreUnavailableError,
   UnsupportedQueryError,
-} from '../store.ts';
+} from '../../core/store.ts';
 import { MongoStoreCollection } from './mongo-collection.ts';
 import { DocLocks, type LockDoc } from './mongo-locks.ts';
 import { parsePath, validateCollectionName } from './query.ts';

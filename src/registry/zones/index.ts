@@ -5,9 +5,9 @@ import { ServiceError } from '../auth/errors.ts';
 import type { Page } from '../auth/index.ts';
 import { type PageRequest, pageById } from '../auth/paging.ts';
 import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
-import { COLLECTIONS, type RRsetDoc, type SoaValues, type ZoneDoc } from '../model.ts';
+import { COLLECTIONS, type RRsetDoc, type SoaValues, type ZoneDoc } from '../../core/model.ts';
 import type { Publisher } from '../publisher.ts';
-import { type Clock, DuplicateKeyError, type Filter, type Store, systemClock } from '../store.ts';
+import { type Clock, DuplicateKeyError, type Filter, type Store, systemClock } from '../../core/store.ts';
 import { inZone, isApex, normalizeName } from './names.ts';
 import { applyRRsetChanges, type RRsetChange } from './rrsets.ts';
 

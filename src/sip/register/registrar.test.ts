@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../log.ts';
+import { silentLogger } from '../../core/log.ts';
 import {
   type Claim,
   COLLECTIONS,

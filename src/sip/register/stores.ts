@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { lookupSipAccount } from '../../registry/members/index.ts';
-import { type Binding, COLLECTIONS, type Member } from '../../registry/model.ts';
-import { DuplicateKeyError, type Store } from '../../registry/store.ts';
-import type { BindingSource } from '../resolve/resolver.ts';
+import { type Binding, COLLECTIONS, type Member } from '../../core/model.ts';
+import { DuplicateKeyError, type Store } from '../../core/store.ts';
+import type { BindingSource } from '../../resolve/resolver.ts';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 
 /** Identity keys of a member: its PIN numbers, its email, its SIP username. */

@@ -10,8 +10,8 @@ import type {
   Id,
   InsertManyResult,
   Update,
-} from '../../store.ts';
-import { DuplicateKeyError, UnsupportedQueryError } from '../../store.ts';
+} from '../../../core/store.ts';
+import { DuplicateKeyError, UnsupportedQueryError } from '../../../core/store.ts';
 import { applyUpdate, upsertSeed } from '../apply.ts';
 import {
   parseFilter,

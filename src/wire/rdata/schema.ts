@@ -1,6 +1,6 @@
 // RDATA layouts of the types callx understands in presentation form. Every other type is kept
 // in the RFC 3597 generic form (`\# len hex`) and served byte for byte.
-import { TYPE } from '../codec/types.ts';
+import { TYPE } from '../types.ts';
 import type { Labels } from '../name.ts';
 
 /**

@@ -2,7 +2,7 @@
 // lines, ';' starts a comment, quoted strings keep blanks, backslash escapes are kept verbatim
 // for the field parsers (a name needs to tell `\.` from `.`). Works on the file's octets so
 // every token is a fresh flat latin1 string (no rope or slice keeps the whole file alive).
-import { latin1Slice } from '../codec/latin1.ts';
+import { latin1Slice } from './latin1.ts';
 
 export interface Token {
   /** Raw text: escapes not yet resolved, quotes removed. */

@@ -1,5 +1,5 @@
 // RDATA given as one presentation string (HTTP RRsets, journal entries): same tokens as a master file.
-import type { RdToken } from '../rdata/parse.ts';
+import type { RdToken } from './rdata/parse.ts';
 import { lex } from './lexer.ts';
 
 export function tokenizeRdata(text: string): RdToken[] {

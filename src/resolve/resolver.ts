@@ -11,9 +11,9 @@ import {
   NumberingError,
   treeApex,
   vnsOwner,
-} from '../../numbering/index.ts';
-import type { CallerIdFormat } from '../../registry/model.ts';
-import { takeUriParam } from '../contact.ts';
+} from '../numbering/index.ts';
+import type { CallerIdFormat } from '../core/model.ts';
+import { takeUriParam } from './contact.ts';
 import type { Caller } from './callerid.ts';
 import { type Candidate, createContacts } from './contacts.ts';
 import { createIdentify } from './identify.ts';

@@ -1,5 +1,5 @@
 // Helpers for this folder's tests.
-import { NumberingError } from './errors.ts';
+import { NumberingError } from '../../src/numbering/errors.ts';
 
 /** The NumberingError `f` throws (any other throw fails the test), or undefined when it returns. */
 export function errorOf(f: () => unknown): NumberingError | undefined {

@@ -1,7 +1,7 @@
 // NAPTR (and friends) in dns2's packet layer, against wire bytes captured from Knot DNS 3.2.6
 // answering the demo zones (kdig-equivalent raw UDP queries, ID 0x1234, no EDNS).
 import { describe, expect, it } from 'vitest';
-import { Packet, registerDns2Codecs } from './dns2.ts';
+import { Packet, registerDns2Codecs } from '../helpers/dns2.ts';
 
 registerDns2Codecs();
 

@@ -2,7 +2,7 @@
 // every intervalMs until stopped, never two runs at once (on a slow store a run can outlast the
 // interval), a failure logged and the next run tried, and a timer that never keeps the process
 // alive.
-import type { Logger } from '../log.ts';
+import type { Logger } from './log.ts';
 
 export interface Periodic {
   /** Starts running `job` every intervalMs; a second start() while running does nothing. */

@@ -4,16 +4,16 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDns, startSip } from '../../../test/sip/env.ts';
-import type { DnsServer } from '../../dns/index.ts';
-import { silentLogger } from '../../log.ts';
-import type { SipService } from '../index.ts';
+import { startDns, startSip } from './env.ts';
+import type { DnsServer } from '../../src/dns/index.ts';
+import { silentLogger } from '../../src/core/log.ts';
+import type { SipService } from '../../src/sip/index.ts';
 import {
   createDrachtioTransport,
   type DrachtioRequest,
   type DrachtioResponse,
   handleDrachtioRequest,
-} from './drachtio.ts';
+} from '../../src/sip/transport/drachtio.ts';
 
 const require = createRequire(import.meta.url);
 const SipMessage = require('drachtio-srf/lib/sip-parser/message.js');
