@@ -1,8 +1,7 @@
 // The `callx` command line: one program, one sub-command module per concern under src/cli/.
 import { Command, CommanderError } from 'commander';
-import { registerCommands } from './cli/commands.ts';
-import { UsageError } from './cli/errors.ts';
-import { ConfigError } from './core/config.ts';
+import { registerCommands, UsageError } from '#cli';
+import { ConfigError } from '#core';
 
 export function buildProgram(): Command {
   const program = new Command('callx')

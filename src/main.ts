@@ -1,21 +1,23 @@
 // `callx serve`: wires the store, the registry services and the front-ends (DNS node, SIP
 // redirector, HTTP API) from one Config. Each front-end can run alone (`--only dns`), any
 // number of times, against the same store (docs/architecture.md, "Scaling out").
-import { createApiServer, zoneFilesIn } from './api/index.ts';
-import type { Config } from './core/config.ts';
-import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from './dns/index.ts';
-import type { Logger } from './core/log.ts';
-import { createMetrics } from './metrics/index.ts';
-import { createDerive, publishContext } from './publish/index.ts';
-import { openStore } from './registry/index.ts';
-import { createJournal } from './registry/journal.ts';
-import { applyRetention } from './registry/journal-retention.ts';
-import { createMembers } from './registry/members/index.ts';
-import { createPeriodic } from './core/periodic.ts';
-import { createPublisher } from './registry/publisher.ts';
-import { routingAggregates } from './registry/routing/index.ts';
-import { createSales } from './registry/sales/index.ts';
-import { createResolver, createSipService, type SipService } from './sip/index.ts';
+import { createApiServer, zoneFilesIn } from '#api';
+import type { Config, Logger } from '#core';
+import { createPeriodic } from '#core';
+import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from '#dns';
+import { createMetrics } from '#metrics';
+import { createDerive, publishContext } from '#publish';
+import {
+  applyRetention,
+  createJournal,
+  createMembers,
+  createPublisher,
+  createSales,
+  openStore,
+  routingAggregates,
+} from '#registry';
+import { createResolver } from '#resolve';
+import { createSipService, type SipService } from '#sip';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
 

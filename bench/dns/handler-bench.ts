@@ -8,9 +8,9 @@
 // Prints ns per query for each round (each round cycles through the queries), and the median.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadZone, ZoneSet } from '../../src/dns/index.ts';
+import { loadZone, ZoneSet } from '#dns';
+import { createMetrics } from '#metrics';
 import { createHandler } from '../../src/dns/server/handler.ts';
-import { createMetrics } from '../../src/metrics/index.ts';
 import { buildQuery } from '../../test/dns/helpers/wire.ts';
 
 const { values } = parseArgs({

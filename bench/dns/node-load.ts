@@ -16,15 +16,15 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createDnsNode } from '#dns';
+import { createDerive, publishContext } from '#publish';
+import { createLogger } from '../../src/core/log.ts';
+import type { JournalEntry, Member } from '../../src/core/model.ts';
 import { writeCheckpoint } from '../../src/dns/feed/load.ts';
 import { StreamPositions } from '../../src/dns/feed/scope.ts';
-import { createDnsNode } from '../../src/dns/index.ts';
-import { readName } from '../../src/wire/rdata/wire.ts';
-import { createLogger } from '../../src/core/log.ts';
-import { createDerive, publishContext } from '../../src/publish/index.ts';
-import type { JournalEntry, Member } from '../../src/core/model.ts';
 import { SCHEMA } from '../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
+import { readName } from '../../src/wire/rdata/wire.ts';
 import { buildQuery } from '../../test/dns/helpers/wire.ts';
 
 const { values } = parseArgs({

@@ -4,9 +4,9 @@
 //                [--load-only]   (measure the load of e.g. a 1M-name zone, then exit)
 //                [--metrics]     (count queries for /metrics, as `callx serve` does; printed at exit)
 import { parseArgs } from 'node:util';
-import { createDnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
+import { createDnsServer, loadZone, ZoneSet } from '#dns';
+import { createMetrics } from '#metrics';
 import { createLogger } from '../../src/core/log.ts';
-import { createMetrics } from '../../src/metrics/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -2,12 +2,12 @@
 // process), decoding it, and a whole resolution with nothing cached. Prints JSON.
 //   node bench/sip/miss.ts [iterations]
 import dgram from 'node:dgram';
-import { createDnsServer } from '../../src/dns/index.ts';
+import { createDnsServer } from '#dns';
+import { parseIdentifier } from '#numbering';
+import { createResolver } from '#resolve';
 import { silentLogger } from '../../src/core/log.ts';
-import { parseIdentifier } from '../../src/numbering/index.ts';
 import { createDnsClient } from '../../src/resolve/dns-client.ts';
 import { decodeResponse, encodeQuery } from '../../src/resolve/wire.ts';
-import { createResolver } from '../../src/sip/service.ts';
 import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
 
 const N = Number(process.argv[2] ?? 20_000);

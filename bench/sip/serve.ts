@@ -4,10 +4,10 @@
 //   node bench/sip/serve.ts sip --port 5072 --resolver 127.0.0.1:5321 [--apex callx.test]
 // Prints one JSON line when ready and counters on SIGTERM.
 import { parseArgs } from 'node:util';
+import { createDnsServer } from '#dns';
+import { createSipService } from '#sip';
 import { loadConfig } from '../../src/core/config.ts';
-import { createDnsServer } from '../../src/dns/index.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { createSipService } from '../../src/sip/index.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

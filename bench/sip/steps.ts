@@ -2,10 +2,10 @@
 // parsing (drachtio-srf's SipMessage), resolution (identifier parse, cached DNS answers, NAPTR
 // processing, Contacts), building the response, and the whole pipeline. Prints JSON.
 //   node bench/sip/steps.ts [iterations]
-import { createDnsServer } from '../../src/dns/index.ts';
+import { createDnsServer } from '#dns';
+import { parseIdentifier } from '#numbering';
+import { callerOf } from '#sip';
 import { silentLogger } from '../../src/core/log.ts';
-import { parseIdentifier } from '../../src/numbering/index.ts';
-import { callerOf } from '../../src/sip/index.ts';
 import { parseSipMessage } from '../../src/sip/message.ts';
 import { buildResponse, topViaOf } from '../../src/sip/response.ts';
 import { createSipService } from '../../src/sip/service.ts';

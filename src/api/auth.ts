@@ -1,7 +1,7 @@
 // Bearer-token authentication and the per-token rate limit for /v1/*.
 import type { MiddlewareHandler } from 'hono';
-import type { Metrics } from '../metrics/index.ts';
-import type { AuthService, Principal } from '../registry/auth/index.ts';
+import type { Metrics } from '#metrics';
+import type { AuthService, Principal } from '#registry';
 import type { Env } from './context.ts';
 import { ApiError } from './errors.ts';
 import type { RateLimiter } from './ratelimit.ts';

@@ -1,16 +1,17 @@
 // What every route module gets: the hono app type, the request variables set by middleware,
 // and the services the handlers call.
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Config } from '../core/config.ts';
-import type { Logger } from '../core/log.ts';
-import type { Metrics } from '../metrics/index.ts';
-import type { Authenticated, AuthService } from '../registry/auth/index.ts';
-import type { MembersService } from '../registry/members/index.ts';
-import type { RoutingService } from '../registry/routing/index.ts';
-import type { SalesService } from '../registry/sales/index.ts';
-import type { Clock, Store } from '../core/store.ts';
-import type { ZoneService } from '../registry/zones/index.ts';
-import type { Decision } from '../sip/index.ts';
+import type { Clock, Config, Logger, Store } from '#core';
+import type { Metrics } from '#metrics';
+import type {
+  Authenticated,
+  AuthService,
+  MembersService,
+  RoutingService,
+  SalesService,
+  ZoneService,
+} from '#registry';
+import type { Decision } from '#resolve';
 import type { Idempotent } from './idempotency.ts';
 
 export interface Env {

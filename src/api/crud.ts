@@ -5,8 +5,7 @@
 // If-Match and If-None-Match, 201 and 204, and the statuses each one declares.
 import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Page, Principal } from '../registry/auth/index.ts';
-import type { PageRequest } from '../registry/auth/paging.ts';
+import type { Page, PageRequest, Principal } from '#registry';
 import { principalOf } from './auth.ts';
 import type { ApiApp } from './context.ts';
 import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from './etag.ts';

@@ -2,8 +2,13 @@
 // tokens, routing data, zones) and DomainError (sales and members). The services propose no
 // status the API must follow; the API decides, so every route answers alike (a version conflict
 // is 409 here, as every conflict of this API is: docs/api.md).
-import { ServiceError, type ServiceErrorCode } from '../registry/auth/errors.ts';
-import { DomainError, type DomainErrorCode, type InputIssue } from '../registry/sales/index.ts';
+import {
+  DomainError,
+  type DomainErrorCode,
+  type InputIssue,
+  ServiceError,
+  type ServiceErrorCode,
+} from '#registry';
 import type { FieldError, ProblemKind } from './errors.ts';
 
 const KIND: Record<ServiceErrorCode | DomainErrorCode, ProblemKind> = {

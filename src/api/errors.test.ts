@@ -1,9 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../registry/auth/errors.ts';
-import { DomainError } from '../registry/sales/index.ts';
-import { StoreUnavailableError } from '../core/store.ts';
+import { StoreUnavailableError } from '#core';
+import { DomainError, ServiceError } from '#registry';
 import { ApiError, fieldErrors, PROBLEMS, toProblem } from './errors.ts';
 
 /** The problem a thrown value becomes, through a real hono app's onError. */

@@ -6,8 +6,8 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { issuesOf } from '../registry/sales/index.ts';
-import { StoreUnavailableError } from '../core/store.ts';
+import { StoreUnavailableError } from '#core';
+import { issuesOf } from '#registry';
 import { fieldErrorsOf, registryProblem } from './domain-errors.ts';
 
 /** Problem types are identifiers (RFC 9457 §3.1.1), not links: `.test` is reserved and never resolves. */

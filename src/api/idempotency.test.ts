@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TempStore, tempStore } from '../../test/api/helpers/store.ts';
-import { COLLECTIONS, type IdempotencyRecord } from '../core/model.ts';
+import { COLLECTIONS, type IdempotencyRecord } from '#core';
+import { type TempStore, tempStore } from '#test/api/helpers/store';
 import { ApiError, problemResponse, toProblem } from './errors.ts';
 import { canonicalJson, createIdempotency } from './idempotency.ts';
 

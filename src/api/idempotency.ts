@@ -8,9 +8,8 @@
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Principal } from '../registry/auth/index.ts';
-import { COLLECTIONS, type IdempotencyRecord } from '../core/model.ts';
-import { type Clock, DuplicateKeyError, type Store } from '../core/store.ts';
+import { type Clock, COLLECTIONS, DuplicateKeyError, type IdempotencyRecord, type Store } from '#core';
+import type { Principal } from '#registry';
 import { ApiError } from './errors.ts';
 
 export const IdempotencyHeaderSchema = z.object({

@@ -3,16 +3,19 @@
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import type { Config } from '../core/config.ts';
-import type { Logger } from '../core/log.ts';
-import { createMetrics, type Metrics } from '../metrics/index.ts';
-import { createAuthService } from '../registry/auth/index.ts';
-import { createMembers, type MembersService } from '../registry/members/index.ts';
-import type { Publisher } from '../registry/publisher.ts';
-import { createRoutingService } from '../registry/routing/index.ts';
-import { createSales, type SalesService } from '../registry/sales/index.ts';
-import { type Clock, type Store, systemClock } from '../core/store.ts';
-import { createZoneService } from '../registry/zones/index.ts';
+import type { Config, Logger } from '#core';
+import { type Clock, type Store, systemClock } from '#core';
+import { createMetrics, type Metrics } from '#metrics';
+import type { Publisher } from '#registry';
+import {
+  createAuthService,
+  createMembers,
+  createRoutingService,
+  createSales,
+  createZoneService,
+  type MembersService,
+  type SalesService,
+} from '#registry';
 import { type AppOptions, createApp } from './app.ts';
 import type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
 import { toProblem } from './errors.ts';

@@ -4,7 +4,7 @@
 // opaque already (bound to their query: src/registry/sales/cursor.ts).
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { DEFAULT_PAGE, MAX_PAGE } from '../registry/sales/index.ts';
+import { DEFAULT_PAGE, MAX_PAGE } from '#registry';
 import { ApiError } from './errors.ts';
 
 export const PageQuerySchema = z.object({

@@ -2,7 +2,7 @@
 // client may burst up to a minute's allowance and then goes at the steady rate. Kept in memory,
 // per process (several API processes each allow the rate: docs/api.md).
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../core/store.ts';
+import type { Clock } from '#core';
 
 export interface RateDecision {
   allowed: boolean;

@@ -1,9 +1,9 @@
 // `callx number <identifier> [--country CC]`: classify a dialled identifier and print one JSON
 // object (kind, canonical and display forms, E.164, inventory key, DNS owner names).
 import type { Command } from 'commander';
-import { loadConfig } from '../core/config.ts';
-import type { IdentifierDescription } from '../numbering/index.ts';
-import { describeIdentifier, NumberingError, parseIdentifier } from '../numbering/index.ts';
+import { loadConfig } from '#core';
+import type { IdentifierDescription } from '#numbering';
+import { describeIdentifier, NumberingError, parseIdentifier } from '#numbering';
 import { UsageError } from './errors.ts';
 
 /** The command's work without the process around it: NumberingError becomes a UsageError (exit 2). */

@@ -2,8 +2,8 @@
 // the classification, every DNS query with its answer, the NAPTRs chosen and why, the Contacts
 // and the switched caller identity. The same code path as a SIP INVITE.
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../core/config.ts';
-import { createResolver, decisionJson } from '../sip/index.ts';
+import { type Config, loadConfig } from '#core';
+import { createResolver, decisionJson } from '#resolve';
 
 /** Exit status for a decision: 0 for a redirect, 2 for an identifier that is not one, 1 otherwise. */
 export function exitCodeFor(status: number): number {

@@ -1,8 +1,7 @@
 // `callx serve [--only dns,sip,api]`: runs callx until SIGINT or SIGTERM.
 import type { Command } from 'commander';
-import { loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
-import { PARTS, type Part, startCallx } from '../main.ts';
+import { createLogger, loadConfig } from '#core';
+import { PARTS, type Part, startCallx } from '#main';
 import { UsageError } from './errors.ts';
 
 export function parseParts(only: string | undefined): Part[] {

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/log.ts';
-import { createAuthService } from '../registry/auth/index.ts';
-import { openStore } from '../registry/index.ts';
+import { silentLogger } from '#core';
+import { createAuthService, openStore } from '#registry';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'callx.js');

@@ -2,16 +2,15 @@
 // token and prints it once on stdout (only its SHA-256 is stored). With --name, a registrar that
 // does not exist yet is created first.
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
+import { type Config, createLogger, loadConfig } from '#core';
 import {
   ADMIN,
   type CreatedToken,
   createAuthService,
+  openStore,
   REGISTRAR_ID,
   ServiceError,
-} from '../registry/auth/index.ts';
-import { openStore } from '../registry/index.ts';
+} from '#registry';
 import { UsageError } from './errors.ts';
 
 export interface TokenCreateOptions {

@@ -4,7 +4,7 @@
 // (reading only), with the same serial.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../core/config.ts';
+import { type Config, createLogger, type Logger, loadConfig } from '#core';
 import {
   exportZone,
   loadRegistry,
@@ -14,11 +14,10 @@ import {
   ZoneFileError,
   ZoneLoadError,
   type ZoneSet,
-} from '../dns/index.ts';
-import { keyOf } from '../wire/name.ts';
-import { createLogger, type Logger } from '../core/log.ts';
-import { publishContext } from '../publish/index.ts';
-import { openStore } from '../registry/index.ts';
+} from '#dns';
+import { publishContext } from '#publish';
+import { openStore } from '#registry';
+import { keyOf } from '#wire';
 import { UsageError } from './errors.ts';
 
 export interface CheckResult {

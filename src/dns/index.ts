@@ -2,7 +2,6 @@
 // model, answered over UDP and TCP, transferred to secondaries (AXFR, IXFR, TSIG, NOTIFY).
 // docs/dns.md describes behaviour and layout. `createDnsNode` is what `callx serve` runs.
 
-export { registerDns2Codecs } from '../../test/helpers/dns2.ts';
 export { type LoadResult, loadRegistry, readContiguous, SERIALS_CHECKPOINT } from './feed/load.ts';
 export { StreamPositions, streamOf, touches } from './feed/scope.ts';
 export { RegistryFeed } from './feed/state.ts';

@@ -1,12 +1,10 @@
 // A DNS node: the master files, then the registry (documents at start, the change journal
 // afterwards), in one model answered by the server; NOTIFY to the secondaries after each change.
 // docs/dns.md, "Registry feed". The query path never touches the store.
-import type { Config } from '../core/config.ts';
-import type { Logger } from '../core/log.ts';
-import type { DnsMetrics } from '../metrics/index.ts';
-import { type PublishContext, publishContext } from '../publish/index.ts';
-import { createJournal, type Journal, JournalTrimmedError } from '../registry/journal.ts';
-import type { Store } from '../core/store.ts';
+import type { Config, Logger, Store } from '#core';
+import type { DnsMetrics } from '#metrics';
+import { type PublishContext, publishContext } from '#publish';
+import { createJournal, type Journal, JournalTrimmedError } from '#registry';
 import { loadRegistry, writeCheckpoint } from './feed/load.ts';
 import { RegistryFeed } from './feed/state.ts';
 import type { Zone } from './model/zone.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { formatCallerId } from './callerid.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('formatCallerId', () => {
   it.each([

@@ -1,6 +1,6 @@
 // Caller identity for call switching: the caller's E.164 number rewritten into the number system
 // the destination expects (PartnerCarrier.callerIdFormat, src/registry/model.ts).
-import type { CallerIdFormat } from '../core/model.ts';
+import type { CallerIdFormat } from '#core';
 import { phoneNumberOf } from './e164.ts';
 import { e164ToPin } from './pin.ts';
 

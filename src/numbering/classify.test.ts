@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { parseIdentifier } from './classify.ts';
 import type { NumberingErrorCode } from './errors.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 const KR_PIN = {
   kind: 'pin',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { pinToE164 } from './convert.ts';
 import { e164ToPin } from './pin.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('pinToE164', () => {
   it.each([

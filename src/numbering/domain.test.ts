@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { parseDomain } from './domain.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('parseDomain', () => {
   it.each([

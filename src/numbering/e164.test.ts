@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { formatInternational, parseNumber, phoneNumberOf } from './e164.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('parseNumber', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { parseEmail } from './email.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('parseEmail', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { parseIdentifier } from './classify.ts';
 import { numberKey, parseNumberKey } from './keys.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('numberKey', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import {
   callingCodeExists,
   callingCodeOf,
@@ -8,7 +9,6 @@ import {
   toCountry,
   trunkPrefix,
 } from './metadata.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('toCountry', () => {
   it.each([

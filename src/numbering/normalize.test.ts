@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { asciiNumberText, MAX_INPUT_LENGTH, normalizeInput } from './normalize.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 const code = (f: () => unknown) => errorOf(f)?.code;
 

@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { classifyNumber, looksNumeric } from './numeric.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 const KR = 'KR' as CountryCode;
 

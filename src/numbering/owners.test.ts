@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { parseIdentifier } from './classify.ts';
 import {
   centerFromOwner,
@@ -22,7 +23,6 @@ import {
   vnsFromOwner,
   vnsOwner,
 } from './owners.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 const APEX = 'callx.test';
 // SHA-256('alice') = 2bd806c9...186d6e90 (checked with sha256sum); the label keeps 28 octets.

@@ -1,9 +1,9 @@
 import examples from 'libphonenumber-js/examples.mobile.json';
 import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '#test/helpers/numbering';
 import { parseIdentifier } from './classify.ts';
 import { e164ToPin, pinCallingCode, readPin } from './pin.ts';
-import { errorOf } from '../../test/helpers/numbering.ts';
 
 describe('pinCallingCode', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorOf } from '../../test/helpers/numbering.ts';
+import { errorOf } from '#test/helpers/numbering';
 import { parseMailto, parseSipUri, parseTelUri, percentDecode, uriScheme } from './uri.ts';
 
 describe('uriScheme', () => {

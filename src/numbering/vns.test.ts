@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorOf } from '../../test/helpers/numbering.ts';
+import { errorOf } from '#test/helpers/numbering';
 import { formatVns, formatVnsBase, readVns, VNS_BASE_MAX_DIGITS, VNS_BASE_MIN_DIGITS } from './vns.ts';
 
 describe('readVns', () => {

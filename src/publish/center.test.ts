@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Country } from '../core/model.ts';
+import type { Country } from '#core';
 import { deriveCountry } from './center.ts';
 import { publishContext } from './context.ts';
 

@@ -1,8 +1,8 @@
 // A country's call center as RFC 3263 publishes a SIP domain: NAPTR to the SRV names of each
 // transport, SRV to the servers, A/AAAA for servers inside our name space.
 import { isIP } from 'node:net';
-import { centerOwner } from '../numbering/index.ts';
-import type { CenterTarget, Country, PublishedRRset } from '../core/model.ts';
+import type { CenterTarget, Country, PublishedRRset } from '#core';
+import { centerOwner } from '#numbering';
 import type { PublishContext } from './context.ts';
 import { naptrRdata } from './naptr.ts';
 

@@ -1,5 +1,5 @@
 // SIP URIs of members and company branches at their country center (DESIGN.md "DNS name space").
-import { callingCodeOf, centerOwner } from '../numbering/index.ts';
+import { callingCodeOf, centerOwner } from '#numbering';
 
 /** sip:+82262006200@kr.center.callx.test — a member's number at its home country's center. */
 export function centerUriForNumber(e164: string, country: string, apex: string): string {

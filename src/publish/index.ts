@@ -2,16 +2,8 @@
 // documents to RRsets. The registry's publisher appends them to the change journal; DNS nodes
 // load them at start and apply journal entries afterwards.
 
-import type {
-  Country,
-  Member,
-  PartnerCarrier,
-  PstnGateway,
-  PublishedRRset,
-  RRsetDoc,
-  ZoneDoc,
-} from '../core/model.ts';
-import { COLLECTIONS } from '../core/model.ts';
+import type { Country, Member, PartnerCarrier, PstnGateway, PublishedRRset, RRsetDoc, ZoneDoc } from '#core';
+import { COLLECTIONS } from '#core';
 import { deriveCountry } from './center.ts';
 import type { PublishContext } from './context.ts';
 import { deriveMember } from './member.ts';

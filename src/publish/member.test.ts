@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Member } from '../core/model.ts';
+import type { Member } from '#core';
 import { publishContext } from './context.ts';
 import { deriveMember } from './member.ts';
 

@@ -1,7 +1,8 @@
 // What a member publishes: its numbers in the e164 tree, its company branches in the vns tree,
 // its company domain in the domains tree and its hashed email address in the email tree.
-import { callingCodeOf, domainOwner, e164Owner, emailOwner, vnsOwner } from '../numbering/index.ts';
-import type { Member, MemberNumber, PublishedRRset, VnsBranch } from '../core/model.ts';
+
+import type { Member, MemberNumber, PublishedRRset, VnsBranch } from '#core';
+import { callingCodeOf, domainOwner, e164Owner, emailOwner, vnsOwner } from '#numbering';
 import { centerUriForNumber, centerUriForVns } from './contacts.ts';
 import type { PublishContext } from './context.ts';
 import { naptrRdata, terminal } from './naptr.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PartnerCarrier, PstnGateway } from '../core/model.ts';
+import type { PartnerCarrier, PstnGateway } from '#core';
 import { publishContext } from './context.ts';
 import { deriveCarrierTree, derivePstnTree, deriveRouteTree, rewriteOnto } from './routes.ts';
 

@@ -5,8 +5,9 @@
 // prefix's range (*.2.8). A query below such a name finds it as the closest encloser and, with no
 // wildcard child there, gets NXDOMAIN instead of the shorter route. So every such empty
 // non-terminal gets a wildcard carrying the route of the longest shorter prefix that covers it.
-import { prefixWildcardOwner, type RouteTree } from '../numbering/index.ts';
-import type { PartnerCarrier, PstnGateway, PublishedRRset } from '../core/model.ts';
+
+import type { PartnerCarrier, PstnGateway, PublishedRRset } from '#core';
+import { prefixWildcardOwner, type RouteTree } from '#numbering';
 import type { PublishContext } from './context.ts';
 import { naptrRdata } from './naptr.ts';
 

@@ -1,5 +1,5 @@
 // Zones and record sets managed over HTTP.
-import type { PublishedRRset, RRsetDoc, ZoneDoc } from '../core/model.ts';
+import type { PublishedRRset, RRsetDoc, ZoneDoc } from '#core';
 
 const fqdn = (name: string): string => `${name.toLowerCase().replace(/\.$/, '')}.`;
 

@@ -3,9 +3,10 @@
 // DNS nodes' serial checkpoint (a starting node computes its serials from the entries after
 // it). Without such a checkpoint nothing is trimmed. A running node that falls below the floor
 // reloads from the documents (JournalTrimmedError).
+
+import type { Store } from '#core';
+import { COLLECTIONS, type Counter, type JournalEntry } from '#core';
 import type { Journal } from './journal.ts';
-import { COLLECTIONS, type Counter, type JournalEntry } from '../core/model.ts';
-import type { Store } from '../core/store.ts';
 
 export interface RetentionOptions {
   /** Keep entries younger than this (ms). */

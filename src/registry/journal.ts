@@ -14,16 +14,19 @@
 // reader that finds no entry right after its position checks the floor before it would wait or
 // close a gap: a position below the floor gets JournalTrimmedError (the reader must reload from
 // the documents), never a trimmed range "closed" as gaps.
-import type { Logger } from '../core/log.ts';
-import { COLLECTIONS, type Counter, type JournalEntry, type PublishedRRset } from '../core/model.ts';
+import type { Logger } from '#core';
 import {
   type Clock,
+  COLLECTIONS,
   type Collection,
+  type Counter,
   DuplicateKeyError,
+  type JournalEntry,
+  type PublishedRRset,
   type Store,
   StoreError,
   systemClock,
-} from '../core/store.ts';
+} from '#core';
 
 /** What a writer appends; the journal adds `_id` (sequence) and `at`. */
 export interface JournalAppend {

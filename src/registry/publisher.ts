@@ -5,13 +5,19 @@
 // version). A crash in between leaves the marker, and sweep() publishes such documents later.
 // Removal is crash-safe the same way: mark (publishRemove), raise the tombstone, append the
 // empty contribution, delete. docs/registry.md, "Publisher".
-import type { Logger } from '../core/log.ts';
+import type { Clock, Doc, Filter, FindOneAndUpdateOptions, Logger, Store, Update } from '#core';
+import {
+  COLLECTIONS,
+  type Counter,
+  createPeriodic,
+  DuplicateKeyError,
+  type PublishedRRset,
+  systemClock,
+  type Tombstone,
+  UnsupportedQueryError,
+} from '#core';
 import type { Journal } from './journal.ts';
-import { COLLECTIONS, type Counter, type PublishedRRset, type Tombstone } from '../core/model.ts';
-import { createPeriodic } from '../core/periodic.ts';
 import { PUBLISHED_COLLECTIONS } from './schema.ts';
-import type { Clock, Doc, Filter, FindOneAndUpdateOptions, Store, Update } from '../core/store.ts';
-import { DuplicateKeyError, systemClock, UnsupportedQueryError } from '../core/store.ts';
 
 /** What a registry document publishes in DNS: a pure function (src/publish). Null: nothing. */
 export type Derive = (collection: string, doc: unknown | null) => PublishedRRset[];

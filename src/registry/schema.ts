@@ -2,8 +2,9 @@
 // Indexes are never unique (uniqueness is by `_id`, docs/registry.md). An index on a path that
 // crosses an array (members' numbers.e164) would not help the embedded store, so look-ups by
 // such values go through a document keyed by the value instead (inventory, claims).
-import { COLLECTIONS } from '../core/model.ts';
-import type { IndexSpec } from '../core/store.ts';
+
+import type { IndexSpec } from '#core';
+import { COLLECTIONS } from '#core';
 
 const ix = (...fields: string[]): IndexSpec => ({
   fields: Object.fromEntries(fields.map((f) => [f, 1 as const])),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIdentifier } from '../numbering/index.ts';
+import { parseIdentifier } from '#numbering';
 import { type Caller, switchCallerId } from './callerid.ts';
 
 const caller = (uri: string, display?: string): Caller => {

@@ -1,7 +1,8 @@
 // Call switching: the caller's identity written in the number system of the destination, as
 // the value of the P-Asserted-Identity header embedded in each Contact.
-import { formatCallerId, type Identifier } from '../numbering/index.ts';
-import type { CallerIdFormat } from '../core/model.ts';
+
+import type { CallerIdFormat } from '#core';
+import { formatCallerId, type Identifier } from '#numbering';
 
 export interface Caller {
   /** The URI the request named the caller with (P-Asserted-Identity, else From). */

@@ -2,9 +2,9 @@
 // each carrying the caller identity switched into the destination's numbering as an embedded
 // P-Asserted-Identity header (RFC 3261 §19.1.5).
 import { LRUCache } from 'lru-cache';
-import type { CallerIdFormat } from '../core/model.ts';
-import { contactValue, escapeHeaderValue, qvalues, withEscapedUriHeader } from './contact.ts';
+import type { CallerIdFormat } from '#core';
 import { type Caller, type SwitchedCallerId, switchCallerId } from './callerid.ts';
+import { contactValue, escapeHeaderValue, qvalues, withEscapedUriHeader } from './contact.ts';
 import type { ResolvedContact } from './types.ts';
 
 /** A destination found by resolution, before it becomes a Contact. */

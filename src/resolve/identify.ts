@@ -2,7 +2,7 @@
 // plan (libphonenumber costs tens of microseconds per parse, so recent ones are remembered,
 // errors included) and the caller's country, which national numbers take.
 import { LRUCache } from 'lru-cache';
-import { type Identifier, NumberingError, parseIdentifier } from '../numbering/index.ts';
+import { type Identifier, NumberingError, parseIdentifier } from '#numbering';
 import type { Caller } from './callerid.ts';
 
 export function createIdentify(defaultCountry: string | undefined, entries = 20_000) {

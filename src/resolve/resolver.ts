@@ -2,6 +2,7 @@
 // or the precise error, with every DNS query and NAPTR decision recorded. The SIP path and
 // `callx resolve` (and GET /v1/resolve) call this same function.
 
+import type { CallerIdFormat } from '#core';
 import {
   domainOwner,
   e164Owner,
@@ -11,10 +12,9 @@ import {
   NumberingError,
   treeApex,
   vnsOwner,
-} from '../numbering/index.ts';
-import type { CallerIdFormat } from '../core/model.ts';
-import { takeUriParam } from './contact.ts';
+} from '#numbering';
 import type { Caller } from './callerid.ts';
+import { takeUriParam } from './contact.ts';
 import { type Candidate, createContacts } from './contacts.ts';
 import { createIdentify } from './identify.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';

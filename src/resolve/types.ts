@@ -1,6 +1,6 @@
 // What resolution takes and gives: the types shared by the resolver, the redirector,
 // `callx resolve` and GET /v1/resolve.
-import type { Identifier } from '../numbering/index.ts';
+import type { Identifier } from '#numbering';
 import type { DnsCache } from './cache.ts';
 import type { Caller, SwitchedCallerId } from './callerid.ts';
 import type { QueryStep } from './lookup.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../wire/writer.ts';
+import { Writer } from '#wire';
 import { decodeResponse, encodeQuery } from './wire.ts';
 
 /** A response built by hand: one NAPTR answer (compressed owner) and an SOA in authority. */

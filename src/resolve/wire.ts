@@ -3,8 +3,7 @@
 // its bit-by-bit reader takes ~0.7 ms to parse one 242-octet NAPTR answer and ~0.2 ms to build
 // a query (bench/sip, measured on this machine): a cache miss would cost more than a whole call
 // is allowed. These take a few microseconds.
-import { Writer } from '../wire/writer.ts';
-import { readName, readRdata } from '../wire/rdata/wire.ts';
+import { readName, readRdata, Writer } from '#wire';
 import type { DnsRecord } from './dns-client.ts';
 
 const TYPE_CNAME = 5;

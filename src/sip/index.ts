@@ -13,7 +13,7 @@ export type {
   ResolveFn,
 } from './redirector.ts';
 export { ALLOW, callerOf, createRedirector } from './redirector.ts';
-export { ha1 } from './register/digest.ts';
+
 export type { BindingStore, CredentialStore, RegistrarDeps, SipAccount } from './register/registrar.ts';
 export { aorKey, aorKeys, createRegistrar, identityKey } from './register/registrar.ts';
 export {
@@ -24,17 +24,12 @@ export {
   registryCredentials,
   registryNonceSecret,
 } from './register/stores.ts';
-export type { QueryStep } from '../resolve/lookup.ts';
-export { decisionJson } from '../resolve/present.ts';
-export type { BindingSource, Decision, ResolutionDeps, ResolvedContact } from '../resolve/resolver.ts';
-export { CID_PARAM, createResolution } from '../resolve/resolver.ts';
 export type {
-  ResolverHandle,
   SipConfig,
   SipService,
   SipServiceDeps,
   SipStats,
   SipTables,
 } from './service.ts';
-export { createResolver, createSipService } from './service.ts';
+export { createSipService } from './service.ts';
 export type { AnswerObserver, Redirector, RequestContext, SipResponseSpec } from './types.ts';

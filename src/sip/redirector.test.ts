@@ -1,6 +1,6 @@
 // The core without I/O: parsed requests in, response decisions out.
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/log.ts';
+import { silentLogger } from '#core';
 import { parseSipMessage } from './message.ts';
 import { callerOf, createRedirector, type RedirectDecision, type ResolveFn } from './redirector.ts';
 

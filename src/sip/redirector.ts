@@ -1,6 +1,6 @@
 // The redirector core: one parsed request in, one response decision out, no I/O of its own
 // (resolution and REGISTER are passed in). RFC 3261 behaviour of a stateless redirect server.
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '#core';
 import { header, parseCSeq, parseNameAddr, type SipMessage, splitValues } from './message.ts';
 import { topViaOf } from './response.ts';
 import { createTransactions, type Transactions, toTagFor, transactionKey } from './transactions.ts';

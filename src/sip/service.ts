@@ -1,9 +1,8 @@
 // Wiring: resolution over DNS, the redirector core, and a transport (builtin UDP+TCP, or a
 // drachtio-server connection). `callx serve` starts one of these per redirector.
-import type { Config } from '../core/config.ts';
-import type { Logger } from '../core/log.ts';
-import type { SipMetrics } from '../metrics/index.ts';
-import type { Store } from '../core/store.ts';
+import type { Logger, Store } from '#core';
+import type { SipMetrics } from '#metrics';
+import { type BindingSource, createResolver, type ResolverConfig, type ResolverHandle } from '#resolve';
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 import {
   type CallerIdentity,
@@ -18,61 +17,14 @@ import {
   registryCredentials,
   registryNonceSecret,
 } from './register/stores.ts';
-import { createDnsCache, type DnsCache } from '../resolve/cache.ts';
-import { createDnsClient, type DnsClient } from '../resolve/dns-client.ts';
-import { type BindingSource, createResolution, type Resolution } from '../resolve/resolver.ts';
 import { createSweeper } from './sweeper.ts';
 import { createDrachtioTransport, type DrachtioTransport } from './transport/drachtio.ts';
 import { createTcpTransport, type TcpTransport } from './transport/tcp.ts';
 import { createUdpTransport, type UdpTransport } from './transport/udp.ts';
 import type { AnswerObserver, Redirector } from './types.ts';
 
-export type SipConfig = Pick<Config, 'apex' | 'defaultCountry'> & { sip: Config['sip'] };
-
-/** Resolution over DNS with its cache: what the redirector, `callx resolve` and the API use. */
-export interface ResolverHandle extends Resolution {
-  readonly cache: DnsCache;
-  close(): void;
-}
-
-export function createResolver(
-  config: SipConfig,
-  opts: {
-    bindings?: BindingSource | undefined;
-    bindingsTtlMs?: number;
-    limits?: Partial<SipLimits>;
-    /** Where DNS look-ups are counted (metrics.sip). */
-    metrics?: Pick<SipMetrics, 'lookup'> | undefined;
-  } = {},
-): ResolverHandle {
-  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const client: DnsClient = createDnsClient({
-    resolvers: config.sip.resolvers,
-    timeoutMs: config.sip.dnsTimeoutMs,
-    tries: config.sip.dnsTries,
-    maxInflight: limits.dnsInflight,
-  });
-  const metrics = opts.metrics;
-  const cache = createDnsCache(client, {
-    max: limits.dnsCacheEntries,
-    maxBytes: limits.dnsCacheBytes,
-    maxTtl: limits.dnsMaxTtl,
-    ...(metrics ? { observe: (o, c, s) => metrics.lookup(o, c, s) } : {}),
-  });
-  const resolution = createResolution({
-    apex: config.apex,
-    enumSuffixes: config.sip.enumSuffixes,
-    ownedRanges: config.sip.ownedRanges,
-    defaultCountry: config.defaultCountry,
-    dns: cache,
-    bindings: opts.bindings,
-    parseCacheEntries: limits.parseCacheEntries,
-    verdictCacheEntries: limits.verdictCacheEntries,
-    verdictCacheBytes: limits.verdictCacheBytes,
-    ...(opts.bindingsTtlMs !== undefined ? { bindingsTtlMs: opts.bindingsTtlMs } : {}),
-  });
-  return { ...resolution, cache, close: () => client.close() };
-}
+/** What a redirector is configured with. */
+export type SipConfig = ResolverConfig;
 
 export interface SipServiceDeps {
   config: SipConfig;

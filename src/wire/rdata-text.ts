@@ -1,6 +1,7 @@
 // RDATA given as one presentation string (HTTP RRsets, journal entries): same tokens as a master file.
-import type { RdToken } from './rdata/parse.ts';
+
 import { lex } from './lexer.ts';
+import type { RdToken } from './rdata/parse.ts';
 
 export function tokenizeRdata(text: string): RdToken[] {
   if (/[\n()]/.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '')))

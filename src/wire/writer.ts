@@ -1,8 +1,8 @@
 // A Buffer-backed DNS message writer with RFC 1035 §4.1.4 name compression. dns2's own
 // writer builds an array of bits and is far too slow for answers (docs/dns.md, "Codec split").
 
-import { type Labels, nameKey } from './name.ts';
 import { latin1Write } from './latin1.ts';
+import { type Labels, nameKey } from './name.ts';
 
 export class Writer {
   buf: Buffer;

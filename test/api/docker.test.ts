@@ -176,10 +176,9 @@ describe('docker/Dockerfile', () => {
       const srcs = l.split(/\s+/).slice(1, -1);
       for (const s of srcs) expect(existsSync(join(ROOT, s)), s).toBe(true);
     }
-    const prodDeps = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies as Record<
-      string,
-      string
-    >;
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const prodDeps = pkg.dependencies as Record<string, string>;
+    const folders = pkg.imports as Record<string, string>;
     const offenders: string[] = [];
     const walk = (dir: string) => {
       for (const f of readdirSync(dir)) {
@@ -190,6 +189,9 @@ describe('docker/Dockerfile', () => {
             const spec = m[1]!;
             if (spec.startsWith('.')) {
               if (!join(dir, spec).startsWith(join(ROOT, 'src'))) offenders.push(`${p}: ${spec}`);
+            } else if (spec.startsWith('#')) {
+              // package.json "imports": a folder of src/ by its name
+              if (!folders[spec]?.startsWith('./src/')) offenders.push(`${p}: ${spec} is not a folder of src/`);
             } else if (!spec.startsWith('node:')) {
               // the image has production dependencies only
               const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;

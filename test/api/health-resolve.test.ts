@@ -1,9 +1,9 @@
 // Liveness, readiness (store + the checks the process passes in), metrics, and GET /v1/resolve
 // giving the same decision as `callx resolve` (both against a real callx DNS server).
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { DnsServer } from '#dns';
+import { createResolver } from '#resolve';
 import { resolveCommand } from '../../src/cli/resolve.ts';
-import type { DnsServer } from '../../src/dns/index.ts';
-import { createResolver } from '../../src/sip/index.ts';
 import { sipConfig, startDns } from '../sip/env.ts';
 import { it } from './helpers/fixtures.ts';
 

@@ -2,7 +2,7 @@
 // fields, validation with every offending record, ownership, and what reaches the journal.
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { zoneFilesIn } from '../../src/api/index.ts';
+import { zoneFilesIn } from '#api';
 import { it } from './helpers/fixtures.ts';
 import { remove, replace, replaceSipNaptr, rrsets } from './helpers/records.ts';
 

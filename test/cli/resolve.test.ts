@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sipConfig, startDns } from '../sip/env.ts';
-import type { DnsServer } from '../../src/dns/index.ts';
+import type { DnsServer } from '#dns';
 import { exitCodeFor, resolveCommand } from '../../src/cli/resolve.ts';
+import { sipConfig, startDns } from '../sip/env.ts';
 
 const run = promisify(execFile);
 let dns: DnsServer;

@@ -3,7 +3,7 @@
 // docs/dns.md ("Differences from Knot") justifies them.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
+import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
 import { normalize } from './helpers/compare.ts';
 import { type Knot, startKnot } from './helpers/knot.ts';

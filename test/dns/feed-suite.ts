@@ -3,9 +3,9 @@
 // serials move forward and agree between nodes at the same journal position.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsNode, type DnsNode } from '../../src/dns/index.ts';
-import { serialGt } from '../../src/dns/model/serial.ts';
+import { createDnsNode, type DnsNode } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
+import { serialGt } from '../../src/dns/model/serial.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
 import { APEX, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';

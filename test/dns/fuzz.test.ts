@@ -5,11 +5,11 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Packet, registerDns2Codecs } from '../helpers/dns2.ts';
-import { Writer } from '../../src/wire/writer.ts';
-import { createDnsServer, type DnsServer } from '../../src/dns/index.ts';
-import { parseTsigKeys, signRequest } from '../../src/dns/xfr/tsig.ts';
+import { createDnsServer, type DnsServer } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
+import { parseTsigKeys, signRequest } from '../../src/dns/xfr/tsig.ts';
+import { Writer } from '../../src/wire/writer.ts';
+import { Packet, registerDns2Codecs } from '../helpers/dns2.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 registerDns2Codecs();

@@ -2,9 +2,9 @@
 // and refuses transfers and follows the journal; the Prometheus text shows each of them.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsNode, type DnsNode } from '../../src/dns/index.ts';
+import { createDnsNode, type DnsNode } from '#dns';
+import { createMetrics, type Metrics } from '#metrics';
 import { silentLogger } from '../../src/core/log.ts';
-import { createMetrics, type Metrics } from '../../src/metrics/index.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { until } from '../helpers/until.ts';
 import { embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '../../src/dns/index.ts';
+import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 

@@ -4,13 +4,13 @@
 // and serve the same serial as the node that kept up.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from '../../src/dns/index.ts';
+import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
+import type { Counter } from '../../src/core/model.ts';
+import type { Store } from '../../src/core/store.ts';
 import { createJournal } from '../../src/registry/journal.ts';
 import { applyRetention } from '../../src/registry/journal-retention.ts';
-import type { Counter } from '../../src/core/model.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
-import type { Store } from '../../src/core/store.ts';
 import { until } from '../helpers/until.ts';
 import { dig, soaSerial } from './helpers/dig.ts';
 import { embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';

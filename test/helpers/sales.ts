@@ -3,16 +3,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDerive, publishContext } from '#publish';
 import { silentLogger } from '../../src/core/log.ts';
-import { createDerive, publishContext } from '../../src/publish/index.ts';
+import type { Store } from '../../src/core/store.ts';
 import { createJournal } from '../../src/registry/journal.ts';
 import { createMembers } from '../../src/registry/members/index.ts';
 import { createPublisher } from '../../src/registry/publisher.ts';
-import { SCHEMA } from '../../src/registry/schema.ts';
-import type { Store } from '../../src/core/store.ts';
-import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 import { createSales } from '../../src/registry/sales/index.ts';
 import type { Principal } from '../../src/registry/sales/principal.ts';
+import { SCHEMA } from '../../src/registry/schema.ts';
+import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 
 export const ADMIN: Principal = { role: 'admin' };
 export const REG_A: Principal = { role: 'registrar', registrarId: 'reg-a' };

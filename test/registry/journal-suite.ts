@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
+import type { Counter, JournalEntry } from '../../src/core/model.ts';
+import type { Store } from '../../src/core/store.ts';
 import {
   createJournal,
   GAP_SOURCE,
@@ -13,8 +15,6 @@ import {
   JournalTrimmedError,
 } from '../../src/registry/journal.ts';
 import { applyRetention, trimPoint } from '../../src/registry/journal-retention.ts';
-import type { Counter, JournalEntry } from '../../src/core/model.ts';
-import type { Store } from '../../src/core/store.ts';
 import type { StoreSpec } from './fixtures/open.ts';
 
 export interface JournalStore {

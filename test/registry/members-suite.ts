@@ -2,9 +2,9 @@
 // its claims, optimistic updates, deletion that releases numbers and claims, SIP credentials,
 // validation through the service, ownership between registrars, and what reaches DNS.
 import { afterEach, describe, expect, it } from 'vitest';
+import { ha1 as sipHa1 } from '#core';
 import type { Claim, InventoryNumber, Member } from '../../src/core/model.ts';
 import { ADMIN, codeOf, REALM, REG_A, REG_B } from '../helpers/sales.ts';
-import { ha1 as sipHa1 } from '../../src/sip/register/digest.ts';
 import { dnsView, type Harness, harnessFactory, ownersOf, type StoreOpener } from './sales-harness.ts';
 
 const individual = {

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { StoreUnavailableError } from '#core';
+import { EmbeddedStore, MongoStore, openStore } from '#registry';
 import { silentLogger } from '../../src/core/log.ts';
-import { EmbeddedStore, MongoStore, openStore, StoreUnavailableError } from '../../src/registry/index.ts';
 import { mongoUri, testDbName } from '../setup/inject.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'callx-open-'));

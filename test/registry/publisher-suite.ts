@@ -3,10 +3,10 @@
 // and folding the journal the way a DNS node does gives the registry's current state.
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
-import { createJournal, type Journal } from '../../src/registry/journal.ts';
 import type { PublishedRRset, Tombstone } from '../../src/core/model.ts';
-import { createPublisher, type Derive, type PublishedDoc } from '../../src/registry/publisher.ts';
 import { UnsupportedQueryError } from '../../src/core/store.ts';
+import { createJournal, type Journal } from '../../src/registry/journal.ts';
+import { createPublisher, type Derive, type PublishedDoc } from '../../src/registry/publisher.ts';
 import type { JournalStore } from './journal-suite.ts';
 
 type Gw = PublishedDoc & { value: string; deleted?: boolean };

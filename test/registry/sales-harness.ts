@@ -1,10 +1,10 @@
 // Opening the sales and members services on a store for the integration suites, and reading
 // what DNS would see: folding the journal the way a DNS node does.
 
-import type { Journal } from '../../src/registry/journal.ts';
 import type { PublishedRRset } from '../../src/core/model.ts';
-import { type ServiceOptions, type Services, servicesOn } from '../helpers/sales.ts';
 import type { Store } from '../../src/core/store.ts';
+import type { Journal } from '../../src/registry/journal.ts';
+import { type ServiceOptions, type Services, servicesOn } from '../helpers/sales.ts';
 import type { StoreSpec } from './fixtures/open.ts';
 
 export interface OpenedStore {

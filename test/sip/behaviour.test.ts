@@ -2,8 +2,8 @@
 // routing of responses, retransmissions, ACK, CANCEL, OPTIONS and the error codes.
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
-import type { SipService } from '../../src/sip/index.ts';
+import type { DnsServer } from '#dns';
+import type { SipService } from '#sip';
 import { headers, request, startDns, startSip, status, UdpClient } from './env.ts';
 
 let dns: DnsServer;

@@ -2,7 +2,7 @@
 // negative answers with their SOA (RFC 2308), truncation and the TCP retry, timeouts.
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
+import type { DnsServer } from '#dns';
 import { createDnsCache, type LookupOutcome } from '../../src/resolve/cache.ts';
 import {
   createDnsClient,

@@ -4,16 +4,16 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDns, startSip } from './env.ts';
-import type { DnsServer } from '../../src/dns/index.ts';
+import type { DnsServer } from '#dns';
+import type { SipService } from '#sip';
 import { silentLogger } from '../../src/core/log.ts';
-import type { SipService } from '../../src/sip/index.ts';
 import {
   createDrachtioTransport,
   type DrachtioRequest,
   type DrachtioResponse,
   handleDrachtioRequest,
 } from '../../src/sip/transport/drachtio.ts';
+import { startDns, startSip } from './env.ts';
 
 const require = createRequire(import.meta.url);
 const SipMessage = require('drachtio-srf/lib/sip-parser/message.js');

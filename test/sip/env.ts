@@ -4,10 +4,10 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createDnsServer, type DnsServer } from '#dns';
+import { createSipService, type SipService, type SipServiceDeps } from '#sip';
 import { loadConfig } from '../../src/core/config.ts';
-import { createDnsServer, type DnsServer } from '../../src/dns/index.ts';
 import { silentLogger } from '../../src/core/log.ts';
-import { createSipService, type SipService, type SipServiceDeps } from '../../src/sip/index.ts';
 
 export const ZONES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'zones');
 

@@ -3,9 +3,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
+import type { DnsServer } from '#dns';
+import type { SipService } from '#sip';
 import { silentLogger } from '../../src/core/log.ts';
-import type { SipService } from '../../src/sip/index.ts';
 import { processMessage } from '../../src/sip/transport/process.ts';
 import { headers, request, startDns, startSip, status, TcpClient, UdpClient } from './env.ts';
 

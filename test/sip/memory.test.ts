@@ -5,8 +5,8 @@ import dgram from 'node:dgram';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
-import type { SipService, SipTables } from '../../src/sip/index.ts';
+import type { DnsServer } from '#dns';
+import type { SipService, SipTables } from '#sip';
 import { until } from '../helpers/until.ts';
 import { request, startDns, startSip } from './env.ts';
 

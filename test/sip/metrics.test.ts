@@ -3,9 +3,9 @@
 // (by outcome, cached or not) and the sizes of its tables.
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
-import { createMetrics, type Metrics } from '../../src/metrics/index.ts';
-import type { SipService } from '../../src/sip/index.ts';
+import type { DnsServer } from '#dns';
+import { createMetrics, type Metrics } from '#metrics';
+import type { SipService } from '#sip';
 import { request, startDns, startSip, status, TcpClient, UdpClient } from './env.ts';
 
 let dns: DnsServer;

@@ -1,7 +1,7 @@
 // Every identifier kind and every error code, through a real callx DNS server, over UDP and TCP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
-import type { SipService } from '../../src/sip/index.ts';
+import type { DnsServer } from '#dns';
+import type { SipService } from '#sip';
 import { headers, request, startDns, startSip, status, TcpClient, UdpClient } from './env.ts';
 
 let dns: DnsServer;

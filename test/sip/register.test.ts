@@ -4,19 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Claim, COLLECTIONS, ha1, type Member, type Store } from '#core';
+import type { DnsServer } from '#dns';
+import { createEmbeddedStore, PUBLISHED_COLLECTIONS, SCHEMA } from '#registry';
+import type { SipService } from '#sip';
 import { resolveCommand } from '../../src/cli/resolve.ts';
-import type { DnsServer } from '../../src/dns/index.ts';
 import { silentLogger } from '../../src/core/log.ts';
-import {
-  type Claim,
-  COLLECTIONS,
-  createEmbeddedStore,
-  type Member,
-  PUBLISHED_COLLECTIONS,
-  SCHEMA,
-  type Store,
-} from '../../src/registry/index.ts';
-import { ha1, type SipService } from '../../src/sip/index.ts';
 import { digestResponse, parseAuthorization } from '../../src/sip/register/digest.ts';
 import { headers, request, sipConfig, startDns, startSip, status, UdpClient } from './env.ts';
 

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DnsServer, loadZonesDir } from '../../src/dns/index.ts';
-import { createResolver, type ResolverHandle } from '../../src/sip/index.ts';
+import { type DnsServer, loadZonesDir } from '#dns';
+import { createResolver, type ResolverHandle } from '#resolve';
 import { sipConfig, startDns } from './env.ts';
 
 const zone = (host: string) => `$ORIGIN callx.test.

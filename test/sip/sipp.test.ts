@@ -8,17 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
+import { type Claim, COLLECTIONS, ha1, type Member, type Store } from '#core';
+import type { DnsServer } from '#dns';
+import { createEmbeddedStore, SCHEMA } from '#registry';
+import type { SipService } from '#sip';
 import { silentLogger } from '../../src/core/log.ts';
-import {
-  type Claim,
-  COLLECTIONS,
-  createEmbeddedStore,
-  type Member,
-  SCHEMA,
-  type Store,
-} from '../../src/registry/index.ts';
-import { ha1, type SipService } from '../../src/sip/index.ts';
 import { startDns, startSip } from './env.ts';
 
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), 'sipp');

@@ -1,8 +1,8 @@
 // SIP over TCP: framing by Content-Length, several messages per connection, keep-alives, and
 // the limits (message size, idle time, connections).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsServer } from '../../src/dns/index.ts';
-import type { SipService } from '../../src/sip/index.ts';
+import type { DnsServer } from '#dns';
+import type { SipService } from '#sip';
 import { headers, request, startDns, startSip, status, TcpClient } from './env.ts';
 
 let dns: DnsServer;

@@ -1,7 +1,7 @@
 // Partner carriers: their number ranges route to their SIP ingress (the carriers tree), the
 // caller's identity is switched into their format, and their own ENUM tree may be asked.
 import { z } from '@hono/zod-openapi';
-import type { PartnerCarrier } from '../../core/model.ts';
+import type { PartnerCarrier } from '#core';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes } from '../crud.ts';
 import { iso, OwnerField, pathParam, strict, versionedFields } from '../schemas.ts';

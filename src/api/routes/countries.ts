@@ -1,7 +1,7 @@
 // Countries we serve and their call centers: published at <cc>.center.<apex> (NAPTR, SRV,
 // A/AAAA per RFC 3263). The calling code comes from the number plan.
 import { z } from '@hono/zod-openapi';
-import type { Country } from '../../core/model.ts';
+import type { Country } from '#core';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes } from '../crud.ts';
 import { iso, OwnerField, pathParam, strict, versionedFields } from '../schemas.ts';

@@ -1,7 +1,7 @@
 // PSTN gateways and the E.164 prefixes they serve: published as the pstn tree (wildcards with
 // longest-prefix fillers), one aggregate source for all gateways.
 import { z } from '@hono/zod-openapi';
-import type { PstnGateway } from '../../core/model.ts';
+import type { PstnGateway } from '#core';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes } from '../crud.ts';
 import { iso, OwnerField, pathParam, Slug, strict, versionedFields } from '../schemas.ts';

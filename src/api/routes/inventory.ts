@@ -1,7 +1,7 @@
 // Number inventory: stock blocks (a PIN range or list, VNS bases), list and read numbers,
 // re-price the available ones after the price rules changed. The sales layer does the work.
 import { z } from '@hono/zod-openapi';
-import { RepriceInput, StockInput } from '../../registry/sales/index.ts';
+import { RepriceInput, StockInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { queryList } from '../crud.ts';

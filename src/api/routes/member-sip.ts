@@ -1,6 +1,6 @@
 // SIP credentials of a member, for REGISTER: set through their own endpoint, stored only as HA1
 // digests, never returned (GET /v1/members/{id} shows the username alone).
-import { SetSipCredentialsInput } from '../../registry/members/index.ts';
+import { SetSipCredentialsInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { v1Route } from '../route.ts';

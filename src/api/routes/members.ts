@@ -2,13 +2,8 @@
 // branches of a company's VNS number. SIP credentials: member-sip.ts. The members layer
 // validates every field (src/numbering for numbers, emails and domains) and publishes to DNS.
 import { z } from '@hono/zod-openapi';
-import type { Principal } from '../../registry/auth/index.ts';
-import {
-  type MemberView,
-  RegisterMemberInput,
-  SetBranchesInput,
-  UpdateMemberInput,
-} from '../../registry/members/index.ts';
+import type { Principal } from '#registry';
+import { type MemberView, RegisterMemberInput, SetBranchesInput, UpdateMemberInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes, queryList } from '../crud.ts';

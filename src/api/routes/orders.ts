@@ -2,7 +2,7 @@
 // and list orders, cancel a reserved order, give a paid order's number to a member. POST
 // /v1/orders honours Idempotency-Key; payments are in payments.ts.
 import { z } from '@hono/zod-openapi';
-import { AssignInput, ReserveInput } from '../../registry/sales/index.ts';
+import { AssignInput, ReserveInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes, queryList } from '../crud.ts';

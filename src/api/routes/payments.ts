@@ -2,7 +2,7 @@
 // and Idempotency-Key makes a retried request return the first response. A paid order sells
 // the number and assigns it to the order's member.
 import { z } from '@hono/zod-openapi';
-import { PayInput } from '../../registry/sales/index.ts';
+import { PayInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { IdempotencyHeaderSchema, ownerKey } from '../idempotency.ts';

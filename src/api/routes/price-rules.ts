@@ -1,7 +1,7 @@
 // A registrar's price rules: base prices per country and kind, premiums for memorable patterns.
 // Numbers take their price when stocked; POST /v1/inventory/reprice applies changed rules.
 import { z } from '@hono/zod-openapi';
-import { PriceRulesValues } from '../../registry/sales/index.ts';
+import { PriceRulesValues } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { expectedVersion, IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';

@@ -1,7 +1,7 @@
 // Registrars and their API tokens: the admin creates registrars; the admin or the registrar
 // itself creates, lists and revokes the registrar's tokens. Admin tokens: `callx token create --admin`.
 import { z } from '@hono/zod-openapi';
-import type { Registrar } from '../../core/model.ts';
+import type { Registrar } from '#core';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes } from '../crud.ts';

@@ -1,7 +1,7 @@
 // What the SIP redirector would answer for a dialed identifier: the same resolution `callx
 // resolve` runs (classification, every DNS query, the NAPTRs chosen and why, the Contacts).
 import { z } from '@hono/zod-openapi';
-import { decisionJson } from '../../sip/index.ts';
+import { decisionJson } from '#resolve';
 import type { ApiApp, Services } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { v1Route } from '../route.ts';

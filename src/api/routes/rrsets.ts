@@ -3,8 +3,8 @@
 // (`content`), or for NAPTR the structured fields, so nobody escapes a regexp inside JSON by
 // hand. Every change is validated before any is applied.
 import { z } from '@hono/zod-openapi';
-import type { RRsetDoc } from '../../core/model.ts';
-import { naptrFields, type RecordInput, type RRsetChange } from '../../registry/zones/index.ts';
+import type { RRsetDoc } from '#core';
+import { naptrFields, type RecordInput, type RRsetChange } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { v1Route } from '../route.ts';

@@ -1,6 +1,6 @@
 // Response shapes of the sales endpoints (the domain layer's views, with times as RFC 3339).
 import { z } from '@hono/zod-openapi';
-import type { NumberView, OrderView } from '../../registry/sales/index.ts';
+import type { NumberView, OrderView } from '#registry';
 import { pageSchema } from '../paging.ts';
 import { iso, Timestamp } from '../schemas.ts';
 

@@ -1,8 +1,8 @@
 // Zones managed over HTTP: create with apex, SOA values and NS set; list, get (with its record
 // sets), change SOA/NS, delete. Changes reach DNS nodes through the change journal.
 import { z } from '@hono/zod-openapi';
-import type { ZoneDoc } from '../../core/model.ts';
-import type { ZoneRef } from '../../registry/zones/index.ts';
+import type { ZoneDoc } from '#core';
+import type { ZoneRef } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { crudRoutes } from '../crud.ts';

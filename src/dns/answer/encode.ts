@@ -1,10 +1,7 @@
 // Answer -> wire. The question is copied from the query (so its case is preserved, and owners
 // that equal the question name become a pointer to it); names are compressed; RRsets that do
 // not fit set TC and, as Knot does, leave every section empty (RFC 2181 §9).
-import { CLASS, RCODE, TYPE } from '../../wire/types.ts';
-import { Writer } from '../../wire/writer.ts';
-import { type Labels, nameKey } from '../../wire/name.ts';
-import { writeRdata } from '../../wire/rdata/wire.ts';
+import { CLASS, type Labels, nameKey, RCODE, TYPE, Writer, writeRdata } from '#wire';
 import type { Answer, Item } from './resolve.ts';
 
 /** What the encoder needs from the query. */

@@ -1,11 +1,18 @@
 // Authoritative answer construction (RFC 1034 §4.3.2, RFC 4592 wildcards, RFC 2308 negative
 // answers, RFC 8482 minimal ANY): question + zones -> sections. Pure: no I/O, no encoding.
-import { RCODE, TYPE } from '../../wire/types.ts';
+import {
+  isSubdomainKey,
+  type Labels,
+  labelStarts,
+  nameKey,
+  parentKey,
+  RCODE,
+  rdataTarget,
+  TYPE,
+} from '#wire';
 import type { Node, RRset } from '../model/types.ts';
 import type { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
-import { isSubdomainKey, type Labels, labelStarts, nameKey, parentKey } from '../../wire/name.ts';
-import { rdataTarget } from '../../wire/rdata/schema.ts';
 
 /** One RRset placed in a section; owner null = the question name (as the client wrote it). */
 export interface Item {

@@ -2,10 +2,11 @@
 // (RFC 4592) are endless and each is asked rarely, so a per-name cache would only churn. The
 // answer's owner is a pointer to the question and its RDATA holds no compression pointer, so
 // the octets after the question are the same for every name the wildcard covers.
+
+import { PackedRdata } from '#wire';
 import type { Item } from '../answer/resolve.ts';
 import { SourceRRset } from '../model/contribution.ts';
 import type { Node } from '../model/types.ts';
-import { PackedRdata } from '../../wire/rdata/schema.ts';
 
 interface Template {
   wire: Buffer;

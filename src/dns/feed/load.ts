@@ -2,14 +2,20 @@
 // position first (so no later entry is missed), the stream positions up to it (for serials),
 // then every published document, the routing aggregates and the tombstones. Reads only, except
 // that a node's journal.head() may close a stale gap as every journal reader does.
-import type { Logger } from '../../core/log.ts';
-import { AGGREGATES, createDerive, deriveAggregate, type PublishContext } from '../../publish/index.ts';
-import type { Journal } from '../../registry/journal.ts';
-import { JOURNAL_HEAD } from '../../registry/journal.ts';
-import { COLLECTIONS, type Counter, type JournalEntry, type Tombstone } from '../../core/model.ts';
-import { contributionOf, type PublishedDoc, sourceOf } from '../../registry/publisher.ts';
-import { PUBLISHED_COLLECTIONS } from '../../registry/schema.ts';
-import { type Collection, type Doc, DuplicateKeyError, type Store } from '../../core/store.ts';
+import type { Logger } from '#core';
+import {
+  COLLECTIONS,
+  type Collection,
+  type Counter,
+  type Doc,
+  DuplicateKeyError,
+  type JournalEntry,
+  type Store,
+  type Tombstone,
+} from '#core';
+import { AGGREGATES, createDerive, deriveAggregate, type PublishContext } from '#publish';
+import type { Journal } from '#registry';
+import { contributionOf, JOURNAL_HEAD, PUBLISHED_COLLECTIONS, type PublishedDoc, sourceOf } from '#registry';
 import { StreamPositions } from './scope.ts';
 import type { RegistryFeed } from './state.ts';
 

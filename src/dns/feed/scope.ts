@@ -2,7 +2,7 @@
 // "Serials"). Every node, and a node that loads at start, must agree on which entries move a
 // zone's serial without knowing what the registry held before: so the rule looks only at the
 // source's kind and names, never at the data, and over-approximates (a step may change nothing).
-import { isSubdomainKey, keyOf } from '../../wire/name.ts';
+import { isSubdomainKey, keyOf } from '#wire';
 
 /** The journal source of entries that close gaps: they carry nothing and touch no zone. */
 export const GAP_SOURCE = 'journal/gap';

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.ts';
-import type { JournalEntry, PublishedRRset } from '../../core/model.ts';
+import type { JournalEntry, PublishedRRset } from '#core';
+import { silentLogger } from '#core';
+import { keyOf, RCODE, rdataText, TYPE, toDisplay } from '#wire';
 import { resolve } from '../answer/resolve.ts';
-import { RCODE, TYPE } from '../../wire/types.ts';
 import { ZoneSet } from '../model/zoneset.ts';
-import { keyOf, toDisplay } from '../../wire/name.ts';
-import { rdataText } from '../../wire/rdata/text.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { RegistryFeed } from './state.ts';
 

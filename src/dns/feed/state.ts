@@ -2,11 +2,10 @@
 // version rule (a source's contribution is replaced only by a newer version), zones created or
 // deleted over HTTP, record sets set over HTTP as overrides, and the serials (docs/dns.md,
 // "Registry feed", "Serials"). No I/O: load.ts and node.ts feed it documents and journal entries.
-import type { Logger } from '../../core/log.ts';
-import type { JournalEntry, PublishedRRset } from '../../core/model.ts';
+import type { JournalEntry, Logger, PublishedRRset } from '#core';
+import { keyOf, parseName } from '#wire';
 import { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
-import { keyOf, parseName } from '../../wire/name.ts';
 import { StreamPositions, touches } from './scope.ts';
 
 interface Override {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TYPE } from '../../wire/types.ts';
-import { parseName } from '../../wire/name.ts';
-import type { Rdata } from '../../wire/rdata/schema.ts';
+import type { Rdata } from '#wire';
+import { parseName, TYPE } from '#wire';
 import { PendingChanges } from './changes.ts';
 import type { RRsetData } from './types.ts';
 

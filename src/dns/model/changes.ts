@@ -1,9 +1,8 @@
 // The open change step of a zone: the net records removed and added since it opened, keyed by
 // owner, type, TTL and RDATA, so an addition cancels a pending removal and vice versa. A closed
 // step is what IXFR serves (RFC 1995).
-import type { Labels } from '../../wire/name.ts';
-import { nameKey } from '../../wire/name.ts';
-import { rdataKey } from '../../wire/rdata/wire.ts';
+import type { Labels } from '#wire';
+import { nameKey, rdataKey } from '#wire';
 import type { RR, RRsetData } from './types.ts';
 
 export class PendingChanges {

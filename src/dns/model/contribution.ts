@@ -4,8 +4,8 @@
 // node's RRset as served. Records that are kept as wire octets (NAPTR, A, TXT, ...: nearly all
 // a registry publishes) are joined into one string, which saves an array and an object per record;
 // `rdatas` rebuilds them on demand (answers are built once and cached as packets).
-import type { Labels } from '../../wire/name.ts';
-import { PackedRdata, type Rdata } from '../../wire/rdata/schema.ts';
+import type { Labels } from '#wire';
+import { PackedRdata, type Rdata } from '#wire';
 import type { RRset } from './types.ts';
 import type { Zone } from './zone.ts';
 

@@ -1,7 +1,7 @@
 // The layers that feed one owner+type (docs/dns.md, "Memory of the layers"): what a slot serves
 // when several layers meet, and when two RRsets carry the same records.
-import type { Rdata } from '../../wire/rdata/schema.ts';
-import { rdataKey } from '../../wire/rdata/wire.ts';
+import type { Rdata } from '#wire';
+import { rdataKey } from '#wire';
 import { SourceRRset } from './contribution.ts';
 import type { RRsetData, Slot } from './types.ts';
 

@@ -1,7 +1,7 @@
 // A name in a zone. Only the leftmost label is stored; the full name is rebuilt from the parent
 // chain when an answer or an export needs it (a million names x 16 labels is a lot of arrays).
 // A node is its own RRset list (one object per name instead of three).
-import type { Labels } from '../../wire/name.ts';
+import type { Labels } from '#wire';
 import { RRsetList } from './rrsets.ts';
 import type { Node } from './types.ts';
 

@@ -1,6 +1,5 @@
 // The in-memory zone model's data types (docs/dns.md, "Zone model").
-import type { Labels } from '../../wire/name.ts';
-import type { Rdata } from '../../wire/rdata/schema.ts';
+import type { Labels, Rdata } from '#wire';
 import type { RRsetList } from './rrsets.ts';
 
 /** One RRset as served: every record shares type and TTL (RFC 2181 §5.2); its node is the owner. */

@@ -1,9 +1,8 @@
 // One zone: a tree of names (with empty non-terminals), the layers that feed each RRset, the
 // delegation points, an SOA serial that moves forward (RFC 1982) and the change steps for IXFR.
-import { TYPE } from '../../wire/types.ts';
-import { keyLabels, type Labels, nameKey, toDisplay } from '../../wire/name.ts';
-import type { Rdata } from '../../wire/rdata/schema.ts';
-import { rdataKey } from '../../wire/rdata/wire.ts';
+
+import type { Rdata } from '#wire';
+import { keyLabels, type Labels, nameKey, rdataKey, TYPE, toDisplay } from '#wire';
 import { PendingChanges } from './changes.ts';
 import { SourceRRset } from './contribution.ts';
 import { effective, hasRecords, sameData } from './layers.ts';

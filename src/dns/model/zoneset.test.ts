@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { keyOf, RCODE, rdataText, TYPE, toDisplay } from '#wire';
 import { resolve } from '../answer/resolve.ts';
-import { RCODE, TYPE } from '../../wire/types.ts';
-import { keyOf, toDisplay } from '../../wire/name.ts';
-import { rdataText } from '../../wire/rdata/text.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { serialGt, serialNext } from './serial.ts';
 import { ZoneSet } from './zoneset.ts';

@@ -1,12 +1,20 @@
 // All zones served, and the registry layers routed into them: RRset overrides set over HTTP and
 // per-source contributions from the change journal (each record goes to the most specific zone
 // that encloses its name). Zones can come and go at run time.
-import type { PublishedRRset } from '../../core/model.ts';
-import { typeFromName } from '../../wire/types.ts';
-import { isSubdomainKey, type Labels, labelStarts, lowerLabel, nameKey, parseName } from '../../wire/name.ts';
-import { parseRdata, type RdToken } from '../../wire/rdata/parse.ts';
-import type { Rdata } from '../../wire/rdata/schema.ts';
-import { tokenizeRdata } from '../../wire/rdata-text.ts';
+import type { PublishedRRset } from '#core';
+import type { Rdata } from '#wire';
+import {
+  isSubdomainKey,
+  type Labels,
+  labelStarts,
+  lowerLabel,
+  nameKey,
+  parseName,
+  parseRdata,
+  type RdToken,
+  tokenizeRdata,
+  typeFromName,
+} from '#wire';
 import { type Contribution, rrsetsOf, SourceRRset, versionOf } from './contribution.ts';
 import { type Layer, MODEL, type Zone } from './zone.ts';
 

@@ -1,8 +1,7 @@
 // The authoritative DNS server over UDP and TCP: the model answered by the query handler, with
 // zone transfers, TSIG and NOTIFY on the slow path (docs/dns.md).
-import type { Config } from '../../core/config.ts';
-import type { Logger } from '../../core/log.ts';
-import type { DnsMetrics } from '../../metrics/index.ts';
+import type { Config, Logger } from '#core';
+import type { DnsMetrics } from '#metrics';
 import { ZoneSet } from '../model/zoneset.ts';
 import { createXfrService, type XfrService } from '../xfr/service.ts';
 import { loadZonesDir } from '../zonefile/load.ts';

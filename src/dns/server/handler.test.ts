@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildQuery } from '../../../test/dns/helpers/wire.ts';
+import { buildQuery } from '#test/dns/helpers/wire';
 import { ZoneSet } from '../model/zoneset.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { createHandler } from './handler.ts';

@@ -1,12 +1,12 @@
 // One query in, one response out (or nothing): the transport-independent part of the server.
 // Hot path: parse the question from the buffer, look the packet cache up, patch and copy.
 
-import type { DnsMetrics } from '../../metrics/index.ts';
+import type { DnsMetrics } from '#metrics';
+import { CLASS, OPCODE, RCODE, TYPE } from '#wire';
 import { encodeAnswer, encodeError, responseLimit } from '../answer/encode.ts';
 import { resolve } from '../answer/resolve.ts';
 import { PacketCache } from '../cache/packet-cache.ts';
 import { WildcardCache } from '../cache/wildcard-cache.ts';
-import { CLASS, OPCODE, RCODE, TYPE } from '../../wire/types.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
 import type { Ctx, HandlerResult, XfrService } from '../xfr/service.ts';
 import { ParsedQuery } from './query.ts';

@@ -2,10 +2,9 @@
 // OPT. The result object is reused per parser (no per-query objects on the hot path).
 
 import { randomInt } from 'node:crypto';
+import type { Labels } from '#wire';
+import { latin1Slice, TYPE } from '#wire';
 import type { EdnsView, QueryView } from '../answer/encode.ts';
-import { latin1Slice } from '../../wire/latin1.ts';
-import { TYPE } from '../../wire/types.ts';
-import type { Labels } from '../../wire/name.ts';
 
 /** The outcome of parsing: answer, reply FORMERR, or drop silently. */
 export type ParseStatus = 'ok' | 'formerr' | 'drop';

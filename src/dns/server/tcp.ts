@@ -3,7 +3,7 @@
 // Bounded: connections, bytes buffered per connection, an idle timer that only a complete query
 // re-arms (a slow partial message cannot hold a connection open), a stalled transfer is cut.
 import net from 'node:net';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import { type HandlerResult, isJob, type XfrJob } from '../xfr/service.ts';
 import type { Handler } from './handler.ts';
 

@@ -1,7 +1,7 @@
 // UDP transport: one handler call per datagram, no per-packet closures.
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import type { Handler } from './handler.ts';
 
 export interface UdpServer {

@@ -1,14 +1,12 @@
 // Zone transfer responses as a stream of DNS messages (RFC 5936 §2.2): records are packed into
 // messages of bounded size with name compression; the question goes in the first message only.
 // Records come from a generator, so a million-name zone is never held as one list.
-import { CLASS, TYPE } from '../../wire/types.ts';
-import { Writer } from '../../wire/writer.ts';
+
+import type { Rdata } from '#wire';
+import { CLASS, type Labels, nameKey, TYPE, Writer, writeRdata } from '#wire';
 import type { ZoneNode } from '../model/node.ts';
 import type { RRset } from '../model/types.ts';
 import type { Zone } from '../model/zone.ts';
-import { type Labels, nameKey } from '../../wire/name.ts';
-import type { Rdata } from '../../wire/rdata/schema.ts';
-import { writeRdata } from '../../wire/rdata/wire.ts';
 
 /** One record of a transfer. */
 export interface XfrRecord {

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.ts';
-import { Packet, registerDns2Codecs } from '../../../test/helpers/dns2.ts';
+import { silentLogger } from '#core';
+import { Packet, registerDns2Codecs } from '#test/helpers/dns2';
 import { ParsedQuery } from '../server/query.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { createNotifier, type Notifier } from './notify.ts';

@@ -4,12 +4,9 @@
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { HostPort } from '../../core/config.ts';
-import type { Logger } from '../../core/log.ts';
-import { CLASS, OPCODE, TYPE } from '../../wire/types.ts';
-import { Writer } from '../../wire/writer.ts';
+import type { HostPort, Logger } from '#core';
+import { CLASS, OPCODE, TYPE, Writer, writeRdata } from '#wire';
 import type { Zone } from '../model/zone.ts';
-import { writeRdata } from '../../wire/rdata/wire.ts';
 import { signRequest, type TsigKey } from './tsig.ts';
 
 export interface NotifierOptions {

@@ -2,14 +2,13 @@
 // RFC 1995) with their access control, and NOTIFY received. The query handler calls it for any
 // query that is signed, asks for a transfer or is a NOTIFY (docs/dns.md, "Transfers").
 
-import type { Logger } from '../../core/log.ts';
-import type { DnsMetrics } from '../../metrics/index.ts';
+import type { Logger } from '#core';
+import type { DnsMetrics } from '#metrics';
+import { CLASS, RCODE, readName, readRdata, TYPE } from '#wire';
 import { encodeError } from '../answer/encode.ts';
-import { CLASS, RCODE, TYPE } from '../../wire/types.ts';
 import { serialGt } from '../model/serial.ts';
 import type { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
-import { readName, readRdata } from '../../wire/rdata/wire.ts';
 import type { ParsedQuery } from '../server/query.ts';
 import { type Acl, parseAcl, plainAddress } from './acl.ts';
 import { ixfrRecords, stepsBetween } from './ixfr.ts';

@@ -1,7 +1,6 @@
 // TSIG keys (RFC 8945 §4): CALLX_DNS_TSIG_KEYS entries `name:algorithm:base64secret` parsed
 // into a keyring, with the names in the canonical wire form the MACs are computed over.
-import { Writer } from '../../wire/writer.ts';
-import { type Labels, lowerLabel, nameKey, parseName, toDisplay } from '../../wire/name.ts';
+import { type Labels, lowerLabel, nameKey, parseName, toDisplay, Writer } from '#wire';
 
 export class TsigKeyError extends Error {
   override name = 'TsigKeyError';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildQuery } from '../../../test/dns/helpers/wire.ts';
+import { buildQuery } from '#test/dns/helpers/wire';
 import {
   appendUnsignedError,
   parseTsigKeys,

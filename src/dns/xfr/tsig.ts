@@ -2,9 +2,7 @@
 // message of a zone transfer, §5.3.1), and the error responses (BADKEY and BADSIG unsigned,
 // BADTIME signed with the server's time). The keyring is built in tsig-keys.ts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CLASS, TYPE } from '../../wire/types.ts';
-import { type Labels, nameKey } from '../../wire/name.ts';
-import { readName, WireError } from '../../wire/rdata/wire.ts';
+import { CLASS, type Labels, nameKey, readName, TYPE, WireError } from '#wire';
 import { type Keyring, type TsigKey, wireOf } from './tsig-keys.ts';
 
 export { type Keyring, parseTsigKeys, type TsigKey, TsigKeyError } from './tsig-keys.ts';

@@ -1,10 +1,8 @@
 // A zone as a master file (absolute names, SOA first) that named-checkzone and kzonecheck
 // accept. It prints what the model serves, so file data, HTTP overrides and registry-derived
 // records all appear: every layer is an input of the model, not of the exporter.
-import { typeName } from '../../wire/types.ts';
+import { rdataText, toText, typeName } from '#wire';
 import type { Zone } from '../model/zone.ts';
-import { toText } from '../../wire/name.ts';
-import { rdataText } from '../../wire/rdata/text.ts';
 
 export function exportZone(zone: Zone): string {
   const lines: string[] = [

@@ -4,10 +4,9 @@
 // list of records is kept); any error refuses the whole set: no half zones.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TYPE, typeName } from '../../wire/types.ts';
+import { isSubdomainKey, type Labels, type NameError, parseName, TYPE, toDisplay, typeName } from '#wire';
 import { Zone } from '../model/zone.ts';
 import { ZoneSet } from '../model/zoneset.ts';
-import { isSubdomainKey, type Labels, type NameError, parseName, toDisplay } from '../../wire/name.ts';
 import { parseZoneFile } from './parse.ts';
 import { LOCATED_TYPES, type Problem, validateZone } from './validate.ts';
 

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typeName } from '../../wire/types.ts';
-import { parseName, toText } from '../../wire/name.ts';
-import { rdataText } from '../../wire/rdata/text.ts';
+import { parseName, rdataText, toText, typeName } from '#wire';
 import { parseZoneFile, ZoneFileError } from './parse.ts';
 
 const origin = parseName('example.test.', null);

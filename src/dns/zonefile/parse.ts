@@ -2,12 +2,24 @@
 // owner/TTL/class, and the RDATA of schema.ts or the RFC 3597 generic form.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMetaType, typeFromName } from '../../wire/types.ts';
-import { type Labels, type NameError, nameKey, parseName, toDisplay } from '../../wire/name.ts';
-import { parseRdata, parseTtl, RdataError } from '../../wire/rdata/parse.ts';
-import type { Rdata } from '../../wire/rdata/schema.ts';
-import { SCHEMA } from '../../wire/rdata/schema.ts';
-import { type Entry, LexError, Lexer, type Token } from '../../wire/lexer.ts';
+import type { Rdata } from '#wire';
+import {
+  type Entry,
+  isMetaType,
+  type Labels,
+  LexError,
+  Lexer,
+  type NameError,
+  nameKey,
+  parseName,
+  parseRdata,
+  parseTtl,
+  RdataError,
+  SCHEMA,
+  type Token,
+  toDisplay,
+  typeFromName,
+} from '#wire';
 
 export interface ZoneRecord {
   owner: Labels;

@@ -1,11 +1,9 @@
 // Semantic checks of a loaded zone, as named-checkzone and kzonecheck do them, plus the callx
 // check that a longer routing prefix does not shadow a shorter prefix's wildcard. They run on
 // the model (not on a list of records) so a million-name zone needs no second copy.
-import { TYPE, typeName } from '../../wire/types.ts';
+import { isSubdomainKey, nameKey, parentKey, rdataTarget, TYPE, toDisplay, typeName } from '#wire';
 import type { Node } from '../model/types.ts';
 import type { Zone } from '../model/zone.ts';
-import { isSubdomainKey, nameKey, parentKey, toDisplay } from '../../wire/name.ts';
-import { rdataTarget } from '../../wire/rdata/schema.ts';
 
 export interface Problem {
   level: 'error' | 'warning';

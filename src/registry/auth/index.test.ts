@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TempStore, tempStore } from '../../../test/api/helpers/store.ts';
-import { COLLECTIONS } from '../../core/model.ts';
+import { COLLECTIONS } from '#core';
+import { type TempStore, tempStore } from '#test/api/helpers/store';
 import { ServiceError } from './errors.ts';
 import { ADMIN, type AuthService, createAuthService, hashToken, type Principal } from './index.ts';
 

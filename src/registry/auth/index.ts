@@ -1,8 +1,15 @@
 // Registrars and their API tokens (DESIGN.md "Registry"): the admin creates registrars and
 // tokens; a registrar may list and manage its own tokens. Tokens are verified on every request
 // by one `get` of their hash, so a revoked token stops working at once.
-import { type ApiToken, COLLECTIONS, type Registrar } from '../../core/model.ts';
-import { type Clock, DuplicateKeyError, type Store, systemClock } from '../../core/store.ts';
+import {
+  type ApiToken,
+  type Clock,
+  COLLECTIONS,
+  DuplicateKeyError,
+  type Registrar,
+  type Store,
+  systemClock,
+} from '#core';
 import { ServiceError } from './errors.ts';
 import { checkAccess, type Principal, requireAdmin } from './principal.ts';
 import { hashToken, newTokenSecret, sameToken } from './tokens.ts';

@@ -1,6 +1,6 @@
 // Keyset paging by `_id`: stable under concurrent inserts and deletes, and cheap on both stores
 // (the primary key), unlike skip/limit. The HTTP layer wraps `next` in an opaque cursor.
-import type { Collection, Doc, Filter } from '../../core/store.ts';
+import type { Collection, Doc, Filter } from '#core';
 import type { Page } from './index.ts';
 
 export interface PageRequest {

@@ -1,6 +1,6 @@
 // Who is acting: the admin (sees and changes everything) or one registrar (only its own data).
 // Every service call takes one and enforces ownership itself, so the HTTP layer cannot forget.
-import type { Filter } from '../../core/store.ts';
+import type { Filter } from '#core';
 import { ServiceError } from './errors.ts';
 
 export type Principal = { role: 'admin' } | { role: 'registrar'; registrarId: string };

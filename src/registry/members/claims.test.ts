@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.ts';
+import { silentLogger } from '#core';
+import { embeddedServices, KIM, REG_A, type Services } from '#test/helpers/sales';
 import { serviceContext } from '../sales/context.ts';
-import { embeddedServices, KIM, REG_A, type Services } from '../../../test/helpers/sales.ts';
 import { bind, claim, claimAll, claimKey, holdsClaim, release } from './claims.ts';
 
 describe('claims', () => {

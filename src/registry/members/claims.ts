@@ -6,10 +6,10 @@
 // - unbound and older than the grace period, and its owner does not hold the value: stale.
 // A stale claim is taken over by a conditional update that names the old owner and state, so of
 // two takers one wins, and an owner that re-claims or binds meanwhile makes the taker lose.
-import type { Claim, Member } from '../../core/model.ts';
+import type { Claim, Member } from '#core';
+import { DuplicateKeyError } from '#core';
 import type { ServiceContext } from '../sales/context.ts';
 import { DomainError } from '../sales/errors.ts';
-import { DuplicateKeyError } from '../../core/store.ts';
 
 export type ClaimKind = 'email' | 'domain' | 'sip';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NumberingError } from '../../numbering/index.ts';
+import { NumberingError } from '#numbering';
 import { readCarrierTarget, readDomain, readEmail, readHomePage, readPhone, readVnsBase } from './fields.ts';
 
 const refuses = (read: () => unknown, message?: RegExp) => {

@@ -2,7 +2,7 @@
 // addresses and domains with parseIdentifier, telephone numbers with parseIdentifier (national
 // numbers read in the member's country), SIP URIs parsed the way the redirector parses them.
 // Every reader returns the canonical form to store or throws NumberingError saying what is wrong.
-import { NumberingError, numberKey, parseIdentifier } from '../../numbering/index.ts';
+import { NumberingError, numberKey, parseIdentifier } from '#numbering';
 import { parseNumberRef } from '../sales/numbers.ts';
 
 const fail = (code: ConstructorParameters<typeof NumberingError>[0], what: string) =>

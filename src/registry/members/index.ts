@@ -3,7 +3,7 @@
 // write goes through the publisher, so DNS follows; email, domain and SIP username are unique
 // through claims. Calls take the acting principal and enforce ownership.
 
-import { createPeriodic } from '../../core/periodic.ts';
+import { createPeriodic } from '#core';
 import { type ServiceDeps, serviceContext } from '../sales/context.ts';
 import type { Principal } from '../sales/principal.ts';
 import type { MembersContext } from './context.ts';

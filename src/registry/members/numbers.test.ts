@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.ts';
+import { silentLogger } from '#core';
+import { ACME, embeddedServices, KIM, REG_A, type Services } from '#test/helpers/sales';
 import { serviceContext } from '../sales/context.ts';
-import { ACME, embeddedServices, KIM, REG_A, type Services } from '../../../test/helpers/sales.ts';
 import { addNumberToMember, holdsNumber, removeNumberFromMember } from './numbers.ts';
 
 describe("a member's numbers", () => {

@@ -2,7 +2,7 @@
 // removes). Each change is one atomic update through the publisher, so DNS learns of it, and
 // is idempotent: adding a number the member has, or removing one it has not, changes nothing.
 
-import type { Member, MemberNumber } from '../../core/model.ts';
+import type { Member, MemberNumber } from '#core';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import type { ServiceContext } from '../sales/context.ts';
 import { DomainError } from '../sales/errors.ts';

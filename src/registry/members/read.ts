@@ -1,11 +1,10 @@
 // Reading members: one by id, or a registrar's members page by page (by `_id`, which starts with
 // the creation time). Another registrar's member is 'not-found'.
-import type { Member } from '../../core/model.ts';
+import type { Filter, Member } from '#core';
 import { pageById } from '../sales/cursor.ts';
 import { parseInput } from '../sales/errors.ts';
 import { listingScope, type Principal, visible } from '../sales/principal.ts';
 import type { Page } from '../sales/views.ts';
-import type { Filter } from '../../core/store.ts';
 import type { MembersContext } from './context.ts';
 import { ListMembersInput, MemberRef } from './schemas.ts';
 import { type MemberView, memberView } from './views.ts';

@@ -2,7 +2,7 @@
 // publisher) -> bind the claims. A crash after the claims leaves unbound claims that expire
 // into takeover after the grace period; a crash after the member leaves unbound claims whose
 // owner holds the value, which stay valid. docs/sales.md, "Members".
-import type { Member } from '../../core/model.ts';
+import type { Member } from '#core';
 import { parseInput } from '../sales/errors.ts';
 import { newId } from '../sales/ids.ts';
 import { actingRegistrar, type Principal } from '../sales/principal.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Binding, Claim } from '../../core/model.ts';
-import { codeOf, embeddedServices, KIM, REG_A, type Services } from '../../../test/helpers/sales.ts';
+import type { Binding, Claim } from '#core';
+import { codeOf, embeddedServices, KIM, REG_A, type Services } from '#test/helpers/sales';
 
 describe('delete', () => {
   let s: Services & { close(): Promise<void> };

@@ -6,8 +6,8 @@
 // A claim left by a crash before step 4 names an owner that no longer exists: stale, and taken
 // over by the next member who claims the value.
 
-import { numberKey } from '../../numbering/index.ts';
-import { type Binding, COLLECTIONS, type Member } from '../../core/model.ts';
+import { type Binding, COLLECTIONS, type Member } from '#core';
+import { numberKey } from '#numbering';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import { DomainError, parseInput } from '../sales/errors.ts';
 import type { Principal } from '../sales/principal.ts';

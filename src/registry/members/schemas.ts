@@ -2,7 +2,7 @@
 // Strings are bounded, free text may hold no control or invisible characters, identifiers go
 // through src/numbering (fields.ts) and come out canonical.
 import { z } from 'zod';
-import { NumberingError } from '../../numbering/index.ts';
+import { NumberingError } from '#numbering';
 import { RegistrarId } from '../sales/principal.ts';
 import { CountryCode, Cursor, DocId, Limit, viaNumbering } from '../sales/zod.ts';
 import {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ha1 } from '../../sip/register/digest.ts';
-import { embeddedServices, REALM, REG_A, type Services } from '../../../test/helpers/sales.ts';
+import { ha1 } from '#core';
+import { embeddedServices, REALM, REG_A, type Services } from '#test/helpers/sales';
 import { lookupSipAccount, sipCredentials } from './sip.ts';
 
 describe('SIP credentials', () => {

@@ -3,12 +3,11 @@
 // and they never leave the registry through get/list. Usernames are unique through claims
 // (claims/sip:<username>), so a look-up by username is one read of the claim and one of the member.
 
-import { ha1 } from '../../sip/register/digest.ts';
-import { type Claim, COLLECTIONS, type Member, type SipCredentials } from '../../core/model.ts';
+import type { Store, Update } from '#core';
+import { type Claim, COLLECTIONS, ha1, type Member, type SipCredentials } from '#core';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import { DomainError, parseInput } from '../sales/errors.ts';
 import type { Principal } from '../sales/principal.ts';
-import type { Store, Update } from '../../core/store.ts';
 import { bind, claim, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Claim } from '../../core/model.ts';
-import { ACME, codeOf, embeddedServices, KIM, REG_A, type Services } from '../../../test/helpers/sales.ts';
+import type { Claim } from '#core';
+import { ACME, codeOf, embeddedServices, KIM, REG_A, type Services } from '#test/helpers/sales';
 
 describe('update', () => {
   let s: Services & { close(): Promise<void> };

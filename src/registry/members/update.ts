@@ -2,11 +2,10 @@
 // was computed from (the ETag). With `expectedVersion` a moved member is a 'version-conflict';
 // without, the change is re-applied to the newest version. A new email or domain is claimed
 // before the write and bound after it; the old one is released last.
-import type { Member } from '../../core/model.ts';
+import type { Member, Update } from '#core';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import { DomainError, issue, parseInput } from '../sales/errors.ts';
 import type { Principal } from '../sales/principal.ts';
-import type { Update } from '../../core/store.ts';
 import { bindAll, claimAll, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';

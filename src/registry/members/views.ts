@@ -1,6 +1,6 @@
 // What the members service returns: the member without store internals and never its SIP
 // credentials (only the username shows). `version` is the ETag for updates.
-import type { Member, MemberNumber } from '../../core/model.ts';
+import type { Member, MemberNumber } from '#core';
 
 export interface MemberView {
   id: string;

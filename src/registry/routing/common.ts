@@ -1,8 +1,8 @@
 // Checks and helpers shared by countries, gateways and carriers.
 import { randomBytes } from 'node:crypto';
+import type { Collection, Doc } from '#core';
 import { ServiceError } from '../auth/errors.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { Collection, Doc } from '../../core/store.ts';
 
 /** E.164 digit prefix without '+': 1 to 15 digits, not starting with 0. */
 export const PREFIX = /^[1-9][0-9]{0,14}$/;

@@ -1,15 +1,22 @@
 // Countries we serve and their call centers (published at <cc>.center.<apex>: NAPTR, SRV, A/AAAA).
 // The calling code comes from the number plan, never from the client.
 import { isIP } from 'node:net';
-import { callingCodeOf, NumberingError } from '../../numbering/index.ts';
+import {
+  type CenterTarget,
+  type Clock,
+  COLLECTIONS,
+  type Country,
+  DuplicateKeyError,
+  type Filter,
+  type Store,
+} from '#core';
+import { callingCodeOf, NumberingError } from '#numbering';
 import { ServiceError } from '../auth/errors.ts';
 import type { Page } from '../auth/index.ts';
 import type { PageRequest } from '../auth/paging.ts';
 import { pageById } from '../auth/paging.ts';
 import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
-import { type CenterTarget, COLLECTIONS, type Country } from '../../core/model.ts';
 import type { Publisher } from '../publisher.ts';
-import { type Clock, DuplicateKeyError, type Filter, type Store } from '../../core/store.ts';
 import { SIP_HOST, whyNoMatch } from './common.ts';
 
 export interface CountryInput {

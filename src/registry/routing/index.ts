@@ -1,11 +1,18 @@
 // Routing data over the publisher: countries and their centers, PSTN gateways, partner carriers.
 // Every change is journaled, so DNS nodes publish the center, pstn and carriers trees from it.
 
-import { AGGREGATES, deriveAggregate, type PublishContext } from '../../publish/index.ts';
+import {
+  type CallerIdFormat,
+  type Clock,
+  COLLECTIONS,
+  type PartnerCarrier,
+  type PstnGateway,
+  type Store,
+  systemClock,
+} from '#core';
+import { AGGREGATES, deriveAggregate, type PublishContext } from '#publish';
 import { ServiceError } from '../auth/errors.ts';
-import { type CallerIdFormat, COLLECTIONS, type PartnerCarrier, type PstnGateway } from '../../core/model.ts';
 import type { Aggregate, Publisher } from '../publisher.ts';
-import { type Clock, type Store, systemClock } from '../../core/store.ts';
 import { type CountryService, createCountryService } from './countries.ts';
 import { createRouteService, type RouteService } from './prefix-routes.ts';
 

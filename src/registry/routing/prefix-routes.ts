@@ -1,12 +1,13 @@
 // PSTN gateways and partner carriers are the same shape of routing data: a document with a SIP
 // host and a list of E.164 prefixes, published as one aggregate tree per collection (pstn,
 // carriers; src/publish AGGREGATES). One generic service serves both.
+
+import { type Clock, DuplicateKeyError, type Filter, type Store } from '#core';
 import { ServiceError } from '../auth/errors.ts';
 import type { Page } from '../auth/index.ts';
 import { type PageRequest, pageById } from '../auth/paging.ts';
 import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
 import type { PublishedDoc, Publisher } from '../publisher.ts';
-import { type Clock, DuplicateKeyError, type Filter, type Store } from '../../core/store.ts';
 import { checkHost, checkNoOverlap, checkPrefixes, newId, SLUG, whyNoMatch } from './common.ts';
 
 type RouteDoc = PublishedDoc & {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeOf, embeddedServices, REG_A, type Services } from '../../../test/helpers/sales.ts';
+import { codeOf, embeddedServices, REG_A, type Services } from '#test/helpers/sales';
 
 describe('assign', () => {
   let s: Services & { close(): Promise<void> };

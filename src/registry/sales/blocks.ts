@@ -1,8 +1,9 @@
 // Stock blocks: a PIN range (first number and count) or list, VNS bases as a range or list,
 // expanded into validated inventory entries. Pure: every number goes through src/numbering, a
 // PIN must be a valid number of the block's country, a VNS base must be a valid base.
-import { NumberingError, numberKey, parseIdentifier } from '../../numbering/index.ts';
-import type { NumberKind } from '../../core/model.ts';
+
+import type { NumberKind } from '#core';
+import { NumberingError, numberKey, parseIdentifier } from '#numbering';
 
 /** At most this many numbers per stocking call (one insertMany). */
 export const MAX_BLOCK = 10_000;

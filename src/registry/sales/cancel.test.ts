@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PaymentRecord } from '../../core/model.ts';
-import { codeOf, embeddedServices, REG_A, type Services } from '../../../test/helpers/sales.ts';
+import type { PaymentRecord } from '#core';
+import { codeOf, embeddedServices, REG_A, type Services } from '#test/helpers/sales';
 
 describe('cancel', () => {
   let s: Services & { close(): Promise<void> };

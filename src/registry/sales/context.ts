@@ -1,17 +1,20 @@
 // What the sales and members services run on: the store's collections, the publisher (the one
 // way to change members, which DNS shows), a clock and a logger.
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import {
   type Claim,
+  type Clock,
   COLLECTIONS,
+  type Collection,
   type InventoryNumber,
   type Member,
   type Order,
   type PaymentRecord,
   type PriceRules,
-} from '../../core/model.ts';
+  type Store,
+  systemClock,
+} from '#core';
 import type { Publisher } from '../publisher.ts';
-import { type Clock, type Collection, type Store, systemClock } from '../../core/store.ts';
 
 export interface ServiceDeps {
   store: Store;

@@ -3,7 +3,7 @@
 // silently skipping or repeating items. Pages continue with `key > last`, which is stable under
 // concurrent inserts and deletes (unlike skip).
 import { createHash } from 'node:crypto';
-import type { Collection, Filter } from '../../core/store.ts';
+import type { Collection, Filter } from '#core';
 import { DomainError } from './errors.ts';
 import type { Page } from './views.ts';
 

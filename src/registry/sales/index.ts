@@ -2,7 +2,7 @@
 // release, assignment to members, and the sweep that finishes what crashes left half-done.
 // Every call takes the acting principal and enforces ownership; inputs are checked with the
 // zod schemas exported here, errors are DomainErrors with machine-readable codes.
-import { createPeriodic } from '../../core/periodic.ts';
+import { createPeriodic } from '#core';
 import { assign } from './assign.ts';
 import { cancel } from './cancel.ts';
 import { type ServiceDeps, serviceContext } from './context.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NumberingError } from '../../numbering/index.ts';
+import { NumberingError } from '#numbering';
 import { displayOf, parseNumberRef, refOfKey } from './numbers.ts';
 
 describe('number references', () => {

@@ -1,6 +1,8 @@
 // Numbers as the sales layer reads them from people and programs, through src/numbering only:
 // an inventory key ('pin:+82262006200', 'vns:62006200'), a PIN ('02-6200-6200-082'), an E.164
 // number in any written form, or a VNS ('6200-6200#082', which names its base).
+
+import type { NumberKind } from '#core';
 import {
   e164ToPin,
   formatVnsBase,
@@ -8,8 +10,7 @@ import {
   numberKey,
   parseIdentifier,
   parseNumberKey,
-} from '../../numbering/index.ts';
-import type { NumberKind } from '../../core/model.ts';
+} from '#numbering';
 
 export interface NumberRef {
   /** Inventory key, the InventoryNumber `_id`. */

@@ -1,8 +1,8 @@
 // Reading orders and the inventory, each limited to what the principal may see: another
 // registrar's order or number is 'not-found', never 'forbidden', so ids reveal nothing.
-import { NumberingError } from '../../numbering/index.ts';
-import type { InventoryNumber, Order } from '../../core/model.ts';
-import type { Filter } from '../../core/store.ts';
+
+import type { Filter, InventoryNumber, Order } from '#core';
+import { NumberingError } from '#numbering';
 import type { ServiceContext } from './context.ts';
 import { pageById } from './cursor.ts';
 import { DomainError, issue, parseInput } from './errors.ts';

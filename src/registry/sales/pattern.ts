@@ -4,8 +4,9 @@
 // prefix), or, written with a leading '+', the whole E.164 number. A VNS pattern matches the
 // base. The regex is anchored and starts with every literal digit before the first wildcard, so
 // the store answers it from the (country, kind, status, digits) index as a prefix range.
-import { callingCodeOf } from '../../numbering/index.ts';
-import type { NumberKind } from '../../core/model.ts';
+
+import type { NumberKind } from '#core';
+import { callingCodeOf } from '#numbering';
 
 export const MAX_PATTERN_LENGTH = 32;
 /** Each '*' adds backtracking; a handful is all a person types. */

@@ -3,9 +3,9 @@
 // the sale (sale.ts). Calling pay() again with the same reference finishes a sale a crash left
 // half-done. A payment that cannot buy its order is kept and marked for refund.
 
+import type { InventoryNumber, Order, PaymentRecord } from '#core';
+import { DuplicateKeyError } from '#core';
 import { refusal } from '../members/numbers.ts';
-import type { InventoryNumber, Order, PaymentRecord } from '../../core/model.ts';
-import { DuplicateKeyError } from '../../core/store.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError, parseInput } from './errors.ts';
 import { refOfKey } from './numbers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PriceRules } from '../../core/model.ts';
+import type { PriceRules } from '#core';
 import {
   basePrice,
   DEFAULT_PRICE_RULES,

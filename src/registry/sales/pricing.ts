@@ -1,7 +1,7 @@
 // Prices of numbers: a base price per country and kind, plus premiums for memorable digit
 // patterns. Pure functions; the price is computed when a number is stocked (or re-priced) and
 // stored on it, so a search by price range is an index range. docs/sales.md, "Price rules".
-import type { Money, NumberKind, PremiumRule, PriceRules } from '../../core/model.ts';
+import type { Money, NumberKind, PremiumRule, PriceRules } from '#core';
 
 export type PatternKind = PremiumRule['pattern'];
 export const PATTERN_KINDS = [

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InventoryNumber } from '../../core/model.ts';
-import { codeOf, embeddedServices, REG_A, REG_B, type Services } from '../../../test/helpers/sales.ts';
+import type { InventoryNumber } from '#core';
+import { codeOf, embeddedServices, REG_A, REG_B, type Services } from '#test/helpers/sales';
 
 describe('release', () => {
   let s: Services & { close(): Promise<void> };

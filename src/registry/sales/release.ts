@@ -4,8 +4,8 @@
 //   3. number: released -> available (owner, order and payment cleared)
 // A crash after step 1 leaves a 'released' number, which the sweep (or a second release) finishes.
 
+import type { InventoryNumber } from '#core';
 import { removeNumberFromMember } from '../members/numbers.ts';
-import type { InventoryNumber } from '../../core/model.ts';
 import { backoff, MAX_ATTEMPTS } from './backoff.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError, parseInput } from './errors.ts';

@@ -2,9 +2,10 @@
 // of concurrent reservations exactly one is approved. An expired reservation is taken over
 // here (lazily) — unless its order was paid in time, in which case that sale is completed
 // first — and the sweep returns the others to stock.
-import { NumberingError } from '../../numbering/index.ts';
+
+import type { InventoryNumber, Money, Order } from '#core';
+import { NumberingError } from '#numbering';
 import { refusal } from '../members/numbers.ts';
-import type { InventoryNumber, Money, Order } from '../../core/model.ts';
 import type { ServiceContext } from './context.ts';
 import { parseInput } from './errors.ts';
 import { newId } from './ids.ts';

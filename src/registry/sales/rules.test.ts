@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, codeOf, embeddedServices, REG_A, REG_B, type Services } from '#test/helpers/sales';
 import { DEFAULT_PRICE_RULES } from './pricing.ts';
-import { ADMIN, codeOf, embeddedServices, REG_A, REG_B, type Services } from '../../../test/helpers/sales.ts';
 
 const rules = { currency: 'EUR', defaultBase: { pin: 100, vns: 200 }, base: [], premiums: [] };
 

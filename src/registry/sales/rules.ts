@@ -1,7 +1,7 @@
 // Price rules per registrar, stored as priceRules/<registrarId> (defaults until one is stored),
 // written with optimistic concurrency like every other versioned document.
-import type { PriceRules } from '../../core/model.ts';
-import { DuplicateKeyError } from '../../core/store.ts';
+import type { PriceRules } from '#core';
+import { DuplicateKeyError } from '#core';
 import type { ServiceContext } from './context.ts';
 import { DomainError, parseInput } from './errors.ts';
 import { DEFAULT_PRICE_RULES, type PriceRuleValues } from './pricing.ts';

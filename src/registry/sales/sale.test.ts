@@ -1,10 +1,10 @@
 // The steps of a sale one by one, as a crash would leave them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.ts';
-import type { InventoryNumber, Order, PaymentRecord } from '../../core/model.ts';
+import type { InventoryNumber, Order, PaymentRecord } from '#core';
+import { silentLogger } from '#core';
+import { embeddedServices, REG_A, type Services } from '#test/helpers/sales';
 import { serviceContext } from './context.ts';
 import { assignNumber, markOrderPaid, markRefundDue, referenceOf, sellNumber } from './sale.ts';
-import { embeddedServices, REG_A, type Services } from '../../../test/helpers/sales.ts';
 
 describe('sale steps', () => {
   let s: Services & { close(): Promise<void> };

@@ -9,8 +9,8 @@
 //
 // docs/sales.md, "Order of writes".
 
+import type { InventoryNumber, Order, PaymentRecord } from '#core';
 import { addNumberToMember, refusal, removeNumberFromMember } from '../members/numbers.ts';
-import type { InventoryNumber, Order, PaymentRecord } from '../../core/model.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError } from './errors.ts';
 import { refOfKey } from './numbers.ts';

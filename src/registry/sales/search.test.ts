@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, codeOf, embeddedServices, REG_A, REG_B, type Services } from '../../../test/helpers/sales.ts';
+import { ADMIN, codeOf, embeddedServices, REG_A, REG_B, type Services } from '#test/helpers/sales';
 
 describe('search', () => {
   let s: Services & { close(): Promise<void> };

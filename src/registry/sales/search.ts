@@ -1,7 +1,7 @@
 // Searching the available inventory: country and kind, a digit pattern with wildcards, a price
 // range; pages in digit order with an opaque cursor (`digits > last`), stable while numbers are
 // stocked, reserved or sold between pages.
-import type { Filter } from '../../core/store.ts';
+import type { Filter } from '#core';
 import type { ServiceContext } from './context.ts';
 import { DEFAULT_PAGE, decodeCursor, encodeCursor } from './cursor.ts';
 import { DomainError, issue, parseInput } from './errors.ts';

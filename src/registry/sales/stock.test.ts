@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InventoryNumber } from '../../core/model.ts';
+import type { InventoryNumber } from '#core';
+import { codeOf, embeddedServices, REG_A, REG_B, type Services } from '#test/helpers/sales';
 import { memorableOf } from './stock.ts';
-import { codeOf, embeddedServices, REG_A, REG_B, type Services } from '../../../test/helpers/sales.ts';
 
 describe('stocking', () => {
   let s: Services & { close(): Promise<void> };

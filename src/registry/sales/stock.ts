@@ -1,8 +1,9 @@
 // Stocking numbers and re-pricing them. A price is computed from the registrar's rules when a
 // number is stocked and stored on it (searches by price are index ranges); reprice() applies
 // changed rules to the numbers still available, never to reserved or sold ones.
-import { parseIdentifier } from '../../numbering/index.ts';
-import type { InventoryNumber, NumberKind } from '../../core/model.ts';
+
+import type { InventoryNumber, NumberKind } from '#core';
+import { parseIdentifier } from '#numbering';
 import { expandBlock } from './blocks.ts';
 import type { ServiceContext } from './context.ts';
 import { DomainError, issue, parseInput } from './errors.ts';

@@ -1,5 +1,5 @@
 // What the sales service returns: plain objects for the API, without store internals.
-import type { InventoryNumber, Money, NumberKind, NumberStatus, Order, OrderStatus } from '../../core/model.ts';
+import type { InventoryNumber, Money, NumberKind, NumberStatus, Order, OrderStatus } from '#core';
 import { displayOf, refOfKey } from './numbers.ts';
 
 export interface NumberView {

@@ -1,7 +1,7 @@
 // Zod building blocks shared by the sales and members schemas: fields checked by src/numbering,
 // money, ids, page parameters. Every message says what is expected.
 import { z } from 'zod';
-import { NumberingError, toCountry } from '../../numbering/index.ts';
+import { NumberingError, toCountry } from '#numbering';
 import { MAX_PAGE } from './cursor.ts';
 
 /** A string field whose value src/numbering checks and canonicalises; a NumberingError becomes an issue. */

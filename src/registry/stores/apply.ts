@@ -1,8 +1,8 @@
 // Applies the update operators to a document in memory, with MongoDB's rules, for the
 // embedded store (which reads, changes and writes back inside one SQLite transaction).
 // The update has been checked by validateUpdate first.
-import type { Doc, Filter, Update } from '../../core/store.ts';
-import { InvalidUpdateError } from '../../core/store.ts';
+import type { Doc, Filter, Update } from '#core';
+import { InvalidUpdateError } from '#core';
 import { filterEqualities } from './query.ts';
 
 type Obj = Record<string, unknown>;

@@ -17,8 +17,8 @@ import type {
   InsertManyResult,
   Sort,
   Update,
-} from '../../core/store.ts';
-import { StoreError, UnsupportedQueryError } from '../../core/store.ts';
+} from '#core';
+import { StoreError, UnsupportedQueryError } from '#core';
 import { applyUpdate, upsertSeed } from './apply.ts';
 import { DUPLICATE_KEY, type MongoStore } from './mongo.ts';
 import type { DocLocks } from './mongo-locks.ts';

@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection as MongoCollection } from 'mongodb';
 import { MongoServerError } from 'mongodb';
-import type { Id } from '../../core/store.ts';
-import { StoreUnavailableError } from '../../core/store.ts';
+import type { Id } from '#core';
+import { StoreUnavailableError } from '#core';
 
 export interface LockDoc {
   _id: string;

@@ -11,15 +11,14 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import type { Logger } from '../../core/log.ts';
-import type { Collection, Doc, Id, IndexSpec, Store } from '../../core/store.ts';
+import type { Collection, Doc, Id, IndexSpec, Logger, Store } from '#core';
 import {
   DuplicateKeyError,
   InvalidUpdateError,
   StoreError,
   StoreUnavailableError,
   UnsupportedQueryError,
-} from '../../core/store.ts';
+} from '#core';
 import { MongoStoreCollection } from './mongo-collection.ts';
 import { DocLocks, type LockDoc } from './mongo-locks.ts';
 import { parsePath, validateCollectionName } from './query.ts';

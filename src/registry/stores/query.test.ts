@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Filter, Update } from '../../core/store.ts';
-import { UnsupportedQueryError } from '../../core/store.ts';
+import type { Filter, Update } from '#core';
+import { UnsupportedQueryError } from '#core';
 import { filterEqualities, parseFilter, upsertId, validateDocument, validateUpdate } from './query.ts';
 
 describe('parseFilter', () => {

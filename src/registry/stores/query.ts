@@ -1,8 +1,8 @@
 // The supported query and update subset, parsed and validated once for both stores: the
 // embedded store compiles the parsed form to SQL, the MongoDB store checks it before sending
 // the original to the server, so a filter outside the subset fails the same way everywhere.
-import type { Filter, Id, Scalar, Sort, Update } from '../../core/store.ts';
-import { UnsupportedQueryError } from '../../core/store.ts';
+import type { Filter, Id, Scalar, Sort, Update } from '#core';
+import { UnsupportedQueryError } from '#core';
 
 export type CompareOp = '$eq' | '$lt' | '$lte' | '$gt' | '$gte';
 

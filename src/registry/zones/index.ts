@@ -1,13 +1,23 @@
 // Zones and record sets managed over HTTP (ZoneDoc, RRsetDoc), written through the publisher so
 // every change reaches DNS nodes by the change journal. Zones from master files have no
 // document: only the admin may change their record sets (the files are the operator's).
+
+import {
+  type Clock,
+  COLLECTIONS,
+  DuplicateKeyError,
+  type Filter,
+  type RRsetDoc,
+  type SoaValues,
+  type Store,
+  systemClock,
+  type ZoneDoc,
+} from '#core';
 import { ServiceError } from '../auth/errors.ts';
 import type { Page } from '../auth/index.ts';
 import { type PageRequest, pageById } from '../auth/paging.ts';
 import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
-import { COLLECTIONS, type RRsetDoc, type SoaValues, type ZoneDoc } from '../../core/model.ts';
 import type { Publisher } from '../publisher.ts';
-import { type Clock, DuplicateKeyError, type Filter, type Store, systemClock } from '../../core/store.ts';
 import { inZone, isApex, normalizeName } from './names.ts';
 import { applyRRsetChanges, type RRsetChange } from './rrsets.ts';
 

@@ -2,12 +2,9 @@
 // NAPTR the structured fields, so nobody escapes a regexp inside a JSON string by hand. Every
 // record is parsed with the DNS server's own RDATA parser (src/dns) and stored in its canonical
 // presentation (absolute names), exactly what DNS nodes will parse again from the journal.
-import { TYPE, typeFromName, typeName } from '../../wire/types.ts';
-import { parseName } from '../../wire/name.ts';
-import { parseRdata } from '../../wire/rdata/parse.ts';
-import { rdataText } from '../../wire/rdata/text.ts';
-import { tokenizeRdata } from '../../wire/rdata-text.ts';
-import { naptrRdata } from '../../publish/naptr.ts';
+
+import { naptrRdata } from '#publish';
+import { parseName, parseRdata, rdataText, TYPE, tokenizeRdata, typeFromName, typeName } from '#wire';
 
 export interface NaptrFields {
   order: number;

@@ -4,10 +4,11 @@
 // then each RRset is one single-document write through the publisher. Not a transaction across
 // RRsets (the registry has none): a crash mid-way leaves a prefix of the changes applied, and
 // sending the same PATCH again converges (REPLACE and DELETE are idempotent).
+
+import type { Clock, Store } from '#core';
+import { COLLECTIONS, type RRsetDoc } from '#core';
 import { type FieldProblem, ServiceError } from '../auth/errors.ts';
-import { COLLECTIONS, type RRsetDoc } from '../../core/model.ts';
 import type { Publisher } from '../publisher.ts';
-import type { Clock, Store } from '../../core/store.ts';
 import { closestZone, inZone, isOwnerName, normalizeName } from './names.ts';
 import { canonicalRecord, canonicalType, RecordError, type RecordInput } from './records.ts';
 

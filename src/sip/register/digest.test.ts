@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { challenge, createNonces, digestResponse, ha1, parseAuthorization, sameDigest } from './digest.ts';
+import { ha1 } from '#core';
+import { challenge, createNonces, digestResponse, parseAuthorization, sameDigest } from './digest.ts';
 
 describe('digest (RFC 7616 / RFC 8760)', () => {
   // RFC 7616 §3.9.1: Mufasa / http-auth@example.org / Circle of Life

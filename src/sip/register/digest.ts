@@ -1,18 +1,12 @@
 // HTTP Digest for SIP REGISTER (RFC 3261 §22, RFC 7616 algorithms, RFC 8760 SHA-256 for SIP):
-// qop=auth, stateless nonces that expire, stale=true when only the nonce is too old. The one
-// HA1 of callx: the registry stores what ha1() computes (src/registry/members/sip.ts).
-import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+// qop=auth, stateless nonces that expire, stale=true when only the nonce is too old. HA1 is
+// core's (src/core/credentials.ts): the registry stores what it computes.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type DigestAlgorithm, digestHash as H } from '#core';
 
-export type DigestAlgorithm = 'SHA-256' | 'MD5';
+export type { DigestAlgorithm } from '#core';
 /** Challenges are sent strongest first (RFC 8760 §2.4). */
 export const ALGORITHMS: DigestAlgorithm[] = ['SHA-256', 'MD5'];
-
-const H = (alg: DigestAlgorithm, s: string) => hash(alg === 'MD5' ? 'md5' : 'sha256', s, 'hex');
-
-/** HA1 = H(username:realm:password): what the registry stores instead of the password. */
-export function ha1(alg: DigestAlgorithm, username: string, realm: string, password: string): string {
-  return H(alg, `${username}:${realm}:${password}`);
-}
 
 /** The expected `response` for qop=auth. */
 export function digestResponse(

@@ -2,17 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.ts';
-import {
-  type Claim,
-  COLLECTIONS,
-  createEmbeddedStore,
-  type Member,
-  SCHEMA,
-  type Store,
-} from '../../registry/index.ts';
+import { type Claim, COLLECTIONS, ha1, type Member, type Store, silentLogger } from '#core';
+import { createEmbeddedStore, SCHEMA } from '#registry';
 import { parseSipMessage } from '../message.ts';
-import { digestResponse, ha1, parseAuthorization } from './digest.ts';
+import { digestResponse, parseAuthorization } from './digest.ts';
 import { aorKey, createRegistrar, type RegistrarDeps } from './registrar.ts';
 import { NONCE_SECRET_ID, registryBindings, registryCredentials, registryNonceSecret } from './stores.ts';
 

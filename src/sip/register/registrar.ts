@@ -2,12 +2,11 @@
 // Bindings live in the registry so every redirector sees them; they are never published in DNS.
 
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../../core/log.ts';
-import { type Identifier, parseIdentifier } from '../../numbering/index.ts';
-import type { Binding } from '../../core/model.ts';
+import type { Binding, Logger } from '#core';
+import { type Identifier, parseIdentifier } from '#numbering';
+import { SAFE_URI } from '#resolve';
 import { parseCSeq, parseNameAddr, type SipMessage, splitValues } from '../message.ts';
 import { spec } from '../redirector.ts';
-import { SAFE_URI } from '../../resolve/naptr.ts';
 import type { RequestContext, SipResponseSpec } from '../types.ts';
 import {
   ALGORITHMS,

@@ -2,10 +2,9 @@
 // the deployment's nonce secret, and the cached binding look-up the redirector uses on every call.
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { lookupSipAccount } from '../../registry/members/index.ts';
-import { type Binding, COLLECTIONS, type Member } from '../../core/model.ts';
-import { DuplicateKeyError, type Store } from '../../core/store.ts';
-import type { BindingSource } from '../../resolve/resolver.ts';
+import { type Binding, COLLECTIONS, DuplicateKeyError, type Member, type Store } from '#core';
+import { lookupSipAccount } from '#registry';
+import type { BindingSource } from '#resolve';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 
 /** Identity keys of a member: its PIN numbers, its email, its SIP username. */

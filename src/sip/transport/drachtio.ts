@@ -1,7 +1,7 @@
 // The same redirector as a drachtio-srf application: drachtio-server owns the sockets and the
 // transaction layer (Via, To tag, retransmissions, CANCEL, ACK), we answer each request.
 import Srf from 'drachtio-srf';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import type { SipMessage } from '../message.ts';
 import type { AnswerObserver, Redirector, RequestContext, SipResponseSpec } from '../types.ts';
 

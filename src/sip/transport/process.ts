@@ -1,7 +1,7 @@
 // What both builtin transports do with one received message: parse it with drachtio's model,
 // let the core decide, build the response text. Malformed requests get a 400 when they name
 // enough to address one; anything else is dropped.
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import { salvageRequest } from '../malformed.ts';
 import { parseSipMessage, SipParseError, type Via } from '../message.ts';
 import { spec } from '../redirector.ts';

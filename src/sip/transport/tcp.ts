@@ -1,7 +1,7 @@
 // SIP over TCP: Content-Length framing, several messages per connection, answers on the same
 // connection; limits on connections, message size and idle time.
 import net from 'node:net';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import { salvageRequest } from '../malformed.ts';
 import { spec } from '../redirector.ts';
 import { buildResponse } from '../response.ts';

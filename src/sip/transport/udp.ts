@@ -1,7 +1,7 @@
 // SIP over UDP (RFC 3261 §18): answers go to the top Via's address as §18.2.2 and RFC 3581 say.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '#core';
 import { udpDestination } from '../response.ts';
 import type { AnswerObserver, Redirector } from '../types.ts';
 import { processMessage } from './process.ts';

@@ -1,7 +1,8 @@
 // RDATA layouts of the types callx understands in presentation form. Every other type is kept
 // in the RFC 3597 generic form (`\# len hex`) and served byte for byte.
-import { TYPE } from '../types.ts';
+
 import type { Labels } from '../name.ts';
+import { TYPE } from '../types.ts';
 
 /**
  * Field kinds. `cname` is a name that may be compressed on the wire (RFC 3597 §4: only the

@@ -1,8 +1,8 @@
 // RDATA <-> wire format for the layouts in schema.ts; generic types pass their octets through.
 import { latin1Slice } from '../latin1.ts';
+import { type Labels, lowerLabel } from '../name.ts';
 import { TYPE } from '../types.ts';
 import { Writer } from '../writer.ts';
-import { type Labels, lowerLabel } from '../name.ts';
 import { type FieldKind, isPackable, PackedRdata, type Rdata, SCHEMA, setUnpacker } from './schema.ts';
 
 export class WireError extends Error {

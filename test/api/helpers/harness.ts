@@ -2,13 +2,13 @@
 // the publisher (with the routing aggregates) and every service are the real ones. Responses
 // are checked against their declared schemas (validateResponses), so a test fails when a route
 // answers something its OpenAPI document does not say.
-import { type ApiApp, type ApiDeps, createApiApp } from '../../../src/api/index.ts';
+import { type ApiApp, type ApiDeps, createApiApp } from '#api';
+import { createMetrics, type Metrics } from '#metrics';
+import { createDerive, publishContext } from '#publish';
 import { silentLogger } from '../../../src/core/log.ts';
-import { createMetrics, type Metrics } from '../../../src/metrics/index.ts';
-import { createDerive, publishContext } from '../../../src/publish/index.ts';
+import type { PublishedRRset } from '../../../src/core/model.ts';
 import { ADMIN, createAuthService } from '../../../src/registry/auth/index.ts';
 import { createJournal, type Journal } from '../../../src/registry/journal.ts';
-import type { PublishedRRset } from '../../../src/core/model.ts';
 import { createPublisher, type Publisher } from '../../../src/registry/publisher.ts';
 import { routingAggregates } from '../../../src/registry/routing/index.ts';
 import { type TempStore, tempStore } from './store.ts';

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../../src/core/log.ts';
-import { SCHEMA } from '../../../src/registry/schema.ts';
 import type { Store } from '../../../src/core/store.ts';
+import { SCHEMA } from '../../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
 
 export interface TempStore {

@@ -1,7 +1,8 @@
 // Decodes a response with dns2 (plus our codecs) into a comparable form: header fields, and
 // each section as a sorted list of "owner ttl type rdata" strings (names lower-cased).
-import { Packet, registerDns2Codecs } from '../../helpers/dns2.ts';
+
 import { typeName } from '../../../src/wire/types.ts';
+import { Packet, registerDns2Codecs } from '../../helpers/dns2.ts';
 
 registerDns2Codecs();
 

@@ -3,14 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDerive, publishContext } from '#publish';
 import { silentLogger } from '../../../src/core/log.ts';
-import { createDerive, publishContext } from '../../../src/publish/index.ts';
-import { createJournal } from '../../../src/registry/journal.ts';
 import type { Member, ZoneDoc } from '../../../src/core/model.ts';
+import type { Store } from '../../../src/core/store.ts';
+import { createJournal } from '../../../src/registry/journal.ts';
 import { createPublisher, type Publisher } from '../../../src/registry/publisher.ts';
 import { routingAggregates } from '../../../src/registry/routing/index.ts';
 import { SCHEMA } from '../../../src/registry/schema.ts';
-import type { Store } from '../../../src/core/store.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
 import { createMongoStore } from '../../../src/registry/stores/mongo.ts';
 

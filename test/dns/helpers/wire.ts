@@ -1,9 +1,9 @@
 // Raw DNS queries for tests: build a query packet and send it over UDP or TCP.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { parseName } from '../../../src/wire/name.ts';
 import { TYPE, typeFromName } from '../../../src/wire/types.ts';
 import { Writer } from '../../../src/wire/writer.ts';
-import { parseName } from '../../../src/wire/name.ts';
 
 export interface QuerySpec {
   name: string;

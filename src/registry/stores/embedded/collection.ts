@@ -10,8 +10,8 @@ import type {
   Id,
   InsertManyResult,
   Update,
-} from '../../../core/store.ts';
-import { DuplicateKeyError, UnsupportedQueryError } from '../../../core/store.ts';
+} from '#core';
+import { DuplicateKeyError, UnsupportedQueryError } from '#core';
 import { applyUpdate, upsertSeed } from '../apply.ts';
 import {
   parseFilter,

@@ -6,9 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Logger } from '../../../core/log.ts';
-import type { Collection, Doc, Filter, IndexSpec, Store } from '../../../core/store.ts';
-import { StoreError, StoreUnavailableError, UnsupportedQueryError } from '../../../core/store.ts';
+import type { Collection, Doc, Filter, IndexSpec, Logger, Store } from '#core';
+import { StoreError, StoreUnavailableError, UnsupportedQueryError } from '#core';
 import { parsePath, validateCollectionName } from '../query.ts';
 import { EmbeddedCollection, tableName } from './collection.ts';
 import { arrayOnPath, fieldExpr } from './sql.ts';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../core/log.ts';
+import type { Filter } from '#core';
+import { silentLogger } from '#core';
 import { SCHEMA } from '../../schema.ts';
-import type { Filter } from '../../../core/store.ts';
 import { createEmbeddedStore, type EmbeddedStore } from './index.ts';
 import { regexPrefix } from './plan.ts';
 

@@ -2,7 +2,7 @@
 // MongoDB's semantics: an equality matches an array that contains the value; a path that
 // crosses an array looks into each element; a missing field equals null and fails every
 // other comparison; comparisons never cross types (1 is not '1', true is not 1).
-import type { Scalar } from '../../../core/store.ts';
+import type { Scalar } from '#core';
 import type { FilterNode } from '../query.ts';
 
 export type Param = string | number | null;

@@ -1,0 +1,3 @@
+// cli
+export { registerCommands } from './commands.ts';
+export { UsageError } from './errors.ts';

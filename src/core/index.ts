@@ -1,0 +1,8 @@
+// The shared data model and contracts every layer builds on: registry documents, the store
+// interface, the clock, configuration and logging (docs/architecture.md, "Layers").
+export * from './config.ts';
+export * from './credentials.ts';
+export * from './log.ts';
+export * from './model.ts';
+export * from './periodic.ts';
+export * from './store.ts';

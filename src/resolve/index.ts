@@ -1,0 +1,21 @@
+// ENUM resolution through DNS (docs/sip.md, "Resolution"): what the redirector, `callx resolve`,
+// GET /v1/resolve and the number pages decide with.
+
+export type { DnsCache } from './cache.ts';
+export { createDnsCache } from './cache.ts';
+export {
+  createResolver,
+  DEFAULT_RESOLVE_LIMITS,
+  type LookupObserver,
+  type ResolveLimits,
+  type ResolverConfig,
+  type ResolverHandle,
+} from './create.ts';
+export type { DnsClient } from './dns-client.ts';
+export { createDnsClient } from './dns-client.ts';
+export type { QueryStep } from './lookup.ts';
+export { SAFE_URI } from './naptr.ts';
+export { decisionJson } from './present.ts';
+export { createResolution } from './resolver.ts';
+export type { BindingSource, Decision, Resolution, ResolutionDeps, ResolvedContact } from './types.ts';
+export { CID_PARAM } from './types.ts';
