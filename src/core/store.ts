@@ -160,11 +160,3 @@ export class UnsupportedQueryError extends StoreError {
 export class InvalidUpdateError extends StoreError {
   override name = 'InvalidUpdateError';
 }
-
-/** Time source, injected so tests can move time (journal grace period, publish sweep). */
-export interface Clock {
-  /** Epoch milliseconds. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
