@@ -2,11 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands, UsageError } from '#cli';
 import { ConfigError } from '#core';
+import pkg from '../package.json' with { type: 'json' };
 
 export function buildProgram(): Command {
   const program = new Command('callx')
     .description('callx: a federated call exchange (ENUM/NAPTR DNS, SIP redirect server, registrar API)')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(pkg.version)
     .exitOverride()
     .configureOutput({ outputError: () => {} }) // we print one line ourselves, below
     .showHelpAfterError(false);
@@ -35,7 +36,19 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Started by bin/callx.js as its child (under an older node): stop, as on SIGTERM, when the
+ * launcher goes away, however it died; the IPC channel closes then. Unref'd, so it keeps no
+ * command alive.
+ */
+function followLauncher(): void {
+  if (!process.send || !process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
 if (import.meta.main || process.argv[1]?.endsWith('bin/callx.js')) {
+  followLauncher();
   const code = await run(process.argv);
   if (code !== 0) process.exitCode = code;
 }

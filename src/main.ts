@@ -24,6 +24,36 @@ const RETENTION_EVERY_MS = 10 * 60_000;
 export const PARTS = ['dns', 'sip', 'api'] as const;
 export type Part = (typeof PARTS)[number];
 
+/** The variables that say where each front end listens, named when it cannot. */
+const LISTEN_VARS: Record<Part, [addr: string, port: string]> = {
+  dns: ['CALLX_DNS_ADDR', 'CALLX_DNS_PORT'],
+  sip: ['CALLX_SIP_ADDR', 'CALLX_SIP_PORT'],
+  api: ['CALLX_HTTP_ADDR', 'CALLX_HTTP_PORT'],
+};
+
+/** A front end could not bind its socket: one line that names the address and its variables. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/** Runs a front end's start(); a socket it cannot bind becomes a ListenError naming the variables. */
+async function bound<T>(part: Part, at: { addr: string; port: number }, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const [addrVar, portVar] = LISTEN_VARS[part];
+    const where = `${at.addr.includes(':') ? `[${at.addr}]` : at.addr}:${at.port}`;
+    const why: Record<string, string> = {
+      EADDRINUSE: `${where} is in use by another program; stop it, or set ${portVar} to another port`,
+      EACCES: `${where}: not permitted (ports below 1024 need privileges); set ${portVar} to a port above 1023`,
+      EADDRNOTAVAIL: `${where}: ${at.addr} is not an address of this host; set ${addrVar}`,
+    };
+    const reason = why[(err as NodeJS.ErrnoException).code ?? ''];
+    if (reason) throw new ListenError(`serve: ${part}: ${reason}`, { cause: err });
+    throw err;
+  }
+}
+
 export interface Callx {
   /** Where each running front-end listens (ports as bound, useful with port 0). */
   readonly listening: Partial<Record<Part, number>>;
@@ -68,7 +98,7 @@ export async function startCallx(
         apex: config.apex,
         metrics: metrics.dns,
       });
-      await dns.start();
+      await bound('dns', config.dns, () => dns!.start());
       stops.push(() => dns!.stop());
       listening.dns = dns.port;
     }
@@ -76,7 +106,7 @@ export async function startCallx(
     let sip: SipService | undefined;
     if (parts.includes('sip')) {
       sip = createSipService({ config, logger, store, metrics: metrics.sip });
-      listening.sip = await sip.start();
+      listening.sip = await bound('sip', config.sip, () => sip!.start());
       stops.push(() => sip!.stop());
     }
 
@@ -128,7 +158,7 @@ export async function startCallx(
             }
           : { fileZones: zoneFilesIn(config.zonesDir) }),
       });
-      listening.api = await api.start();
+      listening.api = await bound('api', config.http, () => api.start());
       stops.push(() => api.stop());
     }
     log.info({ store: store.kind, listening, apex: config.apex }, 'serve: callx is running');

@@ -1,7 +1,8 @@
 // `callx serve` as users run it: a child process on the embedded store and the demo zones.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,14 +35,18 @@ const baseEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
 interface Running {
   child: ChildProcess;
   listening: Record<string, number>;
+  /** The pid of the process that serves (the launcher's child when started by an older node). */
+  pid: number;
   exit: Promise<number | null>;
 }
 
-/** Starts `callx serve` and waits for its "callx is running" log line. */
-function serve(args: string[], env: Record<string, string | undefined>): Promise<Running> {
-  const child = spawn(NODE, [CLI, 'serve', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `callx serve` (with `node`, Node 24 by default) and waits for its "callx is running" log line. */
+function serve(args: string[], env: Record<string, string | undefined>, node = NODE): Promise<Running> {
+  const child = spawn(node, [CLI, 'serve', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
+  );
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`serve: not running after 30 s:\n${buf}`)), 30_000);
@@ -50,7 +55,8 @@ function serve(args: string[], env: Record<string, string | undefined>): Promise
       for (const line of buf.split('\n')) {
         if (!line.includes('callx is running')) continue;
         clearTimeout(timer);
-        resolve({ child, listening: JSON.parse(line).listening, exit });
+        const started = JSON.parse(line);
+        resolve({ child, listening: started.listening, pid: started.pid, exit });
       }
     });
     child.on('exit', (code) => {
@@ -101,6 +107,48 @@ function sipOptions(port: number): Promise<string> {
         '',
       ].join('\r\n');
       sock.send(msg, port, '127.0.0.1');
+    });
+  });
+}
+
+/** A Node.js older than 24 on PATH (the machine's own, e.g. Debian's): what runs bin/callx.js as a launcher. */
+function olderNode(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const node = join(dir, 'node');
+    if (dir.includes('node_modules') || !existsSync(node)) continue;
+    const major = Number(
+      execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }),
+    );
+    if (major < 24) return node;
+  }
+  throw new Error('test: the launcher tests need a Node.js older than 24 on PATH (the system node)');
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function gone(pid: number, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}
+
+/** A TCP port held by another program on 127.0.0.1. */
+function holdPort(): Promise<{ port: number; close(): void }> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      resolve({ port: typeof addr === 'object' && addr ? addr.port : 0, close: () => srv.close() });
     });
   });
 }
@@ -195,5 +243,75 @@ describe('callx serve', () => {
     );
     expect(part.code).toBe(2);
     expect(part.stderr).toBe("callx: serve: --only: unknown part 'web' (expected dns, sip, api)\n");
+  });
+
+  it('names the variable when a port is in use, in one line with exit code 1', async () => {
+    const held = await holdPort();
+    try {
+      const r = await run(NODE, [CLI, 'serve', '--only', 'api'], {
+        env: baseEnv(tempDir(), { CALLX_HTTP_PORT: String(held.port) }),
+      }).catch((e) => e);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe(
+        `callx: serve: api: 127.0.0.1:${held.port} is in use by another program; stop it, or set CALLX_HTTP_PORT to another port`,
+      );
+    } finally {
+      held.close();
+    }
+  });
+});
+
+describe('callx under an older node: the launcher', () => {
+  it('passes SIGTERM on to the server it started and exits with its status', async () => {
+    const s = await serve(['--only', 'dns'], baseEnv(tempDir()), olderNode());
+    expect(s.pid).not.toBe(s.child.pid); // the launcher runs Node 24 as a child
+    expect(await dig(s.listening.dns!, 'callx.test', 'SOA')).toMatch(/^ns1\.callx\.test\. /);
+    s.child.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
+    expect(await gone(s.pid)).toBe(true);
+  });
+
+  it('leaves no server behind when the launcher is killed outright', async () => {
+    const s = await serve(['--only', 'api'], baseEnv(tempDir()), olderNode());
+    s.child.kill('SIGKILL');
+    await s.exit;
+    expect(await gone(s.pid)).toBe(true);
+    // the port is free again
+    const again = await serve(
+      ['--only', 'api'],
+      baseEnv(tempDir(), { CALLX_HTTP_PORT: String(s.listening.api) }),
+    );
+    expect(again.listening.api).toBe(s.listening.api);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  });
+
+  it('npm start: stopping npm stops the server (the script execs node, npm passes SIGTERM on)', async () => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: baseEnv(tempDir()),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    const started = await new Promise<{ pid: number; listening: Record<string, number> }>(
+      (resolve, reject) => {
+        let buf = '';
+        const timer = setTimeout(
+          () => reject(new Error(`npm start: not running after 30 s:\n${buf}`)),
+          30_000,
+        );
+        child.stderr!.on('data', (chunk: Buffer) => {
+          buf += chunk.toString();
+          const line = buf.split('\n').find((l) => l.includes('callx is running'));
+          if (!line) return;
+          clearTimeout(timer);
+          resolve(JSON.parse(line));
+        });
+      },
+    );
+    child.kill('SIGTERM');
+    expect(await gone(started.pid)).toBe(true);
+    const res = await fetch(`http://127.0.0.1:${started.listening.api}/healthz`).catch((e) => e);
+    expect(res).toBeInstanceOf(Error);
   });
 });
