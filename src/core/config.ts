@@ -46,7 +46,7 @@ const hostPortList = (defaultPort: number) =>
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** Environment variable name -> schema. Keys are the documented names (README, docs/configuration.md). */
+/** Environment variable name -> schema. Keys are the documented names (README, "Configuration"). */
 export const envSchema = z.object({
   CALLX_DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: z

@@ -1,4 +1,4 @@
-// Registry documents: the aggregates of DESIGN.md ("Registry") as they are stored.
+// Registry documents: the aggregates of docs/design.md ("Registry") as they are stored.
 // Times are epoch milliseconds. Money is in minor units (cents) with an ISO 4217 currency.
 // Every aggregate that other writers may race on carries `version` (incremented by each
 // update, used as the optimistic-concurrency precondition and as the publishing version).

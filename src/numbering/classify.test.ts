@@ -33,8 +33,8 @@ const ALICE = {
 };
 const ACME = { kind: 'domain', canonical: 'acme.example', domain: 'acme.example', display: 'acme.example' };
 
-// Every row of DESIGN.md's identifier table, in the written forms people and SIP use.
-describe('the identifier table of DESIGN.md', () => {
+// Every row of docs/design.md, in the written forms people and SIP use.
+describe('the identifier table of docs/design.md', () => {
   it.each<[string, string | undefined, object]>([
     // PIN
     ['02-6200-6200-082', undefined, KR_PIN],

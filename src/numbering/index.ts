@@ -1,4 +1,4 @@
-// The number plan (DESIGN.md "Number plan", "DNS name space"): parse, classify, convert, and name
+// The number plan (docs/design.md, "Number plan", "DNS name space"): parse, classify, convert, and name
 // identifiers in DNS. Pure functions, no I/O; docs/numbering.md records the decisions.
 export { formatCallerId } from './callerid.ts';
 export { parseIdentifier } from './classify.ts';

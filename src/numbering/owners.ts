@@ -1,4 +1,4 @@
-// DNS owner names in each tree of DESIGN.md ("DNS name space"), and back where that means
+// DNS owner names in each tree of docs/design.md ("DNS name space"), and back where that means
 // something. Names are lower case, absolute, without the trailing dot. Pure: node:crypto only hashes.
 import { createHash } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js/max';

@@ -1,4 +1,4 @@
-// SIP URIs of members and company branches at their country center (DESIGN.md "DNS name space").
+// SIP URIs of members and company branches at their country center (docs/design.md, "DNS name space").
 import { callingCodeOf, centerOwner } from '#numbering';
 
 /** sip:+82262006200@kr.center.callx.test — a member's number at its home country's center. */

@@ -1,4 +1,4 @@
-// What each registry document publishes in DNS (DESIGN.md "DNS name space"): pure functions from
+// What each registry document publishes in DNS (docs/design.md, "DNS name space"): pure functions from
 // documents to RRsets. The registry's publisher appends them to the change journal; DNS nodes
 // load them at start and apply journal entries afterwards.
 

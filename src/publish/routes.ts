@@ -1,5 +1,5 @@
 // Prefix routing trees (pstn, carriers): one wildcard per route prefix, plus the wildcards that
-// make RFC 4592 matching act as longest-prefix routing (DESIGN.md "DNS name space").
+// make RFC 4592 matching act as longest-prefix routing (docs/design.md, "DNS name space").
 //
 // A longer prefix (*.5.5.2.8) creates empty non-terminals (5.2.8, 5.5.2.8) inside a shorter
 // prefix's range (*.2.8). A query below such a name finds it as the closest encloser and, with no

@@ -24,7 +24,7 @@ export function deriveZone(z: ZoneDoc): PublishedRRset[] {
 /**
  * A record set set over HTTP replaces the same owner and type from the zone files. It is
  * published even when empty: an empty RRset from an `rrsets` source means "deleted here",
- * hiding the file's RRset (docs/dns.md, "Overrides").
+ * hiding the file's RRset (docs/dns.md, "Zone model").
  */
 export function deriveRRset(r: RRsetDoc): PublishedRRset[] {
   return [{ name: r.name, type: r.type.toUpperCase(), ttl: r.ttl, rdata: r.records }];

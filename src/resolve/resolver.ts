@@ -205,7 +205,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         );
         if (usable(r)) return candidatesOf(r, 'vns', 'e164', country, st, depth);
         // No 604 here: owners are <base>.<calling code>.vns, so no single name tells whether the
-        // base is sold in some other country (docs/sip.md, "604").
+        // base is sold in some other country (docs/sip.md, "The 604 rule").
         throw new Terminal(404, `VNS ${id.display}: the company has no branch for +${id.callingCode}`);
       }
       case 'domain': {

@@ -1,4 +1,4 @@
-// DNS messages for the redirector's client, on callx's own wire code (src/dns: Writer,
+// DNS messages for the redirector's client, on callx's own wire code (src/wire: Writer,
 // readName, readRdata with the NAPTR/SOA layouts). dns2's packet model was the first choice, but
 // its bit-by-bit reader takes ~0.7 ms to parse one 242-octet NAPTR answer and ~0.2 ms to build
 // a query (bench/sip, measured on this machine): a cache miss would cost more than a whole call

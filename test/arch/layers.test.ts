@@ -57,6 +57,28 @@ describe('layers: what npm run lint enforces', () => {
     for (const f of folders) expect(imports[`#${f}`]).toBe(`./src/${f}/index.ts`);
   });
 
+  it('docs/architecture.md shows the same table', () => {
+    const doc = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d) +\| `(\w+)` +\| ([^|]+)\|/gm)].map((m) => ({
+      level: Number(m[1]),
+      folder: m[2]!,
+      may: m[3]!.trim(),
+    }));
+    const want = LAYERS.flatMap((l) =>
+      l.folders.map((folder) => ({
+        level: l.level,
+        folder,
+        may:
+          l.may.length === 0
+            ? '—'
+            : l.may.includes('main')
+              ? 'everything, and `src/main.ts`'
+              : l.may.join(', '),
+      })),
+    );
+    expect(rows).toEqual(want);
+  });
+
   it.each([
     ['a back-import', 'src/numbering/bad.ts', "import { x } from '#registry';"],
     ['a front end importing another', 'src/dns/bad.ts', "import { x } from '#sip';"],

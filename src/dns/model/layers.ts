@@ -1,4 +1,4 @@
-// The layers that feed one owner+type (docs/dns.md, "Memory of the layers"): what a slot serves
+// The layers that feed one owner+type (docs/dns.md, "Zone model"): what a slot serves
 // when several layers meet, and when two RRsets carry the same records.
 import type { Rdata } from '#wire';
 import { rdataKey } from '#wire';

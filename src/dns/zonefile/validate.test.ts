@@ -62,7 +62,7 @@ describe('zone checks (as named-checkzone / kzonecheck)', () => {
     expect(check(text).some((p) => re.test(p))).toBe(true);
   });
 
-  it('warns when a longer prefix shadows a shorter prefix wildcard (DESIGN.md)', () => {
+  it('warns when a longer prefix shadows a shorter prefix wildcard (docs/design.md)', () => {
     const routes =
       '*.2.8 NAPTR 1 1 "u" "E2U+sip" "!^(.*)$!sip:\\\\1@kr!" .\n*.0.1.2.8 NAPTR 1 1 "u" "E2U+sip" "!^(.*)$!sip:\\\\1@mob!" .\n';
     const shadow = check(HEAD + routes).filter((p) => p.includes('empty non-terminal'));

@@ -78,7 +78,7 @@ export function validateZone(zone: Zone, locate: Locate): Problem[] {
 }
 
 /**
- * DESIGN.md "DNS name space": a wildcard *.P stops matching below any empty non-terminal that a
+ * docs/design.md, "DNS name space": a wildcard *.P stops matching below any empty non-terminal that a
  * longer name creates under P (RFC 4592: the closest encloser exists and has no wildcard).
  * Routing trees need a wildcard at each such empty non-terminal carrying the shorter route.
  * One warning per wildcard, with a count and the first examples.

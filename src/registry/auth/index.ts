@@ -1,4 +1,4 @@
-// Registrars and their API tokens (DESIGN.md "Registry"): the admin creates registrars and
+// Registrars and their API tokens (docs/design.md, "Registry"): the admin creates registrars and
 // tokens; a registrar may list and manage its own tokens. Tokens are verified on every request
 // by one `get` of their hash, so a revoked token stops working at once.
 import {

@@ -7,7 +7,7 @@
 //   4. member: $push the number (through the publisher: DNS learns of it)
 //   5. number: sold -> assigned
 //
-// docs/sales.md, "Order of writes".
+// docs/sales.md, "Payment: the order of writes".
 
 import type { InventoryNumber, Order, PaymentRecord } from '#core';
 import { addNumberToMember, refusal, removeNumberFromMember } from '../members/numbers.ts';

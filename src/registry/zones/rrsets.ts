@@ -151,8 +151,8 @@ export async function applyRRsetChanges(
   const out: RRsetDoc[] = [];
   for (const c of ok) {
     const now = deps.clock.now();
-    // An empty RRset hides the same owner+type of the zone's master file (docs/dns.md,
-    // "Overrides"); in a zone with no file there is nothing to hide, so the document goes.
+    // An empty RRset hides the same owner+type of the zone's master file (an override,
+    // docs/dns.md, "Zone model"); in a zone with no file there is nothing to hide, so the document goes.
     if (c.changetype === 'DELETE' && !zone.fromFile) {
       await deps.publisher.remove(COLLECTIONS.rrsets, { _id: c.id });
       continue;

@@ -1,6 +1,6 @@
 // One collection of the embedded store: a table of (id, JSON document). Filters become SQL over
 // JSON expressions (sql.ts) behind an index prefilter (plan.ts); writes are read-apply-write in
-// one BEGIN IMMEDIATE transaction (docs/registry.md, "Embedded store").
+// one BEGIN IMMEDIATE transaction (docs/registry.md, "The embedded store").
 import type {
   Collection,
   Doc,

@@ -2,7 +2,7 @@
 // collection holding `id` (primary key) and the document as JSON. Writes run inside
 // BEGIN IMMEDIATE transactions (read, apply the update in JS, write back), so a
 // read-modify-write is atomic even between processes sharing the directory; WAL with
-// synchronous=FULL makes every acknowledged commit durable (docs/registry.md, "Embedded store").
+// synchronous=FULL makes every acknowledged commit durable (docs/registry.md, "The embedded store").
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
