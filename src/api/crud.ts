@@ -131,7 +131,7 @@ export function crudRoutes<D extends { version: number }, S extends z.ZodTypeAny
 
     /** PATCH item: If-Match honoured (409 when the item moved on); 200 with the new ETag. */
     update<B extends z.ZodTypeAny>(
-      r: Summary & { body: B },
+      r: Summary & { body: B; errors?: number[] },
       run: (p: Principal, key: string, patch: z.output<B>, ifVersion: number | undefined) => Promise<D>,
     ) {
       const route = v1Route({
@@ -141,7 +141,7 @@ export function crudRoutes<D extends { version: number }, S extends z.ZodTypeAny
         ...summaryOf(r),
         request: { params: key, headers: IfMatchHeaderSchema, ...jsonBody(r.body) },
         responses: { 200: jsonWithEtag(schema, 'Changed') },
-        errors: [404, 409],
+        errors: r.errors ?? [404, 409],
       });
       register(app, route, async (c) => {
         const x = await run(principalOf(c), keyIn(c), valid(c, 'json') as z.output<B>, ifVersion(c));
@@ -151,7 +151,10 @@ export function crudRoutes<D extends { version: number }, S extends z.ZodTypeAny
     },
 
     /** DELETE item: If-Match honoured; 204. */
-    remove(r: Summary, run: (p: Principal, key: string, ifVersion: number | undefined) => Promise<unknown>) {
+    remove(
+      r: Summary & { errors?: number[] },
+      run: (p: Principal, key: string, ifVersion: number | undefined) => Promise<unknown>,
+    ) {
       const route = v1Route({
         method: 'delete',
         path: item,
@@ -159,7 +162,7 @@ export function crudRoutes<D extends { version: number }, S extends z.ZodTypeAny
         ...summaryOf(r),
         request: { params: key, headers: IfMatchHeaderSchema },
         responses: { 204: NO_CONTENT },
-        errors: [404, 409],
+        errors: r.errors ?? [404, 409],
       });
       register(app, route, async (c) => {
         await run(principalOf(c), keyIn(c), ifVersion(c));

@@ -73,15 +73,23 @@ export function registerCarrierRoutes(app: ApiApp, s: Services): void {
   r.list({ summary: 'List partner carriers', page: 'CarrierPage', answer: 'A page of carriers' }, svc.list);
   r.create(
     {
-      summary: 'Add a partner carrier: SIP ingress, number ranges, caller-id format, ENUM suffix',
+      summary: 'Add a partner carrier: SIP ingress, number ranges, caller-id format, ENUM suffix (admin)',
       body: CarrierCreateSchema,
+      errors: [403, 409],
     },
     svc.create,
   );
   r.get({ summary: 'Get a partner carrier', answer: 'The carrier' }, svc.get);
   r.update(
-    { summary: 'Change a partner carrier (ranges replace the whole list)', body: CarrierPatchSchema },
+    {
+      summary: 'Change a partner carrier (ranges replace the whole list; admin)',
+      body: CarrierPatchSchema,
+      errors: [403, 404, 409],
+    },
     svc.update,
   );
-  r.remove({ summary: 'Remove a partner carrier and its routes' }, svc.remove);
+  r.remove(
+    { summary: 'Remove a partner carrier and its routes (admin)', errors: [403, 404, 409] },
+    svc.remove,
+  );
 }

@@ -74,14 +74,21 @@ export function registerCountryRoutes(app: ApiApp, s: Services): void {
     { summary: 'List countries and their centers', page: 'CountryPage', answer: 'A page of countries' },
     svc.list,
   );
-  r.create({ summary: 'Add a country and its call center', body: CountryCreateSchema }, svc.create);
+  r.create(
+    { summary: 'Add a country and its call center (admin)', body: CountryCreateSchema, errors: [403, 409] },
+    svc.create,
+  );
   r.get({ summary: 'Get a country and its center', answer: 'The country' }, svc.get);
   r.update(
     {
-      summary: 'Change a country: its name, or its center (the whole target list)',
+      summary: 'Change a country: its name, or its center (the whole target list; admin)',
       body: CountryPatchSchema,
+      errors: [403, 404, 409],
     },
     svc.update,
   );
-  r.remove({ summary: 'Remove a country and its center from DNS' }, svc.remove);
+  r.remove(
+    { summary: 'Remove a country and its center from DNS (admin)', errors: [403, 404, 409] },
+    svc.remove,
+  );
 }

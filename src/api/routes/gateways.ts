@@ -65,13 +65,21 @@ export function registerGatewayRoutes(app: ApiApp, s: Services): void {
   });
   r.list({ summary: 'List PSTN gateways', page: 'GatewayPage', answer: 'A page of gateways' }, svc.list);
   r.create(
-    { summary: 'Add a PSTN gateway and the prefixes it serves', body: GatewayCreateSchema },
+    {
+      summary: 'Add a PSTN gateway and the prefixes it serves (admin)',
+      body: GatewayCreateSchema,
+      errors: [403, 409],
+    },
     svc.create,
   );
   r.get({ summary: 'Get a PSTN gateway', answer: 'The gateway' }, svc.get);
   r.update(
-    { summary: 'Change a PSTN gateway (prefixes replace the whole list)', body: GatewayPatchSchema },
+    {
+      summary: 'Change a PSTN gateway (prefixes replace the whole list; admin)',
+      body: GatewayPatchSchema,
+      errors: [403, 404, 409],
+    },
     svc.update,
   );
-  r.remove({ summary: 'Remove a PSTN gateway and its routes' }, svc.remove);
+  r.remove({ summary: 'Remove a PSTN gateway and its routes (admin)', errors: [403, 404, 409] }, svc.remove);
 }

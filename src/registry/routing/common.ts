@@ -33,41 +33,6 @@ export function checkHost(host: string, field: string): void {
     ]);
 }
 
-/**
- * A registrar's prefixes may not equal, cover or fall inside another registrar's prefixes in the
- * same tree: longest-prefix routing would otherwise let one registrar take over another's calls.
- * The admin (the operator) arranges overlapping routes when it means to.
- */
-export async function checkNoOverlap<T extends Doc & { registrarId: string | null }>(
-  p: Principal,
-  coll: Collection<T>,
-  selfId: string,
-  prefixes: readonly string[],
-  field: (d: T) => readonly string[],
-  fieldName: string,
-  what: string,
-): Promise<void> {
-  if (p.role === 'admin') return;
-  const others = await coll.find({ registrarId: { $ne: p.registrarId } });
-  for (const other of others) {
-    if (other._id === selfId) continue;
-    for (const [i, mine] of prefixes.entries()) {
-      const clash = field(other).find((o) => o.startsWith(mine) || mine.startsWith(o));
-      if (clash !== undefined)
-        throw new ServiceError(
-          'overlap',
-          `${what}: prefix ${mine} overlaps ${clash} of another registrar's route`,
-          [
-            {
-              pointer: `/${fieldName}/${i}`,
-              detail: `${mine} overlaps ${clash}, routed by another registrar`,
-            },
-          ],
-        );
-    }
-  }
-}
-
 /** After a conditional update matched nothing: not there (or not visible), or a version mismatch. */
 export async function whyNoMatch<T extends Doc & { registrarId?: string | null; version: number }>(
   p: Principal,

@@ -15,7 +15,7 @@ import { ServiceError } from '../auth/errors.ts';
 import type { Page } from '../auth/index.ts';
 import type { PageRequest } from '../auth/paging.ts';
 import { pageById } from '../auth/paging.ts';
-import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
+import { type Principal, requireAdmin } from '../auth/principal.ts';
 import type { Publisher } from '../publisher.ts';
 import { SIP_HOST, whyNoMatch } from './common.ts';
 
@@ -60,18 +60,18 @@ export function createCountryService(deps: {
   const coll = deps.store.collection<Country>(COLLECTIONS.countries);
   const what = (code: string) => `country ${code}`;
 
-  async function get(p: Principal, code: string): Promise<Country> {
+  async function get(_p: Principal, code: string): Promise<Country> {
     const c = await coll.get(code.toUpperCase());
     if (!c || c.publishRemove) throw new ServiceError('not-found', `${what(code)}: not found`);
-    checkAccess(p, c.registrarId, what(code));
     return c;
   }
 
   return {
     get,
-    list: (p, page) => pageById(coll, { ...visibleTo(p), publishRemove: { $exists: false } }, page),
+    list: (_p, page) => pageById(coll, { publishRemove: { $exists: false } }, page),
 
     async create(p, input) {
+      requireAdmin(p, `create ${what(input.code.toUpperCase())}`);
       const code = input.code.toUpperCase();
       let callingCode: string;
       try {
@@ -93,7 +93,7 @@ export function createCountryService(deps: {
           callingCode,
           name: input.name,
           center: { targets: input.center.targets },
-          registrarId: ownerOf(p),
+          registrarId: null,
           createdAt: now,
           updatedAt: now,
         });
@@ -106,8 +106,9 @@ export function createCountryService(deps: {
 
     async update(p, rawCode, patch, ifVersion) {
       const code = rawCode.toUpperCase();
+      requireAdmin(p, `change ${what(code)}`);
       if (patch.center) checkTargets(patch.center.targets);
-      const filter: Filter = { _id: code, ...visibleTo(p), publishRemove: { $exists: false } };
+      const filter: Filter = { _id: code, publishRemove: { $exists: false } };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
       if (patch.name !== undefined) set.name = patch.name;
@@ -118,7 +119,8 @@ export function createCountryService(deps: {
 
     async remove(p, rawCode, ifVersion) {
       const code = rawCode.toUpperCase();
-      const filter: Filter = { _id: code, ...visibleTo(p), publishRemove: { $exists: false } };
+      requireAdmin(p, `remove ${what(code)}`);
+      const filter: Filter = { _id: code, publishRemove: { $exists: false } };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const gone = await deps.publisher.remove(COLLECTIONS.countries, filter);
       if (!gone) await whyNoMatch(p, coll, code, ifVersion, what(code));

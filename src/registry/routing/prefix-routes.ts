@@ -6,9 +6,9 @@ import { type Clock, DuplicateKeyError, type Filter, type Store } from '#core';
 import { ServiceError } from '../auth/errors.ts';
 import type { Page } from '../auth/index.ts';
 import { type PageRequest, pageById } from '../auth/paging.ts';
-import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
+import { type Principal, requireAdmin } from '../auth/principal.ts';
 import type { PublishedDoc, Publisher } from '../publisher.ts';
-import { checkHost, checkNoOverlap, checkPrefixes, newId, SLUG, whyNoMatch } from './common.ts';
+import { checkHost, checkPrefixes, newId, SLUG, whyNoMatch } from './common.ts';
 
 type RouteDoc = PublishedDoc & {
   _id: string;
@@ -45,18 +45,13 @@ export function createRouteService<T extends RouteDoc, I extends object, P exten
 ): RouteService<T, I, P> {
   const coll = deps.store.collection<T>(spec.collection);
   const what = (id: string) => `${spec.noun} ${id}`;
-  const prefixesOf = (d: T) => d[spec.prefixField] as unknown as string[];
-
   /** Checks the fields a create or update sets, the ones present. */
-  async function check(p: Principal, id: string, fields: Record<string, unknown>): Promise<void> {
+  function check(fields: Record<string, unknown>): void {
     spec.checkFields?.(fields);
     const host = fields[spec.hostField];
     if (typeof host === 'string') checkHost(host, spec.hostField);
     const prefixes = fields[spec.prefixField] as string[] | undefined;
-    if (prefixes) {
-      checkPrefixes(prefixes, spec.prefixField);
-      await checkNoOverlap(p, coll, id, prefixes, prefixesOf, spec.prefixField, what(id));
-    }
+    if (prefixes) checkPrefixes(prefixes, spec.prefixField);
   }
 
   const dedupe = (fields: Record<string, unknown>): Record<string, unknown> => {
@@ -65,17 +60,17 @@ export function createRouteService<T extends RouteDoc, I extends object, P exten
   };
 
   return {
-    list: (p, page) => pageById(coll, { ...visibleTo(p), publishRemove: { $exists: false } }, page),
+    list: (_p, page) => pageById(coll, { publishRemove: { $exists: false } }, page),
 
-    async get(p, id) {
+    async get(_p, id) {
       const d = await coll.get(id);
       if (!d || d.publishRemove) throw new ServiceError('not-found', `${what(id)}: not found`);
-      checkAccess(p, d.registrarId, what(id));
       return d;
     },
 
     async create(p, input) {
       const { id: given, ...fields } = input as Record<string, unknown> & { id?: string };
+      requireAdmin(p, `create ${spec.noun}`);
       if (given !== undefined && !SLUG.test(given))
         throw new ServiceError('invalid', `${what(given)}: bad id`, [
           {
@@ -84,13 +79,13 @@ export function createRouteService<T extends RouteDoc, I extends object, P exten
           },
         ]);
       const id = given ?? newId(spec.idPrefix);
-      await check(p, id, fields);
+      check(fields);
       const now = deps.clock.now();
       try {
         return await deps.publisher.insert<T>(spec.collection, {
           ...dedupe(fields),
           _id: id,
-          registrarId: ownerOf(p),
+          registrarId: null,
           createdAt: now,
           updatedAt: now,
         } as unknown as Omit<T, 'version'>);
@@ -101,9 +96,10 @@ export function createRouteService<T extends RouteDoc, I extends object, P exten
     },
 
     async update(p, id, patch, ifVersion) {
+      requireAdmin(p, `change ${what(id)}`);
       const fields = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      await check(p, id, fields);
-      const filter: Filter = { _id: id, ...visibleTo(p), publishRemove: { $exists: false } };
+      check(fields);
+      const filter: Filter = { _id: id, publishRemove: { $exists: false } };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const set: Record<string, unknown> = { ...dedupe(fields), updatedAt: deps.clock.now() };
       const unset: Record<string, ''> = {};
@@ -122,7 +118,8 @@ export function createRouteService<T extends RouteDoc, I extends object, P exten
     },
 
     async remove(p, id, ifVersion) {
-      const filter: Filter = { _id: id, ...visibleTo(p), publishRemove: { $exists: false } };
+      requireAdmin(p, `remove ${what(id)}`);
+      const filter: Filter = { _id: id, publishRemove: { $exists: false } };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const gone = await deps.publisher.remove(spec.collection, filter);
       if (!gone) await whyNoMatch(p, coll, id, ifVersion, what(id));
