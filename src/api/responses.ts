@@ -25,7 +25,7 @@ export interface RouteTable {
 const toPattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '[^/]+')}$`);
 
-export function routeTable(app: ApiApp): RouteTable {
+export function routeTable(app: Pick<ApiApp, 'openAPIRegistry'>): RouteTable {
   const entries: RouteEntry[] = [];
   for (const def of app.openAPIRegistry.definitions) {
     if (def.type !== 'route') continue;
