@@ -46,15 +46,14 @@ export function authMiddleware(
         },
       );
     }
-    c.set('principal', who);
+    c.set('auth', who);
     await next();
     // After the handler, so problem answers (validation, not found, conflicts) carry them too.
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
   };
 }
 
-/** The principal without the token id: what services take. */
-export function principalOf(c: { get(key: 'principal'): Env['Variables']['principal'] }): Principal {
-  const p = c.get('principal');
-  return p.role === 'admin' ? { role: 'admin' } : { role: 'registrar', registrarId: p.registrarId };
+/** The acting principal: what services take. */
+export function principalOf(c: { get(key: 'auth'): Env['Variables']['auth'] }): Principal {
+  return c.get('auth').principal;
 }

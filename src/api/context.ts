@@ -16,8 +16,8 @@ import type { Idempotent } from './idempotency.ts';
 
 export interface Env {
   Variables: {
-    /** Set by the auth middleware on /v1/*. */
-    principal: Authenticated;
+    /** Set by the auth middleware on /v1/*: the principal and the token it used. */
+    auth: Authenticated;
   };
 }
 

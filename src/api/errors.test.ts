@@ -2,8 +2,9 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '#core';
-import { DomainError, ServiceError } from '#registry';
+import { REGISTRY_ERROR_CODES, RegistryError } from '#registry';
 import { ApiError, fieldErrors, PROBLEMS, toProblem } from './errors.ts';
+import { REGISTRY_PROBLEMS } from './registry-errors.ts';
 
 /** The problem a thrown value becomes, through a real hono app's onError. */
 async function problemOf(err: unknown, method = 'POST') {
@@ -34,18 +35,31 @@ describe('api: problem+json', () => {
 
   it.each([
     [new ApiError('rate-limited', 'slow down', { headers: { 'retry-after': '3' } }), 429, 'rate-limited'],
-    [new ServiceError('overlap', 'zone x: overlaps y'), 409, 'overlap'],
-    [new ServiceError('exists', 'x exists'), 409, 'already-exists'],
+    [new RegistryError('overlap', 'zone x: overlaps y'), 409, 'overlap'],
+    [new RegistryError('exists', 'x exists'), 409, 'already-exists'],
     [new HTTPException(415, { message: 'Unsupported Media Type' }), 415, 'unsupported-media-type'],
-    [new DomainError('already-paid', 'order o: already paid'), 409, 'order-already-paid'],
-    [new DomainError('version-conflict', 'member m: moved on'), 409, 'version-mismatch'],
-    [new DomainError('amount-mismatch', 'paid 1'), 422, 'payment-mismatch'],
+    [new RegistryError('already-paid', 'order o: already paid'), 409, 'order-already-paid'],
+    [new RegistryError('version-conflict', 'member m: moved on'), 409, 'version-mismatch'],
+    [new RegistryError('amount-mismatch', 'paid 1'), 422, 'payment-mismatch'],
+    [new RegistryError('bad-cursor', 'zones: cursor: not ours'), 400, 'validation-failed'],
     [new StoreUnavailableError('registry: mongodb: down'), 503, 'unavailable'],
   ])('%s -> %i %s', async (err, status, kind) => {
     const p = await problemOf(err);
     expect(p.status).toBe(status);
     expect(p.type).toBe('application/problem+json');
     expect(p.body).toMatchObject({ type: `https://callx.test/problems/${kind}`, status, instance: '/x' });
+  });
+
+  it('maps every registry code to exactly one problem kind, with its code in the body', async () => {
+    expect(Object.keys(REGISTRY_PROBLEMS).sort()).toEqual([...REGISTRY_ERROR_CODES].sort());
+    for (const code of REGISTRY_ERROR_CODES) {
+      const p = await problemOf(new RegistryError(code, `registry: test: ${code}`));
+      expect(p.body, code).toMatchObject({
+        code,
+        type: `https://callx.test/problems/${REGISTRY_PROBLEMS[code]}`,
+      });
+      expect(p.status, code).toBe(PROBLEMS[REGISTRY_PROBLEMS[code]].status);
+    }
   });
 
   it('answers an unexpected error with a generic 500, logs it, and never shows a stack', async () => {
@@ -56,9 +70,9 @@ describe('api: problem+json', () => {
     expect(p.logged).toHaveLength(1);
   });
 
-  it('keeps domain codes, details and issues, with the location by method', async () => {
+  it('keeps registry codes, details and issues, with the location by method', async () => {
     const post = await problemOf(
-      new DomainError('invalid-input', 'bad', {
+      new RegistryError('invalid-input', 'bad', {
         issues: [{ path: 'personal.birthDate', pointer: '/personal/birthDate', message: 'no' }],
       }),
     );
@@ -67,14 +81,14 @@ describe('api: problem+json', () => {
       errors: [{ location: 'body', pointer: '/personal/birthDate' }],
     });
     const get = await problemOf(
-      new DomainError('invalid-input', 'bad', {
+      new RegistryError('invalid-input', 'bad', {
         issues: [{ path: 'pattern', pointer: '/pattern', message: 'no' }],
       }),
       'GET',
     );
     expect(get.body.errors[0]).toMatchObject({ location: 'query', pointer: 'pattern' });
     const paid = await problemOf(
-      new DomainError('order-not-payable', 'expired', { details: { orderStatus: 'expired' } }),
+      new RegistryError('order-not-payable', 'expired', { details: { orderStatus: 'expired' } }),
     );
     expect(paid.body).toMatchObject({ orderStatus: 'expired', code: 'order-not-payable' });
     expect(

@@ -7,8 +7,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { StoreUnavailableError } from '#core';
-import { issuesOf } from '#registry';
-import { fieldErrorsOf, registryProblem } from './domain-errors.ts';
+import { issuesOf, type RegistryErrorCode } from '#registry';
+import { fieldErrorsOf, registryProblem } from './registry-errors.ts';
 
 /** Problem types are identifiers (RFC 9457 §3.1.1), not links: `.test` is reserved and never resolves. */
 export const PROBLEM_BASE = 'https://callx.test/problems/';
@@ -72,10 +72,10 @@ export const ProblemSchema = z
       .array(FieldErrorSchema)
       .optional()
       .openapi({ description: 'Every offending field (validation-failed)' }),
-    code: z
-      .string()
-      .optional()
-      .openapi({ description: 'A machine-readable reason from the domain layer (e.g. number-taken)' }),
+    code: z.string().optional().openapi({
+      description:
+        "The registry's machine-readable reason (e.g. email-taken, version-conflict); invalid-input for every validation failure",
+    }),
   })
   .catchall(z.unknown())
   .openapi('Problem', { description: 'RFC 9457 problem details' });
@@ -108,7 +108,7 @@ export class ApiError extends Error {
   }
 }
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json' as const;
 
 export function problemResponse(
   c: Context,
@@ -141,12 +141,15 @@ const LOCATION = {
   cookie: 'header',
 } as const;
 
-/** Every issue of a failed zod validation as field errors (the same reading as the domain layer's). */
+/** Every issue of a failed zod validation as field errors (the same reading as the registry's). */
 export function fieldErrors(target: string, error: ZodError): FieldError[] {
   return fieldErrorsOf(LOCATION[target as keyof typeof LOCATION] ?? 'body', issuesOf(error));
 }
 
-/** The zod-openapi hook: a failed validation becomes one problem with every offending field. */
+/**
+ * The zod-openapi hook: a failed validation becomes one problem with every offending field, and
+ * the registry's code for it (most bodies and parameters are the registry's own input schemas).
+ */
 export function validationHook(
   result: { success: true } | { success: false; error: ZodError; target: string },
   c: Context,
@@ -158,9 +161,7 @@ export function validationHook(
     c,
     'validation-failed',
     `invalid ${LOCATION[result.target as keyof typeof LOCATION] ?? result.target}: ${summary}`,
-    {
-      errors,
-    },
+    { errors, extra: { code: 'invalid-input' satisfies RegistryErrorCode } },
   );
 }
 
@@ -198,18 +199,24 @@ export function toProblem(err: unknown, c: Context, log: ErrorLog): Response {
   return problemResponse(c, 'internal-error', 'an unexpected error happened; it has been logged');
 }
 
-/** Declared error responses of a route, for the OpenAPI document. */
-export function problemResponses(...statuses: number[]) {
-  const out: Record<
-    number,
-    { description: string; content: Record<string, { schema: typeof ProblemSchema }> }
-  > = {};
-  for (const s of statuses) {
+/** The declared response of a problem status, for the OpenAPI document. */
+export interface ProblemResponse {
+  description: string;
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemSchema } };
+}
+
+/** Declared error responses of a route, for the OpenAPI document: one per status, keyed by it. */
+export function problemResponses<S extends number>(...statuses: S[]): Record<S, ProblemResponse> {
+  const entries = statuses.map((s): [S, ProblemResponse] => {
     const kinds = (Object.keys(PROBLEMS) as ProblemKind[]).filter((k) => PROBLEMS[k].status === s);
-    out[s] = {
-      description: kinds.map((k) => `${PROBLEMS[k].title} (${typeOf(k)})`).join('; ') || 'Error',
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-    };
-  }
-  return out;
+    return [
+      s,
+      {
+        description: kinds.map((k) => `${PROBLEMS[k].title} (${typeOf(k)})`).join('; ') || 'Error',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ];
+  });
+  // a record of exactly the statuses given (Object.fromEntries types its keys as string)
+  return Object.fromEntries(entries) as Record<S, ProblemResponse>;
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type Clock, COLLECTIONS, DuplicateKeyError, type IdempotencyRecord, type Store } from '#core';
-import type { Principal } from '#registry';
+import { type Principal, principalKey } from '#registry';
 import { ApiError } from './errors.ts';
 
 export const IdempotencyHeaderSchema = z.object({
@@ -39,8 +39,7 @@ export interface IdempotencyOptions {
 }
 
 /** Whose key space a request's Idempotency-Key is in: keys of different registrars never collide. */
-export const ownerKey = (p: Principal): string =>
-  p.role === 'admin' ? 'admin' : `registrar:${p.registrarId}`;
+export const ownerKey = (p: Principal): string => principalKey(p);
 
 /** JSON with sorted keys, so the same body written in another key order is the same request. */
 export function canonicalJson(v: unknown): string {

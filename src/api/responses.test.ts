@@ -9,7 +9,7 @@ function app(answer: (c: Context) => Response) {
   let problem: string | null = null;
   a.use('*', async (c, next) => {
     await next();
-    problem = await checkResponse(routeTable(a as never), c);
+    problem = await checkResponse(routeTable(a), c);
   });
   a.openapi(
     createRoute({
@@ -24,6 +24,7 @@ function app(answer: (c: Context) => Response) {
         204: { description: 'none' },
       },
     }),
+    // deliberately untyped: the answers under test break the declaration on purpose
     answer as never,
   );
   return { a, problem: () => problem };
@@ -55,7 +56,7 @@ describe('api: responses checked against their declaration', () => {
     r('get', '/n/{id}');
     r('get', '/n/available');
     r('post', '/n');
-    const t = routeTable(a as never);
+    const t = routeTable(a);
     expect(t.allowedMethods('/n/x')).toEqual(['GET', 'HEAD']);
     expect(t.allowedMethods('/n')).toEqual(['POST']);
     expect(t.find('GET', '/n/available')!.path).toBe('/n/available');

@@ -1,6 +1,8 @@
 // The createRoute of every /v1 endpoint: the bearer scheme, one tag, and the problem responses
 // every authenticated route can give (400, 401, 429; 413 and 415 when it takes a body) are added
-// here, so a route module states only its own request, responses and errors.
+// here, so a route module states only its own request, responses and errors. The route keeps
+// its exact type (request schemas, response statuses and bodies), so `app.openapi(route,
+// handler)` checks what the handler reads and answers.
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import { problemResponses } from './errors.ts';
 
@@ -20,25 +22,27 @@ type V1Input = Omit<RouteConfig, 'tags' | 'security' | 'summary'> & {
   errors?: readonly number[];
 };
 
-type V1Route<R extends V1Input> = Omit<R, 'tag' | 'errors' | 'responses'> & {
-  tags: Tag[];
-  security: typeof SECURITY;
-  responses: R['responses'] & ReturnType<typeof problemResponses>;
-};
+/** The problem statuses v1Route declares for a route, as a type (the same rule as at run time). */
+type ProblemStatus<R> =
+  | (typeof AUTH_ERRORS)[number]
+  | (R extends { errors: readonly (infer S extends number)[] } ? S : never)
+  | (R extends { request: { body: object } } ? (typeof BODY_ERRORS)[number] : never);
 
-export function v1Route<P extends string, R extends V1Input & { path: P }>(r: R) {
-  const { method, path, tag, summary, description, request, responses, errors = [], ...rest } = r;
-  const statuses = [...AUTH_ERRORS, ...errors, ...(request?.body ? BODY_ERRORS : [])];
-  // Key order is the operation's key order in the OpenAPI document.
+/** `o[k]` with the type `T[K]` (a property read of a generic object is typed by its constraint). */
+const prop = <T, K extends keyof T>(o: T, k: K): T[K] => o[k];
+const merge = <A extends object, B extends object>(a: A, b: B): A & B => ({ ...a, ...b });
+
+export function v1Route<const R extends V1Input>(r: R) {
+  const { tag, errors = [], responses: _, ...rest } = r;
+  const statuses: number[] = [...AUTH_ERRORS, ...errors, ...(r.request?.body ? BODY_ERRORS : [])];
   return createRoute({
-    method,
-    path,
-    tags: [tag],
-    summary,
-    ...(description === undefined ? {} : { description }),
-    security: SECURITY,
     ...rest,
-    ...(request === undefined ? {} : { request }),
-    responses: { ...responses, ...problemResponses(...statuses) },
-  } as unknown as V1Route<R>);
+    tags: [tag],
+    security: SECURITY,
+    // problems last: their order in the OpenAPI document
+    responses: merge(
+      prop(r, 'responses'),
+      problemResponses<ProblemStatus<R>>(...(statuses as ProblemStatus<R>[])),
+    ),
+  });
 }

@@ -1,5 +1,6 @@
 // Schema helpers shared by the route modules: request bodies, responses, common fields.
 import { z } from '@hono/zod-openapi';
+import { ZoneApex } from '#registry';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -42,25 +43,16 @@ export function jsonWithEtag<T extends z.ZodTypeAny>(schema: T, description: str
 
 export const NO_CONTENT = { description: 'Done; no body' };
 
-/** Strict objects report unknown fields (a typo in a field name is an error, not silently ignored). */
-export const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
-
-/** An identifier chosen by its creator: registrars, gateways, carriers. */
-export const Slug = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9_-]{0,62}$/,
-    'expected 1-63 characters a-z, 0-9, _ and -, starting with a letter or digit',
-  );
-
-/** The path parameter `name` of one item, for crudRoutes' `key`. */
+/** The path parameter `name` of one item. */
 export const pathParam = <K extends string, T extends z.ZodTypeAny>(name: K, schema: T) =>
-  z.object({ [name]: schema.openapi({ param: { name, in: 'path' } }) } as { [P in K]: T });
+  z.object({ [name]: schema } as { [P in K]: T });
 
-export const ApexParam = z.object({
-  apex: z
-    .string()
-    .min(1)
-    .max(254)
-    .openapi({ param: { name: 'apex', in: 'path' }, example: 'example.com' }),
-});
+/**
+ * A registry schema (plain zod: built before @hono/zod-openapi may have extended zod, so it has
+ * no .openapi()) as a named component of the OpenAPI document, through zod's own .meta().
+ */
+export const named = <T extends z.ZodTypeAny>(schema: T, id: string, description?: string): T =>
+  schema.meta({ id, ...(description === undefined ? {} : { description }) });
+
+/** A zone apex in a path: absolute, any case, with or without the trailing dot (the registry's rule). */
+export const ApexParam = pathParam('apex', ZoneApex);

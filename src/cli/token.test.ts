@@ -46,8 +46,10 @@ describe('callx token create', () => {
     const store = await openStore({ dataDir, mongodbUri: undefined, mongodbDb: 'callx' }, silentLogger);
     try {
       const auth = createAuthService({ store });
-      expect(await auth.authenticate(token)).toMatchObject({ role: 'registrar', registrarId: 'acme' });
-      expect(await auth.authenticate(admin.stdout.trim())).toMatchObject({ role: 'admin' });
+      expect(await auth.authenticate(token)).toMatchObject({
+        principal: { role: 'registrar', registrarId: 'acme' },
+      });
+      expect(await auth.authenticate(admin.stdout.trim())).toMatchObject({ principal: { role: 'admin' } });
     } finally {
       await store.close();
     }
@@ -58,6 +60,8 @@ describe('callx token create', () => {
       ['token', 'create'],
       ['token', 'create', '--admin', '--registrar', 'x'],
       ['token', 'create', '--registrar', 'Not Valid'],
+      // the registry refuses the label: bad input, as a bad flag is
+      ['token', 'create', '--admin', '--label', 'x'.repeat(201)],
       ['token', 'create', '--registrar', 'ghost'],
     ]) {
       const r = await callx(args, env);

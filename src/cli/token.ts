@@ -9,7 +9,7 @@ import {
   createAuthService,
   openStore,
   REGISTRAR_ID,
-  ServiceError,
+  RegistryError,
 } from '#registry';
 import { UsageError } from './errors.ts';
 
@@ -30,17 +30,22 @@ export async function createTokenCommand(opts: TokenCreateOptions, config: Confi
   try {
     const auth = createAuthService({ store });
     const label = opts.label ?? 'created by callx token create';
-    if (opts.admin) return await auth.createToken(ADMIN, { role: 'admin' }, label);
+    if (opts.admin) return await auth.createToken(ADMIN, { role: 'admin' }, { label });
     const id = opts.registrar!;
     try {
       await auth.getRegistrar(ADMIN, id);
     } catch (err) {
-      if (!(err instanceof ServiceError) || err.code !== 'not-found') throw err;
+      if (!(err instanceof RegistryError) || err.code !== 'not-found') throw err;
       if (opts.name === undefined)
         throw new UsageError(`token create: no registrar '${id}'; add --name <name> to create it`);
       await auth.createRegistrar(ADMIN, { id, name: opts.name });
     }
-    return await auth.createToken(ADMIN, { role: 'registrar', registrarId: id }, label);
+    return await auth.createToken(ADMIN, { role: 'registrar', registrarId: id }, { label });
+  } catch (err) {
+    // a --name or --label the registry refuses is bad input, as a bad --registrar is
+    if (err instanceof RegistryError && err.code === 'invalid-input')
+      throw new UsageError(`token create: ${err.message}`);
+    throw err;
   } finally {
     await store.close();
   }

@@ -32,17 +32,23 @@ export async function openStore(config: StoreConfig, logger: Logger): Promise<St
   log.info({ kind: store.kind }, 'registry: store open');
   return store;
 }
-export type { ServiceErrorCode } from './auth/errors.ts';
-export { ServiceError } from './auth/errors.ts';
-export type { Authenticated, AuthService, CreatedToken, Page } from './auth/index.ts';
-export { createAuthService, REGISTRAR_ID } from './auth/index.ts';
-export type { PageRequest } from './auth/paging.ts';
-export type { Principal } from './auth/principal.ts';
-export { ADMIN } from './auth/principal.ts';
+export type {
+  Authenticated,
+  AuthService,
+  CreatedToken,
+  TokenInfo,
+  TokenTarget,
+} from './auth/index.ts';
+export { createAuthService, RegistrarInput, TokenId, TokenInput } from './auth/index.ts';
 export { applyRetention } from './journal-retention.ts';
+// The services and their kernel (docs/registry.md, "Services").
+export * from './kernel/index.ts';
 export type { MembersService } from './members/index.ts';
 export { createMembers } from './members/index.ts';
 export {
+  ListMembersInput,
+  MemberChange,
+  MemberRef,
   RegisterMemberInput,
   SetBranchesInput,
   SetSipCredentialsInput,
@@ -50,24 +56,51 @@ export {
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
 export type { MemberView } from './members/views.ts';
-export type { RoutingService } from './routing/index.ts';
-export { createRoutingService, routingAggregates } from './routing/index.ts';
-export { DEFAULT_PAGE, MAX_PAGE } from './sales/cursor.ts';
-export type { DomainErrorCode, InputIssue } from './sales/errors.ts';
-export { DomainError, issuesOf } from './sales/errors.ts';
+export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
+export {
+  CarrierInput,
+  CarrierPatch,
+  CenterTarget,
+  CountryInput,
+  CountryKey,
+  CountryPatch,
+  createRoutingService,
+  GatewayInput,
+  GatewayPatch,
+  routingAggregates,
+} from './routing/index.ts';
 export type { SalesService } from './sales/index.ts';
 export { createSales } from './sales/index.ts';
+export type { PriceRulesView } from './sales/rules.ts';
 export {
   AssignInput,
+  InventoryStatus,
+  ListInventoryInput,
+  ListOrdersInput,
+  NumberRefInput,
+  OrderRef,
+  OrderStatus,
   PayInput,
   PriceRulesValues,
+  RegistrarRef,
   RepriceInput,
   ReserveInput,
+  SearchInput,
+  SetPriceRulesInput,
   StockInput,
 } from './sales/schemas.ts';
-export type { NumberView, OrderView } from './sales/views.ts';
+export type { NumberOffer, NumberView, OrderView } from './sales/views.ts';
+export { NumberText } from './sales/zod.ts';
 export type { ZoneRef, ZoneService } from './zones/index.ts';
-export { createZoneService } from './zones/index.ts';
-export type { RecordInput } from './zones/records.ts';
-export { naptrFields } from './zones/records.ts';
-export type { RRsetChange } from './zones/rrsets.ts';
+export {
+  ContentRecord,
+  createZoneService,
+  NaptrRecord,
+  naptrFields,
+  RRsetChange,
+  RRsetPatch,
+  RRsetQuery,
+  ZoneApex,
+  ZoneInput,
+  ZonePatch,
+} from './zones/index.ts';

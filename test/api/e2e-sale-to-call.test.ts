@@ -1,5 +1,5 @@
-// The flagship flow over real sockets: through the HTTP API a registrar adds a country and its
-// call center, stocks numbers, registers a member, reserves and pays a number; then the real
+// The flagship flow over real sockets: through the HTTP API the operator adds a country and its
+// call center, a registrar stocks numbers, registers a member, reserves and pays a number; then the real
 // callx DNS node (fed by the change journal) answers the number's NAPTR to dig, a SIP INVITE to
 // the number gets the 302 from the real redirector pointing at the new center, and GET
 // /v1/resolve shows the same decision. Releasing the number takes it out of DNS again.
@@ -17,8 +17,8 @@ describe('e2e: sell a number over HTTP, then it answers in DNS and SIP redirects
     const token = (await s.http('POST', '/v1/registrars/acme/tokens', E2E_ADMIN, { label: 'e2e' })).body
       .token as string;
 
-    // a country and its call center
-    const jp = await s.http('POST', '/v1/countries', token, {
+    // the operator adds a country and its call center (routing data is the admin's: docs/api.md)
+    const jp = await s.http('POST', '/v1/countries', E2E_ADMIN, {
       code: 'JP',
       name: 'Japan',
       center: {

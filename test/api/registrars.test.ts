@@ -81,7 +81,11 @@ describe('api: registrars and tokens', () => {
     // a cursor of another list is refused too, not read as a place in this one
     const elsewhere = await h.call('GET', `/v1/zones?cursor=${p1.body.next}`);
     expect(elsewhere.status).toBe(400);
-    expect(elsewhere.body.detail).toBe('cursor: not a cursor of this list');
+    expect(elsewhere.body).toMatchObject({
+      code: 'bad-cursor',
+      detail: expect.stringContaining('cursor: not a cursor of this list'),
+      errors: [{ location: 'query', pointer: 'cursor' }],
+    });
     const big = await h.call('GET', '/v1/registrars?limit=100000');
     expect(big.status).toBe(400);
     expect(big.body.errors[0]).toMatchObject({ location: 'query', pointer: 'limit' });

@@ -1,5 +1,5 @@
 // Countries and centers, PSTN gateways, partner carriers over HTTP: what they publish in DNS
-// (through the journal), ETags and If-Match, validation, and registrars kept apart.
+// (through the journal), ETags and If-Match, validation, and that only the operator writes them.
 import { describe, expect } from 'vitest';
 import { it } from './helpers/fixtures.ts';
 
@@ -69,7 +69,13 @@ describe('api: countries and their centers', () => {
       body: { ...KR, code: 'XX', center: { targets: [{ host: 'bad host', addresses: ['300.1.1.1'] }] } },
     });
     expect(r.status).toBe(400);
-    expect(r.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/code']);
+    // every field at once: each rule is checked in one place, the registry's schema
+    expect(r.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/code',
+      '/center/targets/0/host',
+      '/center/targets/0/addresses/0',
+    ]);
+    expect(r.body.code).toBe('invalid-input');
     const r2 = await h.call('POST', '/v1/countries', {
       body: { ...KR, center: { targets: [{ host: 'bad host', addresses: ['300.1.1.1'] }] } },
     });
@@ -90,17 +96,6 @@ describe('api: countries and their centers', () => {
     expect((await h.published()).get('countries/KR')).toEqual([]);
     expect((await h.call('GET', '/v1/countries/KR')).status).toBe(404);
     expect((await h.call('DELETE', '/v1/countries/KR')).status).toBe(404);
-  });
-
-  it('a registrar sees and changes only the countries it created', async ({ h, a }) => {
-    const b = await h.registrar('b');
-    expect((await h.call('POST', '/v1/countries', { token: a, body: KR })).body.registrarId).toBe('a');
-    expect((await h.call('GET', '/v1/countries/KR', { token: b })).status).toBe(404);
-    expect((await h.call('PATCH', '/v1/countries/KR', { token: b, body: { name: 'x' } })).status).toBe(404);
-    expect((await h.call('DELETE', '/v1/countries/KR', { token: b })).status).toBe(404);
-    expect((await h.call('GET', '/v1/countries', { token: b })).body.items).toEqual([]);
-    expect((await h.call('GET', '/v1/countries', { token: a })).body.items).toHaveLength(1);
-    expect((await h.call('GET', '/v1/countries')).body.items).toHaveLength(1);
   });
 });
 
@@ -136,56 +131,16 @@ describe('api: PSTN gateways and partner carriers', () => {
       body: { name: 'x', host: 'gw!x@evil', prefixes: ['+82', '082', '12'] },
     });
     expect(r.status).toBe(400);
-    expect(r.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/prefixes/0', '/prefixes/1']);
+    expect(r.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/host',
+      '/prefixes/0',
+      '/prefixes/1',
+    ]);
     const h2 = await h.call('POST', '/v1/gateways', {
       body: { name: 'x', host: 'gw!x@evil', prefixes: ['12'] },
     });
     expect(h2.status).toBe(400);
     expect(h2.body.errors[0].pointer).toBe('/host');
-  });
-
-  it("keeps a registrar's routes from overlapping another registrar's, and lets the admin arrange them", async ({
-    h,
-    a,
-  }) => {
-    const b = await h.registrar('b');
-    expect(
-      (
-        await h.call('POST', '/v1/gateways', {
-          token: a,
-          body: { id: 'a1', name: 'A', host: 'gw.a.example', prefixes: ['8210'] },
-        })
-      ).status,
-    ).toBe(201);
-    for (const prefix of ['8210', '821012', '82']) {
-      const r = await h.call('POST', '/v1/gateways', {
-        token: b,
-        body: { name: 'B', host: 'gw.b.example', prefixes: ['44', prefix] },
-      });
-      expect(r.status).toBe(409);
-      expect(r.body).toMatchObject({ type: 'https://callx.test/problems/overlap' });
-      expect(r.body.errors[0].pointer).toBe('/prefixes/1');
-    }
-    expect(
-      (
-        await h.call('POST', '/v1/gateways', {
-          token: b,
-          body: { name: 'B', host: 'gw.b.example', prefixes: ['8220'] },
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await h.call('POST', '/v1/gateways', {
-          body: { name: 'op', host: 'gw.op.example', prefixes: ['82'] },
-        })
-      ).status,
-    ).toBe(201);
-    expect((await h.call('GET', '/v1/gateways/a1', { token: b })).status).toBe(404);
-    expect((await h.call('PATCH', '/v1/gateways/a1', { token: b, body: { name: 'mine' } })).status).toBe(404);
-    expect(
-      (await h.call('GET', '/v1/gateways', { token: b })).body.items.map((g: { name: string }) => g.name),
-    ).toEqual(['B']);
   });
 
   it('publishes partner carriers in the carriers tree and keeps their caller-id format and ENUM suffix', async ({
@@ -217,5 +172,72 @@ describe('api: PSTN gateways and partner carriers', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].pointer).toBe('/enumSuffix');
+  });
+});
+
+// Issue 13, item 1: the center, pstn and carriers trees are shared by every registrar's callers
+// and numbers, so one registrar writing them could take over everyone's calls.
+describe("api: routing data is the operator's", () => {
+  it("a registrar cannot put its host in the center every registrar's Korean members route through", async ({
+    h,
+    a,
+  }) => {
+    const evil = { code: 'KR', name: 'Korea', center: { targets: [{ host: 'evil.example' }] } };
+    const created = await h.call('POST', '/v1/countries', { token: a, body: evil });
+    expect(created.status, created.text).toBe(403);
+    expect(created.body.type).toBe('https://callx.test/problems/forbidden');
+    expect((await h.call('POST', '/v1/countries', { body: KR })).status).toBe(201);
+    const patched = await h.call('PATCH', '/v1/countries/KR', {
+      token: a,
+      body: { center: { targets: [{ host: 'evil.example', priority: 0 }] } },
+    });
+    expect(patched.status, patched.text).toBe(403);
+    expect((await h.call('DELETE', '/v1/countries/KR', { token: a })).status).toBe(403);
+    const srv = (await h.published())
+      .get('countries/KR')!
+      .find((r) => r.name === '_sip._udp.kr.center.callx.test');
+    expect(srv!.rdata.join()).not.toContain('evil.example');
+    expect(srv!.rdata.join()).toContain('sip1.kr.center.callx.test');
+    // the operator's routing data is no secret (DNS publishes it): registrars may read it
+    const read = await h.call('GET', '/v1/countries/KR', { token: a });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ code: 'KR', registrarId: null });
+  });
+
+  it("a registrar cannot add a Contact to everyone's calls to Korean mobiles (gateway or carrier prefix 8210)", async ({
+    h,
+    a,
+  }) => {
+    const gw = await h.call('POST', '/v1/gateways', {
+      token: a,
+      body: { id: 'evil', name: 'x', host: 'evil.example', prefixes: ['8210'] },
+    });
+    expect(gw.status, gw.text).toBe(403);
+    const carrier = await h.call('POST', '/v1/carriers', {
+      token: a,
+      body: { id: 'evil', name: 'x', ingress: 'evil.example', ranges: ['8210'] },
+    });
+    expect(carrier.status, carrier.text).toBe(403);
+    // nor change the operator's routes
+    expect(
+      (
+        await h.call('POST', '/v1/gateways', {
+          body: { id: 'gw-kr', name: 'KR', host: 'gw.kr.callx.test', prefixes: ['82'] },
+        })
+      ).status,
+    ).toBe(201);
+    for (const [method, body] of [
+      ['PATCH', { prefixes: ['82', '8210'], host: 'evil.example' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const r = await h.call(method, '/v1/gateways/gw-kr', { token: a, body });
+      expect(r.status, `${method}: ${r.text}`).toBe(403);
+    }
+    const published = JSON.stringify([...(await h.published())]);
+    expect(published).not.toContain('evil.example');
+    expect(published).toContain('gw.kr.callx.test');
+    const list = await h.call('GET', '/v1/gateways', { token: a });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((g: { id: string }) => g.id)).toEqual(['gw-kr']);
   });
 });

@@ -1,9 +1,11 @@
 // Registrars are kept apart on EVERY route: for each route the app serves (taken from the app
 // itself, so a new route without a case here fails the suite), registrar A tries to read or
-// change registrar B's data. A must get the refusal the case names, the answer must reveal
-// nothing of B's it did not send, and the registry (every collection, the journal included)
-// must be exactly as before. A control request then shows the attempt was well-formed: the
-// same request by B (or the admin, or A on its own data) succeeds.
+// change registrar B's data, or the operator's shared routing data. A must get the refusal the
+// case names, the answer must reveal nothing of B's it did not send, and the registry (every
+// collection, the journal included) must be exactly as before. A control request then shows the
+// attempt was well-formed: the same request by B (or the admin, or A on its own data) succeeds.
+// Routing data (countries and centers, PSTN gateways, partner carriers) routes every registrar's
+// callers and numbers, so it is the operator's: a registrar reads it, only the admin writes it.
 import { beforeAll, describe, expect } from 'vitest';
 import { routeTable } from '../../src/api/responses.ts';
 import { COLLECTIONS } from '../../src/core/model.ts';
@@ -26,16 +28,10 @@ interface World {
 }
 
 /** Things of B's that A never sends: none may appear in an answer to A. */
-const B_MARKERS = [
-  'Bee Secret',
-  'bee@b.example',
-  '192.0.2.66',
-  'gw.b.example',
-  'sbc.b.example',
-  'Japan of B',
-  'b-token-label',
-  'Registrar b',
-];
+const B_MARKERS = ['Bee Secret', 'bee@b.example', '192.0.2.66', 'b-token-label', 'Registrar b'];
+
+/** A host a registrar tries to route shared calls to: it must never reach the registry. */
+const EVIL = 'evil.example';
 
 type Who = 'a' | 'b' | 'admin';
 interface Req extends CallOptions {
@@ -50,6 +46,8 @@ type Case =
   | { kind: 'create'; req: (w: World) => Req; status: number[]; control: (w: World) => Req }
   /** Only the admin may: 403 for A, 2xx for the admin. */
   | { kind: 'admin-only'; req: (w: World) => Req }
+  /** The operator's routing data, which DNS publishes to anyone: A reads it (200, and it is there). */
+  | { kind: 'shared'; req: (w: World) => Req }
   /** Holds no registrar's data; still checked for B's markers. */
   | { kind: 'public'; why: string; req: (w: World) => Req };
 
@@ -130,56 +128,44 @@ const CASES: Record<string, Case> = {
     control: { who: 'b', status: [503] },
   },
 
-  'GET /v1/countries': { kind: 'list', req: () => ({ path: '/v1/countries' }) },
+  'GET /v1/countries': { kind: 'shared', req: () => ({ path: '/v1/countries' }) },
   'POST /v1/countries': {
-    kind: 'create',
+    kind: 'admin-only',
     req: () => ({
       path: '/v1/countries',
-      body: { code: 'JP', name: 'Mine', center: { targets: [{ host: 'sip.a.example' }] } },
-    }),
-    status: [409],
-    control: () => ({
-      path: '/v1/countries',
-      body: { code: 'US', name: 'Mine', center: { targets: [{ host: 'sip.a.example' }] } },
+      body: { code: 'KR', name: 'Korea', center: { targets: [{ host: EVIL, priority: 0 }] } },
     }),
   },
-  'GET /v1/countries/{code}': { kind: 'foreign', req: () => ({ path: '/v1/countries/JP' }) },
+  'GET /v1/countries/{code}': { kind: 'shared', req: () => ({ path: '/v1/countries/JP' }) },
   'PATCH /v1/countries/{code}': {
-    kind: 'foreign',
-    req: () => ({ path: '/v1/countries/JP', body: { name: 'Taken' } }),
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/countries/JP', body: { center: { targets: [{ host: EVIL, priority: 0 }] } } }),
   },
-  'DELETE /v1/countries/{code}': { kind: 'foreign', req: () => ({ path: '/v1/countries/JP' }) },
+  'DELETE /v1/countries/{code}': { kind: 'admin-only', req: () => ({ path: '/v1/countries/JP' }) },
 
-  'GET /v1/gateways': { kind: 'list', req: () => ({ path: '/v1/gateways' }) },
+  'GET /v1/gateways': { kind: 'shared', req: () => ({ path: '/v1/gateways' }) },
   'POST /v1/gateways': {
-    kind: 'create',
-    req: () => ({ path: '/v1/gateways', body: { name: 'steal', host: 'gw.a.example', prefixes: ['8131'] } }),
-    status: [409],
-    control: () => ({ path: '/v1/gateways', body: { name: 'mine', host: 'gw.a.example', prefixes: ['44'] } }),
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/gateways', body: { id: 'evil', name: 'x', host: EVIL, prefixes: ['8210'] } }),
   },
-  'GET /v1/gateways/{id}': { kind: 'foreign', req: () => ({ path: '/v1/gateways/gw-b' }) },
+  'GET /v1/gateways/{id}': { kind: 'shared', req: () => ({ path: '/v1/gateways/gw-op' }) },
   'PATCH /v1/gateways/{id}': {
-    kind: 'foreign',
-    req: () => ({ path: '/v1/gateways/gw-b', body: { host: 'gw.evil.example' } }),
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/gateways/gw-op', body: { host: EVIL, prefixes: ['81', '8210'] } }),
   },
-  'DELETE /v1/gateways/{id}': { kind: 'foreign', req: () => ({ path: '/v1/gateways/gw-b' }) },
+  'DELETE /v1/gateways/{id}': { kind: 'admin-only', req: () => ({ path: '/v1/gateways/gw-op' }) },
 
-  'GET /v1/carriers': { kind: 'list', req: () => ({ path: '/v1/carriers' }) },
+  'GET /v1/carriers': { kind: 'shared', req: () => ({ path: '/v1/carriers' }) },
   'POST /v1/carriers': {
-    kind: 'create',
-    req: () => ({ path: '/v1/carriers', body: { name: 'steal', ingress: 'sbc.a.example', ranges: ['44'] } }),
-    status: [409],
-    control: () => ({
-      path: '/v1/carriers',
-      body: { name: 'mine', ingress: 'sbc.a.example', ranges: ['49'] },
-    }),
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/carriers', body: { id: 'evil', name: 'x', ingress: EVIL, ranges: ['8210'] } }),
   },
-  'GET /v1/carriers/{id}': { kind: 'foreign', req: () => ({ path: '/v1/carriers/car-b' }) },
+  'GET /v1/carriers/{id}': { kind: 'shared', req: () => ({ path: '/v1/carriers/car-op' }) },
   'PATCH /v1/carriers/{id}': {
-    kind: 'foreign',
-    req: () => ({ path: '/v1/carriers/car-b', body: { ingress: 'sbc.evil.example' } }),
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/carriers/car-op', body: { ingress: EVIL, ranges: ['8210'] } }),
   },
-  'DELETE /v1/carriers/{id}': { kind: 'foreign', req: () => ({ path: '/v1/carriers/car-b' }) },
+  'DELETE /v1/carriers/{id}': { kind: 'admin-only', req: () => ({ path: '/v1/carriers/car-op' }) },
 
   'POST /v1/inventory': {
     kind: 'create',
@@ -325,20 +311,18 @@ async function world(h: Harness): Promise<World> {
   );
   const call = (method: string, path: string, body?: unknown) => h.call(method, path, { token: b, body });
   const tok = await ok(call('POST', '/v1/registrars/b/tokens', { label: 'b-token-label' }), 'token');
+  // the operator's routing data, which every registrar reads
+  const admin = (path: string, body: unknown) => h.call('POST', path, { token: ADMIN_TOKEN, body });
   await ok(
-    call('POST', '/v1/countries', {
-      code: 'JP',
-      name: 'Japan of B',
-      center: { targets: [{ host: 'sip.b.example' }] },
-    }),
+    admin('/v1/countries', { code: 'JP', name: 'Japan', center: { targets: [{ host: 'sip.op.example' }] } }),
     'country',
   );
   await ok(
-    call('POST', '/v1/gateways', { id: 'gw-b', name: 'B', host: 'gw.b.example', prefixes: ['81'] }),
+    admin('/v1/gateways', { id: 'gw-op', name: 'JP', host: 'gw.op.example', prefixes: ['81'] }),
     'gateway',
   );
   await ok(
-    call('POST', '/v1/carriers', { id: 'car-b', name: 'B', ingress: 'sbc.b.example', ranges: ['4420'] }),
+    admin('/v1/carriers', { id: 'car-op', name: 'UK', ingress: 'sbc.op.example', ranges: ['4420'] }),
     'carrier',
   );
   await ok(
@@ -477,7 +461,13 @@ describe('api security: registrar A against registrar B, on every route', () => 
             expect(c.status, `${where}: ${res.text.slice(0, 200)}`).toContain(res.status);
             break;
           case 'admin-only':
-            expect(res.status, where).toBe(403);
+            expect(res.status, `${where}: ${res.text.slice(0, 200)}`).toBe(403);
+            break;
+          case 'shared':
+            expect(res.status, `${where}: ${res.text.slice(0, 200)}`).toBe(200);
+            // the operator's data is there (and only the operator's: nobody else may write it)
+            for (const item of res.body.items ?? [res.body]) expect(item.registrarId, where).toBeNull();
+            expect(res.body.items ?? [res.body], where).not.toEqual([]);
             break;
           case 'list':
             // a variant naming B is refused; the plain list answers with A's (empty) view

@@ -7,10 +7,10 @@ import { createDerive, publishContext } from '#publish';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createJournal } from '../../src/registry/journal.ts';
+import { type Principal, RegistryError } from '../../src/registry/kernel/index.ts';
 import { createMembers } from '../../src/registry/members/index.ts';
 import { createPublisher } from '../../src/registry/publisher.ts';
 import { createSales } from '../../src/registry/sales/index.ts';
-import type { Principal } from '../../src/registry/sales/principal.ts';
 import { SCHEMA } from '../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 
@@ -88,14 +88,13 @@ export async function embeddedServices(
   };
 }
 
-/** The DomainError code of a rejected promise (fails the test for anything else). */
+/** The RegistryError code of a rejected promise (fails the test for anything else). */
 export async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (err) {
-    const code = (err as { code?: unknown; name?: string }).code;
-    if ((err as Error).name === 'DomainError' && typeof code === 'string') return code;
+    if (err instanceof RegistryError) return err.code;
     throw err;
   }
-  throw new Error('expected a DomainError, but the call succeeded');
+  throw new Error('expected a RegistryError, but the call succeeded');
 }

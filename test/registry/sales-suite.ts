@@ -510,16 +510,14 @@ export function defineSalesSuite(label: string, open: StoreOpener): void {
         });
         seen.push(...res.items.map((o) => o.base!));
         if (page === 1) approved(await h.sales.reserve(REG_A, { number: 'vns:50000029' }));
-        if (!res.nextCursor) break;
-        cursor = res.nextCursor;
+        if (!res.next) break;
+        cursor = res.next;
       }
       const expected = Array.from({ length: 29 }, (_, i) => String(50_000_000 + i));
       expect(seen).toEqual(expected);
       const first = await h.sales.search(REG_A, { country: 'KR', kind: 'vns', limit: 5 });
       expect(
-        await codeOf(
-          h.sales.search(REG_A, { country: 'KR', kind: 'pin', limit: 5, cursor: first.nextCursor! }),
-        ),
+        await codeOf(h.sales.search(REG_A, { country: 'KR', kind: 'pin', limit: 5, cursor: first.next! })),
       ).toBe('bad-cursor');
       expect(await codeOf(h.sales.search(REG_A, { country: 'KR', kind: 'vns', limit: 500 }))).toBe(
         'invalid-input',

@@ -1,21 +1,25 @@
 // Partner carriers: their number ranges route to their SIP ingress (the carriers tree), the
-// caller's identity is switched into their format, and their own ENUM tree may be asked.
+// caller's identity is switched into their format, and their own ENUM tree may be asked. The
+// operator's data: every token reads it, only the admin writes it (docs/api.md, "Routing data").
 import { z } from '@hono/zod-openapi';
 import type { PartnerCarrier } from '#core';
+import { CarrierInput, CarrierPatch, PageInput } from '#registry';
+import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes } from '../crud.ts';
-import { iso, OwnerField, pathParam, strict, versionedFields } from '../schemas.ts';
-import { Prefix, RouteId, SipHost } from './gateways.ts';
-
-const CallerIdFormat = z
-  .enum(['e164', 'national', 'pin'])
-  .openapi({ description: "How the partner wants the caller's number written" });
-const EnumSuffix = z
-  .string()
-  .min(3)
-  .max(253)
-  .transform((s) => s.toLowerCase().replace(/\.$/, ''))
-  .openapi({ description: "The partner's own ENUM tree", example: 'e164.partner.example' });
+import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
+import { v1Route } from '../route.ts';
+import {
+  iso,
+  json,
+  jsonBody,
+  jsonWithEtag,
+  NO_CONTENT,
+  named,
+  OwnerField,
+  versionedFields,
+} from '../schemas.ts';
+import { RouteIdParam } from './gateways.ts';
 
 const CarrierSchema = z
   .object({
@@ -23,29 +27,15 @@ const CarrierSchema = z
     name: z.string(),
     ingress: z.string(),
     ranges: z.array(z.string()),
-    callerIdFormat: CallerIdFormat,
+    callerIdFormat: z.enum(['e164', 'national', 'pin']),
     enumSuffix: z.string().optional(),
     registrarId: OwnerField,
     ...versionedFields,
   })
   .openapi('Carrier');
 
-const CarrierCreateSchema = strict({
-  id: RouteId.optional().openapi({ description: 'Chosen by you, or generated (carrier_...)' }),
-  name: z.string().min(1).max(200),
-  ingress: SipHost,
-  ranges: z.array(Prefix).min(1).max(1000),
-  callerIdFormat: CallerIdFormat.default('e164'),
-  enumSuffix: EnumSuffix.optional(),
-}).openapi('CarrierCreate');
-
-const CarrierPatchSchema = strict({
-  name: z.string().min(1).max(200).optional(),
-  ingress: SipHost.optional(),
-  ranges: z.array(Prefix).min(1).max(1000).optional(),
-  callerIdFormat: CallerIdFormat.optional(),
-  enumSuffix: EnumSuffix.nullable().optional().openapi({ description: 'null removes it' }),
-}).openapi('CarrierPatch');
+const CarrierCreate = named(CarrierInput, 'CarrierCreate');
+const CarrierChange = named(CarrierPatch, 'CarrierPatch');
 
 const present = (x: PartnerCarrier) => ({
   id: x._id,
@@ -62,26 +52,90 @@ const present = (x: PartnerCarrier) => ({
 
 export function registerCarrierRoutes(app: ApiApp, s: Services): void {
   const svc = s.routing.carriers;
-  const r = crudRoutes(app, {
-    tag: 'routing',
-    path: '/v1/carriers',
-    key: pathParam('id', RouteId),
-    schema: CarrierSchema,
-    present,
-    keyOf: (x) => x._id,
-  });
-  r.list({ summary: 'List partner carriers', page: 'CarrierPage', answer: 'A page of carriers' }, svc.list);
-  r.create(
-    {
-      summary: 'Add a partner carrier: SIP ingress, number ranges, caller-id format, ENUM suffix',
-      body: CarrierCreateSchema,
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/carriers',
+      tag: 'routing',
+      summary: 'List partner carriers',
+      request: { query: listQuery(PageInput) },
+      responses: { 200: json(pageSchema(CarrierSchema, 'CarrierPage'), 'A page of carriers') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await svc.list(principalOf(c), q), present, q.limit), 200);
     },
-    svc.create,
   );
-  r.get({ summary: 'Get a partner carrier', answer: 'The carrier' }, svc.get);
-  r.update(
-    { summary: 'Change a partner carrier (ranges replace the whole list)', body: CarrierPatchSchema },
-    svc.update,
+
+  app.openapi(
+    v1Route({
+      method: 'post',
+      path: '/v1/carriers',
+      tag: 'routing',
+      summary: 'Add a partner carrier: SIP ingress, number ranges, caller-id format, ENUM suffix (admin)',
+      request: jsonBody(CarrierCreate),
+      responses: { 201: jsonWithEtag(CarrierSchema, 'Created') },
+      errors: [403, 409],
+    }),
+    async (c) => {
+      const carrier = await svc.create(principalOf(c), c.req.valid('json'));
+      c.header('location', `/v1/carriers/${carrier._id}`);
+      setEtag(c, carrier.version);
+      return c.json(present(carrier), 201);
+    },
   );
-  r.remove({ summary: 'Remove a partner carrier and its routes' }, svc.remove);
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/carriers/{id}',
+      tag: 'routing',
+      summary: 'Get a partner carrier',
+      request: { params: RouteIdParam },
+      responses: { 200: jsonWithEtag(CarrierSchema, 'The carrier'), 304: NO_CONTENT },
+      errors: [404],
+    }),
+    async (c) => {
+      const carrier = await svc.get(principalOf(c), c.req.valid('param').id);
+      setEtag(c, carrier.version);
+      if (notModified(c, carrier.version)) return c.body(null, 304);
+      return c.json(present(carrier), 200);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'patch',
+      path: '/v1/carriers/{id}',
+      tag: 'routing',
+      summary: 'Change a partner carrier (ranges replace the whole list; admin)',
+      request: { params: RouteIdParam, headers: IfMatchHeaderSchema, ...jsonBody(CarrierChange) },
+      responses: { 200: jsonWithEtag(CarrierSchema, 'Changed') },
+      errors: [403, 404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      const carrier = await svc.update(principalOf(c), c.req.valid('param').id, c.req.valid('json'), version);
+      setEtag(c, carrier.version);
+      return c.json(present(carrier), 200);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'delete',
+      path: '/v1/carriers/{id}',
+      tag: 'routing',
+      summary: 'Remove a partner carrier and its routes (admin)',
+      request: { params: RouteIdParam, headers: IfMatchHeaderSchema },
+      responses: { 204: NO_CONTENT },
+      errors: [403, 404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      await svc.remove(principalOf(c), c.req.valid('param').id, version);
+      return c.body(null, 204);
+    },
+  );
 }

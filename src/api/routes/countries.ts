@@ -1,53 +1,40 @@
 // Countries we serve and their call centers: published at <cc>.center.<apex> (NAPTR, SRV,
-// A/AAAA per RFC 3263). The calling code comes from the number plan.
+// A/AAAA per RFC 3263). The calling code comes from the number plan. The operator's data:
+// every token reads it, only the admin writes it (docs/api.md, "Routing data").
 import { z } from '@hono/zod-openapi';
 import type { Country } from '#core';
+import { CenterTarget, CountryInput, CountryKey, CountryPatch, PageInput } from '#registry';
+import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes } from '../crud.ts';
-import { iso, OwnerField, pathParam, strict, versionedFields } from '../schemas.ts';
-
-const CountryCode = z
-  .string()
-  .regex(/^[A-Za-z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as KR')
-  .transform((s) => s.toUpperCase())
-  .openapi({ example: 'KR' });
-
-export const CenterTargetSchema = strict({
-  host: z.string().min(1).max(253).openapi({ example: 'sip1.kr.center.callx.test' }),
-  port: z.number().int().min(1).max(65535).default(5060),
-  priority: z.number().int().min(0).max(65535).default(10),
-  weight: z.number().int().min(0).max(65535).default(10),
-  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
-  addresses: z
-    .array(z.string())
-    .max(16)
-    .default([])
-    .openapi({ description: 'A/AAAA published for the host when it lies inside the deployment apex' }),
-}).openapi('CenterTarget');
-
-const CenterSchema = strict({ targets: z.array(CenterTargetSchema).min(1).max(32) }).openapi('Center');
+import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
+import { v1Route } from '../route.ts';
+import {
+  iso,
+  json,
+  jsonBody,
+  jsonWithEtag,
+  NO_CONTENT,
+  named,
+  OwnerField,
+  pathParam,
+  versionedFields,
+} from '../schemas.ts';
 
 const CountrySchema = z
   .object({
     code: z.string().openapi({ example: 'KR' }),
     callingCode: z.string().openapi({ example: '82' }),
     name: z.string(),
-    center: z.object({ targets: z.array(CenterTargetSchema) }),
+    center: z.object({ targets: z.array(CenterTarget) }),
     registrarId: OwnerField,
     ...versionedFields,
   })
   .openapi('Country');
 
-const CountryCreateSchema = strict({
-  code: CountryCode,
-  name: z.string().min(1).max(200),
-  center: CenterSchema,
-}).openapi('CountryCreate');
-
-const CountryPatchSchema = strict({
-  name: z.string().min(1).max(200).optional(),
-  center: CenterSchema.optional(),
-}).openapi('CountryPatch');
+const CountryCreate = named(CountryInput, 'CountryCreate');
+const CountryChange = named(CountryPatch, 'CountryPatch');
+const CodeParam = pathParam('code', CountryKey);
 
 const present = (c: Country) => ({
   code: c._id,
@@ -62,26 +49,95 @@ const present = (c: Country) => ({
 
 export function registerCountryRoutes(app: ApiApp, s: Services): void {
   const svc = s.routing.countries;
-  const r = crudRoutes(app, {
-    tag: 'routing',
-    path: '/v1/countries',
-    key: pathParam('code', CountryCode),
-    schema: CountrySchema,
-    present,
-    keyOf: (c) => c._id,
-  });
-  r.list(
-    { summary: 'List countries and their centers', page: 'CountryPage', answer: 'A page of countries' },
-    svc.list,
-  );
-  r.create({ summary: 'Add a country and its call center', body: CountryCreateSchema }, svc.create);
-  r.get({ summary: 'Get a country and its center', answer: 'The country' }, svc.get);
-  r.update(
-    {
-      summary: 'Change a country: its name, or its center (the whole target list)',
-      body: CountryPatchSchema,
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/countries',
+      tag: 'routing',
+      summary: 'List countries and their centers',
+      request: { query: listQuery(PageInput) },
+      responses: { 200: json(pageSchema(CountrySchema, 'CountryPage'), 'A page of countries') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await svc.list(principalOf(c), q), present, q.limit), 200);
     },
-    svc.update,
   );
-  r.remove({ summary: 'Remove a country and its center from DNS' }, svc.remove);
+
+  app.openapi(
+    v1Route({
+      method: 'post',
+      path: '/v1/countries',
+      tag: 'routing',
+      summary: 'Add a country and its call center (admin)',
+      request: jsonBody(CountryCreate),
+      responses: { 201: jsonWithEtag(CountrySchema, 'Created') },
+      errors: [403, 409],
+    }),
+    async (c) => {
+      const country = await svc.create(principalOf(c), c.req.valid('json'));
+      c.header('location', `/v1/countries/${country._id}`);
+      setEtag(c, country.version);
+      return c.json(present(country), 201);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/countries/{code}',
+      tag: 'routing',
+      summary: 'Get a country and its center',
+      request: { params: CodeParam },
+      responses: { 200: jsonWithEtag(CountrySchema, 'The country'), 304: NO_CONTENT },
+      errors: [404],
+    }),
+    async (c) => {
+      const country = await svc.get(principalOf(c), c.req.valid('param').code);
+      setEtag(c, country.version);
+      if (notModified(c, country.version)) return c.body(null, 304);
+      return c.json(present(country), 200);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'patch',
+      path: '/v1/countries/{code}',
+      tag: 'routing',
+      summary: 'Change a country: its name, or its center (the whole target list; admin)',
+      request: { params: CodeParam, headers: IfMatchHeaderSchema, ...jsonBody(CountryChange) },
+      responses: { 200: jsonWithEtag(CountrySchema, 'Changed') },
+      errors: [403, 404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      const country = await svc.update(
+        principalOf(c),
+        c.req.valid('param').code,
+        c.req.valid('json'),
+        version,
+      );
+      setEtag(c, country.version);
+      return c.json(present(country), 200);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'delete',
+      path: '/v1/countries/{code}',
+      tag: 'routing',
+      summary: 'Remove a country and its center from DNS (admin)',
+      request: { params: CodeParam, headers: IfMatchHeaderSchema },
+      responses: { 204: NO_CONTENT },
+      errors: [403, 404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      await svc.remove(principalOf(c), c.req.valid('param').code, version);
+      return c.body(null, 204);
+    },
+  );
 }

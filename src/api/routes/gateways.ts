@@ -1,22 +1,25 @@
 // PSTN gateways and the E.164 prefixes they serve: published as the pstn tree (wildcards with
-// longest-prefix fillers), one aggregate source for all gateways.
+// longest-prefix fillers), one aggregate source for all gateways. The operator's data: every
+// token reads it, only the admin writes it (docs/api.md, "Routing data").
 import { z } from '@hono/zod-openapi';
 import type { PstnGateway } from '#core';
+import { GatewayInput, GatewayPatch, PageInput, Slug } from '#registry';
+import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes } from '../crud.ts';
-import { iso, OwnerField, pathParam, Slug, strict, versionedFields } from '../schemas.ts';
-
-/** Gateway and carrier ids (carriers.ts uses these three too). */
-export const RouteId = Slug;
-export const Prefix = z
-  .string()
-  .regex(/^[1-9][0-9]{0,14}$/, 'expected E.164 digits without +, 1-15, not starting with 0')
-  .openapi({ example: '8210' });
-export const SipHost = z
-  .string()
-  .min(1)
-  .max(260)
-  .openapi({ description: 'SIP host[:port] (a DNS name, IPv4, or [IPv6])', example: 'gw.kr.callx.test' });
+import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
+import { v1Route } from '../route.ts';
+import {
+  iso,
+  json,
+  jsonBody,
+  jsonWithEtag,
+  NO_CONTENT,
+  named,
+  OwnerField,
+  pathParam,
+  versionedFields,
+} from '../schemas.ts';
 
 const GatewaySchema = z
   .object({
@@ -29,18 +32,10 @@ const GatewaySchema = z
   })
   .openapi('Gateway');
 
-const GatewayCreateSchema = strict({
-  id: RouteId.optional().openapi({ description: 'Chosen by you, or generated (gw_...)' }),
-  name: z.string().min(1).max(200),
-  host: SipHost,
-  prefixes: z.array(Prefix).min(1).max(1000),
-}).openapi('GatewayCreate');
-
-const GatewayPatchSchema = strict({
-  name: z.string().min(1).max(200).optional(),
-  host: SipHost.optional(),
-  prefixes: z.array(Prefix).min(1).max(1000).optional(),
-}).openapi('GatewayPatch');
+const GatewayCreate = named(GatewayInput, 'GatewayCreate');
+const GatewayChange = named(GatewayPatch, 'GatewayPatch');
+/** Gateway and carrier ids in a path (carriers.ts too). */
+export const RouteIdParam = pathParam('id', Slug);
 
 const present = (g: PstnGateway) => ({
   id: g._id,
@@ -55,23 +50,90 @@ const present = (g: PstnGateway) => ({
 
 export function registerGatewayRoutes(app: ApiApp, s: Services): void {
   const svc = s.routing.gateways;
-  const r = crudRoutes(app, {
-    tag: 'routing',
-    path: '/v1/gateways',
-    key: pathParam('id', RouteId),
-    schema: GatewaySchema,
-    present,
-    keyOf: (g) => g._id,
-  });
-  r.list({ summary: 'List PSTN gateways', page: 'GatewayPage', answer: 'A page of gateways' }, svc.list);
-  r.create(
-    { summary: 'Add a PSTN gateway and the prefixes it serves', body: GatewayCreateSchema },
-    svc.create,
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/gateways',
+      tag: 'routing',
+      summary: 'List PSTN gateways',
+      request: { query: listQuery(PageInput) },
+      responses: { 200: json(pageSchema(GatewaySchema, 'GatewayPage'), 'A page of gateways') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await svc.list(principalOf(c), q), present, q.limit), 200);
+    },
   );
-  r.get({ summary: 'Get a PSTN gateway', answer: 'The gateway' }, svc.get);
-  r.update(
-    { summary: 'Change a PSTN gateway (prefixes replace the whole list)', body: GatewayPatchSchema },
-    svc.update,
+
+  app.openapi(
+    v1Route({
+      method: 'post',
+      path: '/v1/gateways',
+      tag: 'routing',
+      summary: 'Add a PSTN gateway and the prefixes it serves (admin)',
+      request: jsonBody(GatewayCreate),
+      responses: { 201: jsonWithEtag(GatewaySchema, 'Created') },
+      errors: [403, 409],
+    }),
+    async (c) => {
+      const gw = await svc.create(principalOf(c), c.req.valid('json'));
+      c.header('location', `/v1/gateways/${gw._id}`);
+      setEtag(c, gw.version);
+      return c.json(present(gw), 201);
+    },
   );
-  r.remove({ summary: 'Remove a PSTN gateway and its routes' }, svc.remove);
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/gateways/{id}',
+      tag: 'routing',
+      summary: 'Get a PSTN gateway',
+      request: { params: RouteIdParam },
+      responses: { 200: jsonWithEtag(GatewaySchema, 'The gateway'), 304: NO_CONTENT },
+      errors: [404],
+    }),
+    async (c) => {
+      const gw = await svc.get(principalOf(c), c.req.valid('param').id);
+      setEtag(c, gw.version);
+      if (notModified(c, gw.version)) return c.body(null, 304);
+      return c.json(present(gw), 200);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'patch',
+      path: '/v1/gateways/{id}',
+      tag: 'routing',
+      summary: 'Change a PSTN gateway (prefixes replace the whole list; admin)',
+      request: { params: RouteIdParam, headers: IfMatchHeaderSchema, ...jsonBody(GatewayChange) },
+      responses: { 200: jsonWithEtag(GatewaySchema, 'Changed') },
+      errors: [403, 404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      const gw = await svc.update(principalOf(c), c.req.valid('param').id, c.req.valid('json'), version);
+      setEtag(c, gw.version);
+      return c.json(present(gw), 200);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'delete',
+      path: '/v1/gateways/{id}',
+      tag: 'routing',
+      summary: 'Remove a PSTN gateway and its routes (admin)',
+      request: { params: RouteIdParam, headers: IfMatchHeaderSchema },
+      responses: { 204: NO_CONTENT },
+      errors: [403, 404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      await svc.remove(principalOf(c), c.req.valid('param').id, version);
+      return c.body(null, 204);
+    },
+  );
 }

@@ -1,19 +1,16 @@
 // Number inventory: stock blocks (a PIN range or list, VNS bases), list and read numbers,
 // re-price the available ones after the price rules changed. The sales layer does the work.
 import { z } from '@hono/zod-openapi';
-import { RepriceInput, StockInput } from '#registry';
+import { ListInventoryInput, RepriceInput, StockInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { queryList } from '../crud.ts';
-import { queryListSchema, queryParam, registrarIdParam } from '../paging.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
 import { v1Route } from '../route.ts';
-import { json, jsonBody } from '../schemas.ts';
-import { NumberParam, NumberSchema, presentNumber, salesPage } from './sales-views.ts';
+import { json, jsonBody, named } from '../schemas.ts';
+import { NumberParam, NumberSchema, presentNumber } from './sales-views.ts';
 
-// Foreign schemas are named with zod's own .meta(): .openapi() exists only on schemas built after
-// @hono/zod-openapi extended zod, and the domain layer may be imported first.
-const StockBody = StockInput.meta({ id: 'StockInput' });
-const RepriceBody = RepriceInput.meta({ id: 'RepriceInput' });
+const StockBody = named(StockInput, 'StockInput');
+const RepriceBody = named(RepriceInput, 'RepriceInput');
 
 const StockResultSchema = z
   .object({
@@ -26,11 +23,6 @@ const StockResultSchema = z
 const RepriceResultSchema = z
   .object({ registrarId: z.string(), examined: z.number().int(), changed: z.number().int() })
   .openapi('RepriceResult');
-
-const InventoryQuery = queryListSchema({
-  registrarId: registrarIdParam('Admin: one registrar'),
-  status: queryParam(z.enum(['available', 'reserved', 'sold', 'assigned', 'released']).optional(), 'status'),
-});
 
 export function registerInventoryRoutes(app: ApiApp, s: Services): void {
   app.openapi(
@@ -48,18 +40,20 @@ export function registerInventoryRoutes(app: ApiApp, s: Services): void {
     async (c) => c.json(await s.sales.stock(principalOf(c), c.req.valid('json')), 201),
   );
 
-  queryList(
-    app,
-    {
+  app.openapi(
+    v1Route({
+      method: 'get',
       path: '/v1/inventory',
       tag: 'sales',
-      summary: 'List inventory numbers, optionally by status',
-      query: InventoryQuery,
-      page: salesPage(NumberSchema, 'InventoryPage'),
-      answer: 'A page of numbers',
+      summary: 'List inventory numbers, optionally by status (the admin: all, or one registrar)',
+      request: { query: listQuery(ListInventoryInput) },
+      responses: { 200: json(pageSchema(NumberSchema, 'InventoryPage'), 'A page of numbers') },
+      errors: [403],
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await s.sales.listInventory(principalOf(c), q), presentNumber, q.limit), 200);
     },
-    s.sales.listInventory,
-    presentNumber,
   );
 
   app.openapi(

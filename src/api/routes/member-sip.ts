@@ -4,11 +4,10 @@ import { SetSipCredentialsInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { v1Route } from '../route.ts';
-import { jsonBody, NO_CONTENT } from '../schemas.ts';
+import { jsonBody, NO_CONTENT, named } from '../schemas.ts';
 import { MemberIdParam } from './members.ts';
 
-// Named with zod's .meta(): see inventory.ts.
-const CredentialsSchema = SetSipCredentialsInput.omit({ memberId: true }).meta({ id: 'SipCredentials' });
+const CredentialsSchema = named(SetSipCredentialsInput.omit({ memberId: true }), 'SipCredentials');
 
 export function registerMemberSipRoutes(app: ApiApp, s: Services): void {
   app.openapi(

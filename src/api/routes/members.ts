@@ -2,20 +2,22 @@
 // branches of a company's VNS number. SIP credentials: member-sip.ts. The members layer
 // validates every field (src/numbering for numbers, emails and domains) and publishes to DNS.
 import { z } from '@hono/zod-openapi';
-import type { Principal } from '#registry';
-import { type MemberView, RegisterMemberInput, SetBranchesInput, UpdateMemberInput } from '#registry';
+import {
+  DocId,
+  ListMembersInput,
+  MemberChange,
+  type MemberView,
+  RegisterMemberInput,
+  SetBranchesInput,
+} from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes, queryList } from '../crud.ts';
-import { expectedVersion, IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
-import { pageSchema, queryListSchema, registrarIdParam } from '../paging.ts';
+import { expectedVersion, IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
 import { v1Route } from '../route.ts';
-import { iso, jsonBody, jsonWithEtag, pathParam, Timestamp } from '../schemas.ts';
+import { iso, json, jsonBody, jsonWithEtag, NO_CONTENT, named, pathParam, Timestamp } from '../schemas.ts';
 
-export const MemberIdParam = pathParam(
-  'id',
-  z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a member id'),
-);
+export const MemberIdParam = pathParam('id', DocId);
 
 const MemberNumberSchema = z
   .union([
@@ -64,108 +66,136 @@ const MemberSchema = z
   })
   .openapi('Member');
 
-const MembersQuery = queryListSchema({ registrarId: registrarIdParam() });
-
-// Named with zod's .meta(): see inventory.ts. The change bodies are the service's input without
-// what the path and If-Match carry.
-const RegistrationBody = RegisterMemberInput.meta({ id: 'MemberRegistration' });
-const MemberPatchSchema = UpdateMemberInput.in.omit({ memberId: true, expectedVersion: true }).meta({
-  id: 'MemberPatch',
-  description: 'Fields given replace the stored ones; null removes an optional field',
-});
-const BranchesSchema = SetBranchesInput.omit({ memberId: true, expectedVersion: true }).meta({
-  id: 'MemberBranches',
-});
+const RegistrationBody = named(RegisterMemberInput, 'MemberRegistration');
+// The change bodies are the service's input without what the path and If-Match carry.
+const MemberPatchBody = named(
+  MemberChange,
+  'MemberPatch',
+  'Fields given replace the stored ones; null removes an optional field',
+);
+const BranchesBody = named(
+  SetBranchesInput.omit({ memberId: true, expectedVersion: true }),
+  'MemberBranches',
+);
 
 export function presentMember(m: MemberView) {
   return { ...m, createdAt: iso(m.createdAt), updatedAt: iso(m.updatedAt) };
 }
 
 export function registerMemberRoutes(app: ApiApp, s: Services): void {
-  const r = crudRoutes(app, {
-    tag: 'members',
-    path: '/v1/members',
-    key: MemberIdParam,
-    schema: MemberSchema,
-    present: presentMember,
-    keyOf: (m) => m.id,
-  });
-  r.create(
-    {
-      summary: 'Register a member: an individual (email address) or a company (domain name)',
-      body: RegistrationBody,
-      answer: 'Registered',
-      errors: [403, 409],
-    },
-    s.members.register,
-  );
-  queryList(
-    app,
-    {
+  app.openapi(
+    v1Route({
+      method: 'post',
       path: '/v1/members',
       tag: 'members',
-      summary: 'List members',
-      query: MembersQuery,
-      page: pageSchema(MemberSchema, 'MemberPage', null),
-      answer: 'A page of members',
+      summary: 'Register a member: an individual (email address) or a company (domain name)',
+      request: jsonBody(RegistrationBody),
+      responses: { 201: jsonWithEtag(MemberSchema, 'Registered') },
+      errors: [403, 409],
+    }),
+    async (c) => {
+      const m = await s.members.register(principalOf(c), c.req.valid('json'));
+      c.header('location', `/v1/members/${m.id}`);
+      setEtag(c, m.version);
+      return c.json(presentMember(m), 201);
     },
-    s.members.list,
-    presentMember,
-  );
-  r.get({ summary: 'A member (never its SIP credentials)', answer: 'The member' }, (p, memberId) =>
-    s.members.get(p, { memberId }),
   );
 
-  /**
-   * A change of a member with If-Match: the service validates the body as sent (its numbers are
-   * read in the member's country), so it gets the raw JSON, after the route checked its shape.
-   */
-  const change = <I>(
-    method: 'patch' | 'put',
-    path: '/v1/members/{id}' | '/v1/members/{id}/branches',
-    summary: string,
-    body: z.ZodType,
-    run: (p: Principal, input: I) => Promise<MemberView>,
-  ) =>
-    app.openapi(
-      v1Route({
-        method,
-        path,
-        tag: 'members',
-        summary,
-        request: { params: MemberIdParam, headers: IfMatchHeaderSchema, ...jsonBody(body) },
-        responses: { 200: jsonWithEtag(MemberSchema, 'Changed') },
-        errors: [404, 409, 422],
-      }),
-      async (c) => {
-        const version = ifMatchVersion(c.req.valid('header')['if-match']);
-        const input = {
-          ...(await c.req.json()),
-          memberId: c.req.valid('param').id,
-          ...expectedVersion(version),
-        };
-        const m = await run(principalOf(c), input as I);
-        setEtag(c, m.version);
-        return c.json(presentMember(m), 200);
-      },
-    );
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/members',
+      tag: 'members',
+      summary: 'List members in creation order (the admin: all, or one registrar)',
+      request: { query: listQuery(ListMembersInput) },
+      responses: { 200: json(pageSchema(MemberSchema, 'MemberPage'), 'A page of members') },
+      errors: [403],
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await s.members.list(principalOf(c), q), presentMember, q.limit), 200);
+    },
+  );
 
-  change(
-    'patch',
-    '/v1/members/{id}',
-    'Change a member; send If-Match with its ETag to refuse lost updates (409 when it moved on)',
-    MemberPatchSchema,
-    s.members.update,
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/members/{id}',
+      tag: 'members',
+      summary: 'A member (never its SIP credentials)',
+      request: { params: MemberIdParam },
+      responses: { 200: jsonWithEtag(MemberSchema, 'The member'), 304: NO_CONTENT },
+      errors: [404],
+    }),
+    async (c) => {
+      const m = await s.members.get(principalOf(c), { memberId: c.req.valid('param').id });
+      setEtag(c, m.version);
+      if (notModified(c, m.version)) return c.body(null, 304);
+      return c.json(presentMember(m), 200);
+    },
   );
-  r.remove(
-    { summary: 'Delete a member: its numbers return to stock, its records leave DNS' },
-    (p, memberId, v) => s.members.delete(p, { memberId, ...expectedVersion(v) }),
+
+  app.openapi(
+    v1Route({
+      method: 'patch',
+      path: '/v1/members/{id}',
+      tag: 'members',
+      summary: 'Change a member; send If-Match with its ETag to refuse lost updates (409 when it moved on)',
+      request: { params: MemberIdParam, headers: IfMatchHeaderSchema, ...jsonBody(MemberPatchBody) },
+      responses: { 200: jsonWithEtag(MemberSchema, 'Changed') },
+      errors: [404, 409, 422],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      const m = await s.members.update(principalOf(c), {
+        ...c.req.valid('json'),
+        memberId: c.req.valid('param').id,
+        ...expectedVersion(version),
+      });
+      setEtag(c, m.version);
+      return c.json(presentMember(m), 200);
+    },
   );
-  change(
-    'put',
-    '/v1/members/{id}/branches',
-    "Set the branches (one per country) of a company's VNS number",
-    BranchesSchema,
-    s.members.setBranches,
+
+  app.openapi(
+    v1Route({
+      method: 'delete',
+      path: '/v1/members/{id}',
+      tag: 'members',
+      summary: 'Delete a member: its numbers return to stock, its records leave DNS',
+      request: { params: MemberIdParam, headers: IfMatchHeaderSchema },
+      responses: { 204: NO_CONTENT },
+      errors: [404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      await s.members.delete(principalOf(c), {
+        memberId: c.req.valid('param').id,
+        ...expectedVersion(version),
+      });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'put',
+      path: '/v1/members/{id}/branches',
+      tag: 'members',
+      summary: "Set the branches (one per country) of a company's VNS number",
+      request: { params: MemberIdParam, headers: IfMatchHeaderSchema, ...jsonBody(BranchesBody) },
+      responses: { 200: jsonWithEtag(MemberSchema, 'Changed') },
+      errors: [404, 409, 422],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      const m = await s.members.setBranches(principalOf(c), {
+        ...c.req.valid('json'),
+        memberId: c.req.valid('param').id,
+        ...expectedVersion(version),
+      });
+      setEtag(c, m.version);
+      return c.json(presentMember(m), 200);
+    },
   );
 }

@@ -1,44 +1,31 @@
 // Searching available numbers (country, kind, digit pattern with wildcards, price range; cursor
 // pagination in digit order) and releasing a sold number back to stock (it leaves its member and DNS).
-import { z } from '@hono/zod-openapi';
+import { SearchInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { queryList } from '../crud.ts';
-import { queryParam as q, queryListSchema, registrarIdParam } from '../paging.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
 import { v1Route } from '../route.ts';
 import { json } from '../schemas.ts';
-import { NumberParam, NumberSchema, OfferSchema, presentNumber, salesPage } from './sales-views.ts';
-
-const SearchQuery = queryListSchema({
-  country: q(z.string().min(2).max(8), 'country', 'ISO 3166 alpha-2: KR'),
-  kind: q(z.enum(['pin', 'vns']), 'kind'),
-  pattern: q(
-    z.string().min(1).max(64).optional(),
-    'pattern',
-    "Digits with '?' (one digit) and '*' (any digits): 6200*, 62??6200; a PIN pattern may start with + (whole E.164)",
-  ),
-  minPrice: q(z.coerce.number().int().min(0).optional(), 'minPrice', 'Minor units'),
-  maxPrice: q(z.coerce.number().int().min(0).optional(), 'maxPrice', 'Minor units'),
-  currency: q(z.string().length(3).optional(), 'currency'),
-  registrarId: registrarIdParam("Admin: one registrar's inventory"),
-}).extend({
-  // the only list whose cursor parameter was described; kept so the document stays as it was
-  cursor: q(z.string().max(512).optional(), 'cursor', 'The `next` value of the previous page'),
-});
+import { NumberParam, NumberSchema, OfferSchema, presentNumber } from './sales-views.ts';
 
 export function registerNumberRoutes(app: ApiApp, s: Services): void {
-  queryList(
-    app,
-    {
+  app.openapi(
+    v1Route({
+      method: 'get',
       path: '/v1/numbers/available',
       tag: 'sales',
       summary: 'Search available numbers by country, kind, digit pattern and price',
-      query: SearchQuery,
-      page: salesPage(OfferSchema, 'OfferPage'),
-      answer: 'A page of offers, in digit order',
+      request: { query: listQuery(SearchInput) },
+      responses: { 200: json(pageSchema(OfferSchema, 'OfferPage'), 'A page of offers, in digit order') },
+      errors: [403],
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(
+        pageBody(c, await s.sales.search(principalOf(c), q), (offer) => offer, q.limit),
+        200,
+      );
     },
-    s.sales.search,
-    (offer) => offer,
   );
 
   app.openapi(

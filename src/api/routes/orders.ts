@@ -2,33 +2,27 @@
 // and list orders, cancel a reserved order, give a paid order's number to a member. POST
 // /v1/orders honours Idempotency-Key; payments are in payments.ts.
 import { z } from '@hono/zod-openapi';
-import { AssignInput, ReserveInput } from '#registry';
+import { AssignInput, ListOrdersInput, ReserveInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes, queryList } from '../crud.ts';
 import { ApiError } from '../errors.ts';
+import { notModified, setEtag } from '../etag.ts';
 import { IdempotencyHeaderSchema, ownerKey } from '../idempotency.ts';
-import { queryListSchema, queryParam, registrarIdParam } from '../paging.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
 import { v1Route } from '../route.ts';
-import { iso, json, jsonBody, pathParam } from '../schemas.ts';
+import { iso, json, jsonBody, jsonWithEtag, NO_CONTENT, named } from '../schemas.ts';
 import {
   MoneyOut,
   NumberSchema,
   OfferSchema,
+  OrderIdParam,
   OrderSchema,
   presentNumber,
   presentOrder,
-  salesPage,
 } from './sales-views.ts';
 
-export const OrderIdParam = pathParam(
-  'id',
-  z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected an order id'),
-);
-
-// Named with zod's .meta(): see inventory.ts.
-const ReserveBody = ReserveInput.meta({ id: 'ReserveInput' });
-const AssignBody = AssignInput.omit({ orderId: true }).meta({ id: 'AssignInput' });
+const ReserveBody = named(ReserveInput, 'ReserveInput');
+const AssignBody = named(AssignInput.omit({ orderId: true }), 'AssignInput');
 
 const ReservationSchema = z
   .object({
@@ -38,11 +32,6 @@ const ReservationSchema = z
     expiresAt: z.string().openapi({ description: 'Pay before this time, or the number returns to stock' }),
   })
   .openapi('Reservation');
-
-const OrdersQuery = queryListSchema({
-  registrarId: registrarIdParam(),
-  status: queryParam(z.enum(['reserved', 'paid', 'cancelled', 'expired']).optional(), 'status'),
-});
 
 /** Why a reservation was refused, as a problem the client can act on. */
 const REFUSAL = {
@@ -87,29 +76,38 @@ export function registerOrderRoutes(app: ApiApp, s: Services): void {
     },
   );
 
-  queryList(
-    app,
-    {
+  app.openapi(
+    v1Route({
+      method: 'get',
       path: '/v1/orders',
       tag: 'sales',
-      summary: 'List orders, newest first',
-      query: OrdersQuery,
-      page: salesPage(OrderSchema, 'OrderPage'),
-      answer: 'A page of orders',
+      summary: 'List orders in creation order, optionally by status (the admin: all, or one registrar)',
+      request: { query: listQuery(ListOrdersInput) },
+      responses: { 200: json(pageSchema(OrderSchema, 'OrderPage'), 'A page of orders') },
+      errors: [403],
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await s.sales.listOrders(principalOf(c), q), presentOrder, q.limit), 200);
     },
-    s.sales.listOrders,
-    presentOrder,
   );
 
-  crudRoutes(app, {
-    tag: 'sales',
-    path: '/v1/orders',
-    key: OrderIdParam,
-    schema: OrderSchema,
-    present: presentOrder,
-    keyOf: (o) => o.id,
-  }).get({ summary: 'An order and its state', answer: 'The order' }, (p, orderId) =>
-    s.sales.getOrder(p, { orderId }),
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/orders/{id}',
+      tag: 'sales',
+      summary: 'An order and its state',
+      request: { params: OrderIdParam },
+      responses: { 200: jsonWithEtag(OrderSchema, 'The order'), 304: NO_CONTENT },
+      errors: [404],
+    }),
+    async (c) => {
+      const order = await s.sales.getOrder(principalOf(c), { orderId: c.req.valid('param').id });
+      setEtag(c, order.version);
+      if (notModified(c, order.version)) return c.body(null, 304);
+      return c.json(presentOrder(order), 200);
+    },
   );
 
   app.openapi(

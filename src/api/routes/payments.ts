@@ -7,12 +7,10 @@ import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { IdempotencyHeaderSchema, ownerKey } from '../idempotency.ts';
 import { v1Route } from '../route.ts';
-import { iso, json, jsonBody } from '../schemas.ts';
-import { OrderIdParam } from './orders.ts';
-import { NumberSchema, OrderSchema, presentNumber, presentOrder } from './sales-views.ts';
+import { iso, json, jsonBody, named } from '../schemas.ts';
+import { NumberSchema, OrderIdParam, OrderSchema, presentNumber, presentOrder } from './sales-views.ts';
 
-// Named with zod's .meta(): see inventory.ts.
-const PaymentBody = PayInput.omit({ orderId: true }).meta({ id: 'PaymentInput' });
+const PaymentBody = named(PayInput.omit({ orderId: true }), 'PaymentInput');
 
 const PaymentResultSchema = z
   .object({

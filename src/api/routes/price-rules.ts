@@ -1,12 +1,13 @@
 // A registrar's price rules: base prices per country and kind, premiums for memorable patterns.
 // Numbers take their price when stocked; POST /v1/inventory/reprice applies changed rules.
 import { z } from '@hono/zod-openapi';
-import { PriceRulesValues } from '#registry';
+import { RegistrarRef, SetPriceRulesInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { expectedVersion, IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
+import { listQuery } from '../paging.ts';
 import { v1Route } from '../route.ts';
-import { jsonBody, jsonWithEtag, strict } from '../schemas.ts';
+import { jsonBody, jsonWithEtag, named } from '../schemas.ts';
 
 const RulesSchema = z
   .object({
@@ -24,18 +25,8 @@ const RulesSchema = z
   })
   .openapi('PriceRules');
 
-const RegistrarQuery = z.object({
-  registrarId: z
-    .string()
-    .max(64)
-    .optional()
-    .openapi({ param: { name: 'registrarId', in: 'query' }, description: 'Admin: whose rules' }),
-});
-
-const PutSchema = strict({
-  registrarId: z.string().max(64).optional().openapi({ description: 'Admin: whose rules' }),
-  rules: PriceRulesValues,
-}).openapi('PriceRulesPut');
+// the version travels in If-Match, not in the body
+const PutBody = named(SetPriceRulesInput.omit({ expectedVersion: true }), 'PriceRulesPut');
 
 export function registerPriceRuleRoutes(app: ApiApp, s: Services): void {
   app.openapi(
@@ -44,7 +35,7 @@ export function registerPriceRuleRoutes(app: ApiApp, s: Services): void {
       path: '/v1/price-rules',
       tag: 'sales',
       summary: "A registrar's price rules (the defaults until set)",
-      request: { query: RegistrarQuery },
+      request: { query: listQuery(RegistrarRef) },
       responses: { 200: jsonWithEtag(RulesSchema, 'The rules') },
       errors: [403],
     }),
@@ -61,7 +52,7 @@ export function registerPriceRuleRoutes(app: ApiApp, s: Services): void {
       path: '/v1/price-rules',
       tag: 'sales',
       summary: 'Replace a registrar\'s price rules (If-Match: the version, "0" for the defaults)',
-      request: { headers: IfMatchHeaderSchema, ...jsonBody(PutSchema) },
+      request: { headers: IfMatchHeaderSchema, ...jsonBody(PutBody) },
       responses: { 200: jsonWithEtag(RulesSchema, 'Stored') },
       errors: [403, 409],
     }),

@@ -2,31 +2,16 @@
 // itself creates, lists and revokes the registrar's tokens. Admin tokens: `callx token create --admin`.
 import { z } from '@hono/zod-openapi';
 import type { Registrar } from '#core';
+import { PageInput, RegistrarId, RegistrarInput, TokenId, type TokenInfo, TokenInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes } from '../crud.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
 import { v1Route } from '../route.ts';
-import {
-  iso,
-  json,
-  jsonBody,
-  NO_CONTENT,
-  pathParam,
-  Slug,
-  strict,
-  Timestamp,
-  versionedFields,
-} from '../schemas.ts';
-
-const RegistrarId = Slug.openapi({ example: 'acme-telecom' });
+import { iso, json, jsonBody, NO_CONTENT, named, pathParam, Timestamp, versionedFields } from '../schemas.ts';
 
 const RegistrarSchema = z
-  .object({ id: RegistrarId, name: z.string(), ...versionedFields })
+  .object({ id: z.string().openapi({ example: 'acme-telecom' }), name: z.string(), ...versionedFields })
   .openapi('Registrar');
-
-const RegistrarCreateSchema = strict({ id: RegistrarId, name: z.string().min(1).max(200) }).openapi(
-  'RegistrarCreate',
-);
 
 const TokenSchema = z
   .object({
@@ -45,15 +30,11 @@ const CreatedTokenSchema = TokenSchema.extend({
   }),
 }).openapi('CreatedToken');
 
-const TokenCreateSchema = strict({ label: z.string().max(200).default('') }).openapi('TokenCreate');
-
+const RegistrarCreate = named(RegistrarInput, 'RegistrarCreate');
+const TokenCreate = named(TokenInput, 'TokenCreate');
 const IdParam = pathParam('id', RegistrarId);
-const TokenParams = IdParam.extend({
-  tokenId: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'expected the 64 hex digits of a token id')
-    .openapi({ param: { name: 'tokenId', in: 'path' } }),
-});
+const TokenParams = IdParam.extend({ tokenId: TokenId });
+const Page = listQuery(PageInput);
 
 const present = (r: Registrar) => ({
   id: r._id,
@@ -62,53 +43,68 @@ const present = (r: Registrar) => ({
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
 });
-const presentToken = (t: {
-  id: string;
-  role: 'admin' | 'registrar';
-  registrarId: string | null;
-  label: string;
-  createdAt: number;
-}) => ({
-  ...t,
-  createdAt: iso(t.createdAt),
-});
+const presentToken = (t: TokenInfo) => ({ ...t, createdAt: iso(t.createdAt) });
 
 export function registerRegistrarRoutes(app: ApiApp, s: Services): void {
-  const r = crudRoutes(app, {
-    tag: 'registrars',
-    path: '/v1/registrars',
-    key: IdParam,
-    schema: RegistrarSchema,
-    present,
-    keyOf: (x) => x._id,
-  });
-  r.list(
-    {
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/registrars',
+      tag: 'registrars',
       summary: 'List registrars (a registrar sees itself)',
-      page: 'RegistrarPage',
-      answer: 'A page of registrars',
+      request: { query: Page },
+      responses: { 200: json(pageSchema(RegistrarSchema, 'RegistrarPage'), 'A page of registrars') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await s.auth.listRegistrars(principalOf(c), q), present, q.limit), 200);
     },
-    s.auth.listRegistrars,
   );
-  r.create(
-    { summary: 'Create a registrar (admin)', body: RegistrarCreateSchema, etag: false, errors: [403, 409] },
-    s.auth.createRegistrar,
+
+  app.openapi(
+    v1Route({
+      method: 'post',
+      path: '/v1/registrars',
+      tag: 'registrars',
+      summary: 'Create a registrar (admin)',
+      request: jsonBody(RegistrarCreate),
+      responses: { 201: json(RegistrarSchema, 'Created') },
+      errors: [403, 409],
+    }),
+    async (c) => {
+      const r = await s.auth.createRegistrar(principalOf(c), c.req.valid('json'));
+      c.header('location', `/v1/registrars/${r._id}`);
+      return c.json(present(r), 201);
+    },
   );
-  r.get({ summary: 'Get a registrar', answer: 'The registrar', etag: false }, s.auth.getRegistrar);
+
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/registrars/{id}',
+      tag: 'registrars',
+      summary: 'Get a registrar',
+      request: { params: IdParam },
+      responses: { 200: json(RegistrarSchema, 'The registrar') },
+      errors: [404],
+    }),
+    async (c) => c.json(present(await s.auth.getRegistrar(principalOf(c), c.req.valid('param').id)), 200),
+  );
 
   app.openapi(
     v1Route({
       method: 'get',
       path: '/v1/registrars/{id}/tokens',
       tag: 'registrars',
-      summary: "List a registrar's tokens (never the secrets)",
-      request: { params: IdParam },
-      responses: { 200: json(z.object({ items: z.array(TokenSchema) }), 'The tokens') },
+      summary: "List a registrar's tokens (never the secrets), in creation order",
+      request: { params: IdParam, query: Page },
+      responses: { 200: json(pageSchema(TokenSchema, 'TokenPage'), 'A page of tokens') },
       errors: [404],
     }),
     async (c) => {
-      const items = await s.auth.listTokens(principalOf(c), c.req.valid('param').id);
-      return c.json({ items: items.map(presentToken) }, 200);
+      const q = c.req.valid('query');
+      const page = await s.auth.listTokens(principalOf(c), c.req.valid('param').id, q);
+      return c.json(pageBody(c, page, presentToken, q.limit), 200);
     },
   );
 
@@ -118,7 +114,7 @@ export function registerRegistrarRoutes(app: ApiApp, s: Services): void {
       path: '/v1/registrars/{id}/tokens',
       tag: 'registrars',
       summary: 'Create a token for a registrar; the secret is in this response only',
-      request: { params: IdParam, ...jsonBody(TokenCreateSchema) },
+      request: { params: IdParam, ...jsonBody(TokenCreate) },
       responses: { 201: json(CreatedTokenSchema, 'Created') },
       errors: [404],
     }),
@@ -127,7 +123,7 @@ export function registerRegistrarRoutes(app: ApiApp, s: Services): void {
       const t = await s.auth.createToken(
         principalOf(c),
         { role: 'registrar', registrarId: id },
-        c.req.valid('json').label,
+        c.req.valid('json'),
       );
       // app.ts marks every /v1 answer no-store; the one answer with a secret says so itself
       c.header('cache-control', 'no-store');

@@ -1,8 +1,7 @@
 // Response shapes of the sales endpoints (the domain layer's views, with times as RFC 3339).
 import { z } from '@hono/zod-openapi';
-import type { NumberView, OrderView } from '#registry';
-import { pageSchema } from '../paging.ts';
-import { iso, Timestamp } from '../schemas.ts';
+import { DocId, NumberText, type NumberView, type OrderView } from '#registry';
+import { iso, pathParam, Timestamp } from '../schemas.ts';
 
 export const MoneyOut = z
   .object({
@@ -74,14 +73,7 @@ export function presentOrder(o: OrderView) {
 }
 
 /** A number in a path: a key ('pin:+82262006200'), PIN, E.164 or VNS; '#' must be sent as %23. */
-export const NumberParam = z.object({
-  number: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'number', in: 'path' }, example: 'pin:+82262006200' }),
-});
+export const NumberParam = pathParam('number', NumberText);
 
-/** A page of a list the sales service pages (its `next` was always described so). */
-export const salesPage = <T extends z.ZodTypeAny>(item: T, name: string) =>
-  pageSchema(item, name, 'Cursor of the next page');
+/** Orders and members in a path (their ids are the registry's). */
+export const OrderIdParam = pathParam('id', DocId);

@@ -2,36 +2,36 @@
 // sets), change SOA/NS, delete. Changes reach DNS nodes through the change journal.
 import { z } from '@hono/zod-openapi';
 import type { ZoneDoc } from '#core';
-import type { ZoneRef } from '#registry';
+import { PageInput, ZoneInput, ZonePatch, type ZoneRef } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
-import { crudRoutes } from '../crud.ts';
-import { setEtag } from '../etag.ts';
+import { IfMatchHeaderSchema, ifMatchVersion, setEtag } from '../etag.ts';
+import { listQuery, pageBody, pageSchema } from '../paging.ts';
 import { v1Route } from '../route.ts';
-import { ApexParam, iso, json, OwnerField, strict, versionedFields } from '../schemas.ts';
+import {
+  ApexParam,
+  iso,
+  json,
+  jsonBody,
+  jsonWithEtag,
+  NO_CONTENT,
+  named,
+  OwnerField,
+  versionedFields,
+} from '../schemas.ts';
 import { presentRRset, RRsetSchema } from './rrsets.ts';
 
-const u32 = (max: number) => z.number().int().min(0).max(max);
-const DnsName = z.string().min(1).max(254);
-
-const SoaSchema = strict({
-  mname: DnsName.openapi({ description: 'Primary name server', example: 'ns1.example.com' }),
-  rname: DnsName.openapi({
-    description: 'Mailbox of the person responsible, as a name',
-    example: 'hostmaster.example.com',
-  }),
-  refresh: u32(0x7fffffff).default(3600),
-  retry: u32(0x7fffffff).default(600),
-  expire: u32(0x7fffffff).default(1_209_600),
-  minimum: u32(86_400).default(300).openapi({ description: 'Negative-caching TTL (RFC 2308)' }),
-  ttl: u32(0x7fffffff).default(3600).openapi({ description: 'TTL of the SOA and NS records' }),
-}).openapi('Soa');
-
-const NsSet = z
-  .array(DnsName)
-  .min(1)
-  .max(13)
-  .openapi({ example: ['ns1.example.com', 'ns2.example.net'] });
+const SoaSchema = z
+  .object({
+    mname: z.string(),
+    rname: z.string(),
+    refresh: z.number().int(),
+    retry: z.number().int(),
+    expire: z.number().int(),
+    minimum: z.number().int(),
+    ttl: z.number().int(),
+  })
+  .openapi('Soa');
 
 const ZoneSchema = z
   .object({
@@ -54,8 +54,8 @@ const ZoneWithRRsetsSchema = ZoneSchema.extend({
     .openapi({ description: 'Record sets set over HTTP (master-file data: see /export)' }),
 }).openapi('ZoneWithRRsets');
 
-const ZoneCreateSchema = strict({ apex: DnsName, soa: SoaSchema, ns: NsSet }).openapi('ZoneCreate');
-const ZonePatchSchema = strict({ soa: SoaSchema.optional(), ns: NsSet.optional() }).openapi('ZonePatch');
+const ZoneCreate = named(ZoneInput, 'ZoneCreate');
+const ZoneChange = named(ZonePatch, 'ZonePatch');
 
 export function presentZone(z: ZoneDoc) {
   return {
@@ -74,25 +74,41 @@ const presentRef = (ref: ZoneRef) =>
   ref.kind === 'doc' ? presentZone(ref.doc) : { apex: ref.apex, source: 'file' as const, registrarId: null };
 
 export function registerZoneRoutes(app: ApiApp, s: Services): void {
-  const r = crudRoutes(app, {
-    tag: 'zones',
-    path: '/v1/zones',
-    key: ApexParam,
-    schema: ZoneSchema,
-    present: presentZone,
-    keyOf: (z) => z._id,
-  });
-  r.list(
-    { summary: 'List zones created over HTTP', page: 'ZonePage', answer: 'A page of zones' },
-    s.zones.list,
-  );
-  r.create(
-    { summary: 'Create a zone with its SOA values and NS set', body: ZoneCreateSchema },
-    s.zones.create,
+  app.openapi(
+    v1Route({
+      method: 'get',
+      path: '/v1/zones',
+      tag: 'zones',
+      summary: 'List zones created over HTTP',
+      request: { query: listQuery(PageInput) },
+      responses: { 200: json(pageSchema(ZoneSchema, 'ZonePage'), 'A page of zones') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(pageBody(c, await s.zones.list(principalOf(c), q), presentZone, q.limit), 200);
+    },
   );
 
-  // Not crudRoutes' get: a file zone has no version, and the record sets change without the
-  // zone's version moving, so there is no If-None-Match here.
+  app.openapi(
+    v1Route({
+      method: 'post',
+      path: '/v1/zones',
+      tag: 'zones',
+      summary: 'Create a zone with its SOA values and NS set',
+      request: jsonBody(ZoneCreate),
+      responses: { 201: jsonWithEtag(ZoneSchema, 'Created') },
+      errors: [409],
+    }),
+    async (c) => {
+      const zone = await s.zones.create(principalOf(c), c.req.valid('json'));
+      c.header('location', `/v1/zones/${zone._id}`);
+      setEtag(c, zone.version);
+      return c.json(presentZone(zone), 201);
+    },
+  );
+
+  // A file zone has no version, and the record sets change without the zone's version moving,
+  // so this GET answers in full: no If-None-Match (its ETag is for If-Match).
   app.openapi(
     v1Route({
       method: 'get',
@@ -104,17 +120,49 @@ export function registerZoneRoutes(app: ApiApp, s: Services): void {
       errors: [404],
     }),
     async (c) => {
-      const p = principalOf(c);
-      const ref = await s.zones.get(p, c.req.valid('param').apex);
-      const rrsets = await s.zones.rrsets(p, ref.apex);
-      if (ref.kind === 'doc') setEtag(c, ref.doc.version);
-      return c.json({ ...presentRef(ref), rrsets: rrsets.map(presentRRset) }, 200);
+      const { zone, rrsets } = await s.zones.view(principalOf(c), c.req.valid('param').apex);
+      if (zone.kind === 'doc') setEtag(c, zone.doc.version);
+      return c.json({ ...presentRef(zone), rrsets: rrsets.map(presentRRset) }, 200);
     },
   );
 
-  r.update(
-    { summary: 'Change the SOA values or the NS set of a zone', body: ZonePatchSchema },
-    s.zones.update,
+  app.openapi(
+    v1Route({
+      method: 'patch',
+      path: '/v1/zones/{apex}',
+      tag: 'zones',
+      summary: 'Change the SOA values or the NS set of a zone',
+      request: { params: ApexParam, headers: IfMatchHeaderSchema, ...jsonBody(ZoneChange) },
+      responses: { 200: jsonWithEtag(ZoneSchema, 'Changed') },
+      errors: [404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      const zone = await s.zones.update(
+        principalOf(c),
+        c.req.valid('param').apex,
+        c.req.valid('json'),
+        version,
+      );
+      setEtag(c, zone.version);
+      return c.json(presentZone(zone), 200);
+    },
   );
-  r.remove({ summary: 'Delete a zone and its record sets' }, s.zones.remove);
+
+  app.openapi(
+    v1Route({
+      method: 'delete',
+      path: '/v1/zones/{apex}',
+      tag: 'zones',
+      summary: 'Delete a zone and its record sets',
+      request: { params: ApexParam, headers: IfMatchHeaderSchema },
+      responses: { 204: NO_CONTENT },
+      errors: [404, 409],
+    }),
+    async (c) => {
+      const version = ifMatchVersion(c.req.valid('header')['if-match']);
+      await s.zones.remove(principalOf(c), c.req.valid('param').apex, version);
+      return c.body(null, 204);
+    },
+  );
 }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '#core';
 import { type TempStore, tempStore } from '#test/api/helpers/store';
-import { ServiceError } from './errors.ts';
-import { ADMIN, type AuthService, createAuthService, hashToken, type Principal } from './index.ts';
+import { ADMIN, type Principal, RegistryError } from '../kernel/index.ts';
+import { type AuthService, createAuthService, hashToken } from './index.ts';
 
 const A: Principal = { role: 'registrar', registrarId: 'a' };
 const B: Principal = { role: 'registrar', registrarId: 'b' };
@@ -12,7 +12,7 @@ async function code(p: Promise<unknown>): Promise<string> {
     await p;
     return 'ok';
   } catch (err) {
-    if (err instanceof ServiceError) return err.code;
+    if (err instanceof RegistryError) return err.code;
     throw err;
   }
 }
@@ -29,14 +29,13 @@ describe('registry auth: registrars and tokens', () => {
   afterEach(() => t.close());
 
   it('stores only the SHA-256 of a token and authenticates with the secret', async () => {
-    const created = await auth.createToken(ADMIN, { role: 'registrar', registrarId: 'a' }, 'ci');
+    const created = await auth.createToken(ADMIN, { role: 'registrar', registrarId: 'a' }, { label: 'ci' });
     expect(created.token).toMatch(/^cx_[A-Za-z0-9_-]{43}$/);
     expect(created.id).toBe(hashToken(created.token));
     const stored = await t.store.collection(COLLECTIONS.tokens).find({});
     expect(JSON.stringify(stored)).not.toContain(created.token);
     expect(await auth.authenticate(created.token)).toEqual({
-      role: 'registrar',
-      registrarId: 'a',
+      principal: { role: 'registrar', registrarId: 'a' },
       tokenId: created.id,
     });
     expect(await auth.authenticate(`${created.token}x`)).toBeNull();
@@ -46,18 +45,20 @@ describe('registry auth: registrars and tokens', () => {
 
   it('accepts the configured admin token and stored admin tokens', async () => {
     expect(await auth.authenticate('bootstrap-admin-token-1234')).toEqual({
-      role: 'admin',
+      principal: { role: 'admin' },
       tokenId: 'config',
     });
     const adm = await auth.createToken(ADMIN, { role: 'admin' });
-    expect(await auth.authenticate(adm.token)).toMatchObject({ role: 'admin' });
+    expect(await auth.authenticate(adm.token)).toMatchObject({ principal: { role: 'admin' } });
   });
 
   it('lets only the admin create registrars and admin tokens', async () => {
     expect(await code(auth.createRegistrar(A, { id: 'c', name: 'C' }))).toBe('forbidden');
     expect(await code(auth.createToken(A, { role: 'admin' }))).toBe('forbidden');
     expect(await code(auth.createRegistrar(ADMIN, { id: 'a', name: 'again' }))).toBe('exists');
-    expect(await code(auth.createRegistrar(ADMIN, { id: 'Bad Id', name: 'x' }))).toBe('invalid');
+    expect(await code(auth.createRegistrar(ADMIN, { id: 'Bad Id', name: 'x' }))).toBe('invalid-input');
+    // one spelling of a registrar id: lower case only (ids are in URLs, journal sources, payment ids)
+    expect(await code(auth.createRegistrar(ADMIN, { id: 'Acme', name: 'x' }))).toBe('invalid-input');
   });
 
   it('keeps registrars apart: own tokens only, others look missing', async () => {
@@ -73,18 +74,27 @@ describe('registry auth: registrars and tokens', () => {
 
   it('revokes a token at once', async () => {
     const ta = await auth.createToken(A, { role: 'registrar', registrarId: 'a' });
-    expect((await auth.listTokens(A, 'a')).map((x) => x.id)).toEqual([ta.id]);
+    expect((await auth.listTokens(A, 'a')).items.map((x) => x.id)).toEqual([ta.id]);
     await auth.revokeToken(A, 'a', ta.id);
     expect(await auth.authenticate(ta.token)).toBeNull();
     expect(await code(auth.revokeToken(A, 'a', ta.id))).toBe('not-found');
   });
 
-  it('pages registrars by id', async () => {
+  it('pages registrars by id, and tokens in creation order, with cursors bound to their list', async () => {
     await auth.createRegistrar(ADMIN, { id: 'c', name: 'C' });
     const p1 = await auth.listRegistrars(ADMIN, { limit: 2 });
     expect(p1.items.map((r) => r._id)).toEqual(['a', 'b']);
-    const p2 = await auth.listRegistrars(ADMIN, { limit: 2, after: p1.next! });
+    const p2 = await auth.listRegistrars(ADMIN, { limit: 2, cursor: p1.next! });
     expect(p2).toMatchObject({ next: null });
     expect(p2.items.map((r) => r._id)).toEqual(['c']);
+    // three tokens made in the same millisecond: ties in creation time are paged by id
+    const made = [];
+    for (const label of ['x', 'y', 'z']) made.push(await auth.createToken(A, A, { label }));
+    const t1 = await auth.listTokens(A, 'a', { limit: 2 });
+    const t2 = await auth.listTokens(A, 'a', { limit: 2, cursor: t1.next! });
+    expect([...t1.items, ...t2.items].map((x) => x.id).sort()).toEqual(made.map((x) => x.id).sort());
+    expect(t2.next).toBeNull();
+    expect(await code(auth.listTokens(ADMIN, 'b', { cursor: t1.next! }))).toBe('bad-cursor');
+    expect(await code(auth.listRegistrars(ADMIN, { cursor: t1.next! }))).toBe('bad-cursor');
   });
 });

@@ -1,6 +1,7 @@
 // Registrars and their API tokens (docs/design.md, "Registry"): the admin creates registrars and
 // tokens; a registrar may list and manage its own tokens. Tokens are verified on every request
 // by one `get` of their hash, so a revoked token stops working at once.
+import { z } from 'zod';
 import {
   type ApiToken,
   type Clock,
@@ -10,21 +11,48 @@ import {
   type Store,
   systemClock,
 } from '#core';
-import { ServiceError } from './errors.ts';
-import { checkAccess, type Principal, requireAdmin } from './principal.ts';
+import {
+  type AdminPrincipal,
+  canAccess,
+  Name,
+  type Page,
+  PageInput,
+  type Principal,
+  page,
+  parseInput,
+  RegistrarId,
+  RegistryError,
+  registrarOf,
+  requireAdmin,
+} from '../kernel/index.ts';
 import { hashToken, newTokenSecret, sameToken } from './tokens.ts';
 
-export type { FieldProblem, ServiceErrorCode } from './errors.ts';
-export { ServiceError } from './errors.ts';
-export type { Principal } from './principal.ts';
-export { ADMIN, canAccess, checkAccess, isAdmin, ownerOf, requireAdmin, visibleTo } from './principal.ts';
 export { hashToken, newTokenSecret, TOKEN_PREFIX } from './tokens.ts';
 
-/** Registrar ids appear in URLs and journal sources: keep them short and plain. */
-export const REGISTRAR_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const RegistrarInput = z.object({ id: RegistrarId, name: Name }).strict();
+export type RegistrarInput = z.input<typeof RegistrarInput>;
 
-/** An authenticated caller: the principal plus which token it used (rate limits, logs). */
-export type Authenticated = Principal & { tokenId: string };
+export const TokenInput = z
+  .object({
+    label: z
+      .string()
+      .max(200, { error: 'expected a label of at most 200 characters' })
+      .default('')
+      .describe('A note stored with the token: who or what uses it'),
+  })
+  .strict();
+export type TokenInput = z.input<typeof TokenInput>;
+
+/** The public id of a token: the hex SHA-256 of its secret. */
+export const TokenId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { error: 'expected the 64 hex digits of a token id' });
+
+/** An authenticated caller: the principal, and which token it used (rate limits, logs). */
+export interface Authenticated {
+  principal: Principal;
+  tokenId: string;
+}
 
 export interface TokenInfo {
   id: string;
@@ -39,25 +67,19 @@ export interface CreatedToken extends TokenInfo {
   token: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** The last `_id` of this page when more may follow. */
-  next: string | null;
-}
+/** Whose token to make: an admin token (admin only), or a registrar's (the admin, or that registrar). */
+export type TokenTarget = AdminPrincipal | { role: 'registrar'; registrarId: string };
 
 export interface AuthService {
   /** Resolves a bearer token to its principal; null for an unknown or malformed token. */
   authenticate(token: string): Promise<Authenticated | null>;
-  createRegistrar(p: Principal, input: { id: string; name: string }): Promise<Registrar>;
+  createRegistrar(p: Principal, input: RegistrarInput): Promise<Registrar>;
   getRegistrar(p: Principal, id: string): Promise<Registrar>;
-  listRegistrars(p: Principal, page: { after?: string | undefined; limit: number }): Promise<Page<Registrar>>;
-  /** Admin tokens: admin only. Registrar tokens: the admin, or that registrar itself. */
-  createToken(
-    p: Principal,
-    input: { role: 'admin' } | { role: 'registrar'; registrarId: string },
-    label?: string,
-  ): Promise<CreatedToken>;
-  listTokens(p: Principal, registrarId: string): Promise<TokenInfo[]>;
+  /** The admin: every registrar; a registrar: itself. In id order. */
+  listRegistrars(p: Principal, input?: PageInput): Promise<Page<Registrar>>;
+  createToken(p: Principal, target: TokenTarget, input?: TokenInput): Promise<CreatedToken>;
+  /** A registrar's tokens (never the secrets), in creation order. */
+  listTokens(p: Principal, registrarId: string, input?: PageInput): Promise<Page<TokenInfo>>;
   revokeToken(p: Principal, registrarId: string, tokenId: string): Promise<void>;
 }
 
@@ -88,18 +110,17 @@ export function createAuthService(deps: AuthDeps): AuthService {
   async function authenticate(token: string): Promise<Authenticated | null> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
     if (deps.adminToken && sameToken(token, deps.adminToken))
-      return { role: 'admin', tokenId: CONFIG_ADMIN_TOKEN_ID };
+      return { principal: { role: 'admin' }, tokenId: CONFIG_ADMIN_TOKEN_ID };
     const t = await tokens.get(hashToken(token));
     if (!t) return null;
-    if (t.role === 'admin') return { role: 'admin', tokenId: t._id };
+    if (t.role === 'admin') return { principal: { role: 'admin' }, tokenId: t._id };
     if (!t.registrarId) return null;
-    return { role: 'registrar', registrarId: t.registrarId, tokenId: t._id };
+    return { principal: { role: 'registrar', registrarId: t.registrarId }, tokenId: t._id };
   }
 
   async function getRegistrar(p: Principal, id: string): Promise<Registrar> {
-    checkAccess(p, id, `registrar ${id}`);
-    const r = await registrars.get(id);
-    if (!r) throw new ServiceError('not-found', `registrar ${id}: not found`);
+    const r = canAccess(p, id) ? await registrars.get(id) : null;
+    if (!r) throw new RegistryError('not-found', `registry: registrar ${id}: not found`);
     return r;
   }
 
@@ -108,66 +129,62 @@ export function createAuthService(deps: AuthDeps): AuthService {
     getRegistrar,
 
     async createRegistrar(p, input) {
-      requireAdmin(p, 'create registrar');
-      if (!REGISTRAR_ID.test(input.id))
-        throw new ServiceError('invalid', `registrar ${input.id}: ids are 1-63 of a-z 0-9 _ - `, [
-          {
-            pointer: '/id',
-            detail: 'expected 1-63 characters a-z, 0-9, _ and -, starting with a letter or digit',
-          },
-        ]);
+      requireAdmin(p, 'registry: create registrar');
+      const v = parseInput(RegistrarInput, input, 'registry: create registrar');
       const now = clock.now();
-      const doc: Registrar = { _id: input.id, name: input.name, version: 1, createdAt: now, updatedAt: now };
+      const doc: Registrar = { _id: v.id, name: v.name, version: 1, createdAt: now, updatedAt: now };
       try {
         await registrars.insert(doc);
       } catch (err) {
         if (err instanceof DuplicateKeyError)
-          throw new ServiceError('exists', `registrar ${input.id}: exists already`);
+          throw new RegistryError('exists', `registry: registrar ${v.id}: exists already`);
         throw err;
       }
       return doc;
     },
 
-    async listRegistrars(p, page) {
-      if (p.role === 'registrar') {
-        const own = await registrars.get(p.registrarId);
-        const items = own && (page.after === undefined || own._id > page.after) ? [own] : [];
-        return { items, next: null };
-      }
-      const items = await registrars.find(page.after === undefined ? {} : { _id: { $gt: page.after } }, {
-        sort: { _id: 1 },
-        limit: page.limit + 1,
-      });
-      const more = items.length > page.limit;
-      const shown = items.slice(0, page.limit);
-      return { items: shown, next: more ? shown.at(-1)!._id : null };
+    async listRegistrars(p, input = {}) {
+      const v = parseInput(PageInput, input, 'registry: registrars');
+      const mine = registrarOf(p);
+      return page(registrars, mine === null ? {} : { _id: mine }, v, { list: 'registrars' }, (r) => r);
     },
 
-    async createToken(p, input, label = '') {
-      if (input.role === 'admin') requireAdmin(p, 'create admin token');
-      else await getRegistrar(p, input.registrarId);
+    async createToken(p, target, input = {}) {
+      const v = parseInput(TokenInput, input, 'registry: create token');
+      if (target.role === 'admin') requireAdmin(p, 'registry: create admin token');
+      else await getRegistrar(p, target.registrarId);
       const token = newTokenSecret();
       const doc: ApiToken = {
         _id: hashToken(token),
-        role: input.role,
-        registrarId: input.role === 'admin' ? null : input.registrarId,
-        label,
+        role: target.role,
+        registrarId: target.role === 'admin' ? null : target.registrarId,
+        label: v.label,
         createdAt: clock.now(),
       };
       await tokens.insert(doc);
       return { ...info(doc), token };
     },
 
-    async listTokens(p, registrarId) {
+    async listTokens(p, registrarId, input = {}) {
+      const v = parseInput(PageInput, input, `registry: registrar ${registrarId}: tokens`);
       await getRegistrar(p, registrarId);
-      const found = await tokens.find({ registrarId }, { sort: { createdAt: 1 } });
-      return found.map(info);
+      return page(
+        tokens,
+        { registrarId },
+        v,
+        { list: 'tokens', query: { registrarId }, key: 'createdAt', unique: false },
+        info,
+      );
     },
 
     async revokeToken(p, registrarId, tokenId) {
       await getRegistrar(p, registrarId);
       const gone = await tokens.findOneAndDelete({ _id: tokenId, registrarId });
-      if (!gone) throw new ServiceError('not-found', `registrar ${registrarId}: token ${tokenId}: not found`);
+      if (!gone)
+        throw new RegistryError(
+          'not-found',
+          `registry: registrar ${registrarId}: token ${tokenId}: not found`,
+        );
     },
   };
 }

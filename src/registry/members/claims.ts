@@ -8,8 +8,8 @@
 // two takers one wins, and an owner that re-claims or binds meanwhile makes the taker lose.
 import type { Claim, Member } from '#core';
 import { DuplicateKeyError } from '#core';
+import { RegistryError } from '../kernel/index.ts';
 import type { ServiceContext } from '../sales/context.ts';
-import { DomainError } from '../sales/errors.ts';
 
 export type ClaimKind = 'email' | 'domain' | 'sip';
 
@@ -28,10 +28,10 @@ export function holdsClaim(m: Member, key: string): boolean {
 
 const TAKEN_CODE = { email: 'email-taken', domain: 'domain-taken', sip: 'username-taken' } as const;
 
-export function takenError(key: string): DomainError {
+export function takenError(key: string): RegistryError {
   const kind = key.slice(0, key.indexOf(':')) as ClaimKind;
   const what = kind === 'sip' ? 'SIP username' : kind === 'email' ? 'email address' : 'domain name';
-  return new DomainError(
+  return new RegistryError(
     TAKEN_CODE[kind],
     `registry: members: ${what} ${key.slice(kind.length + 1)} belongs to another member`,
   );

@@ -4,8 +4,8 @@
 // through claims. Calls take the acting principal and enforce ownership.
 
 import { createPeriodic } from '#core';
+import type { Principal } from '../kernel/index.ts';
 import { type ServiceDeps, serviceContext } from '../sales/context.ts';
-import type { Principal } from '../sales/principal.ts';
 import type { MembersContext } from './context.ts';
 import { getMember, listMembers } from './read.ts';
 import { registerMember } from './register.ts';

@@ -3,9 +3,9 @@
 // is idempotent: adding a number the member has, or removing one it has not, changes nothing.
 
 import type { Member, MemberNumber } from '#core';
+import { RegistryError } from '../kernel/index.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import type { ServiceContext } from '../sales/context.ts';
-import { DomainError } from '../sales/errors.ts';
 import { type NumberRef, refOfKey } from '../sales/numbers.ts';
 
 /** True when the member holds the number. */
@@ -26,12 +26,12 @@ export function refusal(
   registrarId: string,
   ref: NumberRef,
   where: string,
-): DomainError | null {
+): RegistryError | null {
   if (!m || m.registrarId !== registrarId)
-    return new DomainError('not-found', `${where}: no member ${memberId}`);
-  if (m.deleting) return new DomainError('member-deleting', `${where}: member ${m._id} is being deleted`);
+    return new RegistryError('not-found', `${where}: no member ${memberId}`);
+  if (m.deleting) return new RegistryError('member-deleting', `${where}: member ${m._id} is being deleted`);
   if (ref.kind === 'vns' && m.type !== 'company') {
-    return new DomainError(
+    return new RegistryError(
       'member-type',
       `${where}: member ${m._id} is an individual; a VNS base is sold to companies`,
     );
@@ -66,7 +66,7 @@ export async function addNumberToMember(
     );
     if (m) return m;
   }
-  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+  throw new RegistryError('version-conflict', `${where}: the member keeps changing; try again`);
 }
 
 /** Removes the number (key) from the member, if it holds it; null when the member does not exist. */

@@ -1,10 +1,7 @@
 // Reading members: one by id, or a registrar's members page by page (by `_id`, which starts with
 // the creation time). Another registrar's member is 'not-found'.
 import type { Filter, Member } from '#core';
-import { pageById } from '../sales/cursor.ts';
-import { parseInput } from '../sales/errors.ts';
-import { listingScope, type Principal, visible } from '../sales/principal.ts';
-import type { Page } from '../sales/views.ts';
+import { listingScope, type Page, type Principal, page, parseInput, visible } from '../kernel/index.ts';
 import type { MembersContext } from './context.ts';
 import { ListMembersInput, MemberRef } from './schemas.ts';
 import { type MemberView, memberView } from './views.ts';
@@ -15,7 +12,7 @@ export async function ownMember(
   memberId: string,
   where: string,
 ): Promise<Member> {
-  return visible(principal, await ctx.members.get(memberId), where, `member ${memberId}`);
+  return visible(principal, await ctx.members.get(memberId), `${where}: member ${memberId}`);
 }
 
 export async function getMember(
@@ -36,5 +33,5 @@ export async function listMembers(
   const v = parseInput(ListMembersInput, input, where);
   const registrarId = listingScope(principal, v.registrarId, where);
   const filter: Filter = registrarId !== undefined ? { registrarId } : {};
-  return pageById(ctx.members, filter, { registrarId }, { ...v, where }, memberView);
+  return page(ctx.members, filter, v, { list: 'members', query: { registrarId } }, memberView);
 }

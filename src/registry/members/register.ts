@@ -3,9 +3,8 @@
 // into takeover after the grace period; a crash after the member leaves unbound claims whose
 // owner holds the value, which stay valid. docs/sales.md, "Members".
 import type { Member } from '#core';
-import { parseInput } from '../sales/errors.ts';
+import { actingRegistrar, type Principal, parseInput } from '../kernel/index.ts';
 import { newId } from '../sales/ids.ts';
-import { actingRegistrar, type Principal } from '../sales/principal.ts';
 import { bindAll, claimAll, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { RegisterMemberInput } from './schemas.ts';

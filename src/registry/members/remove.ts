@@ -8,9 +8,8 @@
 
 import { type Binding, COLLECTIONS, type Member } from '#core';
 import { numberKey } from '#numbering';
+import { type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
-import { DomainError, parseInput } from '../sales/errors.ts';
-import type { Principal } from '../sales/principal.ts';
 import { releaseNumber } from '../sales/release.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';
@@ -50,7 +49,7 @@ export async function deleteMember(
     const m = await ownMember(ctx, principal, v.memberId, where);
     if (!m.deleting) {
       if (v.expectedVersion !== undefined && m.version !== v.expectedVersion) {
-        throw new DomainError(
+        throw new RegistryError(
           'version-conflict',
           `${where}: member is at version ${m.version}, not ${v.expectedVersion}`,
           {
@@ -69,7 +68,7 @@ export async function deleteMember(
     ctx.log.info({ memberId: m._id, registrarId: m.registrarId }, `${where}: deleted`);
     return { id: m._id, deleted: true };
   }
-  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+  throw new RegistryError('version-conflict', `${where}: the member keeps changing; try again`);
 }
 
 /** Finishes deletions a crash interrupted (marked longer than `settleMs` ago); returns how many. */

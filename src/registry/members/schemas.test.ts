@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   RegisterMemberInput,
+  readPhones,
   SetBranchesInput,
   SetSipCredentialsInput,
   UpdateMemberInput,
@@ -138,20 +139,30 @@ describe('UpdateMemberInput', () => {
     ['no member id', { displayName: 'x' }, ['memberId']],
     ['a member id with a slash', { memberId: 'a/b' }, ['memberId']],
     ['changing the type', { memberId: 'm_1', type: 'company' }, ['']],
-    [
-      'a national number without a country',
-      { memberId: 'm_1', contactPstn: '02-6200-6200' },
-      ['contactPstn'],
-    ],
-    [
-      'a national number with a country',
-      { memberId: 'm_1', contactPstn: '02-6200-6200', country: 'KR' },
-      'ok',
-    ],
+    // read when the change is applied, in the member's new or current country (readPhones)
+    ['a national number', { memberId: 'm_1', contactPstn: '02-6200-6200' }, 'ok'],
   ] as const)('%s', (_what, input, expected) => {
     const got = issues(UpdateMemberInput, input);
     if (expected === 'ok') expect(got).toBe('ok');
     else expect(got).toEqual(expect.arrayContaining([...expected]));
+  });
+
+  it('reads national numbers in the country it is given, and names each one it cannot read', () => {
+    const problems: string[] = [];
+    const report = (path: (string | number)[]) => problems.push(path.join('.'));
+    expect(
+      readPhones({ contactPstn: '02-6200-6200', otherCarriers: ['010-1234-5678'] }, 'KR', report),
+    ).toEqual({
+      contactPstn: '+82262006200',
+      otherCarriers: ['+821012345678'],
+    });
+    expect(problems).toEqual([]);
+    readPhones(
+      { contactPstn: '02-6200-6200', otherCarriers: ['sip:a@b.example', '010-1234-5678'] },
+      undefined,
+      report,
+    );
+    expect(problems).toEqual(['contactPstn', 'otherCarriers.1']);
   });
 });
 

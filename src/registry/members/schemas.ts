@@ -3,8 +3,7 @@
 // through src/numbering (fields.ts) and come out canonical.
 import { z } from 'zod';
 import { NumberingError } from '#numbering';
-import { RegistrarId } from '../sales/principal.ts';
-import { CountryCode, Cursor, DocId, Limit, viaNumbering } from '../sales/zod.ts';
+import { CountryCode, DocId, pageFields, RegistrarId, viaNumbering } from '../kernel/index.ts';
 import {
   MAX_URI_LENGTH,
   MAX_URL_LENGTH,
@@ -82,33 +81,44 @@ export const MAX_OTHER_CARRIERS = 10;
 const PhoneText = z.string().min(1).max(64);
 const CarrierText = z.string().min(1).max(MAX_URI_LENGTH);
 
-type PhoneFields = { country?: string; contactPstn?: string | null; otherCarriers?: string[] };
+export type PhoneFields = { contactPstn?: string | null | undefined; otherCarriers?: string[] | undefined };
 
-/** Reads contactPstn and otherCarriers in the input's country; problems become issues on those paths. */
-function readPhones<T extends PhoneFields>(v: T, ctx: z.RefinementCtx): T {
+/**
+ * Reads contactPstn and otherCarriers in `country` (national numbers need it) and returns them
+ * canonical; each problem is reported on its field's path.
+ */
+export function readPhones<T extends PhoneFields>(
+  v: T,
+  country: string | undefined,
+  report: (path: (string | number)[], message: string) => void,
+): T {
   const out = { ...v };
   const guard = <R>(path: (string | number)[], read: () => R): R | undefined => {
     try {
       return read();
     } catch (err) {
       if (!(err instanceof NumberingError)) throw err;
-      ctx.addIssue({ code: 'custom', message: err.detail, path });
+      report(path, err.detail);
       return undefined;
     }
   };
   if (typeof v.contactPstn === 'string') {
-    out.contactPstn = guard(['contactPstn'], () => readPhone(v.contactPstn!, v.country)) ?? v.contactPstn;
+    const text = v.contactPstn;
+    out.contactPstn = guard(['contactPstn'], () => readPhone(text, country)) ?? text;
   }
   if (v.otherCarriers) {
     out.otherCarriers = v.otherCarriers.map(
-      (t, i) => guard(['otherCarriers', i], () => readCarrierTarget(t, v.country)) ?? t,
+      (t, i) => guard(['otherCarriers', i], () => readCarrierTarget(t, country)) ?? t,
     );
-    if (new Set(out.otherCarriers).size !== out.otherCarriers.length) {
-      ctx.addIssue({ code: 'custom', message: 'the same target twice', path: ['otherCarriers'] });
-    }
+    if (new Set(out.otherCarriers).size !== out.otherCarriers.length)
+      report(['otherCarriers'], 'the same target twice');
   }
   return out;
 }
+
+/** A zod transform that reads the phone fields in the object's own `country`. */
+const readOwnPhones = <T extends PhoneFields & { country: string }>(v: T, ctx: z.RefinementCtx): T =>
+  readPhones(v, v.country, (path, message) => ctx.addIssue({ code: 'custom', message, path }));
 
 const OtherCarriers = z
   .array(CarrierText)
@@ -145,15 +155,16 @@ export const RegisterMemberInput = z
       ctx.addIssue({ code: 'custom', message: 'a company member needs a domain name', path: ['domain'] });
     }
   })
-  .transform(readPhones);
+  .transform(readOwnPhones);
 export type RegisterMemberInput = z.input<typeof RegisterMemberInput>;
 
-/** A change: fields given replace the stored ones; null removes an optional field. */
-export const UpdateMemberInput = z
+/**
+ * A change of a member: fields given replace the stored ones; null removes an optional field.
+ * Telephone numbers are checked when the change is applied, in the member's new or current
+ * country (readPhones), since a national number means nothing without it.
+ */
+export const MemberChange = z
   .object({
-    memberId: DocId,
-    /** The version (ETag) the change is based on: 'version-conflict' when the member moved on. */
-    expectedVersion: z.number().int().min(1).optional(),
     displayName: text(200, 'display name').optional(),
     email: EmailField.nullable().optional(),
     domain: DomainField.nullable().optional(),
@@ -164,14 +175,15 @@ export const UpdateMemberInput = z
     publishEmail: z.boolean().nullable().optional(),
     personal: PersonalData.nullable().optional(),
   })
-  .strict()
-  .transform(readPhones);
-export type UpdateMemberInput = z.input<typeof UpdateMemberInput>;
+  .strict();
+export type MemberChange = z.input<typeof MemberChange>;
 
-/** The member an update names, checked before the rest (whose numbers are read in its country). */
-export const UpdateTarget = z
-  .object({ memberId: DocId, expectedVersion: z.number().int().min(1).optional() })
-  .loose();
+export const UpdateMemberInput = MemberChange.extend({
+  memberId: DocId,
+  /** The version (ETag) the change is based on: 'version-conflict' when the member moved on. */
+  expectedVersion: z.number().int().min(1).optional(),
+});
+export type UpdateMemberInput = z.input<typeof UpdateMemberInput>;
 
 export const MAX_BRANCHES = 250;
 
@@ -243,7 +255,5 @@ export const DeleteMemberInput = z
   .strict();
 export type DeleteMemberInput = z.input<typeof DeleteMemberInput>;
 
-export const ListMembersInput = z
-  .object({ registrarId: RegistrarId.optional(), limit: Limit.optional(), cursor: Cursor.optional() })
-  .strict();
+export const ListMembersInput = z.object({ registrarId: RegistrarId.optional(), ...pageFields }).strict();
 export type ListMembersInput = z.input<typeof ListMembersInput>;

@@ -5,9 +5,8 @@
 
 import type { Store, Update } from '#core';
 import { type Claim, COLLECTIONS, ha1, type Member, type SipCredentials } from '#core';
+import { type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
-import { DomainError, parseInput } from '../sales/errors.ts';
-import type { Principal } from '../sales/principal.ts';
 import { bind, claim, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';
@@ -43,7 +42,8 @@ async function writeSip(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     await backoff(attempt);
     const m = await ownMember(ctx, principal, memberId, where);
-    if (m.deleting) throw new DomainError('member-deleting', `${where}: member ${memberId} is being deleted`);
+    if (m.deleting)
+      throw new RegistryError('member-deleting', `${where}: member ${memberId} is being deleted`);
     const oldKey = m.sip ? claimKey('sip', m.sip.username) : null;
     const newKey = next ? claimKey('sip', next.username) : null;
     const fresh = newKey !== null && newKey !== oldKey;
@@ -68,7 +68,7 @@ async function writeSip(
     if (oldKey !== null && oldKey !== newKey) await release(ctx, oldKey, m._id);
     return written;
   }
-  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+  throw new RegistryError('version-conflict', `${where}: the member keeps changing; try again`);
 }
 
 /** Sets (or replaces) the member's SIP username and password; returns no secret. */

@@ -2,20 +2,32 @@
 // was computed from (the ETag). With `expectedVersion` a moved member is a 'version-conflict';
 // without, the change is re-applied to the newest version. A new email or domain is claimed
 // before the write and bound after it; the old one is released last.
+
+import type { z } from 'zod';
 import type { Member, Update } from '#core';
+import {
+  type InputIssue,
+  invalidInput,
+  issue,
+  type Principal,
+  parseInput,
+  RegistryError,
+} from '../kernel/index.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
-import { DomainError, issue, parseInput } from '../sales/errors.ts';
-import type { Principal } from '../sales/principal.ts';
 import { bindAll, claimAll, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';
-import { SetBranchesInput, UpdateMemberInput, UpdateTarget } from './schemas.ts';
+import { readPhones, SetBranchesInput, UpdateMemberInput } from './schemas.ts';
 import { type MemberView, memberView } from './views.ts';
 
-function versionConflict(where: string, m: Member, expected: number): DomainError {
-  return new DomainError('version-conflict', `${where}: member is at version ${m.version}, not ${expected}`, {
-    details: { version: m.version },
-  });
+function versionConflict(where: string, m: Member, expected: number): RegistryError {
+  return new RegistryError(
+    'version-conflict',
+    `${where}: member is at version ${m.version}, not ${expected}`,
+    {
+      details: { version: m.version },
+    },
+  );
 }
 
 /** The member to change, checked: exists for this principal, not being deleted, at the expected version. */
@@ -27,12 +39,12 @@ async function current(
   where: string,
 ): Promise<Member> {
   const m = await ownMember(ctx, principal, memberId, where);
-  if (m.deleting) throw new DomainError('member-deleting', `${where}: member ${memberId} is being deleted`);
+  if (m.deleting) throw new RegistryError('member-deleting', `${where}: member ${memberId} is being deleted`);
   if (expected !== undefined && m.version !== expected) throw versionConflict(where, m, expected);
   return m;
 }
 
-type Patch = ReturnType<typeof UpdateMemberInput.parse>;
+type Patch = z.output<typeof UpdateMemberInput>;
 const OPTIONAL = ['contactPstn', 'homePage', 'publishEmail', 'personal'] as const;
 
 /** The $set/$unset a patch makes on `m`; invalid-input when it breaks the member type's rules. */
@@ -43,8 +55,7 @@ function changeOf(
 ): { set: Record<string, unknown>; unset: Record<string, ''> } {
   const set: Record<string, unknown> = {};
   const unset: Record<string, ''> = {};
-  const invalid = (path: string, message: string) =>
-    new DomainError('invalid-input', `${where}: ${path}: ${message}`, { issues: [issue(path, message)] });
+  const invalid = (path: string, message: string) => invalidInput(where, [issue(path, message)]);
   if (p.displayName !== undefined) set.displayName = p.displayName;
   if (p.country !== undefined) set.country = p.country;
   if (p.otherCarriers !== undefined) set.otherCarriers = p.otherCarriers;
@@ -84,15 +95,17 @@ export async function updateMember(
   principal: Principal,
   input: UpdateMemberInput,
 ): Promise<MemberView> {
-  const where = `registry: members: update ${(input as { memberId?: unknown }).memberId}`;
-  // The target first (a bad id is not a look-up); the fields once the member's country is known.
-  const target = parseInput(UpdateTarget, input, where);
+  const v = parseInput(UpdateMemberInput, input, 'registry: members: update');
+  const where = `registry: members: update ${v.memberId}`;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     await backoff(attempt);
-    const m = await current(ctx, principal, target.memberId, target.expectedVersion, where);
+    const m = await current(ctx, principal, v.memberId, v.expectedVersion, where);
     // National numbers in the change are read in the member's (new or current) country.
-    const country = (input as { country?: unknown }).country ?? m.country;
-    const p = parseInput(UpdateMemberInput, { ...input, country }, where);
+    const issues: InputIssue[] = [];
+    const p = readPhones(v, v.country ?? m.country, (path, message) =>
+      issues.push(issue(path.join('.'), message)),
+    );
+    if (issues.length > 0) throw invalidInput(where, issues);
     const { set, unset } = changeOf(m, p, where);
     if (set.country === m.country) delete set.country;
     if (Object.keys(set).length === 0 && Object.keys(unset).length === 0) return memberView(m);
@@ -107,8 +120,8 @@ export async function updateMember(
     );
     if (!written) {
       for (const k of add) await release(ctx, k, m._id);
-      if (p.expectedVersion !== undefined)
-        throw versionConflict(where, (await ctx.members.get(m._id)) ?? m, p.expectedVersion);
+      if (v.expectedVersion !== undefined)
+        throw versionConflict(where, (await ctx.members.get(m._id)) ?? m, v.expectedVersion);
       continue;
     }
     const lost = await bindAll(ctx, add, m._id);
@@ -117,7 +130,7 @@ export async function updateMember(
       const back: Record<string, unknown> = { updatedAt: ctx.clock.now() };
       const gone: Record<string, ''> = {};
       for (const key of [...Object.keys(set), ...Object.keys(unset)]) {
-        const old = (m as unknown as Record<string, unknown>)[key];
+        const old: unknown = Reflect.get(m, key);
         if (old !== undefined) back[key] = old;
         else gone[key] = '';
       }
@@ -129,7 +142,7 @@ export async function updateMember(
     for (const k of drop) await release(ctx, k, m._id);
     return memberView(written);
   }
-  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+  throw new RegistryError('version-conflict', `${where}: the member keeps changing; try again`);
 }
 
 /** Replaces the branches of one of the company's VNS bases. */
@@ -144,7 +157,7 @@ export async function setBranches(
     await backoff(attempt);
     const m = await current(ctx, principal, v.memberId, v.expectedVersion, where);
     if (!m.numbers.some((n) => n.kind === 'vns' && n.base === v.base)) {
-      throw new DomainError('not-found', `${where}: the member holds no VNS base ${v.base}`);
+      throw new RegistryError('not-found', `${where}: the member holds no VNS base ${v.base}`);
     }
     const numbers = m.numbers.map((n) =>
       n.kind === 'vns' && n.base === v.base ? { ...n, branches: v.branches } : n,
@@ -158,5 +171,5 @@ export async function setBranches(
     if (v.expectedVersion !== undefined)
       throw versionConflict(where, (await ctx.members.get(m._id)) ?? m, v.expectedVersion);
   }
-  throw new DomainError('version-conflict', `${where}: the member keeps changing; try again`);
+  throw new RegistryError('version-conflict', `${where}: the member keeps changing; try again`);
 }

@@ -1,56 +1,30 @@
 // Countries we serve and their call centers (published at <cc>.center.<apex>: NAPTR, SRV, A/AAAA).
-// The calling code comes from the number plan, never from the client.
-import { isIP } from 'node:net';
+// The calling code comes from the number plan, never from the client. The operator's data:
+// every principal reads it, only the admin writes it (docs/registry.md, "Services").
+import { type Clock, COLLECTIONS, type Country, DuplicateKeyError, type Filter, type Store } from '#core';
+import { callingCodeOf } from '#numbering';
 import {
-  type CenterTarget,
-  type Clock,
-  COLLECTIONS,
-  type Country,
-  DuplicateKeyError,
-  type Filter,
-  type Store,
-} from '#core';
-import { callingCodeOf, NumberingError } from '#numbering';
-import { ServiceError } from '../auth/errors.ts';
-import type { Page } from '../auth/index.ts';
-import type { PageRequest } from '../auth/paging.ts';
-import { pageById } from '../auth/paging.ts';
-import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
+  type Page,
+  PageInput,
+  type Principal,
+  page,
+  parseInput,
+  RegistryError,
+  requireAdmin,
+} from '../kernel/index.ts';
 import type { Publisher } from '../publisher.ts';
-import { SIP_HOST, whyNoMatch } from './common.ts';
-
-export interface CountryInput {
-  code: string;
-  name: string;
-  center: { targets: CenterTarget[] };
-}
-
-export interface CountryPatch {
-  name?: string | undefined;
-  center?: { targets: CenterTarget[] } | undefined;
-}
+import { whyNoMatch } from './common.ts';
+import { CountryInput, CountryPatch } from './schemas.ts';
 
 export interface CountryService {
-  list(p: Principal, page: PageRequest): Promise<Page<Country>>;
+  list(p: Principal, input?: PageInput): Promise<Page<Country>>;
   get(p: Principal, code: string): Promise<Country>;
   create(p: Principal, input: CountryInput): Promise<Country>;
   update(p: Principal, code: string, patch: CountryPatch, ifVersion?: number): Promise<Country>;
   remove(p: Principal, code: string, ifVersion?: number): Promise<void>;
 }
 
-function checkTargets(targets: CenterTarget[]): void {
-  const bad = targets.flatMap((t, i) => {
-    const out: { pointer: string; detail: string }[] = [];
-    if (!SIP_HOST.test(t.host) || t.host.includes(':'))
-      out.push({ pointer: `/center/targets/${i}/host`, detail: `'${t.host}' is not a host name` });
-    t.addresses.forEach((a, j) => {
-      if (isIP(a) === 0)
-        out.push({ pointer: `/center/targets/${i}/addresses/${j}`, detail: `'${a}' is not an IP address` });
-    });
-    return out;
-  });
-  if (bad.length) throw new ServiceError('invalid', `center: ${bad.map((b) => b.detail).join('; ')}`, bad);
-}
+const LIVE: Filter = { publishRemove: { $exists: false } };
 
 export function createCountryService(deps: {
   store: Store;
@@ -58,70 +32,67 @@ export function createCountryService(deps: {
   clock: Clock;
 }): CountryService {
   const coll = deps.store.collection<Country>(COLLECTIONS.countries);
-  const what = (code: string) => `country ${code}`;
-
-  async function get(p: Principal, code: string): Promise<Country> {
-    const c = await coll.get(code.toUpperCase());
-    if (!c || c.publishRemove) throw new ServiceError('not-found', `${what(code)}: not found`);
-    checkAccess(p, c.registrarId, what(code));
-    return c;
-  }
+  const what = (code: string) => `registry: country ${code}`;
 
   return {
-    get,
-    list: (p, page) => pageById(coll, { ...visibleTo(p), publishRemove: { $exists: false } }, page),
+    async list(_p, input = {}) {
+      return page(
+        coll,
+        LIVE,
+        parseInput(PageInput, input, 'registry: countries'),
+        { list: 'countries' },
+        (c) => c,
+      );
+    },
+
+    async get(_p, rawCode) {
+      const code = rawCode.toUpperCase();
+      const c = await coll.get(code);
+      if (!c || c.publishRemove) throw new RegistryError('not-found', `${what(code)}: not found`);
+      return c;
+    },
 
     async create(p, input) {
-      const code = input.code.toUpperCase();
-      let callingCode: string;
-      try {
-        callingCode = callingCodeOf(code);
-      } catch (err) {
-        if (!(err instanceof NumberingError)) throw err;
-        throw new ServiceError('invalid', `${what(code)}: not an ISO 3166 country with a numbering plan`, [
-          {
-            pointer: '/code',
-            detail: 'expected an ISO 3166-1 alpha-2 code with a numbering plan, such as KR',
-          },
-        ]);
-      }
-      checkTargets(input.center.targets);
+      requireAdmin(p, 'registry: create country');
+      const v = parseInput(CountryInput, input, 'registry: create country');
       const now = deps.clock.now();
       try {
         return await deps.publisher.insert<Country>(COLLECTIONS.countries, {
-          _id: code,
-          callingCode,
-          name: input.name,
-          center: { targets: input.center.targets },
-          registrarId: ownerOf(p),
+          _id: v.code,
+          callingCode: callingCodeOf(v.code),
+          name: v.name,
+          center: v.center,
+          registrarId: null,
           createdAt: now,
           updatedAt: now,
         });
       } catch (err) {
         if (err instanceof DuplicateKeyError)
-          throw new ServiceError('exists', `${what(code)}: exists already`);
+          throw new RegistryError('exists', `${what(v.code)}: exists already`);
         throw err;
       }
     },
 
     async update(p, rawCode, patch, ifVersion) {
       const code = rawCode.toUpperCase();
-      if (patch.center) checkTargets(patch.center.targets);
-      const filter: Filter = { _id: code, ...visibleTo(p), publishRemove: { $exists: false } };
+      requireAdmin(p, `${what(code)}: change`);
+      const v = parseInput(CountryPatch, patch, `${what(code)}: change`);
+      const filter: Filter = { _id: code, ...LIVE };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
-      if (patch.name !== undefined) set.name = patch.name;
-      if (patch.center !== undefined) set.center = { targets: patch.center.targets };
+      if (v.name !== undefined) set.name = v.name;
+      if (v.center !== undefined) set.center = v.center;
       const doc = await deps.publisher.update<Country>(COLLECTIONS.countries, filter, { $set: set });
-      return doc ?? whyNoMatch(p, coll, code, ifVersion, what(code));
+      return doc ?? whyNoMatch(coll, code, ifVersion, what(code));
     },
 
     async remove(p, rawCode, ifVersion) {
       const code = rawCode.toUpperCase();
-      const filter: Filter = { _id: code, ...visibleTo(p), publishRemove: { $exists: false } };
+      requireAdmin(p, `${what(code)}: remove`);
+      const filter: Filter = { _id: code, ...LIVE };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const gone = await deps.publisher.remove(COLLECTIONS.countries, filter);
-      if (!gone) await whyNoMatch(p, coll, code, ifVersion, what(code));
+      if (!gone) await whyNoMatch(coll, code, ifVersion, what(code));
     },
   };
 }

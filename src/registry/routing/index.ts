@@ -1,8 +1,9 @@
 // Routing data over the publisher: countries and their centers, PSTN gateways, partner carriers.
 // Every change is journaled, so DNS nodes publish the center, pstn and carriers trees from it.
+// The trees route every registrar's callers and numbers, so the data is the operator's: every
+// principal reads it, only the admin writes it (docs/registry.md, "Services").
 
 import {
-  type CallerIdFormat,
   type Clock,
   COLLECTIONS,
   type PartnerCarrier,
@@ -11,48 +12,19 @@ import {
   systemClock,
 } from '#core';
 import { AGGREGATES, deriveAggregate, type PublishContext } from '#publish';
-import { ServiceError } from '../auth/errors.ts';
 import type { Aggregate, Publisher } from '../publisher.ts';
 import { type CountryService, createCountryService } from './countries.ts';
 import { createRouteService, type RouteService } from './prefix-routes.ts';
+import { CarrierInput, CarrierPatch, GatewayInput, GatewayPatch } from './schemas.ts';
 
-export type { CountryInput, CountryPatch, CountryService } from './countries.ts';
+export type { CountryService } from './countries.ts';
 export type { RouteService } from './prefix-routes.ts';
-
-export interface GatewayInput {
-  name: string;
-  host: string;
-  prefixes: string[];
-}
-export type GatewayPatch = Partial<GatewayInput>;
-
-export interface CarrierInput {
-  name: string;
-  ingress: string;
-  ranges: string[];
-  callerIdFormat: CallerIdFormat;
-  enumSuffix?: string | undefined;
-}
-/** `enumSuffix: null` removes it. */
-export type CarrierPatch = Partial<Omit<CarrierInput, 'enumSuffix'>> & {
-  enumSuffix?: string | null | undefined;
-};
-
-const DNS_NAME =
-  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9_](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-
-function checkCarrierFields(fields: Record<string, unknown>): void {
-  const s = fields.enumSuffix;
-  if (typeof s === 'string' && !DNS_NAME.test(s))
-    throw new ServiceError('invalid', `enumSuffix: '${s}' is not a DNS name such as e164.partner.example`, [
-      { pointer: '/enumSuffix', detail: 'expected a lower-case DNS name of two labels or more' },
-    ]);
-}
+export * from './schemas.ts';
 
 export interface RoutingService {
   countries: CountryService;
-  gateways: RouteService<PstnGateway, GatewayInput, GatewayPatch>;
-  carriers: RouteService<PartnerCarrier, CarrierInput, CarrierPatch>;
+  gateways: RouteService<PstnGateway, typeof GatewayInput, typeof GatewayPatch>;
+  carriers: RouteService<PartnerCarrier, typeof CarrierInput, typeof CarrierPatch>;
 }
 
 export interface RoutingDeps {
@@ -66,24 +38,41 @@ export function createRoutingService(deps: RoutingDeps): RoutingService {
   const d = { store: deps.store, publisher: deps.publisher, clock: deps.clock ?? systemClock };
   return {
     countries: createCountryService(d),
-    gateways: createRouteService<PstnGateway, GatewayInput, GatewayPatch>(
+    gateways: createRouteService(
       {
         collection: COLLECTIONS.gateways,
         noun: 'gateway',
         idPrefix: 'gw',
-        prefixField: 'prefixes',
-        hostField: 'host',
+        input: GatewayInput,
+        patch: GatewayPatch,
+        idOf: (v) => v.id,
+        build: (v, meta): Omit<PstnGateway, 'version'> => ({
+          ...meta,
+          name: v.name,
+          host: v.host,
+          prefixes: v.prefixes,
+          registrarId: null,
+        }),
       },
       d,
     ),
-    carriers: createRouteService<PartnerCarrier, CarrierInput, CarrierPatch>(
+    carriers: createRouteService(
       {
         collection: COLLECTIONS.carriers,
         noun: 'carrier',
         idPrefix: 'carrier',
-        prefixField: 'ranges',
-        hostField: 'ingress',
-        checkFields: checkCarrierFields,
+        input: CarrierInput,
+        patch: CarrierPatch,
+        idOf: (v) => v.id,
+        build: (v, meta): Omit<PartnerCarrier, 'version'> => ({
+          ...meta,
+          name: v.name,
+          ingress: v.ingress,
+          ranges: v.ranges,
+          callerIdFormat: v.callerIdFormat,
+          ...(v.enumSuffix !== undefined ? { enumSuffix: v.enumSuffix } : {}),
+          registrarId: null,
+        }),
       },
       d,
     ),

@@ -1,16 +1,23 @@
 // PSTN gateways and partner carriers are the same shape of routing data: a document with a SIP
 // host and a list of E.164 prefixes, published as one aggregate tree per collection (pstn,
-// carriers; src/publish AGGREGATES). One generic service serves both.
+// carriers; src/publish AGGREGATES). One generic service serves both. The operator's data:
+// every principal reads it, only the admin writes it (docs/registry.md, "Services").
 
-import { type Clock, DuplicateKeyError, type Filter, type Store } from '#core';
-import { ServiceError } from '../auth/errors.ts';
-import type { Page } from '../auth/index.ts';
-import { type PageRequest, pageById } from '../auth/paging.ts';
-import { checkAccess, ownerOf, type Principal, visibleTo } from '../auth/principal.ts';
+import type { z } from 'zod';
+import { type Clock, DuplicateKeyError, type Filter, type Store, type Update } from '#core';
+import {
+  type Page,
+  PageInput,
+  type Principal,
+  page,
+  parseInput,
+  RegistryError,
+  requireAdmin,
+} from '../kernel/index.ts';
 import type { PublishedDoc, Publisher } from '../publisher.ts';
-import { checkHost, checkNoOverlap, checkPrefixes, newId, SLUG, whyNoMatch } from './common.ts';
+import { newId, whyNoMatch } from './common.ts';
 
-type RouteDoc = PublishedDoc & {
+export type RouteDoc = PublishedDoc & {
   _id: string;
   registrarId: string | null;
   createdAt: number;
@@ -18,114 +25,90 @@ type RouteDoc = PublishedDoc & {
   publishRemove?: true;
 };
 
-export interface RouteSpec<T extends RouteDoc> {
+export interface RouteSpec<T extends RouteDoc, I extends z.ZodType, P extends z.ZodType<object>> {
   collection: string;
-  /** 'gateway', 'carrier': for ids (gw_..., carrier_...) and messages. */
+  /** 'gateway', 'carrier': for messages; `idPrefix` for generated ids (gw_..., carrier_...). */
   noun: string;
   idPrefix: string;
-  /** The field holding the prefixes ('prefixes', 'ranges') and the SIP host ('host', 'ingress'). */
-  prefixField: keyof T & string;
-  hostField: keyof T & string;
-  /** Further checks of the fields a create or update sets (ServiceError 'invalid'). */
-  checkFields?: (fields: Record<string, unknown>) => void;
+  input: I;
+  patch: P;
+  /** The new document from a parsed input. */
+  build(v: z.output<I>, meta: { _id: string; createdAt: number; updatedAt: number }): Omit<T, 'version'>;
+  /** The id a parsed input chose, if any. */
+  idOf(v: z.output<I>): string | undefined;
 }
 
-export interface RouteService<T extends RouteDoc, I, P> {
-  list(p: Principal, page: PageRequest): Promise<Page<T>>;
+export interface RouteService<T extends RouteDoc, I extends z.ZodType, P extends z.ZodType<object>> {
+  list(p: Principal, input?: PageInput): Promise<Page<T>>;
   get(p: Principal, id: string): Promise<T>;
-  /** `input.id` is optional: a random id is given when absent. */
-  create(p: Principal, input: I & { id?: string | undefined }): Promise<T>;
-  update(p: Principal, id: string, patch: P, ifVersion?: number): Promise<T>;
+  /** A random id is given when the input names none. */
+  create(p: Principal, input: z.input<I>): Promise<T>;
+  /** Fields given replace the stored ones; null removes an optional field. */
+  update(p: Principal, id: string, patch: z.input<P>, ifVersion?: number): Promise<T>;
   remove(p: Principal, id: string, ifVersion?: number): Promise<void>;
 }
 
-export function createRouteService<T extends RouteDoc, I extends object, P extends object>(
-  spec: RouteSpec<T>,
+const LIVE: Filter = { publishRemove: { $exists: false } };
+
+export function createRouteService<T extends RouteDoc, I extends z.ZodType, P extends z.ZodType<object>>(
+  spec: RouteSpec<T, I, P>,
   deps: { store: Store; publisher: Publisher; clock: Clock },
 ): RouteService<T, I, P> {
   const coll = deps.store.collection<T>(spec.collection);
-  const what = (id: string) => `${spec.noun} ${id}`;
-  const prefixesOf = (d: T) => d[spec.prefixField] as unknown as string[];
-
-  /** Checks the fields a create or update sets, the ones present. */
-  async function check(p: Principal, id: string, fields: Record<string, unknown>): Promise<void> {
-    spec.checkFields?.(fields);
-    const host = fields[spec.hostField];
-    if (typeof host === 'string') checkHost(host, spec.hostField);
-    const prefixes = fields[spec.prefixField] as string[] | undefined;
-    if (prefixes) {
-      checkPrefixes(prefixes, spec.prefixField);
-      await checkNoOverlap(p, coll, id, prefixes, prefixesOf, spec.prefixField, what(id));
-    }
-  }
-
-  const dedupe = (fields: Record<string, unknown>): Record<string, unknown> => {
-    const prefixes = fields[spec.prefixField] as string[] | undefined;
-    return prefixes ? { ...fields, [spec.prefixField]: [...new Set(prefixes)] } : fields;
-  };
+  const what = (id: string) => `registry: ${spec.noun} ${id}`;
 
   return {
-    list: (p, page) => pageById(coll, { ...visibleTo(p), publishRemove: { $exists: false } }, page),
+    async list(_p, input = {}) {
+      const v = parseInput(PageInput, input, `registry: ${spec.collection}`);
+      return page(coll, LIVE, v, { list: spec.collection }, (d) => d);
+    },
 
-    async get(p, id) {
+    async get(_p, id) {
       const d = await coll.get(id);
-      if (!d || d.publishRemove) throw new ServiceError('not-found', `${what(id)}: not found`);
-      checkAccess(p, d.registrarId, what(id));
+      if (!d || d.publishRemove) throw new RegistryError('not-found', `${what(id)}: not found`);
       return d;
     },
 
     async create(p, input) {
-      const { id: given, ...fields } = input as Record<string, unknown> & { id?: string };
-      if (given !== undefined && !SLUG.test(given))
-        throw new ServiceError('invalid', `${what(given)}: bad id`, [
-          {
-            pointer: '/id',
-            detail: 'expected 1-63 characters a-z, 0-9, _ and -, starting with a letter or digit',
-          },
-        ]);
-      const id = given ?? newId(spec.idPrefix);
-      await check(p, id, fields);
+      requireAdmin(p, `registry: create ${spec.noun}`);
+      const v = parseInput(spec.input, input, `registry: create ${spec.noun}`);
+      const id = spec.idOf(v) ?? newId(spec.idPrefix);
       const now = deps.clock.now();
       try {
-        return await deps.publisher.insert<T>(spec.collection, {
-          ...dedupe(fields),
-          _id: id,
-          registrarId: ownerOf(p),
-          createdAt: now,
-          updatedAt: now,
-        } as unknown as Omit<T, 'version'>);
+        return await deps.publisher.insert<T>(
+          spec.collection,
+          spec.build(v, { _id: id, createdAt: now, updatedAt: now }),
+        );
       } catch (err) {
-        if (err instanceof DuplicateKeyError) throw new ServiceError('exists', `${what(id)}: exists already`);
+        if (err instanceof DuplicateKeyError)
+          throw new RegistryError('exists', `${what(id)}: exists already`);
         throw err;
       }
     },
 
     async update(p, id, patch, ifVersion) {
-      const fields = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      await check(p, id, fields);
-      const filter: Filter = { _id: id, ...visibleTo(p), publishRemove: { $exists: false } };
+      requireAdmin(p, `${what(id)}: change`);
+      const v = parseInput(spec.patch, patch, `${what(id)}: change`);
+      const filter: Filter = { _id: id, ...LIVE };
       if (ifVersion !== undefined) filter.version = ifVersion;
-      const set: Record<string, unknown> = { ...dedupe(fields), updatedAt: deps.clock.now() };
+      const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
       const unset: Record<string, ''> = {};
       // null clears an optional field (JSON merge-patch style)
-      for (const [k, v] of Object.entries(set)) {
-        if (v === null) {
-          delete set[k];
-          unset[k] = '';
-        }
+      for (const [k, x] of Object.entries(v)) {
+        if (x === null) unset[k] = '';
+        else if (x !== undefined) set[k] = x;
       }
-      const doc = await deps.publisher.update<T>(spec.collection, filter, {
-        $set: set,
-        ...(Object.keys(unset).length ? { $unset: unset } : {}),
-      });
-      return doc ?? whyNoMatch(p, coll, id, ifVersion, what(id));
+      const update: Update = { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) };
+      const doc = await deps.publisher.update<T>(spec.collection, filter, update);
+      return doc ?? whyNoMatch(coll, id, ifVersion, what(id));
     },
 
     async remove(p, id, ifVersion) {
-      const filter: Filter = { _id: id, ...visibleTo(p), publishRemove: { $exists: false } };
+      requireAdmin(p, `${what(id)}: remove`);
+      const filter: Filter = { _id: id, ...LIVE };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const gone = await deps.publisher.remove(spec.collection, filter);
-      if (!gone) await whyNoMatch(p, coll, id, ifVersion, what(id));
+      if (!gone) await whyNoMatch(coll, id, ifVersion, what(id));
     },
   };
 }

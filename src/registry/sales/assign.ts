@@ -1,9 +1,9 @@
 // Giving the number of a paid order to a member registered after paying (web flow: search,
 // reserve, pay, register), or re-trying an assignment that failed.
+
+import { type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import type { ServiceContext } from './context.ts';
-import { DomainError, parseInput } from './errors.ts';
 import { ownOrder } from './orders.ts';
-import type { Principal } from './principal.ts';
 import { assignNumber } from './sale.ts';
 import { AssignInput } from './schemas.ts';
 import { type NumberView, numberView, type OrderView, orderView } from './views.ts';
@@ -17,16 +17,16 @@ export async function assign(
   const where = `registry: sales: assign order ${v.orderId} to ${v.memberId}`;
   const order = await ownOrder(ctx, principal, v.orderId, where);
   if (order.status !== 'paid') {
-    throw new DomainError('order-state', `${where}: the order is ${order.status}, not paid`, {
+    throw new RegistryError('order-state', `${where}: the order is ${order.status}, not paid`, {
       details: { orderStatus: order.status },
     });
   }
   const n = await ctx.numbers.get(order.numberId);
   if (!n || n.orderId !== order._id || (n.status !== 'sold' && n.status !== 'assigned')) {
-    throw new DomainError('number-state', `${where}: the number of this order is no longer sold to it`);
+    throw new RegistryError('number-state', `${where}: the number of this order is no longer sold to it`);
   }
   if (n.ownerMemberId !== undefined && n.ownerMemberId !== v.memberId) {
-    throw new DomainError('number-state', `${where}: the number belongs to member ${n.ownerMemberId}`);
+    throw new RegistryError('number-state', `${where}: the number belongs to member ${n.ownerMemberId}`);
   }
   const assigned = await assignNumber(ctx, n, v.memberId);
   const named =

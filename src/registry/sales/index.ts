@@ -1,14 +1,14 @@
 // Number sales (docs/sales.md): inventory and price rules, search, reservation, payment, cancel,
 // release, assignment to members, and the sweep that finishes what crashes left half-done.
 // Every call takes the acting principal and enforces ownership; inputs are checked with the
-// zod schemas exported here, errors are DomainErrors with machine-readable codes.
+// zod schemas exported here, errors are RegistryErrors with machine-readable codes.
 import { createPeriodic } from '#core';
+import type { Principal } from '../kernel/index.ts';
 import { assign } from './assign.ts';
 import { cancel } from './cancel.ts';
 import { type ServiceDeps, serviceContext } from './context.ts';
 import { getNumber, getOrder, listInventory, listOrders } from './orders.ts';
 import { pay } from './pay.ts';
-import type { Principal } from './principal.ts';
 import { release } from './release.ts';
 import { DEFAULT_RESERVATION_MS, reserve } from './reserve.ts';
 import { getPriceRules, setPriceRules } from './rules.ts';
@@ -32,13 +32,10 @@ import { sweep } from './sweep.ts';
 
 export type { ServiceContext, ServiceDeps } from './context.ts';
 export { serviceContext } from './context.ts';
-export { DEFAULT_PAGE, MAX_PAGE } from './cursor.ts';
-export * from './errors.ts';
 export { parseNumberRef } from './numbers.ts';
 export { MAX_PATTERN_LENGTH, patternRegex } from './pattern.ts';
 export type { PayResult } from './pay.ts';
 export * from './pricing.ts';
-export * from './principal.ts';
 export type { RejectReason, ReserveResult } from './reserve.ts';
 export { DEFAULT_RESERVATION_MS } from './reserve.ts';
 export type { PriceRulesView } from './rules.ts';

@@ -17,14 +17,14 @@ describe('orders and inventory listings', () => {
     }
     await s.sales.cancel(REG_A, { orderId: ids[1]! });
     const page1 = await s.sales.listOrders(REG_A, { limit: 2 });
-    const page2 = await s.sales.listOrders(REG_A, { limit: 2, cursor: page1.nextCursor! });
-    const page3 = await s.sales.listOrders(REG_A, { limit: 2, cursor: page2.nextCursor! });
+    const page2 = await s.sales.listOrders(REG_A, { limit: 2, cursor: page1.next! });
+    const page3 = await s.sales.listOrders(REG_A, { limit: 2, cursor: page2.next! });
     expect([...page1.items, ...page2.items, ...page3.items].map((o) => o.id)).toEqual(ids);
-    expect(page3.nextCursor).toBeNull();
+    expect(page3.next).toBeNull();
     expect((await s.sales.listOrders(REG_A, { status: 'cancelled' })).items.map((o) => o.id)).toEqual([
       ids[1],
     ]);
-    expect(await codeOf(s.sales.listOrders(REG_A, { status: 'reserved', cursor: page1.nextCursor! }))).toBe(
+    expect(await codeOf(s.sales.listOrders(REG_A, { status: 'reserved', cursor: page1.next! }))).toBe(
       'bad-cursor',
     );
     expect((await s.sales.listInventory(REG_A, { status: 'reserved' })).items).toHaveLength(4);

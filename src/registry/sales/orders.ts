@@ -3,13 +3,20 @@
 
 import type { Filter, InventoryNumber, Order } from '#core';
 import { NumberingError } from '#numbering';
+import {
+  issue,
+  listingScope,
+  type Page,
+  type Principal,
+  page,
+  parseInput,
+  RegistryError,
+  visible,
+} from '../kernel/index.ts';
 import type { ServiceContext } from './context.ts';
-import { pageById } from './cursor.ts';
-import { DomainError, issue, parseInput } from './errors.ts';
 import { parseNumberRef } from './numbers.ts';
-import { listingScope, type Principal, visible } from './principal.ts';
 import { ListInventoryInput, ListOrdersInput, NumberRefInput, OrderRef } from './schemas.ts';
-import { type NumberView, numberView, type OrderView, orderView, type Page } from './views.ts';
+import { type NumberView, numberView, type OrderView, orderView } from './views.ts';
 
 export async function ownOrder(
   ctx: ServiceContext,
@@ -17,7 +24,7 @@ export async function ownOrder(
   orderId: string,
   where: string,
 ): Promise<Order> {
-  return visible(principal, await ctx.orders.get(orderId), where, `order ${orderId}`);
+  return visible(principal, await ctx.orders.get(orderId), `${where}: order ${orderId}`);
 }
 
 /** The inventory key of a number as written; invalid-input when src/numbering refuses it. */
@@ -26,7 +33,7 @@ export function numberIdOf(text: string, where: string): string {
     return parseNumberRef(text).id;
   } catch (err) {
     if (!(err instanceof NumberingError)) throw err;
-    throw new DomainError('invalid-input', `${where}: number: ${err.message}`, {
+    throw new RegistryError('invalid-input', `${where}: number: ${err.message}`, {
       issues: [issue('number', err.detail)],
     });
   }
@@ -39,7 +46,7 @@ export async function ownNumber(
   where: string,
 ): Promise<InventoryNumber> {
   const id = numberIdOf(text, where);
-  return visible(principal, await ctx.numbers.get(id), where, `number ${id}`);
+  return visible(principal, await ctx.numbers.get(id), `${where}: number ${id}`);
 }
 
 export async function getOrder(
@@ -73,7 +80,13 @@ export async function listOrders(
     ...(v.status ? { status: v.status } : {}),
   };
   // order ids start with their creation time: `_id` order is creation order
-  return pageById(ctx.orders, filter, { registrarId, status: v.status }, { ...v, where }, orderView);
+  return page(
+    ctx.orders,
+    filter,
+    v,
+    { list: 'sales: orders', query: { registrarId, status: v.status } },
+    orderView,
+  );
 }
 
 export async function listInventory(
@@ -88,5 +101,11 @@ export async function listInventory(
     ...(registrarId !== undefined ? { registrarId } : {}),
     ...(v.status ? { status: v.status } : {}),
   };
-  return pageById(ctx.numbers, filter, { registrarId, status: v.status }, { ...v, where }, numberView);
+  return page(
+    ctx.numbers,
+    filter,
+    v,
+    { list: 'sales: inventory', query: { registrarId, status: v.status } },
+    numberView,
+  );
 }

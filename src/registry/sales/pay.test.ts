@@ -73,7 +73,6 @@ describe('pay', () => {
       .catch((e) => e);
     expect(err).toMatchObject({
       code: 'order-not-payable',
-      status: 409,
       details: { orderStatus: 'cancelled', refundDue: true },
     });
     expect(err.message).toMatch(/^registry: sales: pay order o_/);

@@ -5,12 +5,11 @@
 
 import type { InventoryNumber, Order, PaymentRecord } from '#core';
 import { DuplicateKeyError } from '#core';
+import { canAccess, type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { refusal } from '../members/numbers.ts';
 import type { ServiceContext } from './context.ts';
-import { DomainError, parseInput } from './errors.ts';
 import { refOfKey } from './numbers.ts';
 import { ownOrder } from './orders.ts';
-import { canAccess, type Principal } from './principal.ts';
 import { assignNumber, markOrderPaid, markRefundDue, sellNumber } from './sale.ts';
 import { PayInput } from './schemas.ts';
 import { type NumberView, numberView, type OrderView, orderView } from './views.ts';
@@ -54,7 +53,7 @@ async function recordPayment(
     existing.amount.amount !== amount.amount ||
     existing.amount.currency !== amount.currency
   ) {
-    throw new DomainError(
+    throw new RegistryError(
       'payment-reference-reused',
       `${where}: payment reference ${reference} was recorded for ${existing?.orderId === order._id ? 'another amount' : 'another order'}`,
     );
@@ -77,7 +76,7 @@ export async function applyPayment(
   if (order.status === 'paid') {
     if (`${order.registrarId}:${order.paymentReference}` !== payment._id) {
       await markRefundDue(ctx, payment._id, `order ${order._id} was paid by ${order.paymentReference}`);
-      throw new DomainError(
+      throw new RegistryError(
         'already-paid',
         `${where}: order ${order._id} was paid by another payment; this one is due for refund`,
         { details: { refundDue: true, paidBy: order.paymentReference } },
@@ -86,7 +85,7 @@ export async function applyPayment(
     // Paid by this payment before: finish an assignment a crash interrupted, touch nothing else
     // (the number may have been released and sold again since).
     const cur = await ctx.numbers.get(order.numberId);
-    if (!cur) throw new DomainError('not-found', `${where}: number ${order.numberId} is gone`);
+    if (!cur) throw new RegistryError('not-found', `${where}: number ${order.numberId} is gone`);
     if (cur.orderId !== order._id || cur.paymentId !== payment._id || cur.status !== 'sold') {
       return {
         order,
@@ -101,7 +100,7 @@ export async function applyPayment(
     if (!sold.ok && sold.reason === 'paid-by-other') {
       await markOrderPaid(ctx, order._id, sold.paymentId);
       await markRefundDue(ctx, payment._id, `order ${order._id} was paid by another payment`);
-      throw new DomainError(
+      throw new RegistryError(
         'already-paid',
         `${where}: order ${order._id} was paid by another payment; this one is due for refund`,
         { details: { refundDue: true } },
@@ -119,7 +118,7 @@ export async function applyPayment(
       assigned = true;
     } catch (err) {
       // The sale stands; the number stays sold until it is assigned to a member that can take it.
-      if (!(err instanceof DomainError)) throw err;
+      if (!(err instanceof RegistryError)) throw err;
       ctx.log.warn(
         { orderId: order._id, memberId: buyer, code: err.code },
         `${where}: sold, not assigned: ${err.message}`,
@@ -135,7 +134,7 @@ async function notPayable(
   order: Order,
   payment: PaymentRecord,
   where: string,
-): Promise<DomainError> {
+): Promise<RegistryError> {
   const now = ctx.clock.now();
   const late = payment.at >= order.expiresAt;
   if (late) {
@@ -154,7 +153,7 @@ async function notPayable(
     )) ?? (await ctx.orders.get(order._id));
   const final = closed?.status ?? status;
   await markRefundDue(ctx, payment._id, `order ${order._id} is ${final}`);
-  return new DomainError(
+  return new RegistryError(
     'order-not-payable',
     `${where}: order ${order._id} is ${final}; the payment is due for refund`,
     {
@@ -168,7 +167,7 @@ export async function pay(ctx: ServiceContext, principal: Principal, input: PayI
   const where = `registry: sales: pay order ${v.orderId}`;
   let order = await ownOrder(ctx, principal, v.orderId, where);
   if (v.amount.amount !== order.price.amount || v.amount.currency !== order.price.currency) {
-    throw new DomainError(
+    throw new RegistryError(
       'amount-mismatch',
       `${where}: paid ${v.amount.amount} ${v.amount.currency}, the price is ${order.price.amount} ${order.price.currency}`,
       { details: { price: order.price } },
@@ -178,14 +177,14 @@ export async function pay(ctx: ServiceContext, principal: Principal, input: PayI
     const member = await ctx.members.get(v.memberId);
     const refused = refusal(member, v.memberId, order.registrarId, refOfKey(order.numberId), where);
     if (refused || !member || !canAccess(principal, member.registrarId)) {
-      throw refused ?? new DomainError('not-found', `${where}: no member ${v.memberId}`);
+      throw refused ?? new RegistryError('not-found', `${where}: no member ${v.memberId}`);
     }
     const named = await ctx.orders.findOneAndUpdate(
       { _id: order._id, $or: [{ memberId: { $exists: false } }, { memberId: v.memberId }] },
       { $set: { memberId: v.memberId, updatedAt: ctx.clock.now() }, $inc: { version: 1 } },
     );
     if (!named) {
-      throw new DomainError(
+      throw new RegistryError(
         'order-state',
         `${where}: the order is for member ${order.memberId ?? '?'} already`,
       );

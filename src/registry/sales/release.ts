@@ -5,12 +5,11 @@
 // A crash after step 1 leaves a 'released' number, which the sweep (or a second release) finishes.
 
 import type { InventoryNumber } from '#core';
+import { type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { removeNumberFromMember } from '../members/numbers.ts';
 import { backoff, MAX_ATTEMPTS } from './backoff.ts';
 import type { ServiceContext } from './context.ts';
-import { DomainError, parseInput } from './errors.ts';
 import { ownNumber } from './orders.ts';
-import type { Principal } from './principal.ts';
 import { markOrderPaid } from './sale.ts';
 import { NumberRefInput } from './schemas.ts';
 import { type NumberView, numberView } from './views.ts';
@@ -65,7 +64,7 @@ export async function release(
     const n = await ownNumber(ctx, principal, v.number, where);
     if (n.status === 'available') return numberView(n);
     if (n.status === 'reserved') {
-      throw new DomainError(
+      throw new RegistryError(
         'number-state',
         `${where}: the number is reserved; cancel order ${n.reservation?.orderId} instead`,
         {
@@ -76,5 +75,5 @@ export async function release(
     const done = await releaseNumber(ctx, n);
     if (done) return numberView(done);
   }
-  throw new DomainError('version-conflict', `${where}: the number keeps changing; try again`);
+  throw new RegistryError('version-conflict', `${where}: the number keeps changing; try again`);
 }

@@ -5,13 +5,12 @@
 
 import type { InventoryNumber, Money, Order } from '#core';
 import { NumberingError } from '#numbering';
+import { canAccess, type Principal, parseInput } from '../kernel/index.ts';
 import { refusal } from '../members/numbers.ts';
 import type { ServiceContext } from './context.ts';
-import { parseInput } from './errors.ts';
 import { newId } from './ids.ts';
 import { parseNumberRef } from './numbers.ts';
 import { applyPayment } from './pay.ts';
-import { canAccess, type Principal } from './principal.ts';
 import { ReserveInput } from './schemas.ts';
 import { type NumberOffer, type OrderView, offerView, orderView } from './views.ts';
 

@@ -2,10 +2,9 @@
 // written with optimistic concurrency like every other versioned document.
 import type { PriceRules } from '#core';
 import { DuplicateKeyError } from '#core';
+import { actingRegistrar, type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import type { ServiceContext } from './context.ts';
-import { DomainError, parseInput } from './errors.ts';
 import { DEFAULT_PRICE_RULES, type PriceRuleValues } from './pricing.ts';
-import { actingRegistrar, type Principal } from './principal.ts';
 import { RegistrarRef, SetPriceRulesInput } from './schemas.ts';
 
 export interface PriceRulesView {
@@ -58,7 +57,7 @@ export async function setPriceRules(
   const values = v.rules as PriceRuleValues;
   const conflict = async () => {
     const cur = await ctx.priceRules.get(registrarId);
-    return new DomainError(
+    return new RegistryError(
       'version-conflict',
       `${where}: stored version is ${cur?.version ?? 0}, not ${v.expectedVersion}`,
       {

@@ -10,9 +10,9 @@
 // docs/sales.md, "Payment: the order of writes".
 
 import type { InventoryNumber, Order, PaymentRecord } from '#core';
+import { RegistryError } from '../kernel/index.ts';
 import { addNumberToMember, refusal, removeNumberFromMember } from '../members/numbers.ts';
 import type { ServiceContext } from './context.ts';
-import { DomainError } from './errors.ts';
 import { refOfKey } from './numbers.ts';
 
 export type SellOutcome =
@@ -130,7 +130,7 @@ export async function assignNumber(
     );
     const cur = pinned ?? (await ctx.numbers.get(n._id));
     if (!cur || cur.ownerMemberId !== memberId || (cur.status !== 'sold' && cur.status !== 'assigned')) {
-      throw new DomainError(
+      throw new RegistryError(
         'number-state',
         `${where}: the number is ${cur?.status ?? 'gone'}${cur?.ownerMemberId ? ` and belongs to ${cur.ownerMemberId}` : ''}`,
       );
@@ -142,7 +142,7 @@ export async function assignNumber(
   try {
     await addNumberToMember(ctx, memberId, n.registrarId, n._id);
   } catch (err) {
-    if (err instanceof DomainError) await unpin();
+    if (err instanceof RegistryError) await unpin();
     throw err;
   }
   // 5. done.
@@ -155,5 +155,5 @@ export async function assignNumber(
   if (cur?.status === 'assigned' && cur.ownerMemberId === memberId) return cur;
   // Released between steps 4 and 5: the member must not keep a number it no longer owns.
   await removeNumberFromMember(ctx, memberId, n._id);
-  throw new DomainError('number-state', `${where}: the number was released while it was being assigned`);
+  throw new RegistryError('number-state', `${where}: the number was released while it was being assigned`);
 }

@@ -1,20 +1,10 @@
 // Inputs of the sales service, validated with zod (the HTTP API reuses these schemas for request
 // validation and OpenAPI). Service functions parse their input again, so every caller is checked.
 import { z } from 'zod';
+import { CountryCode, DocId, pageFields, RegistrarId } from '../kernel/index.ts';
 import { MAX_BLOCK } from './blocks.ts';
 import { PATTERN_KINDS } from './pricing.ts';
-import { RegistrarId } from './principal.ts';
-import {
-  Amount,
-  CountryCode,
-  Currency,
-  Cursor,
-  DocId,
-  Limit,
-  MoneySchema,
-  NumberKindSchema,
-  NumberText,
-} from './zod.ts';
+import { Amount, AmountParam, Currency, MoneySchema, NumberKindSchema, NumberText } from './zod.ts';
 
 export const StockInput = z
   .object({
@@ -53,12 +43,18 @@ export const SearchInput = z
     country: CountryCode,
     kind: NumberKindSchema,
     /** Digits with '?' (one digit) and '*' (any digits); a PIN pattern may start with '+' (whole E.164). */
-    pattern: z.string().min(1).max(64).optional(),
-    minPrice: Amount.optional(),
-    maxPrice: Amount.optional(),
+    pattern: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "Digits with '?' (one digit) and '*' (any digits): 6200*, 62??6200; a PIN pattern may start with + (whole E.164)",
+      ),
+    minPrice: AmountParam.optional().describe('Minor units'),
+    maxPrice: AmountParam.optional().describe('Minor units'),
     currency: Currency.optional(),
-    limit: Limit.optional(),
-    cursor: Cursor.optional(),
+    ...pageFields,
   })
   .strict()
   .refine((v) => v.minPrice === undefined || v.maxPrice === undefined || v.minPrice <= v.maxPrice, {
@@ -108,18 +104,18 @@ export const ListInventoryInput = z
   .object({
     registrarId: RegistrarId.optional(),
     status: InventoryStatus.optional(),
-    limit: Limit.optional(),
-    cursor: Cursor.optional(),
+    ...pageFields,
   })
   .strict();
 export type ListInventoryInput = z.input<typeof ListInventoryInput>;
 
+export const OrderStatus = z.enum(['reserved', 'paid', 'cancelled', 'expired']);
+
 export const ListOrdersInput = z
   .object({
     registrarId: RegistrarId.optional(),
-    status: z.enum(['reserved', 'paid', 'cancelled', 'expired']).optional(),
-    limit: Limit.optional(),
-    cursor: Cursor.optional(),
+    status: OrderStatus.optional(),
+    ...pageFields,
   })
   .strict();
 export type ListOrdersInput = z.input<typeof ListOrdersInput>;

@@ -2,13 +2,19 @@
 // range; pages in digit order with an opaque cursor (`digits > last`), stable while numbers are
 // stocked, reserved or sold between pages.
 import type { Filter } from '#core';
+import {
+  issue,
+  listingScope,
+  type Page,
+  type Principal,
+  page,
+  parseInput,
+  RegistryError,
+} from '../kernel/index.ts';
 import type { ServiceContext } from './context.ts';
-import { DEFAULT_PAGE, decodeCursor, encodeCursor } from './cursor.ts';
-import { DomainError, issue, parseInput } from './errors.ts';
 import { PatternError, patternRegex } from './pattern.ts';
-import { listingScope, type Principal } from './principal.ts';
 import { SearchInput } from './schemas.ts';
-import { type NumberOffer, offerView, type Page } from './views.ts';
+import { type NumberOffer, offerView } from './views.ts';
 
 export async function search(
   ctx: ServiceContext,
@@ -24,24 +30,13 @@ export async function search(
       regex = patternRegex(v.pattern, v.kind, v.country);
     } catch (err) {
       if (!(err instanceof PatternError)) throw err;
-      throw new DomainError('invalid-input', `${where}: pattern: ${err.message}`, {
+      throw new RegistryError('invalid-input', `${where}: pattern: ${err.message}`, {
         issues: [issue('pattern', err.message)],
       });
     }
   }
-  const query = {
-    registrarId,
-    country: v.country,
-    kind: v.kind,
-    regex,
-    minPrice: v.minPrice,
-    maxPrice: v.maxPrice,
-    currency: v.currency,
-  };
-  const after = v.cursor === undefined ? undefined : decodeCursor(v.cursor, query, where);
   const digits: Record<string, string> = {};
   if (regex !== undefined) digits.$regex = regex;
-  if (after !== undefined) digits.$gt = after;
   const price: Record<string, number> = {};
   if (v.minPrice !== undefined) price.$gte = v.minPrice;
   if (v.maxPrice !== undefined) price.$lte = v.maxPrice;
@@ -54,12 +49,17 @@ export async function search(
     ...(Object.keys(price).length > 0 ? { 'price.amount': price } : {}),
     ...(v.currency !== undefined ? { 'price.currency': v.currency } : {}),
   };
-  const limit = v.limit ?? DEFAULT_PAGE;
-  // digits is unique per kind (it is the key), so it orders the pages completely.
-  const docs = await ctx.numbers.find(filter, { sort: { digits: 1 }, limit: limit + 1 });
-  const items = docs.slice(0, limit);
-  return {
-    items: items.map(offerView),
-    nextCursor: docs.length > limit ? encodeCursor(items.at(-1)!.digits, query) : null,
-  };
+  const { country, kind, minPrice, maxPrice, currency } = v;
+  // digits is unique per kind (it is the key), so it orders the pages completely
+  return page(
+    ctx.numbers,
+    filter,
+    v,
+    {
+      list: 'sales: search',
+      query: { registrarId, country, kind, regex, minPrice, maxPrice, currency },
+      key: 'digits',
+    },
+    offerView,
+  );
 }

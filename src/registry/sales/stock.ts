@@ -4,11 +4,10 @@
 
 import type { InventoryNumber, NumberKind } from '#core';
 import { parseIdentifier } from '#numbering';
+import { actingRegistrar, issue, type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { expandBlock } from './blocks.ts';
 import type { ServiceContext } from './context.ts';
-import { DomainError, issue, parseInput } from './errors.ts';
 import { priceOf } from './pricing.ts';
-import { actingRegistrar, type Principal } from './principal.ts';
 import { loadPriceRules } from './rules.ts';
 import { RepriceInput, StockInput } from './schemas.ts';
 
@@ -34,7 +33,7 @@ export async function stock(
   const { entries, invalid } = expandBlock(v);
   if (invalid.length > 0) {
     // A block is stocked whole or not at all: no surprise about which numbers made it.
-    throw new DomainError(
+    throw new RegistryError(
       'invalid-input',
       `${where}: ${invalid.length} invalid number(s), first: ${invalid[0]!.reason}`,
       {

@@ -96,9 +96,3 @@ export function orderView(o: Order): OrderView {
     version: o.version,
   };
 }
-
-export interface Page<T> {
-  items: T[];
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord, canonicalType, naptrFields, RecordError } from './records.ts';
+import { canonicalRecord, canonicalType, naptrFields, type RecordData, RecordError } from './records.ts';
 
 describe('zones: record data', () => {
   it.each([
@@ -17,33 +17,29 @@ describe('zones: record data', () => {
     [
       'NAPTR',
       {
-        naptr: {
-          order: 1,
-          preference: 2,
-          flags: 'u',
-          service: 'E2U+sip',
-          regexp: '!^\\+(.*)$!sip:+\\1@gw!',
-          replacement: '.',
-        },
+        order: 1,
+        preference: 2,
+        flags: 'u',
+        service: 'E2U+sip',
+        regexp: '!^\\+(.*)$!sip:+\\1@gw!',
+        replacement: '.',
       },
       '1 2 "u" "E2U+sip" "!^\\\\+(.*)$!sip:+\\\\1@gw!" .',
     ],
     [
       'NAPTR',
       {
-        naptr: {
-          order: 1,
-          preference: 2,
-          flags: '',
-          service: 'E2U+sip',
-          regexp: '',
-          replacement: 'next.example.com',
-        },
+        order: 1,
+        preference: 2,
+        flags: '',
+        service: 'E2U+sip',
+        regexp: '',
+        replacement: 'next.example.com',
       },
       '1 2 "" "E2U+sip" "" next.example.com.',
     ],
   ])('%s %j is stored as %s', (type, rec, want) => {
-    expect(canonicalRecord(type, rec as never, 'example.com')).toBe(want);
+    expect(canonicalRecord(type, rec as RecordData, 'example.com')).toBe(want);
   });
 
   it('reads a stored NAPTR back as fields, the regexp unescaped', () => {
@@ -64,12 +60,12 @@ describe('zones: record data', () => {
     ['TXT', { content: '"unterminated' }, /./],
     [
       'A',
-      { naptr: { order: 1, preference: 1, flags: '', service: '', regexp: '', replacement: '.' } },
+      { order: 1, preference: 1, flags: '', service: '', regexp: '', replacement: '.' },
       /structured NAPTR/,
     ],
   ])('refuses %s %j', (type, rec, why) => {
-    expect(() => canonicalRecord(type, rec as never, 'example.com')).toThrow(RecordError);
-    expect(() => canonicalRecord(type, rec as never, 'example.com')).toThrow(why);
+    expect(() => canonicalRecord(type, rec as RecordData, 'example.com')).toThrow(RecordError);
+    expect(() => canonicalRecord(type, rec as RecordData, 'example.com')).toThrow(why);
   });
 
   it.each([

@@ -16,7 +16,8 @@ export interface NaptrFields {
   replacement: string;
 }
 
-export type RecordInput = { content: string } | { naptr: NaptrFields };
+/** A record as the zone API takes it: presentation format, or NAPTR fields (schemas.ts). */
+export type RecordData = { content: string } | NaptrFields;
 
 /** Types that are not data: they cannot be stored in a zone. */
 const META = new Set<number>([
@@ -50,13 +51,14 @@ function naptrText(n: NaptrFields): string {
 }
 
 /** Parses one record of `type`; relative names in content are completed with the zone apex. */
-export function canonicalRecord(type: string, rec: RecordInput, apex: string): string {
+export function canonicalRecord(type: string, rec: RecordData, apex: string): string {
   const t = typeFromName(type)!;
   let text: string;
-  if ('naptr' in rec) {
+  if ('content' in rec) text = rec.content;
+  else {
     if (t !== TYPE.NAPTR) throw new RecordError(`structured NAPTR fields given for a ${type} RRset`);
-    text = naptrText(rec.naptr);
-  } else text = rec.content;
+    text = naptrText(rec);
+  }
   try {
     return rdataText(parseRdata(t, tokenizeRdata(text), parseName(`${apex}.`, null)));
   } catch (err) {

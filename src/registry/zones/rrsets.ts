@@ -7,17 +7,18 @@
 
 import type { Clock, Store } from '#core';
 import { COLLECTIONS, type RRsetDoc } from '#core';
-import { type FieldProblem, ServiceError } from '../auth/errors.ts';
+import { type InputIssue, invalidInput, issue } from '../kernel/index.ts';
 import type { Publisher } from '../publisher.ts';
 import { closestZone, inZone, isOwnerName, normalizeName } from './names.ts';
-import { canonicalRecord, canonicalType, RecordError, type RecordInput } from './records.ts';
+import { canonicalRecord, canonicalType, type RecordData, RecordError } from './records.ts';
 
-export interface RRsetChange {
+/** One change as parsed by RRsetPatch (schemas.ts). */
+export interface RRsetChangeData {
   name: string;
   type: string;
   changetype: 'REPLACE' | 'DELETE';
   ttl?: number | undefined;
-  records?: RecordInput[] | undefined;
+  records?: RecordData[] | undefined;
 }
 
 interface Checked {
@@ -29,48 +30,40 @@ interface Checked {
   records: string[];
 }
 
-export const MAX_TTL = 0x7fffffff;
-
 export const rrsetId = (zone: string, name: string, type: string): string => `${zone}|${name}|${type}`;
 
 function checkOne(
   zone: { apex: string; otherZones: Set<string> },
-  c: RRsetChange,
+  c: RRsetChangeData,
   i: number,
-  problems: FieldProblem[],
+  problems: InputIssue[],
 ): Checked | null {
-  const at = (field: string) => `/rrsets/${i}${field}`;
+  const at = (field: string) => `rrsets.${i}${field}`;
   const before = problems.length;
   const name = normalizeName(c.name);
-  if (!isOwnerName(name)) problems.push({ pointer: at('/name'), detail: `'${c.name}' is not a DNS name` });
+  if (!isOwnerName(name)) problems.push(issue(at('.name'), `'${c.name}' is not a DNS name`));
   else if (!inZone(name, zone.apex))
-    problems.push({ pointer: at('/name'), detail: `${name} is outside zone ${zone.apex}` });
+    problems.push(issue(at('.name'), `${name} is outside zone ${zone.apex}`));
   else {
     const inner = closestZone(name, zone.otherZones);
     if (inner && inner.length > zone.apex.length)
-      problems.push({ pointer: at('/name'), detail: `${name} belongs to zone ${inner}, not ${zone.apex}` });
+      problems.push(issue(at('.name'), `${name} belongs to zone ${inner}, not ${zone.apex}`));
   }
   let type = '';
   try {
     type = canonicalType(c.type);
   } catch (err) {
-    problems.push({ pointer: at('/type'), detail: (err as Error).message });
+    problems.push(issue(at('.type'), (err as Error).message));
   }
   if (type === 'SOA')
-    problems.push({ pointer: at('/type'), detail: 'the SOA is set on the zone (PATCH /v1/zones/{apex})' });
+    problems.push(issue(at('.type'), 'the SOA is set on the zone (PATCH /v1/zones/{apex})'));
   if (type === 'NS' && name === zone.apex)
-    problems.push({
-      pointer: at('/type'),
-      detail: 'the apex NS set is set on the zone (PATCH /v1/zones/{apex})',
-    });
+    problems.push(issue(at('.type'), 'the apex NS set is set on the zone (PATCH /v1/zones/{apex})'));
   const records: string[] = [];
   if (c.changetype === 'REPLACE') {
-    if (c.ttl === undefined) problems.push({ pointer: at('/ttl'), detail: 'REPLACE needs a ttl' });
+    if (c.ttl === undefined) problems.push(issue(at('.ttl'), 'REPLACE needs a ttl'));
     if (!c.records || c.records.length === 0)
-      problems.push({
-        pointer: at('/records'),
-        detail: 'REPLACE needs at least one record (DELETE removes an RRset)',
-      });
+      problems.push(issue(at('.records'), 'REPLACE needs at least one record (DELETE removes an RRset)'));
     if (type && problems.length === before) {
       c.records?.forEach((r, j) => {
         try {
@@ -78,11 +71,11 @@ function checkOne(
           if (!records.includes(text)) records.push(text);
         } catch (err) {
           if (!(err instanceof RecordError)) throw err;
-          problems.push({ pointer: at(`/records/${j}`), detail: `${type} ${err.message}` });
+          problems.push(issue(at(`.records.${j}`), `${type} ${err.message}`));
         }
       });
       if (type === 'CNAME' && records.length > 1)
-        problems.push({ pointer: at('/records'), detail: 'a CNAME RRset holds exactly one record' });
+        problems.push(issue(at('.records'), 'a CNAME RRset holds exactly one record'));
     }
   }
   if (problems.length > before) return null;
@@ -101,7 +94,7 @@ async function checkCnames(
   store: Store,
   apex: string,
   changes: Checked[],
-  problems: FieldProblem[],
+  problems: InputIssue[],
 ): Promise<void> {
   const coll = store.collection<RRsetDoc>(COLLECTIONS.rrsets);
   const names = [...new Set(changes.map((c) => c.name))];
@@ -113,10 +106,12 @@ async function checkCnames(
     const live = [...types].filter(([, v]) => v).map(([t]) => t);
     if (live.includes('CNAME') && live.length > 1) {
       const i = changes.findIndex((c) => c.name === name);
-      problems.push({
-        pointer: `/rrsets/${i}/name`,
-        detail: `${name} would hold a CNAME and ${live.filter((t) => t !== 'CNAME').join(', ')}: a CNAME stands alone`,
-      });
+      problems.push(
+        issue(
+          `rrsets.${i}.name`,
+          `${name} would hold a CNAME and ${live.filter((t) => t !== 'CNAME').join(', ')}: a CNAME stands alone`,
+        ),
+      );
     }
   }
 }
@@ -124,29 +119,21 @@ async function checkCnames(
 export async function applyRRsetChanges(
   deps: { store: Store; publisher: Publisher; clock: Clock },
   zone: { apex: string; fromFile: boolean; otherZones: Set<string> },
-  changes: RRsetChange[],
+  changes: RRsetChangeData[],
 ): Promise<RRsetDoc[]> {
-  const problems: FieldProblem[] = [];
+  const problems: InputIssue[] = [];
   const checked = changes.map((c, i) => checkOne(zone, c, i, problems));
   const seen = new Map<string, number>();
   checked.forEach((c, i) => {
     if (!c) return;
     const first = seen.get(c.id);
     if (first !== undefined)
-      problems.push({
-        pointer: `/rrsets/${i}`,
-        detail: `${c.name} ${c.type} is changed twice (also /rrsets/${first})`,
-      });
+      problems.push(issue(`rrsets.${i}`, `${c.name} ${c.type} is changed twice (also /rrsets/${first})`));
     else seen.set(c.id, i);
   });
   const ok = checked.filter((c): c is Checked => c !== null);
   if (problems.length === 0) await checkCnames(deps.store, zone.apex, ok, problems);
-  if (problems.length)
-    throw new ServiceError(
-      'invalid',
-      `zone ${zone.apex}: ${problems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`,
-      problems,
-    );
+  if (problems.length) throw invalidInput(`registry: zone ${zone.apex}: record sets`, problems);
 
   const out: RRsetDoc[] = [];
   for (const c of ok) {

@@ -5,9 +5,9 @@
 import { type ApiApp, type ApiDeps, createApiApp } from '#api';
 import { createMetrics, type Metrics } from '#metrics';
 import { createDerive, publishContext } from '#publish';
+import { ADMIN, createAuthService } from '#registry';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { PublishedRRset } from '../../../src/core/model.ts';
-import { ADMIN, createAuthService } from '../../../src/registry/auth/index.ts';
 import { createJournal, type Journal } from '../../../src/registry/journal.ts';
 import { createPublisher, type Publisher } from '../../../src/registry/publisher.ts';
 import { routingAggregates } from '../../../src/registry/routing/index.ts';

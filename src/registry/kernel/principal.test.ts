@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { RegistryError } from './errors.ts';
+import {
+  ADMIN,
+  actingRegistrar,
+  canAccess,
+  listingScope,
+  principalKey,
+  type RegistrarPrincipal,
+  registrarOf,
+  requireAdmin,
+  visible,
+  visibleFilter,
+} from './principal.ts';
+
+const a: RegistrarPrincipal = { role: 'registrar', registrarId: 'reg-a' };
+
+function codeOf(f: () => unknown): string {
+  try {
+    f();
+    return 'ok';
+  } catch (err) {
+    if (err instanceof RegistryError) return err.code;
+    throw err;
+  }
+}
+
+describe('registry kernel: principals', () => {
+  it('lets a registrar reach only its own data, the admin everything', () => {
+    expect(canAccess(a, 'reg-a')).toBe(true);
+    expect(canAccess(a, 'reg-b')).toBe(false);
+    expect(canAccess(a, null)).toBe(false);
+    expect(canAccess(ADMIN, 'reg-b')).toBe(true);
+    expect(visibleFilter(a)).toEqual({ registrarId: 'reg-a' });
+    expect(visibleFilter(ADMIN)).toEqual({});
+    expect(registrarOf(a)).toBe('reg-a');
+    expect(registrarOf(ADMIN)).toBeNull();
+    expect(principalKey(a)).toBe('registrar:reg-a');
+    expect(principalKey(ADMIN)).toBe('admin');
+  });
+
+  it("reports another registrar's document exactly as a missing one", () => {
+    const doc = { registrarId: 'reg-b', secret: 1 };
+    expect(visible(ADMIN, doc, 'order o')).toBe(doc);
+    expect(codeOf(() => visible(a, doc, 'order o'))).toBe('not-found');
+    expect(codeOf(() => visible(a, null, 'order o'))).toBe('not-found');
+    try {
+      visible(a, doc, 'registry: sales: order o');
+    } catch (err) {
+      expect((err as Error).message).toBe('registry: sales: order o: not found');
+    }
+  });
+
+  it('acts for the registrar itself; naming another is forbidden; the admin must name one', () => {
+    expect(actingRegistrar(a, undefined, 'w')).toBe('reg-a');
+    expect(actingRegistrar(a, 'reg-a', 'w')).toBe('reg-a');
+    expect(codeOf(() => actingRegistrar(a, 'reg-b', 'w'))).toBe('forbidden');
+    expect(actingRegistrar(ADMIN, 'reg-b', 'w')).toBe('reg-b');
+    expect(codeOf(() => actingRegistrar(ADMIN, undefined, 'w'))).toBe('invalid-input');
+  });
+
+  it('limits listings to the registrar, or what the admin asks for', () => {
+    expect(listingScope(a, undefined, 'w')).toBe('reg-a');
+    expect(codeOf(() => listingScope(a, 'reg-b', 'w'))).toBe('forbidden');
+    expect(listingScope(ADMIN, undefined, 'w')).toBeUndefined();
+    expect(listingScope(ADMIN, 'reg-b', 'w')).toBe('reg-b');
+  });
+
+  it('keeps operations of the operator to the admin', () => {
+    expect(codeOf(() => requireAdmin(ADMIN, 'x'))).toBe('ok');
+    expect(codeOf(() => requireAdmin(a, 'registry: create country'))).toBe('forbidden');
+  });
+});

@@ -1,0 +1,124 @@
+// Who is acting on the registry. Every service call takes a principal and decides with the
+// functions below, so no front end can forget a check and every decision about a kind of
+// principal lives in this file. Each function switches over `role` exhaustively: a new kind of
+// principal (a registrar's staff user, a member acting for itself) is a new variant here, and
+// the compiler then names every decision it needs.
+import type { Filter } from '#core';
+import { RegistryError } from './errors.ts';
+import { issue } from './input.ts';
+
+/** The operator: sees and changes everything, including the shared routing data. */
+export interface AdminPrincipal {
+  readonly role: 'admin';
+}
+
+/** A registrar acting through one of its API tokens: its own zones, numbers, orders and members. */
+export interface RegistrarPrincipal {
+  readonly role: 'registrar';
+  readonly registrarId: string;
+}
+
+export type Principal = AdminPrincipal | RegistrarPrincipal;
+
+export const ADMIN: AdminPrincipal = { role: 'admin' };
+
+export const registrarPrincipal = (registrarId: string): RegistrarPrincipal => ({
+  role: 'registrar',
+  registrarId,
+});
+
+function unknownPrincipal(p: never): never {
+  throw new Error(`registry: unknown principal ${JSON.stringify(p)}`);
+}
+
+/** The registrar whose data the principal is confined to; null: none (the operator sees all). */
+export function registrarOf(p: Principal): string | null {
+  switch (p.role) {
+    case 'admin':
+      return null;
+    case 'registrar':
+      return p.registrarId;
+    default:
+      return unknownPrincipal(p);
+  }
+}
+
+/** A stable name of whose space the principal acts in ('admin', 'registrar:<id>'): idempotency keys, logs. */
+export function principalKey(p: Principal): string {
+  switch (p.role) {
+    case 'admin':
+      return 'admin';
+    case 'registrar':
+      return `registrar:${p.registrarId}`;
+    default:
+      return unknownPrincipal(p);
+  }
+}
+
+export const isAdmin = (p: Principal): boolean => p.role === 'admin';
+
+/** True when the principal may see and change data owned by `owner` (a registrar id; null: the operator's). */
+export function canAccess(p: Principal, owner: string | null | undefined): boolean {
+  const mine = registrarOf(p);
+  return mine === null || owner === mine;
+}
+
+/**
+ * `doc` when the principal may see it; otherwise 'not-found', exactly as a missing document —
+ * never 'forbidden', so ids reveal nothing about other registrars' data.
+ */
+export function visible<T extends { registrarId: string | null }>(
+  p: Principal,
+  doc: T | null | undefined,
+  what: string,
+): T {
+  if (!doc || !canAccess(p, doc.registrarId)) throw new RegistryError('not-found', `${what}: not found`);
+  return doc;
+}
+
+/** A filter limiting a query to the documents the principal may see. */
+export function visibleFilter(p: Principal): Filter {
+  const mine = registrarOf(p);
+  return mine === null ? {} : { registrarId: mine };
+}
+
+/** Operations only the operator may do ('forbidden' for anyone else). */
+export function requireAdmin(p: Principal, action: string): void {
+  switch (p.role) {
+    case 'admin':
+      return;
+    case 'registrar':
+      throw new RegistryError('forbidden', `${action}: only the admin may do this`);
+    default:
+      unknownPrincipal(p);
+  }
+}
+
+/**
+ * The registrar an operation acts for: a registrar acts for itself (naming another is
+ * 'forbidden'); the admin must name one.
+ */
+export function actingRegistrar(p: Principal, requested: string | undefined, where: string): string {
+  switch (p.role) {
+    case 'registrar':
+      if (requested !== undefined && requested !== p.registrarId)
+        throw new RegistryError(
+          'forbidden',
+          `${where}: registrar ${p.registrarId} may not act for ${requested}`,
+        );
+      return p.registrarId;
+    case 'admin':
+      if (requested === undefined)
+        throw new RegistryError('invalid-input', `${where}: registrarId: the admin must name the registrar`, {
+          issues: [issue('registrarId', 'required when acting as the admin')],
+        });
+      return requested;
+    default:
+      return unknownPrincipal(p);
+  }
+}
+
+/** The registrar a listing is limited to: a registrar's own; the admin's choice, or all (undefined). */
+export function listingScope(p: Principal, requested: string | undefined, where: string): string | undefined {
+  return p.role === 'admin' ? requested : actingRegistrar(p, requested, where);
+}
