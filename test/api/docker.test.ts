@@ -191,7 +191,8 @@ describe('docker/Dockerfile', () => {
               if (!join(dir, spec).startsWith(join(ROOT, 'src'))) offenders.push(`${p}: ${spec}`);
             } else if (spec.startsWith('#')) {
               // package.json "imports": a folder of src/ by its name
-              if (!folders[spec]?.startsWith('./src/')) offenders.push(`${p}: ${spec} is not a folder of src/`);
+              if (!folders[spec]?.startsWith('./src/'))
+                offenders.push(`${p}: ${spec} is not a folder of src/`);
             } else if (!spec.startsWith('node:')) {
               // the image has production dependencies only
               const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
