@@ -51,7 +51,7 @@ export {
 export { lookupSipAccount } from './members/sip.ts';
 export type { MemberView } from './members/views.ts';
 export type { RoutingService } from './routing/index.ts';
-export { createRoutingService, routingAggregates } from './routing/index.ts';
+export { createRoutingService } from './routing/index.ts';
 export { DEFAULT_PAGE, MAX_PAGE } from './sales/cursor.ts';
 export type { DomainErrorCode, InputIssue } from './sales/errors.ts';
 export { DomainError, issuesOf } from './sales/errors.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSource } from '#core';
 import { StreamPositions, streamOf, touches } from './scope.ts';
 
 const APEX = 'callx.test';
@@ -12,7 +13,7 @@ describe('which zones a journal entry may change', () => {
     ['zones/Acme.Example', 'zones/acme.example'],
     ['rrsets/acme.example|www.acme.example|A', 'rrsets/acme.example'],
     ['journal/gap', null],
-  ])('%s is in stream %s', (source, stream) => expect(streamOf(source)).toBe(stream));
+  ])('%s is in stream %s', (source, stream) => expect(streamOf(parseSource(source))).toBe(stream));
 
   it.each([
     ['derived', 'callx.test', true],

@@ -2,28 +2,32 @@
 // "Serials"). Every node, and a node that loads at start, must agree on which entries move a
 // zone's serial without knowing what the registry held before: so the rule looks only at the
 // source's kind and names, never at the data, and over-approximates (a step may change nothing).
+import { parseSource, type Source } from '#core';
 import { isSubdomainKey, keyOf } from '#wire';
-
-/** The journal source of entries that close gaps: they carry nothing and touch no zone. */
-export const GAP_SOURCE = 'journal/gap';
 
 /**
  * The stream of a source: entries of one stream touch the same zones.
  * - `derived`: documents published from the registry's own data (members, countries, the
- *   routing aggregates, anything unknown): names under the deployment apex;
+ *   routing aggregates, any source this version does not know): names under the deployment apex;
  * - `zones/<apex key>`: a zone created, changed or deleted over HTTP: that zone and the zones
  *   that enclose it (records move between them) or lie below it;
- * - `rrsets/<zone key>`: a record set set over HTTP in that zone: that zone only.
+ * - `rrsets/<zone key>`: a record set set over HTTP in that zone: that zone only;
+ * - none for a closed gap (it carries nothing).
+ * The names are shared between nodes (the serial checkpoint): never change them.
  */
-export function streamOf(source: string): string | null {
-  if (source === GAP_SOURCE) return null;
-  if (source.startsWith('zones/')) return `zones/${safeKey(source.slice(6))}`;
-  if (source.startsWith('rrsets/')) {
-    const id = source.slice(7);
-    const bar = id.indexOf('|');
-    return `rrsets/${safeKey(bar < 0 ? id : id.slice(0, bar))}`;
+export function streamOf(source: Source): string | null {
+  switch (source.kind) {
+    case 'gap':
+      return null;
+    case 'zone':
+      return `zones/${safeKey(source.apex)}`;
+    case 'rrset':
+      return `rrsets/${safeKey(source.zone)}`;
+    case 'document':
+    case 'aggregate':
+    case 'unknown':
+      return 'derived';
   }
-  return 'derived';
 }
 
 function safeKey(name: string): string {
@@ -56,9 +60,9 @@ export class StreamPositions {
   position = 0;
 
   /** Notes entry `seq` of `source`; returns its stream (null for gap entries). */
-  note(seq: number, source: string): string | null {
+  note(seq: number, source: Source | string): string | null {
     if (seq > this.position) this.position = seq;
-    const s = streamOf(source);
+    const s = streamOf(typeof source === 'string' ? parseSource(source) : source);
     if (s !== null && (this.last.get(s) ?? 0) < seq) this.last.set(s, seq);
     return s;
   }
