@@ -444,7 +444,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
           }
         }
         done += page.length;
-        ro.onProgress?.({ ...counts, collection, done, total });
+        if (page.length > 0) ro.onProgress?.({ ...counts, collection, done, total });
         if (page.length < size) break;
         last = page.at(-1)!._id;
       }

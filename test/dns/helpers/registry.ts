@@ -21,6 +21,8 @@ export const DERIVATION: Derivation = derivationFor({ apex: APEX });
 /** Opens one more connection to the same registry; `close()` closes all and drops the data. */
 export interface Registry {
   kind: 'embedded' | 'mongodb';
+  /** The embedded store's data directory (CALLX_DATA_DIR), for processes opened on it. */
+  dataDir?: string;
   open(): Promise<Store>;
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export function embeddedRegistry(): Registry {
   const opened: Store[] = [];
   return {
     kind: 'embedded',
+    dataDir,
     async open() {
       const s = createEmbeddedStore({ dataDir, logger: silentLogger });
       await s.ensureSchema(SCHEMA);
