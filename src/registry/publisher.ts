@@ -21,6 +21,8 @@ import {
   DuplicateKeyError,
   documentSource,
   formatSource,
+  parseSource,
+  type Source,
   systemClock,
   type Tombstone,
   UnsupportedQueryError,
@@ -58,7 +60,13 @@ export interface AggregateCounter extends Counter {
   published?: StoredContribution;
 }
 
-export const aggregateCounterId = (source: AggregateSource): string => `aggregate:${formatSource(source)}`;
+const AGGREGATE_PREFIX = 'aggregate:';
+export const aggregateCounterId = (source: AggregateSource): string =>
+  `${AGGREGATE_PREFIX}${formatSource(source)}`;
+/** The source an aggregate counter (counters/aggregate:<source>) belongs to. */
+export const aggregateOfCounter = (id: string): Source => parseSource(id.slice(AGGREGATE_PREFIX.length));
+/** A filter on `counters` for every aggregate counter. */
+export const AGGREGATE_COUNTERS: Filter = { _id: { $gt: AGGREGATE_PREFIX, $lt: 'aggregate;' } };
 
 export interface PublisherOptions {
   store: Store;
@@ -155,6 +163,9 @@ function view<T extends PublishedDoc>(doc: T | null): T | null {
 
 const notRemoving: Filter = { publishRemove: { $exists: false } };
 
+/** A routing tree to publish: one of the derivation's, or one it no longer has (no collection). */
+type Tree = Pick<AggregateDerivation, 'source' | 'derive'> & { collection: string | null };
+
 /** The stored contribution of a source this code created and has not published yet. */
 const NOTHING_YET = (d: Derivation): StoredContribution => ({ v: 0, d: d.version, rrsets: [] });
 
@@ -195,7 +206,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
    * version came earlier: the newest entry is always complete. Its contribution is stored on the
    * counter (unless a newer one is stored already) before it is journaled, as documents' are.
    */
-  async function publishAggregate(agg: AggregateDerivation): Promise<void> {
+  async function publishAggregate(agg: Tree): Promise<void> {
     const id = aggregateCounterId(agg.source);
     // a counter made by this code always has `published` (at 0 before the first): one without is
     // older than derivation versions (docs/dns.md, "Registry feed")
@@ -205,7 +216,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
       { upsert: true },
     );
     const v = c!.seq;
-    const docs = await store.collection<PublishedDoc>(agg.collection).find(notRemoving);
+    const docs = agg.collection ? await store.collection<PublishedDoc>(agg.collection).find(notRemoving) : [];
     const stored = contributionAt(v, { rrsets: agg.derive(docs) });
     await counters.findOneAndUpdate(
       { _id: id, $or: [{ 'published.v': { $lt: v } }, { published: { $exists: false } }] },
@@ -395,10 +406,10 @@ export function createPublisher(opts: PublisherOptions): Publisher {
   }
 
   /** One aggregate of republish(). */
-  async function republishAggregate(agg: AggregateDerivation, dryRun: boolean): Promise<Outcome | null> {
+  async function republishAggregate(agg: Tree, dryRun: boolean): Promise<Outcome | null> {
     const id = aggregateCounterId(agg.source);
     const c = await counters.get(id);
-    const docs = await store.collection<PublishedDoc>(agg.collection).find(notRemoving);
+    const docs = agg.collection ? await store.collection<PublishedDoc>(agg.collection).find(notRemoving) : [];
     if (!c && docs.length === 0) return null; // never published, nothing to publish
     const stored = c?.published;
     const fresh: Contribution = { rrsets: agg.derive(docs) };
@@ -449,7 +460,14 @@ export function createPublisher(opts: PublisherOptions): Publisher {
         last = page.at(-1)!._id;
       }
     }
-    const aggs = derivation.aggregates.filter((a) => collections.includes(a.collection));
+    const aggs: Tree[] = derivation.aggregates.filter((a) => collections.includes(a.collection));
+    // trees a writer published that this derivation no longer has: they publish nothing now
+    const known = new Set(derivation.aggregates.map((a) => aggregateCounterId(a.source)));
+    for (const c of await counters.find(AGGREGATE_COUNTERS, { sort: { _id: 1 } })) {
+      const source = aggregateOfCounter(c._id);
+      if (!known.has(c._id) && source.kind === 'aggregate')
+        aggs.push({ source, collection: null, derive: () => [] });
+    }
     let done = 0;
     for (const agg of aggs) {
       const o = await republishAggregate(agg, dryRun);

@@ -110,7 +110,7 @@ async function loadedBy(store: Store, derivation: Derivation) {
     logger: silentLogger,
   });
   const result = await loadRegistry({ store, feed, derivation, journal: null, logger: silentLogger });
-  return { result, e164: exportZone(zones.get(E164_ZONE)!) };
+  return { result, e164: exportZone(zones.get(E164_ZONE)!), apex: exportZone(zones.get(APEX)!) };
 }
 
 export function defineDerivationSuite(label: string, makeRegistry: () => Registry): void {
@@ -286,6 +286,9 @@ export function defineDerivationSuite(label: string, makeRegistry: () => Registr
       expect(OLD.version).toBe(LEGACY_DERIVATION);
       const published = await loadedBy(store, OLD);
       expect(published.result.derived).toBe(0);
+      expect(published.apex).toContain('*.4.4.pstn.callx.test.\t3600\tIN\tNAPTR');
+      // a node loads every tree a writer stored, whatever trees its own derivation knows
+      expect((await loadedBy(store, { ...NEW, aggregates: [] })).apex).toBe(published.apex);
       // what the code before derivation versions left: no stored contribution anywhere
       for (const c of PUBLISHED_COLLECTIONS)
         for (const d of await store.collection(c).find({}))

@@ -324,6 +324,18 @@ export function definePublisherSuite(label: string, open: () => Promise<JournalS
       const last = (await journal.readAfter(0, 1000)).filter((e) => e.source === 'routing/pstn').at(-1)!;
       expect(counter?.published).toEqual({ v: last.version, d: 7, rrsets: last.rrsets });
       expect(counter?.seq).toBe(last.version);
+      // a derivation without the tree republishes it empty (what it derives for it: nothing)
+      const without = createPublisher({
+        store: h.store,
+        journal,
+        derivation: { ...derivation, derive: () => ({ rrsets: [] }), aggregates: [] },
+        clock,
+        logger: silentLogger,
+      });
+      expect(await without.republish()).toMatchObject({ sources: 8, changed: 1, unchanged: 7 });
+      expect(await rdataOf()).toBeUndefined();
+      expect((await fold(journal)).get('routing/pstn')).toEqual({ version: last.version + 1, rrsets: [] });
+      expect(await without.republish()).toMatchObject({ sources: 8, changed: 0, unchanged: 8 });
     });
   });
 }

@@ -25,7 +25,13 @@ import {
 } from '#core';
 import { type Derivation, LEGACY_DERIVATION } from '#publish';
 import type { AggregateCounter, Journal } from '#registry';
-import { aggregateCounterId, JOURNAL_HEAD, PUBLISHED_COLLECTIONS, type PublishedDoc } from '#registry';
+import {
+  AGGREGATE_COUNTERS,
+  aggregateOfCounter,
+  JOURNAL_HEAD,
+  PUBLISHED_COLLECTIONS,
+  type PublishedDoc,
+} from '#registry';
 import { StreamPositions } from './scope.ts';
 import type { RegistryFeed } from './state.ts';
 
@@ -199,30 +205,34 @@ export async function loadRegistry(deps: LoadDeps): Promise<LoadResult> {
     }
   }
 
-  // 3. The routing trees, each published as one aggregate source from all its documents, as
-  //    stored on its counter by the last writer that published it.
-  for (const agg of derivation.aggregates) {
-    const key = formatSource(agg.source);
-    const counter = await store
-      .collection<AggregateCounter>(COLLECTIONS.counters)
-      .get(aggregateCounterId(agg.source));
-    if (!counter) continue;
-    let c: Loaded | null = null;
+  // 3. The routing trees, each published as one aggregate source from all its documents: every
+  //    tree a writer published, as it stored it on the tree's counter (whatever trees this
+  //    node's derivation knows).
+  const aggregates = await store
+    .collection<AggregateCounter>(COLLECTIONS.counters)
+    .find(AGGREGATE_COUNTERS, { sort: { _id: 1 } });
+  for (const counter of aggregates) {
+    const source = aggregateOfCounter(counter._id);
+    const key = formatSource(source);
     const p = counter.published;
+    let c: Loaded | null = null;
     if (p) c = p.v > 0 ? { version: p.v, rrsets: p.rrsets } : null;
-    else if (legacy) {
-      derived++;
-      const docs = await store
-        .collection<PublishedDoc>(agg.collection)
-        .find({ publishRemove: { $exists: false } });
-      c = { version: counter.seq, rrsets: agg.derive(docs) };
-    } else unversioned.push(key);
+    else {
+      const agg = derivation.aggregates.find((a) => formatSource(a.source) === key);
+      if (legacy && agg) {
+        derived++;
+        const docs = await store
+          .collection<PublishedDoc>(agg.collection)
+          .find({ publishRemove: { $exists: false } });
+        c = { version: counter.seq, rrsets: agg.derive(docs) };
+      } else unversioned.push(key);
+    }
     if (!c) continue;
-    const loadedAgg = c;
+    const { version, rrsets } = c;
     feed.zs.batch(
       () => {
         try {
-          feed.applySource(agg.source, loadedAgg.version, loadedAgg.rrsets, undefined, key);
+          feed.applySource(source, version, rrsets, undefined, key);
         } catch (err) {
           log.error({ err, source: key }, `dns: ${key}: not loaded`);
         }
