@@ -294,12 +294,15 @@ export function createPublisher(opts: PublisherOptions): Publisher {
       $set: Object.fromEntries(Object.entries(doc).filter(([k]) => k !== 'version')),
     });
     const fresh = { ...doc, version: 1 } as T;
-    // derived before the insert: the contribution goes in with the document, in one write
-    const stored = {
-      ...fresh,
-      publishPendingAt: clock.now(),
-      published: contributionAt(1, derivation.derive(collection, fresh)),
-    } as T;
+    // derived before the insert: the contribution goes in with the document, in one write (a
+    // derivation that throws fails the publish, not the write: it is derived again, and logged)
+    let published: StoredContribution;
+    try {
+      published = contributionAt(1, derivation.derive(collection, fresh));
+    } catch {
+      published = NOTHING_YET(derivation);
+    }
+    const stored = { ...fresh, publishPendingAt: clock.now(), published } as T;
     await store.collection<T>(collection).insert(stored);
     return view((await publishAfterWrite(collection, stored)) ?? stored);
   }

@@ -207,6 +207,39 @@ export function definePublisherSuite(label: string, open: () => Promise<JournalS
       ]);
     });
 
+    it('a derivation that throws fails the publish, not the write; the next change publishes', async () => {
+      const h = await open();
+      opened.push(h);
+      const clock = manualClock();
+      const journal = createJournal({ store: h.store, clock, logger: silentLogger });
+      const picky: Derivation = {
+        ...derivation,
+        derive: (c, d) => {
+          if ((d as Gw).value === 'bad') throw new Error('publish: cannot derive');
+          return derive(c, d);
+        },
+      };
+      const publisher = createPublisher({
+        store: h.store,
+        journal,
+        derivation: picky,
+        clock,
+        logger: silentLogger,
+      });
+      expect(await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'bad' })).toMatchObject({
+        version: 1,
+      });
+      expect(await publisher.update<Gw>('gateways', { _id: 'g1' }, { $set: { value: 'bad' } })).toMatchObject(
+        {
+          version: 2,
+        },
+      );
+      expect(await journal.head()).toBe(0);
+      expect((await h.store.collection<Gw>('gateways').get('g1'))?.publishPendingAt).toBe(clock.now());
+      await publisher.update<Gw>('gateways', { _id: 'g1' }, { $set: { value: 'good' } });
+      expect((await fold(journal)).get('gateways/g1')?.rrsets[0]?.rdata).toEqual(['"good"']);
+    });
+
     it('remove publishes the empty contribution, deletes, and keeps a tombstone; re-creation publishes above it', async () => {
       const { store, journal, publisher, gateways } = await setup();
       await publisher.insert<Gw>('gateways', { _id: 'g1', value: 'one' });
