@@ -6,7 +6,7 @@ import type { Config, Logger } from '#core';
 import { createPeriodic } from '#core';
 import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from '#dns';
 import { createMetrics } from '#metrics';
-import { createDerive, publishContext } from '#publish';
+import { derivationFor } from '#publish';
 import {
   applyRetention,
   createJournal,
@@ -14,7 +14,6 @@ import {
   createPublisher,
   createSales,
   openStore,
-  routingAggregates,
 } from '#registry';
 import { createResolver } from '#resolve';
 import { createSipService, type SipService } from '#sip';
@@ -84,7 +83,8 @@ export async function startCallx(
   const listening: Partial<Record<Part, number>> = {};
   try {
     const journal = createJournal({ store, logger });
-    const ctx = publishContext(config.apex);
+    // what the registry publishes in DNS: one derivation for the publisher and the DNS node
+    const derivation = derivationFor(config);
     const metrics = createMetrics();
 
     let dns: DnsNode | undefined;
@@ -96,6 +96,7 @@ export async function startCallx(
         journal,
         zonesDir: config.zonesDir,
         apex: config.apex,
+        derivation,
         metrics: metrics.dns,
       });
       await bound('dns', config.dns, () => dns!.start());
@@ -115,9 +116,8 @@ export async function startCallx(
       const publisher = createPublisher({
         store,
         journal,
-        derive: createDerive(ctx),
+        derivation,
         logger,
-        aggregates: routingAggregates(ctx),
       });
       const sales = createSales({ store, publisher, logger });
       const members = createMembers({ store, publisher, logger, realm: config.sip.realm });

@@ -17,11 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDnsNode } from '#dns';
-import { createDerive, publishContext } from '#publish';
+import { derivationFor } from '#publish';
 import { createLogger } from '../../src/core/log.ts';
 import type { JournalEntry, Member } from '../../src/core/model.ts';
+import { documentSource, formatSource } from '../../src/core/sources.ts';
 import { writeCheckpoint } from '../../src/dns/feed/load.ts';
 import { StreamPositions } from '../../src/dns/feed/scope.ts';
+import type { PublishedDoc } from '../../src/registry/publisher.ts';
 import { SCHEMA } from '../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 import { readName } from '../../src/wire/rdata/wire.ts';
@@ -66,14 +68,14 @@ try {
   const store = createEmbeddedStore({ dataDir, logger: log });
   await store.ensureSchema(SCHEMA);
   if (reuse) out({ event: 'reused', dataDir });
+  const derivation = derivationFor({ apex: APEX });
   if (N > 0 && !reuse) {
     const t0 = performance.now();
-    const derive = createDerive(publishContext(APEX));
-    const members = store.collection<Member>('members');
+    const members = store.collection<Member & PublishedDoc>('members');
     const journal = store.collection<JournalEntry>('journal');
     const now = Date.now();
     for (let i = 0; i < N; i += 5000) {
-      const docs: Member[] = [];
+      const docs: (Member & PublishedDoc)[] = [];
       const entries: JournalEntry[] = [];
       for (let j = i; j < Math.min(N, i + 5000); j++) {
         const m: Member = {
@@ -89,13 +91,16 @@ try {
           createdAt: now,
           updatedAt: now,
         };
-        docs.push(m);
+        // as the publisher stores it: the contribution with the document, then the entry
+        const { rrsets } = derivation.derive('members', m);
+        docs.push({ ...m, published: { v: 1, d: derivation.version, rrsets } });
         entries.push({
           _id: j + 1,
           at: now,
-          source: `members/m${j}`,
+          source: formatSource(documentSource('members', m._id)),
           version: 1,
-          rrsets: derive('members', m),
+          rrsets,
+          derivation: derivation.version,
         });
       }
       await members.insertMany(docs);
@@ -125,6 +130,7 @@ try {
       store,
       zonesDir: values.zones,
       apex: APEX,
+      derivation,
     });
     await node.start();
     const ms = Math.round(performance.now() - t0);

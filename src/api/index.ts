@@ -30,7 +30,7 @@ export interface ApiDeps {
   config: Pick<Config, 'apex' | 'http'> & { sip?: Pick<Config['sip'], 'realm'> };
   logger: Logger;
   store: Store;
-  /** The registry publisher, built with `aggregates: routingAggregates(publishContext(apex))`. */
+  /** The registry publisher, built with the process's derivation (`derivationFor(config)`). */
   publisher: Publisher;
   /** Shared with the DNS and SIP servers so /metrics shows all three; a new one when absent. */
   metrics?: Metrics;

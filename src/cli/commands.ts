@@ -1,6 +1,7 @@
 // Every sub-command module registers itself here; keep the list sorted by command name.
 import type { Command } from 'commander';
 import { registerNumberCommand } from './number.ts';
+import { registerRegistryCommand } from './registry.ts';
 import { registerResolveCommand } from './resolve.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
@@ -8,6 +9,7 @@ import { registerZoneCommand } from './zone.ts';
 
 export function registerCommands(program: Command): void {
   registerNumberCommand(program);
+  registerRegistryCommand(program);
   registerResolveCommand(program);
   registerServeCommand(program);
   registerTokenCommand(program);

@@ -15,7 +15,7 @@ import {
   ZoneLoadError,
   type ZoneSet,
 } from '#dns';
-import { publishContext } from '#publish';
+import { type Derivation, derivationFor } from '#publish';
 import { openStore } from '#registry';
 import { keyOf } from '#wire';
 import { UsageError } from './errors.ts';
@@ -53,8 +53,16 @@ export function checkZoneFile(path: string, origin?: string): CheckResult {
   }
 }
 
-/** The zones a DNS node would serve at start: master files, then the registry (read only). */
-export async function servedZones(config: Config, logger: Logger): Promise<ZoneSet> {
+/**
+ * The zones a DNS node would serve at start: master files, then the registry (read only), with
+ * the derivation a node of this build has (it only matters for documents published before
+ * derivation versions).
+ */
+export async function servedZones(
+  config: Config,
+  logger: Logger,
+  derivation: Derivation = derivationFor(config),
+): Promise<ZoneSet> {
   const files = loadZonesDir(config.zonesDir);
   const zones = files.zones;
   const feed = new RegistryFeed({
@@ -65,7 +73,7 @@ export async function servedZones(config: Config, logger: Logger): Promise<ZoneS
   });
   const store = await openStore(config, logger);
   try {
-    await loadRegistry({ store, feed, ctx: publishContext(config.apex), journal: null, logger });
+    await loadRegistry({ store, feed, derivation, journal: null, logger });
   } finally {
     await store.close();
   }

@@ -9,4 +9,5 @@ export * from './log.ts';
 export * from './log-limit.ts';
 export * from './model.ts';
 export * from './periodic.ts';
+export * from './sources.ts';
 export * from './store.ts';

@@ -354,11 +354,14 @@ export interface JournalEntry {
   /** Sequence number from 1; readers see entries in this order with no gaps. */
   _id: number;
   at: Millis;
+  /** The stored form of a `Source` (src/core/sources.ts: formatSource, parseSource). */
   source: string;
   version: number;
   rrsets: PublishedRRset[];
   /** Set when the source was a zone that is now deleted (its file contents disappear too). */
   deletedZone?: string;
+  /** The derivation version (src/publish) that computed `rrsets`; absent before versions existed. */
+  derivation?: number;
   /** A gap a reader closed because its writer never completed; carries nothing. */
   noop?: true;
 }

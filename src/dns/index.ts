@@ -2,7 +2,13 @@
 // model, answered over UDP and TCP, transferred to secondaries (AXFR, IXFR, TSIG, NOTIFY).
 // docs/dns.md describes behaviour and layout. `createDnsNode` is what `callx serve` runs.
 
-export { type LoadResult, loadRegistry, readContiguous, SERIALS_CHECKPOINT } from './feed/load.ts';
+export {
+  type LoadResult,
+  loadRegistry,
+  readContiguous,
+  SERIALS_CHECKPOINT,
+  UnversionedSourcesError,
+} from './feed/load.ts';
 export { StreamPositions, streamOf, touches } from './feed/scope.ts';
 export { RegistryFeed } from './feed/state.ts';
 export type { ChangeStep, Node, RR, RRset } from './model/types.ts';

@@ -1,9 +1,14 @@
 // A DNS node: the master files, then the registry (documents at start, the change journal
 // afterwards), in one model answered by the server; NOTIFY to the secondaries after each change.
 // docs/dns.md, "Registry feed". The query path never touches the store.
-import type { Config, Logger, Store } from '#core';
+//
+// Everything the node changes while it runs is in one `NodeState`; every time it reads comes
+// from the injected clock. One tail step (`poll()`: read the journal, apply, NOTIFY, share the
+// serial positions when due) is what the timer runs, and what a test can run itself.
+import type { Clock, Config, Logger, Store } from '#core';
+import { createLogLimiter, systemClock, toSeconds } from '#core';
 import type { DnsMetrics } from '#metrics';
-import { type PublishContext, publishContext } from '#publish';
+import type { Derivation } from '#publish';
 import { createJournal, type Journal, JournalTrimmedError } from '#registry';
 import { loadRegistry, writeCheckpoint } from './feed/load.ts';
 import { RegistryFeed } from './feed/state.ts';
@@ -24,8 +29,14 @@ export interface DnsNodeDeps {
   zonesDir: string;
   /** CALLX_APEX: the deployment apex the registry publishes under. */
   apex: string;
-  /** What the publisher derives with (TTLs); default publishContext(apex). */
-  publishContext?: PublishContext;
+  /**
+   * The process's derivation (src/publish `derivationFor(config)`), the one the publisher
+   * uses too. A node loads what writers stored; it derives only documents published before
+   * derivation versions, and only when it is of that version (docs/dns.md, "Registry feed").
+   */
+  derivation: Derivation;
+  /** Every time the node reads (lag, checkpoints, log windows, TSIG of NOTIFY); default the system clock. */
+  clock?: Clock;
   maxTcpConnections?: number;
   cacheEntries?: number;
   maxTransfers?: number;
@@ -60,6 +71,11 @@ export interface DnsNode {
   stop(): Promise<void>;
   /** For /readyz: zone files and registry loaded, sockets bound. */
   ready(): boolean;
+  /**
+   * One tail step now, as the timer runs it: reads and applies the journal, NOTIFYs, writes the
+   * serial checkpoint when due. Waits for a step already running. Resolves with the position.
+   */
+  poll(): Promise<number>;
   readonly port: number;
   readonly zones: ZoneSet;
   /** The zone as served, as a master file; null when no such zone is served. */
@@ -69,13 +85,43 @@ export interface DnsNode {
   stats(): DnsNodeStats;
 }
 
+/** What a node changes while it runs. */
+interface NodeState {
+  /** The registry as applied to the served model; null until the first load. */
+  feed: RegistryFeed | null;
+  /** Apexes of the master-file zones of the last load. */
+  fileApexes: string[];
+  /** Serving: files and registry loaded, sockets bound. */
+  ready: boolean;
+  stopped: boolean;
+  /** The next tail step, when one is scheduled. */
+  timer: NodeJS.Timeout | null;
+  /** The tail step running now. */
+  step: Promise<void> | null;
+  /** Ends a backoff wait early (stop()). */
+  wake: (() => void) | null;
+  /** Consecutive failures to reach the store: the backoff. */
+  failures: number;
+  /** Age of the newest entry applied, when it was applied (ms). */
+  lagMs: number;
+  /** Clock time of the last checkpoint attempt, and the position the last one written holds. */
+  checkpointTriedAt: number;
+  checkpointPosition: number;
+  /** Reloads after the journal was trimmed past the node. */
+  reloads: number;
+}
+
 const RETRY_MAX_MS = 5_000;
+/** A store outage logs its first failure, then one line per window. */
+const FAILURE_LOG_WINDOW_MS = 30_000;
 
 export function createDnsNode(deps: DnsNodeDeps): DnsNode {
   const log = deps.logger.child({ component: 'dns' });
   const cfg = deps.config;
-  const journal = deps.journal ?? createJournal({ store: deps.store, logger: deps.logger });
-  const ctx = deps.publishContext ?? publishContext(deps.apex);
+  const clock = deps.clock ?? systemClock;
+  const checkpointMs = deps.checkpointMs ?? 10_000;
+  const journal = deps.journal ?? createJournal({ store: deps.store, logger: deps.logger, clock });
+  const failureLog = createLogLimiter(log, { windowMs: FAILURE_LOG_WINDOW_MS, clock });
   // built now so that bad TSIG keys or transfer ACLs fail at once, before anything loads
   const server = createDnsServer({
     config: cfg,
@@ -84,6 +130,7 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     maxTcpConnections: deps.maxTcpConnections,
     cacheEntries: deps.cacheEntries,
     maxTransfers: deps.maxTransfers,
+    now: () => toSeconds(clock.now()),
     metrics: deps.metrics,
   });
   const keys = [...server.xfr.keys.values()];
@@ -91,61 +138,67 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     targets: cfg.notify,
     key: keys[0],
     logger: deps.logger,
+    clock,
     retryMs: deps.notifyRetryMs,
     maxRetryMs: deps.notifyMaxRetryMs,
   });
-  let feed: RegistryFeed | null = null;
-  let fileApexes: string[] = [];
-  let isReady = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let wake: (() => void) | null = null;
-  let polling: Promise<void> | null = null;
-  let failures = 0;
-  let lastErrorLog = 0;
-  let lagMs = 0;
-  let lastCheckpoint = Date.now();
-  let checkpointAt = 0;
-  let reloads = 0;
+  const state: NodeState = {
+    feed: null,
+    fileApexes: [],
+    ready: false,
+    stopped: false,
+    timer: null,
+    step: null,
+    wake: null,
+    failures: 0,
+    lagMs: 0,
+    checkpointTriedAt: 0,
+    checkpointPosition: 0,
+    reloads: 0,
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
       const t = setTimeout(r, ms);
-      wake = () => {
+      state.wake = () => {
         clearTimeout(t);
         r();
       };
     });
 
   function logFailure(what: string, err: unknown): void {
-    failures++;
-    const now = Date.now();
-    if (failures === 1 || now - lastErrorLog > 30_000) {
-      lastErrorLog = now;
-      log.error({ err, failures }, `dns: ${what} failed; serving the last state and retrying`);
-    }
+    state.failures++;
+    failureLog.log(
+      'error',
+      what,
+      { err, failures: state.failures },
+      `dns: ${what} failed; serving the last state and retrying`,
+    );
   }
 
-  async function poll(): Promise<void> {
-    const f = feed!;
+  /** The tail step: read and apply the journal, NOTIFY, share the positions when due. */
+  async function tail(): Promise<void> {
+    const f = state.feed;
+    if (!f) return;
     try {
       for (;;) {
         const entries = await journal.readAfter(f.position, 1000);
         if (entries.length === 0) break;
         const moved = new Set<Zone>();
         for (const e of entries) for (const z of f.applyEntry(e)) moved.add(z);
-        lagMs = Date.now() - entries.at(-1)!.at;
-        deps.metrics?.journal(f.position, lagMs / 1000);
+        state.lagMs = clock.now() - entries.at(-1)!.at;
+        deps.metrics?.journal(f.position, state.lagMs / 1000);
         if (moved.size > 0) notifier.changed(moved);
-        if (entries.length < 1000 || stopped) break;
+        if (entries.length < 1000 || state.stopped) break;
       }
-      if (failures > 0) log.info({ failures }, 'dns: change journal reachable again');
-      failures = 0;
-      if (Date.now() - lastCheckpoint >= (deps.checkpointMs ?? 10_000) && f.position > checkpointAt) {
-        lastCheckpoint = Date.now();
+      if (state.failures > 0) log.info({ failures: state.failures }, 'dns: change journal reachable again');
+      state.failures = 0;
+      const now = clock.now();
+      if (now - state.checkpointTriedAt >= checkpointMs && f.position > state.checkpointPosition) {
+        state.checkpointTriedAt = now;
         await writeCheckpoint(deps.store, f.streams)
           .then(() => {
-            checkpointAt = f.position;
+            state.checkpointPosition = f.position;
           })
           .catch((err) => log.debug({ err }, 'dns: serial checkpoint not written'));
       }
@@ -156,18 +209,27 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     }
   }
 
+  /** Runs one tail step after any that is running (the timer's and poll()'s never overlap). */
+  function step(): Promise<void> {
+    const run = (state.step ?? Promise.resolve()).then(tail, tail);
+    const mine = run.finally(() => {
+      if (state.step === mine) state.step = null;
+    });
+    state.step = mine;
+    return mine;
+  }
+
   function schedule(): void {
-    if (stopped) return;
+    if (state.stopped) return;
     const ms =
-      failures > 0
-        ? Math.min(cfg.journalPollMs * 2 ** Math.min(failures, 6), RETRY_MAX_MS)
+      state.failures > 0
+        ? Math.min(cfg.journalPollMs * 2 ** Math.min(state.failures, 6), RETRY_MAX_MS)
         : cfg.journalPollMs;
-    timer = setTimeout(() => {
-      timer = null;
-      polling = poll().finally(() => {
-        polling = null;
-        schedule();
-      });
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      step()
+        .catch((err) => log.error({ err }, 'dns: journal tail step failed'))
+        .finally(schedule);
     }, ms);
   }
 
@@ -177,13 +239,24 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
     for (const w of files.warnings) log.warn(`dns: ${w.file}:${w.line}: ${w.message}`);
     const zs = files.zones;
     const fileZones = new Map([...zs.zones.values()].map((z) => [z.key, z]));
-    fileApexes = [...zs.zones.values()].map((z) => z.name);
+    state.fileApexes = [...zs.zones.values()].map((z) => z.name);
     const f = new RegistryFeed({ zones: zs, apex: deps.apex, fileZones, logger: log });
-    for (let attempt = 0; !stopped; attempt++) {
+    for (let attempt = 0; !state.stopped; attempt++) {
       try {
-        const r = await loadRegistry({ store: deps.store, feed: f, ctx, journal, logger: log });
+        const r = await loadRegistry({
+          store: deps.store,
+          feed: f,
+          derivation: deps.derivation,
+          journal,
+          logger: log,
+          clock,
+        });
         log.info(
-          { ...r, zones: [...zs.zones.values()].map((z) => `${z.name}/${z.serial}`) },
+          {
+            ...r,
+            derivation: deps.derivation.version,
+            zones: [...zs.zones.values()].map((z) => `${z.name}/${z.serial}`),
+          },
           'dns: registry loaded',
         );
         break;
@@ -192,8 +265,8 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
         await sleep(Math.min(500 * 2 ** attempt, RETRY_MAX_MS));
       }
     }
-    if (stopped) throw new Error('dns: stopped while loading the registry');
-    failures = 0;
+    if (state.stopped) throw new Error('dns: stopped while loading the registry');
+    state.failures = 0;
     return { zs, f };
   }
 
@@ -204,19 +277,20 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
       `dns: the change journal was trimmed up to ${err.floorSeq}, past this node's position ${err.position}; reloading the registry`,
     );
     const { zs, f } = await build();
-    feed = f;
+    state.feed = f;
     server.setZones(zs);
-    reloads++;
+    state.reloads++;
     deps.metrics?.journal(f.position, 0);
     notifier.changed(zs.zones.values());
   }
 
   async function start(): Promise<void> {
     const { zs, f } = await build();
-    feed = f;
+    state.feed = f;
     server.setZones(zs);
     await server.start();
-    isReady = true;
+    state.ready = true;
+    state.checkpointTriedAt = clock.now();
     deps.metrics?.journal(f.position, 0);
     // as Knot and BIND do on load: tell the secondaries the serials we serve
     notifier.changed(zs.zones.values());
@@ -226,15 +300,20 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
   return {
     start,
     async stop() {
-      stopped = true;
-      isReady = false;
-      wake?.();
-      if (timer) clearTimeout(timer);
-      await polling;
+      state.stopped = true;
+      state.ready = false;
+      state.wake?.();
+      if (state.timer) clearTimeout(state.timer);
+      await state.step;
+      failureLog.flush();
       await notifier.stop();
       await server.stop();
     },
-    ready: () => isReady,
+    ready: () => state.ready,
+    async poll() {
+      await step();
+      return state.feed?.position ?? 0;
+    },
     get port() {
       return server.port;
     },
@@ -245,15 +324,15 @@ export function createDnsNode(deps: DnsNodeDeps): DnsNode {
       const z = server.zones.get(apex);
       return z ? exportZone(z) : null;
     },
-    fileZones: () => fileApexes,
+    fileZones: () => state.fileApexes,
     stats() {
       return {
-        position: feed?.position ?? 0,
-        lagMs,
-        applied: feed?.applied ?? 0,
-        ignored: feed?.ignored ?? 0,
-        reloads,
-        journalFailures: failures,
+        position: state.feed?.position ?? 0,
+        lagMs: state.lagMs,
+        applied: state.feed?.applied ?? 0,
+        ignored: state.feed?.ignored ?? 0,
+        reloads: state.reloads,
+        journalFailures: state.failures,
         notifyPending: notifier.pending(),
         server: server.stats(),
       };

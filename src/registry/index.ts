@@ -67,7 +67,6 @@ export {
   createRoutingService,
   GatewayInput,
   GatewayPatch,
-  routingAggregates,
 } from './routing/index.ts';
 export type { SalesService } from './sales/index.ts';
 export { createSales } from './sales/index.ts';

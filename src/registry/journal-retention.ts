@@ -4,8 +4,8 @@
 // it). Without such a checkpoint nothing is trimmed. A running node that falls below the floor
 // reloads from the documents (JournalTrimmedError).
 
-import type { Store } from '#core';
-import { COLLECTIONS, type Counter, type JournalEntry } from '#core';
+import type { Clock, Store } from '#core';
+import { COLLECTIONS, type Counter, type JournalEntry, systemClock } from '#core';
 import type { Journal } from './journal.ts';
 
 export interface RetentionOptions {
@@ -13,7 +13,7 @@ export interface RetentionOptions {
   keepMs: number;
   /** counters/_id of checkpoints whose `seq` readers start from. */
   checkpoints: readonly string[];
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** The sequence the journal may be trimmed up to now (0: nothing). */
@@ -26,7 +26,7 @@ export async function trimPoint(store: Store, opts: RetentionOptions): Promise<n
     if (typeof seq !== 'number') return 0;
     limit = Math.min(limit, seq);
   }
-  const cutoff = (opts.now ?? Date.now)() - opts.keepMs;
+  const cutoff = (opts.clock ?? systemClock).now() - opts.keepMs;
   const [old] = await store
     .collection<JournalEntry>(COLLECTIONS.journal)
     .find({ _id: { $lte: limit }, at: { $lt: cutoff } }, { sort: { _id: -1 }, limit: 1 });

@@ -21,19 +21,24 @@ import {
   type Collection,
   type Counter,
   DuplicateKeyError,
+  formatSource,
+  GAP_SOURCE,
   type JournalEntry,
   type PublishedRRset,
+  type Source,
   type Store,
   StoreError,
   systemClock,
 } from '#core';
 
-/** What a writer appends; the journal adds `_id` (sequence) and `at`. */
+/** What a writer appends; the journal adds `_id` (sequence) and `at`, and stores the source's string form. */
 export interface JournalAppend {
-  source: string;
+  source: Source;
   version: number;
   rrsets: PublishedRRset[];
   deletedZone?: string;
+  /** The derivation version that computed `rrsets` (src/publish); none for an empty removal. */
+  derivation?: number;
 }
 
 export interface JournalOptions {
@@ -79,8 +84,6 @@ export class JournalTrimmedError extends Error {
 export const JOURNAL_COUNTER = 'journal';
 export const JOURNAL_HEAD = 'journal.head';
 export const JOURNAL_FLOOR = 'journal.floor';
-/** The source of entries that close gaps. */
-export const GAP_SOURCE = 'journal/gap';
 
 const MAX_APPEND_ATTEMPTS = 20;
 const MAX_GAPS_PER_READ = 64;
@@ -108,23 +111,28 @@ export function createJournal(opts: JournalOptions): Journal {
   }
 
   async function append(entry: JournalAppend): Promise<number> {
+    const source = formatSource(entry.source);
+    const stored: Omit<JournalEntry, '_id' | 'at'> = {
+      source,
+      version: entry.version,
+      rrsets: entry.rrsets,
+      ...(entry.deletedZone !== undefined ? { deletedZone: entry.deletedZone } : {}),
+      ...(entry.derivation !== undefined ? { derivation: entry.derivation } : {}),
+    };
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       const seq = await nextSeq();
       await opts.beforeInsert?.(seq);
       try {
-        await entries.insert({ _id: seq, at: clock.now(), ...entry });
+        await entries.insert({ _id: seq, at: clock.now(), ...stored });
         return seq;
       } catch (err) {
         if (!(err instanceof DuplicateKeyError)) throw err;
         // A reader closed our number as a gap while we were slow: take a new one.
-        log.warn(
-          { seq, source: entry.source },
-          'journal: sequence number was closed as a gap; appending again',
-        );
+        log.warn({ seq, source }, 'journal: sequence number was closed as a gap; appending again');
       }
     }
     throw new StoreError(
-      `registry: journal: could not append ${entry.source} after ${MAX_APPEND_ATTEMPTS} attempts`,
+      `registry: journal: could not append ${source} after ${MAX_APPEND_ATTEMPTS} attempts`,
     );
   }
 

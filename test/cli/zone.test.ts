@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDerive, publishContext } from '#publish';
+import { derivationFor } from '#publish';
 import { checkZoneFile, exportZoneText } from '../../src/cli/zone.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { silentLogger } from '../../src/core/log.ts';
@@ -103,11 +103,10 @@ describe('callx zone export', () => {
     const dataDir = join(tmp, 'registry');
     const store = createEmbeddedStore({ dataDir, logger: silentLogger });
     await store.ensureSchema(SCHEMA);
-    const ctx = publishContext('callx.test');
     const pub = createPublisher({
       store,
       journal: createJournal({ store, logger: silentLogger }),
-      derive: createDerive(ctx),
+      derivation: derivationFor({ apex: 'callx.test' }),
       logger: silentLogger,
     });
     const now = Date.now();

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/core/log.ts';
 import { serialGt } from '../../src/dns/model/serial.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
-import { APEX, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
+import { APEX, DERIVATION, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const E164_ZONE = `e164.${APEX}`;
@@ -36,6 +36,7 @@ export function defineFeedSuite(label: string, makeRegistry: () => Registry): vo
         store: await reg.open(),
         zonesDir: join(ROOT, 'zones'),
         apex: APEX,
+        derivation: DERIVATION,
         checkpointMs: 0,
       });
       await node.start();

@@ -7,7 +7,14 @@ import { createMetrics, type Metrics } from '#metrics';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { until } from '../helpers/until.ts';
-import { embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
+import {
+  DERIVATION,
+  embeddedRegistry,
+  enumName,
+  member,
+  publisherOn,
+  type Registry,
+} from './helpers/registry.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -43,6 +50,7 @@ describe('DNS metrics in the Prometheus text', () => {
       store: await reg.open(),
       zonesDir: join(ROOT, 'zones'),
       apex: 'callx.test',
+      derivation: DERIVATION,
       checkpointMs: 0,
       metrics: metrics.dns,
     });

@@ -13,7 +13,15 @@ import type { Publisher } from '../../src/registry/publisher.ts';
 import { findFerretdb } from '../setup/mongo.ts';
 import { dig, digUntil } from './helpers/dig.ts';
 import { freePort } from './helpers/knot.ts';
-import { APEX, enumName, member, mongoRegistry, publisherOn, type Registry } from './helpers/registry.ts';
+import {
+  APEX,
+  DERIVATION,
+  enumName,
+  member,
+  mongoRegistry,
+  publisherOn,
+  type Registry,
+} from './helpers/registry.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -80,6 +88,7 @@ function nodeOn(store: Store): DnsNode {
     store,
     zonesDir: join(ROOT, 'zones'),
     apex: APEX,
+    derivation: DERIVATION,
   });
 }
 

@@ -17,6 +17,7 @@ import { digUntil, soaSerial } from './helpers/dig.ts';
 import { freePort, type KnotSecondary, startKnotSecondary } from './helpers/knot.ts';
 import {
   APEX,
+  DERIVATION,
   embeddedRegistry,
   enumName,
   member,
@@ -170,6 +171,7 @@ describe('Knot DNS as a secondary of callx', () => {
       store: await reg.open(),
       zonesDir: join(ROOT, 'zones'),
       apex: APEX,
+      derivation: DERIVATION,
       notifyRetryMs: 300,
       notifyMaxRetryMs: 2000,
     });

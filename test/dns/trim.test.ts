@@ -13,7 +13,14 @@ import { applyRetention } from '../../src/registry/journal-retention.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { until } from '../helpers/until.ts';
 import { dig, soaSerial } from './helpers/dig.ts';
-import { embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
+import {
+  DERIVATION,
+  embeddedRegistry,
+  enumName,
+  member,
+  publisherOn,
+  type Registry,
+} from './helpers/registry.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -32,6 +39,7 @@ function nodeOn(store: Store, journalPollMs: number): DnsNode {
     store,
     zonesDir: join(ROOT, 'zones'),
     apex: 'callx.test',
+    derivation: DERIVATION,
     checkpointMs: 0,
   });
 }

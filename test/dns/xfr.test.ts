@@ -17,7 +17,15 @@ import type { Publisher } from '../../src/registry/publisher.ts';
 import { Packet, registerDns2Codecs } from '../helpers/dns2.ts';
 import { until } from '../helpers/until.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
-import { APEX, embeddedRegistry, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
+import {
+  APEX,
+  DERIVATION,
+  embeddedRegistry,
+  enumName,
+  member,
+  publisherOn,
+  type Registry,
+} from './helpers/registry.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 registerDns2Codecs();
@@ -95,6 +103,7 @@ describe('zone transfers from a DNS node', () => {
       store: await reg.open(),
       zonesDir,
       apex: APEX,
+      derivation: DERIVATION,
       maxTransfers: 2,
     });
     await node.start();

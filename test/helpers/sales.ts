@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDerive, publishContext } from '#publish';
+import { derivationFor } from '#publish';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createJournal } from '../../src/registry/journal.ts';
@@ -46,7 +46,7 @@ export async function servicesOn(store: Store, opts: ServiceOptions = {}) {
   const publisher = createPublisher({
     store,
     journal,
-    derive: createDerive(publishContext(REALM)),
+    derivation: derivationFor({ apex: REALM }),
     clock,
     logger: silentLogger,
   });

@@ -98,7 +98,7 @@ const poll = (async () => {
 t0 = performance.now();
 for (let i = 0; i < 2000; i++) {
   await journal.append({
-    source: `members/m${i}`,
+    source: { kind: 'document', collection: 'members', id: `m${i}` },
     version: 1,
     rrsets: [{ name: 'x.test', type: 'TXT', ttl: 60, rdata: ['"x"'] }],
   });

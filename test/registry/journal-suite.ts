@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Counter, JournalEntry } from '../../src/core/model.ts';
+import { GAP_SOURCE, parseSource } from '../../src/core/sources.ts';
 import type { Store } from '../../src/core/store.ts';
 import {
   createJournal,
-  GAP_SOURCE,
   JOURNAL_HEAD,
   type Journal,
   JournalTrimmedError,
@@ -103,7 +103,7 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
       for (let i = 1; i <= 5; i++) {
         expect(
           await j.append({
-            source: `members/m${i}`,
+            source: parseSource(`members/m${i}`),
             version: i,
             rrsets: [{ name: 'a.test', type: 'A', ttl: 60, rdata: [`192.0.2.${i}`] }],
           }),
@@ -125,7 +125,8 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
     it('trim: the floor moves forward only; a reader below it is told, never handed gap entries', async () => {
       const { store } = await fresh();
       const j = createJournal({ store, logger: silentLogger, graceMs: 0 });
-      for (let i = 1; i <= 6; i++) await j.append({ source: `members/m${i}`, version: 1, rrsets: [] });
+      for (let i = 1; i <= 6; i++)
+        await j.append({ source: parseSource(`members/m${i}`), version: 1, rrsets: [] });
       expect(await j.trim(3)).toEqual({ floor: 3, deleted: 3 });
       expect(await j.floor()).toBe(3);
       expect((await j.readAfter(3)).map((e) => e._id)).toEqual([4, 5, 6]);
@@ -140,7 +141,7 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
       expect(await j.trim(2)).toEqual({ floor: 3, deleted: 0 });
       // head() starts from its checkpoint (0 here) and steps over the trimmed range
       expect(await j.head()).toBe(6);
-      expect(await j.append({ source: 'members/m7', version: 1, rrsets: [] })).toBe(7);
+      expect(await j.append({ source: parseSource('members/m7'), version: 1, rrsets: [] })).toBe(7);
     });
 
     it("retention trims entries older than the period, never past the readers' checkpoint", async () => {
@@ -148,10 +149,10 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
       const clock = manualClock();
       const j = createJournal({ store, logger: silentLogger, clock });
       for (let i = 1; i <= 10; i++) {
-        await j.append({ source: `members/m${i}`, version: 1, rrsets: [] });
+        await j.append({ source: parseSource(`members/m${i}`), version: 1, rrsets: [] });
         clock.advance(60_000); // entry i written at minute i-1
       }
-      const opts = { keepMs: 5 * 60_000, checkpoints: ['dns.serials'], now: clock.now };
+      const opts = { keepMs: 5 * 60_000, checkpoints: ['dns.serials'], clock };
       // no checkpoint yet: a starting DNS node would need every entry
       expect(await trimPoint(store, opts)).toBe(0);
       const counters = store.collection<Counter>('counters');
@@ -180,9 +181,9 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
       });
       const fast = createJournal({ store, logger: silentLogger });
       const reader = createJournal({ store, logger: silentLogger, graceMs: 60_000 });
-      const late = slow.append({ source: 'zones/late', version: 1, rrsets: [] });
+      const late = slow.append({ source: parseSource('zones/late'), version: 1, rrsets: [] });
       await tookNumber;
-      expect(await fast.append({ source: 'zones/early', version: 1, rrsets: [] })).toBe(2);
+      expect(await fast.append({ source: parseSource('zones/early'), version: 1, rrsets: [] })).toBe(2);
       expect(await reader.readAfter(0)).toEqual([]);
       expect(await reader.head()).toBe(0);
       release();
@@ -212,11 +213,11 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
       });
       const other = createJournal({ store, clock, logger: silentLogger });
       const reader = createJournal({ store, clock, logger: silentLogger, graceMs: 500 });
-      const stalledAppend = stalled.append({ source: 'members/slow', version: 7, rrsets: [] });
+      const stalledAppend = stalled.append({ source: parseSource('members/slow'), version: 7, rrsets: [] });
       await expect
         .poll(async () => (await store.collection<Counter>('counters').get('journal'))?.seq)
         .toBe(1);
-      expect(await other.append({ source: 'members/b', version: 1, rrsets: [] })).toBe(2);
+      expect(await other.append({ source: parseSource('members/b'), version: 1, rrsets: [] })).toBe(2);
       expect(await reader.readAfter(0)).toEqual([]);
       clock.advance(499);
       expect(await reader.readAfter(0)).toEqual([]);
@@ -251,7 +252,10 @@ export function defineJournalSuite(label: string, open: () => Promise<JournalSto
         writers.map(async (w, wi) => {
           for (let i = 0; i < 20; i++) {
             const source = `w${wi}/${i}`;
-            acked.push({ seq: await w.append({ source, version: 1, rrsets: [] }), source });
+            acked.push({
+              seq: await w.append({ source: parseSource(source), version: 1, rrsets: [] }),
+              source,
+            });
           }
         }),
       ).finally(() => (finished = true));

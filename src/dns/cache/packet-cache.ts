@@ -8,7 +8,7 @@
 // a wrong answer.
 import type { Deps } from '../answer/resolve.ts';
 import type { Node } from '../model/types.ts';
-import { MODEL, type Zone } from '../model/zone.ts';
+import type { ModelGeneration, Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
 import { LOWER, type QuestionView } from '../server/query.ts';
 
@@ -17,7 +17,8 @@ export interface CacheEntry {
   wire: Buffer;
   nameEnd: number;
   qEnd: number;
-  /** MODEL.gen when made: unchanged means nothing changed anywhere. */
+  /** The model's change counter when made: unchanged means nothing changed anywhere in it. */
+  model: ModelGeneration;
   modelGen: number;
   zonesGen: number;
   zone: Zone | null;
@@ -88,7 +89,8 @@ export class PacketCache {
       wire,
       nameEnd: q.nameEnd,
       qEnd: q.qEnd,
-      modelGen: MODEL.gen,
+      model: zones.model,
+      modelGen: zones.model.gen,
       zonesGen: zones.zonesGen,
       zone,
       cutsGen: zone?.cutsGen ?? 0,
@@ -119,7 +121,9 @@ function sameQuestion(e: CacheEntry, q: QuestionView): boolean {
 }
 
 function valid(e: CacheEntry, zones: ZoneSet): boolean {
-  if (e.modelGen === MODEL.gen) return true;
+  const m = zones.model;
+  if (e.model !== m) return false; // made for another model (swapped by a reload)
+  if (e.modelGen === m.gen) return true;
   if (e.zonesGen !== zones.zonesGen) return false;
   const z = e.zone;
   if (!z) return true;

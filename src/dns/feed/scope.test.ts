@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamPositions, streamOf, touches } from './scope.ts';
+import { parseSource } from '#core';
+import { parseStream, StreamPositions, streamName, streamOf, touches } from './scope.ts';
 
 const APEX = 'callx.test';
 
@@ -12,7 +13,11 @@ describe('which zones a journal entry may change', () => {
     ['zones/Acme.Example', 'zones/acme.example'],
     ['rrsets/acme.example|www.acme.example|A', 'rrsets/acme.example'],
     ['journal/gap', null],
-  ])('%s is in stream %s', (source, stream) => expect(streamOf(source)).toBe(stream));
+  ])('%s is in stream %s', (source, stream) => {
+    const s = streamOf(parseSource(source));
+    expect(s && streamName(s)).toBe(stream);
+    if (s) expect(parseStream(streamName(s))).toEqual(s);
+  });
 
   it.each([
     ['derived', 'callx.test', true],
@@ -25,7 +30,8 @@ describe('which zones a journal entry may change', () => {
     ['zones/acme.example', 'callx.test', false],
     ['rrsets/acme.example', 'acme.example', true],
     ['rrsets/acme.example', 'sub.acme.example', false],
-  ])('%s touches %s: %s', (stream, zone, yes) => expect(touches(stream, zone, APEX)).toBe(yes));
+    ['from/a-later-version', 'acme.example', true], // a stream this version cannot read: every zone
+  ])('%s touches %s: %s', (stream, zone, yes) => expect(touches(parseStream(stream), zone, APEX)).toBe(yes));
 
   it('keeps the last position of each stream; a zone takes the newest that touches it', () => {
     const sp = new StreamPositions();

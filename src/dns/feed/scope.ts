@@ -2,28 +2,66 @@
 // "Serials"). Every node, and a node that loads at start, must agree on which entries move a
 // zone's serial without knowing what the registry held before: so the rule looks only at the
 // source's kind and names, never at the data, and over-approximates (a step may change nothing).
+import { parseSource, type Source } from '#core';
 import { isSubdomainKey, keyOf } from '#wire';
 
-/** The journal source of entries that close gaps: they carry nothing and touch no zone. */
-export const GAP_SOURCE = 'journal/gap';
+/**
+ * A stream: the entries of one stream touch the same zones.
+ * - `derived`: documents published from the registry's own data (members, countries, the
+ *   routing aggregates, any source this version does not know): names under the deployment apex;
+ * - `zones` (an apex key): a zone created, changed or deleted over HTTP: that zone and the zones
+ *   that enclose it (records move between them) or lie below it;
+ * - `rrsets` (a zone key): a record set set over HTTP in that zone: that zone only;
+ * - `all`: a stream named in a checkpoint that this version cannot read: every zone.
+ * A closed gap has no stream (it carries nothing).
+ */
+export type Stream =
+  | { kind: 'derived' }
+  | { kind: 'zones'; key: string }
+  | { kind: 'rrsets'; key: string }
+  | { kind: 'all'; text: string };
+
+const DERIVED: Stream = { kind: 'derived' };
+
+export function streamOf(source: Source): Stream | null {
+  switch (source.kind) {
+    case 'gap':
+      return null;
+    case 'zone':
+      return { kind: 'zones', key: safeKey(source.apex) };
+    case 'rrset':
+      return { kind: 'rrsets', key: safeKey(source.zone) };
+    case 'document':
+    case 'aggregate':
+    case 'unknown':
+      return DERIVED;
+  }
+}
 
 /**
- * The stream of a source: entries of one stream touch the same zones.
- * - `derived`: documents published from the registry's own data (members, countries, the
- *   routing aggregates, anything unknown): names under the deployment apex;
- * - `zones/<apex key>`: a zone created, changed or deleted over HTTP: that zone and the zones
- *   that enclose it (records move between them) or lie below it;
- * - `rrsets/<zone key>`: a record set set over HTTP in that zone: that zone only.
+ * A stream's name in the serial checkpoint nodes share ('derived', 'zones/<key>',
+ * 'rrsets/<key>'): nodes of every version must agree on it, never change it.
  */
-export function streamOf(source: string): string | null {
-  if (source === GAP_SOURCE) return null;
-  if (source.startsWith('zones/')) return `zones/${safeKey(source.slice(6))}`;
-  if (source.startsWith('rrsets/')) {
-    const id = source.slice(7);
-    const bar = id.indexOf('|');
-    return `rrsets/${safeKey(bar < 0 ? id : id.slice(0, bar))}`;
+export function streamName(s: Stream): string {
+  switch (s.kind) {
+    case 'derived':
+      return 'derived';
+    case 'zones':
+      return `zones/${s.key}`;
+    case 'rrsets':
+      return `rrsets/${s.key}`;
+    case 'all':
+      return s.text;
   }
-  return 'derived';
+}
+
+/** A stream from its checkpoint name (the only reader of that form). */
+export function parseStream(text: string): Stream {
+  if (text === 'derived') return DERIVED;
+  const slash = text.indexOf('/');
+  const head = text.slice(0, slash);
+  if (slash > 0 && (head === 'zones' || head === 'rrsets')) return { kind: head, key: text.slice(slash + 1) };
+  return { kind: 'all', text };
 }
 
 function safeKey(name: string): string {
@@ -35,11 +73,17 @@ function safeKey(name: string): string {
 }
 
 /** True when entries of `stream` may change the zone whose apex key is `zoneKey`. */
-export function touches(stream: string, zoneKey: string, apexKey: string): boolean {
-  if (stream === 'derived') return related(zoneKey, apexKey);
-  if (stream.startsWith('zones/')) return related(zoneKey, stream.slice(6));
-  if (stream.startsWith('rrsets/')) return zoneKey === stream.slice(7);
-  return true;
+export function touches(stream: Stream, zoneKey: string, apexKey: string): boolean {
+  switch (stream.kind) {
+    case 'derived':
+      return related(zoneKey, apexKey);
+    case 'zones':
+      return related(zoneKey, stream.key);
+    case 'rrsets':
+      return zoneKey === stream.key;
+    case 'all':
+      return true;
+  }
 }
 
 function related(a: string, b: string): boolean {
@@ -51,33 +95,43 @@ function related(a: string, b: string): boolean {
  * the same journal prefix gives the same positions on every node.
  */
 export class StreamPositions {
-  readonly last = new Map<string, number>();
+  /** By stream name: the stream and the position of its last entry. */
+  private readonly last = new Map<string, { stream: Stream; seq: number }>();
   /** The journal position these positions are complete up to. */
   position = 0;
 
   /** Notes entry `seq` of `source`; returns its stream (null for gap entries). */
-  note(seq: number, source: string): string | null {
+  note(seq: number, source: Source | string): Stream | null {
     if (seq > this.position) this.position = seq;
-    const s = streamOf(source);
-    if (s !== null && (this.last.get(s) ?? 0) < seq) this.last.set(s, seq);
+    const s = streamOf(typeof source === 'string' ? parseSource(source) : source);
+    if (s !== null) this.raise(s, seq);
     return s;
+  }
+
+  private raise(stream: Stream, seq: number): void {
+    const name = streamName(stream);
+    const have = this.last.get(name);
+    if (!have) this.last.set(name, { stream, seq });
+    else if (have.seq < seq) have.seq = seq;
   }
 
   /** The position of the last entry that may have changed the zone (0: none). */
   zonePosition(zoneKey: string, apexKey: string): number {
     let p = 0;
-    for (const [s, seq] of this.last) if (seq > p && touches(s, zoneKey, apexKey)) p = seq;
+    for (const { stream, seq } of this.last.values())
+      if (seq > p && touches(stream, zoneKey, apexKey)) p = seq;
     return p;
   }
 
+  /** The checkpoint form. */
   toJSON(): { s: string; p: number }[] {
-    return [...this.last].map(([s, p]) => ({ s, p }));
+    return [...this.last].map(([s, { seq }]) => ({ s, p: seq }));
   }
 
   static from(position: number, list: readonly { s: string; p: number }[]): StreamPositions {
     const sp = new StreamPositions();
     sp.position = position;
-    for (const { s, p } of list) sp.last.set(s, p);
+    for (const { s, p } of list) sp.raise(parseStream(s), p);
     return sp;
   }
 }

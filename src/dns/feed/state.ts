@@ -2,7 +2,8 @@
 // version rule (a source's contribution is replaced only by a newer version), zones created or
 // deleted over HTTP, record sets set over HTTP as overrides, and the serials (docs/dns.md,
 // "Registry feed", "Serials"). No I/O: load.ts and node.ts feed it documents and journal entries.
-import type { JournalEntry, Logger, PublishedRRset } from '#core';
+import type { JournalEntry, Logger, PublishedRRset, RRsetSource, Source } from '#core';
+import { formatSource, parseSource } from '#core';
 import { keyOf, parseName } from '#wire';
 import { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
@@ -58,19 +59,36 @@ export class RegistryFeed {
   /**
    * Applies one source's whole state at `version` (a document at start, or a journal entry).
    * Returns false when the version is not newer than the one applied (nothing changes).
+   * `key` is the source's stored form (the model's layer name), when the caller has it.
    */
-  applySource(source: string, version: number, rrsets: PublishedRRset[], deletedZone?: string): boolean {
-    if (source.startsWith('zones/')) return this.applyZone(source, version, rrsets, deletedZone);
-    if (source.startsWith('rrsets/')) return this.applyRRset(source, version, rrsets);
-    return this.zs.applyContribution(source, version, rrsets);
+  applySource(
+    source: Source,
+    version: number,
+    rrsets: PublishedRRset[],
+    deletedZone?: string,
+    key = formatSource(source),
+  ): boolean {
+    switch (source.kind) {
+      case 'zone':
+        return this.applyZone(key, source.apex, version, rrsets, deletedZone);
+      case 'rrset':
+        return this.applyRRset(key, source, version, rrsets);
+      case 'gap':
+        return false;
+      case 'document':
+      case 'aggregate':
+      case 'unknown':
+        return this.zs.applyContribution(key, version, rrsets);
+    }
   }
 
   /** A removed document's tombstone: late entries at or below its version are ignored. */
-  applyTombstone(source: string, version: number): void {
-    if (source.startsWith('zones/') || source.startsWith('rrsets/')) {
-      if ((this.versions.get(source) ?? -1) < version) this.versions.set(source, version);
-    } else if ((this.zs.versionOf(source) ?? -1) < version) {
-      this.zs.applyContribution(source, version, []);
+  applyTombstone(key: string, version: number): void {
+    const source = parseSource(key);
+    if (source.kind === 'zone' || source.kind === 'rrset') {
+      if ((this.versions.get(key) ?? -1) < version) this.versions.set(key, version);
+    } else if ((this.zs.versionOf(key) ?? -1) < version) {
+      this.zs.applyContribution(key, version, []);
     }
   }
 
@@ -82,12 +100,12 @@ export class RegistryFeed {
 
   private applyZone(
     source: string,
+    apex: string,
     version: number,
     rrsets: PublishedRRset[],
     deletedZone?: string,
   ): boolean {
     if (!this.newer(source, version)) return false;
-    const apex = source.slice('zones/'.length);
     const key = keyOf(apex);
     if (rrsets.length > 0) {
       const zone = this.ensureZone(key, apex);
@@ -127,16 +145,10 @@ export class RegistryFeed {
     else this.zs.setOverride(zone, { name: o.name, type: o.type, delete: true });
   }
 
-  private applyRRset(source: string, version: number, rrsets: PublishedRRset[]): boolean {
+  private applyRRset(source: string, rr: RRsetSource, version: number, rrsets: PublishedRRset[]): boolean {
     if (!this.newer(source, version)) return false;
-    // rrsets/<zone>|<name>|<type>
-    const id = source.slice('rrsets/'.length);
-    const first = id.indexOf('|');
-    const last = id.lastIndexOf('|');
-    if (first < 0 || last === first) throw new Error(`dns: ${source}: not a record set id (zone|name|type)`);
-    const zoneKey = keyOf(id.slice(0, first));
-    const name = id.slice(first + 1, last);
-    const type = id.slice(last + 1);
+    const zoneKey = keyOf(rr.zone);
+    const { name, type } = rr;
     const zone = this.zs.zones.get(zoneKey);
     if (rrsets.length === 0) {
       this.overrides.delete(source);
@@ -156,11 +168,12 @@ export class RegistryFeed {
   applyEntry(e: JournalEntry): Zone[] {
     if (e._id <= this.streams.position) return [];
     const before = new Set(this.zs.zones.values());
+    const source = parseSource(e.source);
     let ok = true;
     const edited = this.zs.batch(() => {
       if (e.noop) return;
       try {
-        if (this.applySource(e.source, e.version, e.rrsets, e.deletedZone)) this.applied++;
+        if (this.applySource(source, e.version, e.rrsets, e.deletedZone, e.source)) this.applied++;
         else this.ignored++;
       } catch (err) {
         ok = false;
@@ -170,7 +183,7 @@ export class RegistryFeed {
         );
       }
     });
-    const stream = this.streams.note(e._id, e.source);
+    const stream = this.streams.note(e._id, source);
     const moved: Zone[] = [];
     for (const z of this.zs.zones.values()) {
       const inScope = stream !== null && touches(stream, z.key, this.apexKey);

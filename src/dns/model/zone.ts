@@ -11,10 +11,13 @@ import { serialNext } from './serial.ts';
 import type { ChangeStep, OwnedRRset, RR, RRset, RRsetData, Slot } from './types.ts';
 
 /**
- * Bumped by every change anywhere in any zone: a cached answer made at the same value is
- * valid without looking at its dependencies (the common case between changes).
+ * A model's change counter, bumped by every change anywhere in its zones: a cached answer made
+ * at the same value is valid without looking at its dependencies (the common case between
+ * changes). Each ZoneSet has one, shared by the zones it holds; a zone outside a set has its own.
  */
-export const MODEL = { gen: 0 };
+export interface ModelGeneration {
+  gen: number;
+}
 
 export type Layer = { kind: 'file' } | { kind: 'override' } | { kind: 'source'; source: string };
 
@@ -42,6 +45,8 @@ export class Zone {
   /** Bumped when a delegation point appears, disappears or changes. */
   cutsGen = 0;
   readonly changes: ChangeStep[] = [];
+  /** The change counter of the model (ZoneSet) holding the zone. */
+  model: ModelGeneration = { gen: 0 };
   /**
    * What the serial is computed from (docs/dns.md, "Serials"): the master file's SOA serial,
    * 0 for a zone created in the registry. The served serial is this plus a journal position.
@@ -78,7 +83,7 @@ export class Zone {
     const parentLabels = labels.slice(1);
     const parent = this.ensureNode(parentLabels, nameKey(parentLabels));
     const node = this.newNode(labels, key, parent);
-    MODEL.gen++;
+    this.model.gen++;
     parent.children++;
     parent.version++;
     this.nodes.set(key, node);
@@ -90,7 +95,7 @@ export class Zone {
     let n: ZoneNode | null = node;
     while (n && n !== this.apexNode && n.rrsets.size === 0 && n.children === 0) {
       this.nodes.delete(n.key);
-      MODEL.gen++;
+      this.model.gen++;
       n.dead = true;
       n.version++;
       this.structGen++;
@@ -133,7 +138,7 @@ export class Zone {
     this.changes.push(step);
     if (this.changes.length > this.maxChanges) this.changes.splice(0, this.changes.length - this.maxChanges);
     this.gen++;
-    MODEL.gen++;
+    this.model.gen++;
   }
 
   /**
@@ -175,7 +180,7 @@ export class Zone {
     this.serial = serial >>> 0;
     this.refreshSoa();
     this.gen++;
-    MODEL.gen++;
+    this.model.gen++;
   }
 
   /** Rebuilds the served SOA with the current serial. */
@@ -191,7 +196,7 @@ export class Zone {
       src: this.apexNode.rrsets.get(TYPE.SOA)?.src ?? null,
     });
     this.apexNode.version++;
-    MODEL.gen++;
+    this.model.gen++;
   }
 
   /**
@@ -300,7 +305,7 @@ export class Zone {
     if (this.pending && type !== TYPE.SOA) this.pending.record(labels ?? keyLabels(key), type, before, after);
     const node = after ? this.ensureNode(labels, key) : this.nodes.get(key);
     if (!node) return;
-    MODEL.gen++;
+    this.model.gen++;
     if (after) node.rrsets.set(type, own ?? { type, ttl: after.ttl, rdatas: after.rdatas, src });
     else node.rrsets.delete(type);
     node.version++;

@@ -200,4 +200,17 @@ describe('ZoneSet: overrides, contributions, zones at run time', () => {
     ).toThrow(/dns: members\/m9: a.example.test: bad RDATA 'nope'/);
     expect(() => zs.setOverride('nope.test', { name: 'a', type: 'A', delete: true })).toThrow(/no such zone/);
   });
+
+  it('counts changes per model: one ZoneSet changing leaves another alone', () => {
+    const a = setup();
+    const b = setup();
+    const [za] = a.zones.values();
+    expect(za!.model).toBe(a.model); // a zone added to a set counts in the set's counter
+    const before = { a: a.model.gen, b: b.model.gen };
+    a.applyContribution('members/m1', 1, [member('1.example.test', 'one')]);
+    expect(a.model.gen).toBeGreaterThan(before.a);
+    expect(b.model.gen).toBe(before.b);
+    b.removeZone(keyOf('example.test'));
+    expect(b.model.gen).toBeGreaterThan(before.b);
+  });
 });

@@ -16,7 +16,7 @@ import {
   typeFromName,
 } from '#wire';
 import { type Contribution, rrsetsOf, SourceRRset, versionOf } from './contribution.ts';
-import { type Layer, MODEL, type Zone } from './zone.ts';
+import type { Layer, ModelGeneration, Zone } from './zone.ts';
 
 /** Scratch for label offsets (findZone runs to completion: one is enough). */
 const STARTS: number[] = [];
@@ -27,6 +27,8 @@ export class ModelError extends Error {
 
 export class ZoneSet {
   readonly zones = new Map<string, Zone>();
+  /** Bumped by every change in any of its zones (the packet cache's fast check). */
+  readonly model: ModelGeneration = { gen: 0 };
   /** Bumped when a zone is added or removed (which zone answers a name may change). */
   zonesGen = 0;
   /** Labels of the deepest apex: findZone() skips longer suffixes (an ENUM name has 15). */
@@ -78,7 +80,7 @@ export class ZoneSet {
 
   private zonesChanged(): void {
     this.zonesGen++;
-    MODEL.gen++;
+    this.model.gen++;
     let max = 0;
     for (const z of this.zones.values()) max = Math.max(max, z.apex.length);
     this.maxApexLabels = max;
@@ -92,6 +94,7 @@ export class ZoneSet {
   addZone(zone: Zone): void {
     const old = this.zones.get(zone.key);
     if (old) this.detach(old);
+    zone.model = this.model;
     this.zones.set(zone.key, zone);
     this.zonesChanged();
     this.reroute((p) => isSubdomainKey(p.key, zone.key));

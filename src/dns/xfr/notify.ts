@@ -4,7 +4,8 @@
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { HostPort, Logger } from '#core';
+import type { Clock, HostPort, Logger } from '#core';
+import { systemClock, toSeconds } from '#core';
 import { CLASS, OPCODE, TYPE, Writer, writeRdata } from '#wire';
 import type { Zone } from '../model/zone.ts';
 import { signRequest, type TsigKey } from './tsig.ts';
@@ -14,6 +15,8 @@ export interface NotifierOptions {
   /** Signs each NOTIFY (the secondary checks it against its ACL). */
   key?: TsigKey;
   logger: Logger;
+  /** The time TSIG signatures carry (default the system clock). */
+  clock?: Clock;
   /** First wait for an answer before resending (ms); doubles up to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
@@ -67,6 +70,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const log = opts.logger.child({ component: 'dns' });
   const first = opts.retryMs ?? 1000;
   const max = opts.maxRetryMs ?? 60_000;
+  const clock = opts.clock ?? systemClock;
   const state = new Map<string, Pending>();
   const sockets: { 4?: dgram.Socket; 6?: dgram.Socket } = {};
   let answered = 0;
@@ -109,7 +113,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     p.attempts++;
     p.id = randomInt(0, 65536);
     let msg = notifyMessage(p.zone, p.id);
-    if (opts.key) msg = signRequest(msg, opts.key, Math.floor(Date.now() / 1000)).wire;
+    if (opts.key) msg = signRequest(msg, opts.key, toSeconds(clock.now())).wire;
     const to = `${p.target.host}:${p.target.port}`;
     socketFor(p.target.host).send(msg, p.target.port, p.target.host, (err) => {
       if (err) log.warn({ err, zone: p.zone.name, to }, 'dns: NOTIFY could not be sent');

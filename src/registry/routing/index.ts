@@ -11,8 +11,7 @@ import {
   type Store,
   systemClock,
 } from '#core';
-import { AGGREGATES, deriveAggregate, type PublishContext } from '#publish';
-import type { Aggregate, Publisher } from '../publisher.ts';
+import type { Publisher } from '../publisher.ts';
 import { type CountryService, createCountryService } from './countries.ts';
 import { createRouteService, type RouteService } from './prefix-routes.ts';
 import { CarrierInput, CarrierPatch, GatewayInput, GatewayPatch } from './schemas.ts';
@@ -29,7 +28,7 @@ export interface RoutingService {
 
 export interface RoutingDeps {
   store: Store;
-  /** Must be built with `aggregates: routingAggregates(ctx)`, so the pstn and carriers trees are republished. */
+  /** Built with the process's derivation, whose aggregates republish the pstn and carriers trees. */
   publisher: Publisher;
   clock?: Clock;
 }
@@ -76,19 +75,5 @@ export function createRoutingService(deps: RoutingDeps): RoutingService {
       },
       d,
     ),
-  };
-}
-
-/** The publisher's `aggregates` option: the pstn and carriers trees, each from all its documents. */
-export function routingAggregates(ctx: PublishContext): Record<string, Aggregate> {
-  return {
-    [COLLECTIONS.gateways]: {
-      source: AGGREGATES[COLLECTIONS.gateways],
-      derive: (docs) => deriveAggregate(COLLECTIONS.gateways, docs, ctx),
-    },
-    [COLLECTIONS.carriers]: {
-      source: AGGREGATES[COLLECTIONS.carriers],
-      derive: (docs) => deriveAggregate(COLLECTIONS.carriers, docs, ctx),
-    },
   };
 }

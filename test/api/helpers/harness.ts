@@ -4,13 +4,12 @@
 // answers something its OpenAPI document does not say.
 import { type ApiApp, type ApiDeps, createApiApp } from '#api';
 import { createMetrics, type Metrics } from '#metrics';
-import { createDerive, publishContext } from '#publish';
+import { derivationFor } from '#publish';
 import { ADMIN, createAuthService } from '#registry';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { PublishedRRset } from '../../../src/core/model.ts';
 import { createJournal, type Journal } from '../../../src/registry/journal.ts';
 import { createPublisher, type Publisher } from '../../../src/registry/publisher.ts';
-import { routingAggregates } from '../../../src/registry/routing/index.ts';
 import { type TempStore, tempStore } from './store.ts';
 
 export const APEX = 'callx.test';
@@ -65,14 +64,12 @@ export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
     },
   };
   const journal = createJournal({ store: t.store, logger: silentLogger, clock });
-  const ctx = publishContext(APEX);
   const publisher = createPublisher({
     store: t.store,
     journal,
-    derive: createDerive(ctx),
+    derivation: derivationFor({ apex: APEX }),
     logger: silentLogger,
     clock,
-    aggregates: routingAggregates(ctx),
   });
   const metrics = extra.metrics ?? createMetrics({ processMetrics: false });
   const app = createApiApp({

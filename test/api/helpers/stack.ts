@@ -10,14 +10,13 @@ import { test } from 'vitest';
 import { type ApiServer, createApiServer } from '#api';
 import { createDnsNode, type DnsNode } from '#dns';
 import { createMetrics } from '#metrics';
-import { createDerive, publishContext } from '#publish';
+import { derivationFor } from '#publish';
 import { createSipService, type SipService } from '#sip';
 import { loadConfig } from '../../../src/core/config.ts';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { Store } from '../../../src/core/store.ts';
 import { createJournal } from '../../../src/registry/journal.ts';
 import { createPublisher } from '../../../src/registry/publisher.ts';
-import { routingAggregates } from '../../../src/registry/routing/index.ts';
 import { SCHEMA } from '../../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
 
@@ -65,6 +64,7 @@ export async function startStack(): Promise<Stack> {
     CALLX_SIP_DNS_TIMEOUT_MS: '500',
   });
   const journal = createJournal({ store, logger: silentLogger });
+  const derivation = derivationFor(config);
   const dns = createDnsNode({
     config: config.dns,
     logger: silentLogger,
@@ -72,15 +72,14 @@ export async function startStack(): Promise<Stack> {
     journal,
     zonesDir: config.zonesDir,
     apex: APEX,
+    derivation,
   });
   await dns.start();
-  const ctx = publishContext(APEX);
   const publisher = createPublisher({
     store,
     journal,
-    derive: createDerive(ctx),
+    derivation,
     logger: silentLogger,
-    aggregates: routingAggregates(ctx),
   });
   const sipConfig = { ...config, sip: { ...config.sip, resolvers: [{ host: '127.0.0.1', port: dns.port }] } };
   const sip = createSipService({ config: sipConfig, logger: silentLogger, store });

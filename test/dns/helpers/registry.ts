@@ -3,22 +3,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDerive, publishContext } from '#publish';
+import { type Derivation, derivationFor } from '#publish';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { Member, ZoneDoc } from '../../../src/core/model.ts';
 import type { Store } from '../../../src/core/store.ts';
 import { createJournal } from '../../../src/registry/journal.ts';
 import { createPublisher, type Publisher } from '../../../src/registry/publisher.ts';
-import { routingAggregates } from '../../../src/registry/routing/index.ts';
 import { SCHEMA } from '../../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
 import { createMongoStore } from '../../../src/registry/stores/mongo.ts';
 
 export const APEX = 'callx.test';
 
+/** The derivation of this build for APEX: what the API's publisher and every DNS node get. */
+export const DERIVATION: Derivation = derivationFor({ apex: APEX });
+
 /** Opens one more connection to the same registry; `close()` closes all and drops the data. */
 export interface Registry {
   kind: 'embedded' | 'mongodb';
+  /** The embedded store's data directory (CALLX_DATA_DIR), for processes opened on it. */
+  dataDir?: string;
   open(): Promise<Store>;
   close(): Promise<void>;
 }
@@ -28,6 +32,7 @@ export function embeddedRegistry(): Registry {
   const opened: Store[] = [];
   return {
     kind: 'embedded',
+    dataDir,
     async open() {
       const s = createEmbeddedStore({ dataDir, logger: silentLogger });
       await s.ensureSchema(SCHEMA);
@@ -61,15 +66,13 @@ export function mongoRegistry(uri: string, dbName: string, serverSelectionTimeou
   };
 }
 
-/** The publisher as the API builds it (derive + routing aggregates) over `store`. */
-export function publisherOn(store: Store): Publisher {
-  const ctx = publishContext(APEX);
+/** The publisher as the API builds it over `store` (this build's derivation, or another). */
+export function publisherOn(store: Store, derivation: Derivation = DERIVATION): Publisher {
   return createPublisher({
     store,
     journal: createJournal({ store, logger: silentLogger }),
-    derive: createDerive(ctx),
+    derivation,
     logger: silentLogger,
-    aggregates: routingAggregates(ctx),
   });
 }
 
