@@ -44,6 +44,14 @@ const hostPortList = (defaultPort: number) =>
     }),
   );
 
+/** Defaults of the DNS server's limits (docs/dns.md, "Limits"); the server applies the same when a hand-built config omits them. */
+export const DNS_LIMITS = {
+  tcpMaxConnections: 1000,
+  tcpPerSource: 32,
+  tcpBufferBytes: 32 * 1024 * 1024,
+  cacheBytes: 64 * 1024 * 1024,
+} as const;
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Environment variable name -> schema. Keys are the documented names (README, "Configuration"). */
@@ -77,6 +85,29 @@ export const envSchema = z.object({
   /** Secondaries to NOTIFY after each change, address[:port]. */
   CALLX_DNS_NOTIFY: hostPortList(53).default([]),
   CALLX_DNS_TCP_IDLE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** DNS TCP connections held at once; a new one closes the one idle the longest. */
+  CALLX_DNS_TCP_MAX_CONNECTIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DNS_LIMITS.tcpMaxConnections),
+  /** DNS TCP connections per client address (IPv6: per /56). */
+  CALLX_DNS_TCP_PER_SOURCE: z.coerce.number().int().min(1).max(100_000).default(DNS_LIMITS.tcpPerSource),
+  /** Bytes held for all DNS TCP clients: queries read and not yet answered, answers not yet taken. */
+  CALLX_DNS_TCP_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(DNS_LIMITS.tcpBufferBytes),
+  /** Packet cache bound in bytes (0: no packet cache). */
+  CALLX_DNS_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024 * 1024)
+    .default(DNS_LIMITS.cacheBytes),
   /** How often a DNS node polls the change journal (ms). */
   CALLX_DNS_JOURNAL_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
 
@@ -140,6 +171,11 @@ export type Config = {
     notify: HostPort[];
     tcpIdleMs: number;
     journalPollMs: number;
+    /** Limits (DNS_LIMITS when absent: configs built by hand in tests and benchmarks omit them). */
+    tcpMaxConnections?: number;
+    tcpPerSource?: number;
+    tcpBufferBytes?: number;
+    cacheBytes?: number;
   };
   sip: {
     addr: string;
@@ -181,6 +217,10 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       notify: e.CALLX_DNS_NOTIFY,
       tcpIdleMs: e.CALLX_DNS_TCP_IDLE_MS,
       journalPollMs: e.CALLX_DNS_JOURNAL_POLL_MS,
+      tcpMaxConnections: e.CALLX_DNS_TCP_MAX_CONNECTIONS,
+      tcpPerSource: e.CALLX_DNS_TCP_PER_SOURCE,
+      tcpBufferBytes: e.CALLX_DNS_TCP_BUFFER_BYTES,
+      cacheBytes: e.CALLX_DNS_CACHE_BYTES,
     },
     sip: {
       addr: e.CALLX_SIP_ADDR,

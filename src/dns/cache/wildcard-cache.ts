@@ -2,6 +2,8 @@
 // (RFC 4592) are endless and each is asked rarely, so a per-name cache would only churn. The
 // answer's owner is a pointer to the question and its RDATA holds no compression pointer, so
 // the octets after the question are the same for every name the wildcard covers.
+// Bounded: a few types per wildcard (any type can be asked of a wildcard, and junk asks them
+// all), each template an exact-size copy (never a slice of Node's shared buffer pool).
 
 import { PackedRdata } from '#wire';
 import type { Item } from '../answer/resolve.ts';
@@ -23,6 +25,8 @@ export class WildcardCache {
     new Map<Node, Template[]>(),
   ];
   hits = 0;
+  /** Types kept per wildcard node and EDNS mode; the oldest goes first. */
+  static readonly TYPES_PER_NODE = 4;
 
   /** True when an answer of these items can be a template (no name in it but the question). */
   static relocatable(items: Item[]): boolean {
@@ -59,10 +63,20 @@ export class WildcardCache {
     const map = this.maps[mode]!;
     // dead nodes (wildcards removed) would stay: start over now and then
     if (map.size > 100_000) map.clear();
-    const t: Template = { wire, qEnd, qtype, version: node.version };
+    const copy = Buffer.allocUnsafeSlow(wire.length);
+    copy.set(wire);
+    const t: Template = { wire: copy, qEnd, qtype, version: node.version };
     const list = (map.get(node) ?? []).filter((x) => x.qtype !== qtype);
+    if (list.length >= WildcardCache.TYPES_PER_NODE) list.shift();
     list.push(t);
     map.set(node, list);
+  }
+
+  /** Templates held (all nodes, types and modes). */
+  get size(): number {
+    let n = 0;
+    for (const m of this.maps) for (const list of m.values()) n += list.length;
+    return n;
   }
 
   clear(): void {

@@ -1,24 +1,31 @@
 // The authoritative DNS server over UDP and TCP: the model answered by the query handler, with
 // zone transfers, TSIG and NOTIFY on the slow path (docs/dns.md).
-import type { Config, Logger } from '#core';
+import { type Config, createLogLimiter, DNS_LIMITS, type Logger } from '#core';
 import type { DnsMetrics } from '#metrics';
 import { ZoneSet } from '../model/zoneset.ts';
 import { createXfrService, type XfrService } from '../xfr/service.ts';
 import { loadZonesDir } from '../zonefile/load.ts';
 import { createHandler, type Handler } from './handler.ts';
-import { startTcp, type TcpServer } from './tcp.ts';
+import { startTcp, type TcpServer, type TcpStats } from './tcp.ts';
 import { startUdp, type UdpServer } from './udp.ts';
 
 export interface DnsServerDeps {
   /** xfrAllow and tsigKeys: who may transfer zones (none when absent) and the TSIG keys. */
   config: Pick<Config['dns'], 'addr' | 'port' | 'tcpIdleMs'> &
-    Partial<Pick<Config['dns'], 'xfrAllow' | 'tsigKeys'>>;
+    Partial<
+      Pick<
+        Config['dns'],
+        'xfrAllow' | 'tsigKeys' | 'tcpMaxConnections' | 'tcpPerSource' | 'tcpBufferBytes' | 'cacheBytes'
+      >
+    >;
   logger: Logger;
   /** Master files to load at start (every `<apex>.zone`); ignored when `zones` is given. */
   zonesDir?: string;
   /** A ready model (tests, or main.ts when it loads zones itself). */
   zones?: ZoneSet;
+  /** Overrides config.tcpMaxConnections. */
   maxTcpConnections?: number;
+  /** Packet cache entries (default 200,000; 0 turns the cache off); its bytes: config.cacheBytes. */
   cacheEntries?: number;
   wildcardTemplates?: boolean;
   /** Zone transfers running at once (default 10). */
@@ -48,24 +55,33 @@ export interface DnsServer {
     /** Zone transfers running now. */
     transfers: number;
     cache: ReturnType<Handler['cache']['stats']>;
+    tcp: TcpStats;
+    /** Log lines suppressed by the rate limit so far. */
+    logSuppressed: number;
   };
 }
 
 export function createDnsServer(deps: DnsServerDeps): DnsServer {
   const log = deps.logger.child({ component: 'dns' });
+  // every line the server may write per packet or connection goes through this (docs/dns.md, "Limits")
+  const logs = createLogLimiter(log);
+  const cfg = deps.config;
   let zones = deps.zones ?? new ZoneSet();
   const xfr = createXfrService(
     {
-      allow: deps.config.xfrAllow ?? [],
-      tsigKeys: deps.config.tsigKeys ?? [],
+      allow: cfg.xfrAllow ?? [],
+      tsigKeys: cfg.tsigKeys ?? [],
       maxTransfers: deps.maxTransfers,
       now: deps.now,
       metrics: deps.metrics,
+      logs,
     },
     deps.logger,
   );
+  const cacheBytes = cfg.cacheBytes ?? DNS_LIMITS.cacheBytes;
   const handler = createHandler(() => zones, {
-    cacheEntries: deps.cacheEntries,
+    cacheEntries: cacheBytes === 0 ? 0 : deps.cacheEntries,
+    cacheBytes,
     wildcardTemplates: deps.wildcardTemplates,
     xfr,
     metrics: deps.metrics,
@@ -77,14 +93,19 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
   async function bindBoth(): Promise<void> {
     const { addr } = deps.config;
     for (let attempt = 0; ; attempt++) {
-      const u = await startUdp(addr, deps.config.port, handler, log);
+      const u = await startUdp(addr, cfg.port, handler, logs);
       try {
         const t = await startTcp(
           addr,
           u.port,
           handler,
-          { idleMs: deps.config.tcpIdleMs, maxConnections: deps.maxTcpConnections ?? 1000 },
-          log,
+          {
+            idleMs: cfg.tcpIdleMs,
+            maxConnections: deps.maxTcpConnections ?? cfg.tcpMaxConnections ?? DNS_LIMITS.tcpMaxConnections,
+            maxPerSource: cfg.tcpPerSource ?? DNS_LIMITS.tcpPerSource,
+            maxHeldBytes: cfg.tcpBufferBytes ?? DNS_LIMITS.tcpBufferBytes,
+          },
+          logs,
         );
         udp = u;
         tcp = t;
@@ -93,7 +114,7 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
       } catch (err) {
         await u.close();
         // with port 0 the TCP side of the chosen port may be taken: pick another
-        if (deps.config.port !== 0 || attempt >= 10 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+        if (cfg.port !== 0 || attempt >= 10 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE')
           throw err;
       }
     }
@@ -114,6 +135,7 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
       await Promise.all([udp?.close(), tcp?.close()]);
       udp = null;
       tcp = null;
+      logs.flush(); // the counts of what was suppressed
     },
     get port() {
       return port;
@@ -130,12 +152,22 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
     xfr,
     stats() {
       const { queries, formerr } = handler.stats;
+      const t = tcp?.stats() ?? {
+        connections: 0,
+        heldBytes: 0,
+        refusedPerSource: 0,
+        evicted: 0,
+        idleClosed: 0,
+        overBudget: 0,
+      };
       return {
-        tcpConnections: tcp?.connections() ?? 0,
+        tcpConnections: t.connections,
         queries,
         formerr,
         transfers: xfr.active(),
         cache: handler.cache.stats(),
+        tcp: t,
+        logSuppressed: logs.suppressed(),
       };
     },
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildQuery } from '#test/dns/helpers/wire';
+import { ENTRY_OVERHEAD } from '../cache/packet-cache.ts';
+import { WildcardCache } from '../cache/wildcard-cache.ts';
 import { ZoneSet } from '../model/zoneset.ts';
 import { loadZone } from '../zonefile/load.ts';
 import { createHandler } from './handler.ts';
@@ -114,5 +116,68 @@ describe('query handler and packet cache', () => {
     expect(h.handle(Buffer.from([1, 2, 3]), false)).toBeNull();
     const junk = Buffer.from('00010000000100000000000003777777', 'hex');
     expect(rcode(h.handle(junk, false)!)).toBe(1);
+  });
+
+  it('does not cache what only junk asks for: REFUSED, other errors, negative answers for names no host has', () => {
+    const { h, ask } = setup();
+    expect(rcode(ask('elsewhere.test', 'A'))).toBe(5); // no zone of ours
+    expect(rcode(ask('nx.example.test', 'A'))).toBe(3);
+    expect(rcode(ask('n\x01x.example.test', 'A'))).toBe(3); // an octet no host name has
+    expect(rcode(ask('www.example.test', 'TYPE65000'))).toBe(0); // NODATA for a plain name
+    expect(rcode(ask('w\xadw.example.test', 'TXT'))).toBe(3);
+    expect(h.cache.size).toBe(2);
+    expect(h.cache.stats()).toMatchObject({ size: 2, uncached: 3 });
+    ask('nx.example.test', 'A');
+    ask('elsewhere.test', 'A');
+    expect(h.cache.hits).toBe(1);
+  });
+
+  it('holds the byte bound, oldest entries first out, and counts what it holds', () => {
+    const zs = new ZoneSet();
+    const lines = [FILE];
+    for (let i = 0; i < 200; i++) lines.push(`h${i} TXT "${'x'.repeat(200)}"`);
+    zs.addZone(loadZone('z', 'example.test', lines.join('\n')).zone);
+    const h = createHandler(() => zs, { cacheBytes: 20_000 });
+    const ask = (i: number) =>
+      h.handle(buildQuery({ name: `h${i}.example.test`, type: 'TXT', edns: null }), false)!;
+    const size = ask(0).length;
+    h.cache.clear();
+    for (let i = 0; i < 200; i++) ask(i);
+    const s = h.cache.stats();
+    expect(s.bytes).toBeLessThanOrEqual(20_000);
+    // every entry is counted: its answer, a fixed overhead, and what it depends on
+    expect(s.size).toBe(Math.floor(20_000 / (size + ENTRY_OVERHEAD + 16)));
+    // the newest are kept, the oldest went
+    ask(199);
+    ask(0);
+    expect(h.cache.hits).toBe(1);
+    h.cache.clear();
+    expect(h.cache.stats()).toMatchObject({ size: 0, bytes: 0 });
+    // a stale entry leaves the count too
+    ask(5);
+    zs.setOverride('example.test', { name: 'h5.example.test', type: 'TXT', ttl: 60, rdata: ['"new"'] });
+    ask(5);
+    expect(h.cache.stats()).toMatchObject({ stale: 1, size: 1, bytes: ask(5).length + ENTRY_OVERHEAD + 16 });
+  });
+
+  it('keeps a few types per wildcard: junk asking every type cannot grow it', () => {
+    const zs = new ZoneSet();
+    const types = ['NAPTR', 'TXT', 'A', 'AAAA', 'SRV', 'TYPE1000'];
+    const rdata = [
+      '100 10 "u" "E2U+sip" "!^.*$!sip:x@gw!" .',
+      '"a"',
+      '192.0.2.1',
+      '::1',
+      '1 1 1 .',
+      '\\# 1 01',
+    ];
+    const wild = types.map((t, i) => `*.w ${t} ${rdata[i]}`).join('\n');
+    zs.addZone(loadZone('z', 'example.test', `${FILE}${wild}\n`).zone);
+    const h = createHandler(() => zs);
+    for (const t of types) h.handle(buildQuery({ name: 'x.w.example.test', type: t, edns: null }), false);
+    expect(h.wildcards.size).toBe(WildcardCache.TYPES_PER_NODE);
+    // the latest types are the ones kept
+    h.handle(buildQuery({ name: 'y.w.example.test', type: 'TYPE1000', edns: null }), false);
+    expect(h.wildcards.hits).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
 // Hot path: parse the question from the buffer, look the packet cache up, patch and copy.
 
 import type { DnsMetrics } from '#metrics';
-import { CLASS, OPCODE, RCODE, TYPE } from '#wire';
+import { CLASS, latin1Write, OPCODE, RCODE, TYPE } from '#wire';
 import { encodeAnswer, encodeError, responseLimit } from '../answer/encode.ts';
 import { resolve } from '../answer/resolve.ts';
 import { PacketCache } from '../cache/packet-cache.ts';
@@ -30,6 +30,8 @@ export interface Handler {
 export interface HandlerOptions {
   /** Packet cache size; 0 turns it off (benchmarks measure each step). */
   cacheEntries?: number;
+  /** Packet cache bound in bytes (CALLX_DNS_CACHE_BYTES). */
+  cacheBytes?: number;
   /** One shared answer per wildcard (default on). */
   wildcardTemplates?: boolean;
   /** TSIG, transfers and NOTIFY; without it they get NOTIMP (and signatures are ignored). */
@@ -40,7 +42,7 @@ export interface HandlerOptions {
 
 export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): Handler {
   const q = new ParsedQuery();
-  const cache = new PacketCache(opts.cacheEntries ?? 200_000);
+  const cache = new PacketCache(opts.cacheEntries, opts.cacheBytes);
   const wild = new WildcardCache();
   const templates = opts.wildcardTemplates ?? true;
   const xfr = opts.xfr;
@@ -140,9 +142,9 @@ export function createHandler(zones: () => ZoneSet, opts: HandlerOptions = {}): 
  * Copies a cached response, taking ID, RD and the question name (the client's case) from the
  * query; type and class are the same (the cache compared them).
  */
-function patch(wire: Buffer, query: Buffer, nameEnd: number): Buffer {
+function patch(wire: string, query: Buffer, nameEnd: number): Buffer {
   const out = Buffer.allocUnsafe(wire.length);
-  out.set(wire); // TypedArray#set: a plain copy, without Buffer#copy's argument handling
+  latin1Write(out, wire, 0); // one native copy, without Buffer#write's argument handling
   out[0] = query[0]!;
   out[1] = query[1]!;
   out[2] = (out[2]! & 0xfe) | (query[2]! & 0x01);

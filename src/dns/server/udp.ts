@@ -1,7 +1,7 @@
 // UDP transport: one handler call per datagram, no per-packet closures.
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Logger } from '#core';
+import type { LogLimiter } from '#core';
 import type { Handler } from './handler.ts';
 
 export interface UdpServer {
@@ -10,7 +10,7 @@ export interface UdpServer {
   close(): Promise<void>;
 }
 
-export function startUdp(addr: string, port: number, handler: Handler, log: Logger): Promise<UdpServer> {
+export function startUdp(addr: string, port: number, handler: Handler, logs: LogLimiter): Promise<UdpServer> {
   const family = isIPv6(addr) ? 6 : 4;
   const socket = dgram.createSocket({
     type: family === 6 ? 'udp6' : 'udp4',
@@ -23,14 +23,13 @@ export function startUdp(addr: string, port: number, handler: Handler, log: Logg
       cb: (err: Error | null, address: string, family: number) => void,
     ) => cb(null, address, family),
   });
-  let errors = 0;
   const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
     let out: Buffer | null;
     try {
       out = handler.handle(msg, false, rinfo.address);
     } catch (err) {
-      // never crash on a packet; log a few, then stay quiet
-      if (errors++ < 10) log.error({ err, from: rinfo.address }, 'dns: udp: query failed');
+      // never crash on a packet; the limiter writes one line per window and counts the rest
+      logs.log('error', 'udp-query-failed', { err, from: rinfo.address }, 'dns: udp: query failed');
       return;
     }
     if (out) socket.send(out, rinfo.port, rinfo.address);
@@ -39,7 +38,7 @@ export function startUdp(addr: string, port: number, handler: Handler, log: Logg
     socket.once('error', reject);
     socket.bind({ address: addr, port, exclusive: true }, () => {
       socket.off('error', reject);
-      socket.on('error', (err) => log.warn({ err }, 'dns: udp socket error'));
+      socket.on('error', (err) => logs.log('warn', 'udp-socket-error', { err }, 'dns: udp socket error'));
       try {
         socket.setRecvBufferSize(8 * 1024 * 1024);
         socket.setSendBufferSize(4 * 1024 * 1024);

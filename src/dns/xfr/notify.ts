@@ -4,8 +4,7 @@
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Clock, HostPort, Logger } from '#core';
-import { systemClock, toSeconds } from '#core';
+import { type Clock, createLogLimiter, type HostPort, type Logger, systemClock, toSeconds } from '#core';
 import { CLASS, OPCODE, TYPE, Writer, writeRdata } from '#wire';
 import type { Zone } from '../model/zone.ts';
 import { signRequest, type TsigKey } from './tsig.ts';
@@ -68,9 +67,11 @@ export function notifyMessage(zone: Zone, id: number): Buffer {
 
 export function createNotifier(opts: NotifierOptions): Notifier {
   const log = opts.logger.child({ component: 'dns' });
+  const clock = opts.clock ?? systemClock;
+  // answers arrive over UDP (spoofable), retries repeat: one line per kind, target and window
+  const logs = createLogLimiter(log, { clock });
   const first = opts.retryMs ?? 1000;
   const max = opts.maxRetryMs ?? 60_000;
-  const clock = opts.clock ?? systemClock;
   const state = new Map<string, Pending>();
   const sockets: { 4?: dgram.Socket; 6?: dgram.Socket } = {};
   let answered = 0;
@@ -82,7 +83,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     if (!s) {
       s = dgram.createSocket(fam === 6 ? 'udp6' : 'udp4');
       s.on('message', onAnswer);
-      s.on('error', (err) => log.warn({ err }, 'dns: notify socket error'));
+      s.on('error', (err) => logs.log('warn', 'notify-socket', { err }, 'dns: notify socket error'));
       s.unref();
       sockets[fam] = s;
     }
@@ -98,10 +99,13 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       state.delete(k);
       answered++;
       const rcode = msg[3]! & 0xf;
+      const to = `${p.target.host}:${p.target.port}`;
       if (rcode !== 0)
-        log.warn(
-          { zone: p.zone.name, to: `${p.target.host}:${p.target.port}`, rcode },
-          'dns: NOTIFY answered with an error',
+        logs.log(
+          'warn',
+          `notify-error:${p.zone.name}:${to}`,
+          { zone: p.zone.name, to, rcode },
+          `dns: NOTIFY of ${p.zone.name} answered with an error by ${to}`,
         );
       else log.debug({ zone: p.zone.name, serial: p.serial }, 'dns: NOTIFY answered');
       return;
@@ -116,10 +120,21 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     if (opts.key) msg = signRequest(msg, opts.key, toSeconds(clock.now())).wire;
     const to = `${p.target.host}:${p.target.port}`;
     socketFor(p.target.host).send(msg, p.target.port, p.target.host, (err) => {
-      if (err) log.warn({ err, zone: p.zone.name, to }, 'dns: NOTIFY could not be sent');
+      if (err)
+        logs.log(
+          'warn',
+          `notify-send:${to}`,
+          { err, zone: p.zone.name, to },
+          `dns: NOTIFY of ${p.zone.name} could not be sent to ${to}`,
+        );
     });
     if (p.attempts === 4)
-      log.warn({ zone: p.zone.name, to }, 'dns: secondary does not answer NOTIFY; still retrying');
+      logs.log(
+        'warn',
+        `notify-silent:${to}`,
+        { zone: p.zone.name, to },
+        `dns: secondary ${to} does not answer NOTIFY of ${p.zone.name}; still retrying`,
+      );
     const wait = Math.min(first * 2 ** (p.attempts - 1), max);
     p.timer = setTimeout(() => send(p), wait);
     p.timer.unref();
@@ -143,6 +158,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     answered: () => answered,
     async stop() {
       stopped = true;
+      logs.flush();
       for (const p of state.values()) if (p.timer) clearTimeout(p.timer);
       state.clear();
       await Promise.all(

@@ -2,7 +2,7 @@
 // RFC 1995) with their access control, and NOTIFY received. The query handler calls it for any
 // query that is signed, asks for a transfer or is a NOTIFY (docs/dns.md, "Transfers").
 
-import type { Logger } from '#core';
+import { createLogLimiter, type Logger, type LogLimiter } from '#core';
 import type { DnsMetrics } from '#metrics';
 import { CLASS, RCODE, readName, readRdata, TYPE } from '#wire';
 import { encodeError } from '../answer/encode.ts';
@@ -32,6 +32,10 @@ import {
   verifyRequest,
 } from './tsig.ts';
 
+const TSIG_ERROR_NAME: Record<number, string> = Object.fromEntries(
+  Object.entries(TSIG_ERROR).map(([k, v]) => [v, k]),
+);
+
 /** A transfer in progress: writes its messages through `send` (which waits for the socket). */
 export interface XfrJob {
   readonly kind: 'xfr-job';
@@ -57,6 +61,11 @@ export interface XfrOptions {
   now?: () => number;
   /** Counts transfer requests by kind and outcome. */
   metrics?: DnsMetrics;
+  /**
+   * Rate-limited lines (one per kind and window, then a count): refusals and failed TSIG come
+   * from spoofable packets. The server passes its own; one is made when absent.
+   */
+  logs?: LogLimiter;
 }
 
 /** How the normal answer path is called back for a verified signed query. */
@@ -85,7 +94,7 @@ export interface XfrService {
 }
 
 export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
-  const log = logger.child({ component: 'dns' });
+  const logs = opts.logs ?? createLogLimiter(logger.child({ component: 'dns' }));
   const keys = parseTsigKeys(opts.tsigKeys);
   const acl = parseAcl(opts.allow);
   const nowSec = opts.now ?? (() => Math.floor(Date.now() / 1000));
@@ -120,9 +129,15 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
     const v = verifyRequest(msg, rec, keys, now);
     if (!v.ok) {
       if (v.error === RCODE.FORMERR) return encodeError(q, RCODE.FORMERR);
-      log.info(
-        { from: plainAddress(remote), key: rec.keyName.join('.'), tsigError: v.error },
-        'dns: TSIG verification failed',
+      // the key name is the sender's to choose: the line's key is the error alone
+      const from = plainAddress(remote);
+      const keyName = rec.keyName.join('.');
+      const what = TSIG_ERROR_NAME[v.error] ?? String(v.error);
+      logs.log(
+        'info',
+        `tsig:${v.error}`,
+        { from, key: keyName, tsigError: v.error },
+        `dns: TSIG verification failed (${what}): key ${keyName} from ${from}`,
       );
       const base = encodeError(q, RCODE.NOTAUTH);
       if (v.error === TSIG_ERROR.BADKEY || v.error === TSIG_ERROR.BADSIG)
@@ -185,7 +200,9 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
           }
           await send(sign(packer.finish()));
           opts.metrics?.transfer(kind, 'ok');
-          log.info(
+          logs.log(
+            'info',
+            `xfr-done:${kind}:${zone.name}:${from}`,
             {
               zone: zone.name,
               to: from,
@@ -198,7 +215,12 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
           );
         } catch (err) {
           opts.metrics?.transfer(kind, 'error');
-          log.warn({ err, zone: zone.name, to: from }, `dns: ${kind} of ${zone.name} to ${from} aborted`);
+          logs.log(
+            'warn',
+            `xfr-aborted:${zone.name}`,
+            { err, zone: zone.name, to: from },
+            `dns: ${kind} of ${zone.name} to ${from} aborted`,
+          );
           throw err;
         } finally {
           running--;
@@ -235,7 +257,10 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
     const from = plainAddress(ctx.remote);
     if (q.qclass !== CLASS.IN && q.qclass !== CLASS.ANY) return encodeError(q, RCODE.REFUSED);
     if (!acl.allows(ctx.remote) || (keys.size > 0 && !ctx.signer)) {
-      log.info(
+      // a spoofable packet (IXFR over UDP): one line per zone and window, then a count
+      logs.log(
+        'info',
+        `xfr-refused:${zone.name}`,
         { zone: zone.name, from, signed: ctx.signer !== null },
         `dns: ${axfr ? 'AXFR' : 'IXFR'} of ${zone.name} refused to ${from}`,
       );
@@ -264,7 +289,12 @@ export function createXfrService(opts: XfrOptions, logger: Logger): XfrService {
       note = ` (IXFR from serial ${c}: history does not reach back, sent AXFR)`;
     }
     if (running >= maxTransfers) {
-      log.warn({ zone: zone.name, from }, `dns: too many transfers running (${maxTransfers}); refused`);
+      logs.log(
+        'warn',
+        'xfr-busy',
+        { zone: zone.name, from },
+        `dns: too many transfers running (${maxTransfers}); refused ${zone.name} to ${from}`,
+      );
       return encodeError(q, RCODE.REFUSED);
     }
     const snap = snapshot(zone)!;
