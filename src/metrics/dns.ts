@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { arrayMetric, FAST_BUCKETS, fixedHistogram, type Sample } from './array.ts';
-import type { DnsMetrics } from './types.ts';
+import type { DnsLimitsSample, DnsMetrics } from './types.ts';
 
 // A DNS node answers ~100,000 queries a second on one core: like SIP's, its query path only
 // bumps typed-array cells (a counter per transport x qtype x rcode, fixed latency buckets), read
@@ -105,6 +105,57 @@ export function createDnsMetrics(registry: Registry, prefix: string): DnsMetrics
     registers: [registry],
   });
 
+  // what the servers hold and shed, read from them at scrape time; several servers in one process add up
+  const servers = new Set<() => DnsLimitsSample>();
+  const sum = (pick: (s: DnsLimitsSample) => number): number => {
+    let n = 0;
+    for (const read of servers) n += pick(read());
+    return n;
+  };
+  const gauge = (name: string, help: string, pick: (s: DnsLimitsSample) => number) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(sum(pick));
+      },
+    });
+  gauge('dns_tcp_connections', 'Open DNS TCP connections', (s) => s.tcpConnections);
+  gauge(
+    'dns_tcp_held_bytes',
+    'Bytes held for DNS TCP clients (unanswered queries, answers not yet read)',
+    (s) => s.tcpHeldBytes,
+  );
+  gauge('dns_cache_entries', 'Answers in the DNS packet cache', (s) => s.cacheEntries);
+  gauge('dns_cache_bytes', 'Bytes the DNS packet cache counts against its bound', (s) => s.cacheBytes);
+  const SHED = ['perSource', 'evicted', 'idle', 'overBudget'] as const;
+  const SHED_LABEL = { perSource: 'per_source', evicted: 'evicted', idle: 'idle', overBudget: 'over_budget' };
+  new Counter({
+    name: `${prefix}dns_tcp_shed_total`,
+    help: 'DNS TCP connections refused or closed by a limit, by reason (per_source, evicted, idle, over_budget)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (servers.size === 0) return;
+      for (const r of SHED)
+        this.inc(
+          { reason: SHED_LABEL[r] },
+          sum((s) => s.tcpShed[r]),
+        );
+    },
+  });
+  new Counter({
+    name: `${prefix}dns_log_lines_suppressed_total`,
+    help: 'Repeated DNS log lines the rate limiter suppressed (counted in the line that follows them)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(sum((s) => s.logSuppressed));
+    },
+  });
+
   return {
     query(transport, qtype, rcode, seconds) {
       const t = transport === 'tcp' ? 1 : 0;
@@ -117,6 +168,12 @@ export function createDnsMetrics(registry: Registry, prefix: string): DnsMetrics
     journal(pos, lagSeconds) {
       position.set(pos);
       lag.set(lagSeconds);
+    },
+    limits(read) {
+      servers.add(read);
+      return () => {
+        servers.delete(read);
+      };
     },
   };
 }

@@ -187,4 +187,31 @@ describe('SIP metrics (typed arrays read at scrape time)', () => {
     expect(sample(t, 'callx_sip_table_entries', 'table="transactions"')).toBe(1);
     expect(sample(t, 'callx_sip_table_entries', 'table="verdicts"')).toBe(0);
   });
+
+  it('reads what DNS servers hold and shed at scrape time, added up over the servers of a process', async () => {
+    const m = createMetrics({ processMetrics: false });
+    const server = (connections: number, evicted: number) => () => ({
+      tcpConnections: connections,
+      tcpHeldBytes: 100 * connections,
+      tcpShed: { perSource: 1, evicted, idle: 2, overBudget: 0 },
+      cacheEntries: 10,
+      cacheBytes: 4_000,
+      logSuppressed: 7,
+    });
+    let connections = 3;
+    const forget = m.dns.limits(() => server(connections, 4)());
+    m.dns.limits(server(1, 0));
+    let t = await m.text();
+    expect(sample(t, 'callx_dns_tcp_connections', '')).toBeUndefined(); // no labels: no braces
+    expect(t).toMatch(/^callx_dns_tcp_connections 4$/m);
+    expect(t).toMatch(/^callx_dns_tcp_held_bytes 400$/m);
+    expect(t).toMatch(/^callx_dns_cache_bytes 8000$/m);
+    expect(sample(t, 'callx_dns_tcp_shed_total', 'reason="evicted"')).toBe(4);
+    expect(sample(t, 'callx_dns_tcp_shed_total', 'reason="per_source"')).toBe(2);
+    expect(t).toMatch(/^callx_dns_log_lines_suppressed_total 14$/m);
+    connections = 9;
+    forget();
+    t = await m.text();
+    expect(t).toMatch(/^callx_dns_tcp_connections 1$/m);
+  });
 });

@@ -19,6 +19,21 @@ export interface DnsMetrics {
   transfer(kind: 'AXFR' | 'IXFR', outcome: 'ok' | 'refused' | 'error'): void;
   /** The journal position applied by this node, and its lag behind the writer (seconds). */
   journal(position: number, lagSeconds: number): void;
+  /** Where a DNS server's limits and caches are read at scrape time; returns the function that forgets it. */
+  limits(read: () => DnsLimitsSample): () => void;
+}
+
+/** What a DNS server holds and sheds (docs/dns.md, "Limits"); counts are totals since start. */
+export interface DnsLimitsSample {
+  tcpConnections: number;
+  /** Bytes held for TCP clients: unanswered queries and answers not yet read. */
+  tcpHeldBytes: number;
+  /** Connections refused or closed, by why: the per-source limit, the oldest idle closed for a new one, idle timeout, the byte budget. */
+  tcpShed: { perSource: number; evicted: number; idle: number; overBudget: number };
+  cacheEntries: number;
+  cacheBytes: number;
+  /** Log lines the rate limiter suppressed. */
+  logSuppressed: number;
 }
 
 export interface SipMetrics {

@@ -173,6 +173,8 @@ describe('callx serve', () => {
     // one /metrics shows all three front ends of this process
     const text = await (await fetch(`http://127.0.0.1:${s.listening.api}/metrics`)).text();
     expect(text).toMatch(/^callx_dns_queries_total\{transport="udp",qtype="NAPTR",rcode="NOERROR"\} 1$/m);
+    expect(text).toMatch(/^callx_dns_cache_entries \d+$/m);
+    expect(text).toMatch(/^callx_dns_tcp_connections 0$/m);
     expect(text).toMatch(/^callx_sip_requests_total\{method="OPTIONS",status="200"\} 1$/m);
     expect(text).toMatch(/^callx_http_requests_total\{.*route="\/readyz".*\} 1$/m);
     s.child.kill('SIGTERM');

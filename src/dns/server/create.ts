@@ -89,6 +89,7 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
   let udp: UdpServer | null = null;
   let tcp: TcpServer | null = null;
   let port = 0;
+  let forgetMetrics: (() => void) | undefined;
 
   async function bindBoth(): Promise<void> {
     const { addr } = deps.config;
@@ -120,6 +121,27 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
     }
   }
 
+  function stats() {
+    const { queries, formerr } = handler.stats;
+    const t = tcp?.stats() ?? {
+      connections: 0,
+      heldBytes: 0,
+      refusedPerSource: 0,
+      evicted: 0,
+      idleClosed: 0,
+      overBudget: 0,
+    };
+    return {
+      tcpConnections: t.connections,
+      queries,
+      formerr,
+      transfers: xfr.active(),
+      cache: handler.cache.stats(),
+      tcp: t,
+      logSuppressed: logs.suppressed(),
+    };
+  }
+
   return {
     async start() {
       if (!deps.zones && deps.zonesDir) {
@@ -129,9 +151,27 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
         log.info({ zones: [...zones.zones.values()].map((z) => z.name) }, 'dns: zones loaded');
       }
       await bindBoth();
+      forgetMetrics = deps.metrics?.limits(() => {
+        const { tcp: t, cache, logSuppressed } = stats();
+        return {
+          tcpConnections: t.connections,
+          tcpHeldBytes: t.heldBytes,
+          tcpShed: {
+            perSource: t.refusedPerSource,
+            evicted: t.evicted,
+            idle: t.idleClosed,
+            overBudget: t.overBudget,
+          },
+          cacheEntries: cache.size,
+          cacheBytes: cache.bytes,
+          logSuppressed,
+        };
+      });
       log.info({ addr: deps.config.addr, port }, 'dns: listening (udp, tcp)');
     },
     async stop() {
+      forgetMetrics?.();
+      forgetMetrics = undefined;
       await Promise.all([udp?.close(), tcp?.close()]);
       udp = null;
       tcp = null;
@@ -150,25 +190,6 @@ export function createDnsServer(deps: DnsServerDeps): DnsServer {
     },
     handler,
     xfr,
-    stats() {
-      const { queries, formerr } = handler.stats;
-      const t = tcp?.stats() ?? {
-        connections: 0,
-        heldBytes: 0,
-        refusedPerSource: 0,
-        evicted: 0,
-        idleClosed: 0,
-        overBudget: 0,
-      };
-      return {
-        tcpConnections: t.connections,
-        queries,
-        formerr,
-        transfers: xfr.active(),
-        cache: handler.cache.stats(),
-        tcp: t,
-        logSuppressed: logs.suppressed(),
-      };
-    },
+    stats,
   };
 }
