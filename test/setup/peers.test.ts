@@ -41,10 +41,10 @@ describe('the global setup and the peer table', () => {
     expect(err.message).not.toContain('callx-absent-c'); // another project's peer
   });
 
-  it('as root without apt-get, still fails with the command', () => {
+  it('as root without apt-get, still fails with the command (no sudo for root)', () => {
     const peers: Peer[] = [{ from: { apt: 'callx-absent' }, binaries: ['callx-absent'], projects: ['p'] }];
     expect(() => ensurePeers('p', { peers, env: noApt, root: true, ...quiet })).toThrow(
-      /sudo apt-get install -y --no-install-recommends callx-absent$/,
+      /\n {2}apt-get install -y --no-install-recommends callx-absent$/,
     );
   });
 

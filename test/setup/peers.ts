@@ -98,12 +98,14 @@ function describeMissing(missing: Peer[], paths: Record<string, string>): string
     .join('; ');
 }
 
-/** The command that gets every missing peer: what a person without root rights must run. */
-export function installCommand(missing: Peer[]): string {
+/** The command that gets every missing peer (with sudo unless for root). */
+export function installCommand(missing: Peer[], root = false): string {
   const apt = aptPackages(missing);
   const builds = missing.flatMap((p) => ('build' in p.from ? [`bash ${p.from.build}`] : []));
   return [
-    ...(apt.length > 0 ? [`sudo apt-get install -y --no-install-recommends ${apt.join(' ')}`] : []),
+    ...(apt.length > 0
+      ? [`${root ? '' : 'sudo '}apt-get install -y --no-install-recommends ${apt.join(' ')}`]
+      : []),
     ...builds,
   ].join(' && ');
 }
@@ -167,7 +169,7 @@ export function ensurePeers(
   if (missing.length === 0) return paths;
   throw new PeerMissingError(
     `test: the ${project} tests run real peers, and these are missing: ${describeMissing(missing, paths)}. ` +
-      `${failures.length > 0 ? `${failures.join('; ')}. ` : ''}Install them with:\n  ${installCommand(missing)}`,
+      `${failures.length > 0 ? `${failures.join('; ')}. ` : ''}Install them with:\n  ${installCommand(missing, root)}`,
   );
 }
 
