@@ -5,20 +5,22 @@
 const realSetTimeout = globalThis.setTimeout;
 const realNow = performance.now.bind(performance);
 
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /**
- * Polls `cond` every `everyMs` until it gives something other than false, null or undefined, and
- * resolves with that. `what` (or what it returns, asked at the deadline) names what was awaited.
+ * Polls `cond` every `everyMs` until it gives a truthy value, and resolves with it. `what` (or
+ * what it returns, asked at the deadline) names what was awaited.
  */
 export async function until<T>(
   what: string | (() => string),
   cond: () => T | Promise<T>,
   ms = 10_000,
   everyMs = 50,
-): Promise<Exclude<T, false | null | undefined>> {
+): Promise<Truthy<T>> {
   const deadline = realNow() + ms;
   for (;;) {
     const v = await cond();
-    if (v !== false && v !== null && v !== undefined) return v as Exclude<T, false | null | undefined>;
+    if (v) return v as Truthy<T>;
     if (realNow() > deadline)
       throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => realSetTimeout(r, everyMs));
