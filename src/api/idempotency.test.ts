@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS, type IdempotencyRecord } from '#core';
 import { type TempStore, tempStore } from '#test/api/helpers/store';
+import { until } from '#test/helpers/until';
 import { ApiError, problemResponse, toProblem } from './errors.ts';
 import { canonicalJson, createIdempotency } from './idempotency.ts';
 
@@ -79,7 +80,7 @@ describe('api: Idempotency-Key', () => {
       release = r;
     });
     const first = post({ a: 1 }, 'k');
-    await new Promise((r) => setTimeout(r, 20));
+    await until('the first request to run', () => runs === 1);
     const during = await post({ a: 1 }, 'k');
     expect(during.status).toBe(409);
     expect(during.headers.get('retry-after')).toBe('1');

@@ -59,7 +59,8 @@ const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}\\']/gu;
 
 /** Quotes an (untrusted) identifier for an error message: shortened, one line, no invisible characters. */
 export function quote(input: string): string {
-  const chars = Array.from(input);
+  // no more than needed: a code point is at most two UTF-16 units (a 10 kB input costs no more)
+  const chars = Array.from(input.slice(0, 2 * QUOTE_MAX + 2));
   const short = chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX).join('')}...` : input;
   const safe = short.replace(UNPRINTABLE, (c) =>
     c === '\\' || c === "'" ? `\\${c}` : `\\u{${c.codePointAt(0)!.toString(16)}}`,

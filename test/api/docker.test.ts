@@ -3,7 +3,7 @@
 // secondary's config through `knotc conf-check`, drachtio's XML, and the Dockerfile through a
 // Dockerfile parser/validator plus the properties the deployment relies on. What cannot run
 // here (building the image, starting the containers) is listed in docs/deployment.md.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { validate as validateDockerfile } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/core/config.ts';
+import { peer, runPeer } from '../helpers/peer.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -119,14 +120,14 @@ describe('docker/compose.yaml', () => {
   });
 
   it('has a Knot configuration that knotc accepts (and knotc rejects a broken one)', async () => {
-    const ok = await run('knotc', ['-c', join(DOCKER, 'knot/knot.conf'), 'conf-check']);
+    const ok = await run(peer('knotc'), ['-c', join(DOCKER, 'knot/knot.conf'), 'conf-check']);
     expect(ok.stdout).toContain('Configuration is valid');
     const dir = mkdtempSync(join(tmpdir(), 'callx-knot-'));
     try {
       const file = join(dir, 'knot.conf');
       writeFileSync(file, read('knot/knot.conf').replace('    master: callx', '    masters: callx'));
-      const broken = spawnSync('knotc', ['-c', file, 'conf-check'], { encoding: 'utf8' });
-      expect(broken.status).not.toBe(0);
+      const broken = await runPeer('knotc', ['-c', file, 'conf-check']);
+      expect(broken.code).not.toBe(0);
       expect(broken.stderr).toMatch(/masters/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -135,7 +136,7 @@ describe('docker/compose.yaml', () => {
 
   it("has a well-formed drachtio config whose admin secret matches the redirector's", async () => {
     const xml = read('drachtio/drachtio.conf.xml');
-    await run('python3', [
+    await run(peer('python3'), [
       '-c',
       'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])',
       join(DOCKER, 'drachtio/drachtio.conf.xml'),

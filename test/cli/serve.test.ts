@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { peer } from '../helpers/peer.ts';
+import { until } from '../helpers/until.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
@@ -67,7 +69,7 @@ function serve(args: string[], env: Record<string, string | undefined>, node = N
 }
 
 async function dig(port: number, name: string, type: string): Promise<string> {
-  const { stdout } = await run('dig', [
+  const { stdout } = await run(peer('dig'), [
     '@127.0.0.1',
     '-p',
     String(port),
@@ -210,12 +212,12 @@ describe('callx serve', () => {
       }),
     });
     expect(res.status).toBe(201);
-    const deadline = Date.now() + 5000;
-    let soa = '';
-    while (Date.now() < deadline && soa === '') {
-      soa = await dig(dns.listening.dns!, 'shared.example', 'SOA').catch(() => '');
-      if (soa === '') await new Promise((r) => setTimeout(r, 100));
-    }
+    const soa = await until(
+      'the zone in the DNS process',
+      () => dig(dns.listening.dns!, 'shared.example', 'SOA').catch(() => ''),
+      10_000,
+      100,
+    );
     expect(soa).toMatch(/^ns1\.shared\.example\. hostmaster\.shared\.example\. /);
   });
 

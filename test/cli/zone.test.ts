@@ -14,6 +14,7 @@ import { createPublisher } from '../../src/registry/publisher.ts';
 import { SCHEMA } from '../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 import { zoneDoc } from '../dns/helpers/registry.ts';
+import { peer } from '../helpers/peer.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -75,8 +76,8 @@ describe('callx zone export', () => {
       const text = await exportZoneText(config, apex, silentLogger);
       const f = join(tmp, `${apex}.export`);
       writeFileSync(f, text, 'latin1');
-      await run('kzonecheck', ['-o', apex, f]);
-      const named = await run('named-checkzone', ['-i', 'local', apex, f]);
+      await run(peer('kzonecheck'), ['-o', apex, f]);
+      const named = await run(peer('named-checkzone'), ['-i', 'local', apex, f]);
       expect(named.stdout).toMatch(/loaded serial 2026112601\nOK\n$/);
       // the export loads back to the same records
       expect(text).toContain(
@@ -164,8 +165,8 @@ describe('callx zone export', () => {
       const { stdout } = await cli(apex);
       const f = join(tmp, `${apex}.registry.export`);
       writeFileSync(f, stdout, 'latin1');
-      await run('kzonecheck', ['-o', apex, f]);
-      const named = await run('named-checkzone', ['-i', 'local', apex, f]);
+      await run(peer('kzonecheck'), ['-o', apex, f]);
+      const named = await run(peer('named-checkzone'), ['-i', 'local', apex, f]);
       expect(named.stdout, apex).toMatch(new RegExp(`loaded serial ${serials[apex]}\\nOK\\n$`));
       if (apex === 'e164.callx.test') {
         expect(stdout).toContain(

@@ -7,13 +7,32 @@ import { createDnsNode, type DnsNode } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
 import { serialGt } from '../../src/dns/model/serial.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
+import { until } from '../helpers/until.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
 import { APEX, DERIVATION, enumName, member, publisherOn, type Registry } from './helpers/registry.ts';
+import { buildQuery, udpQuery } from './helpers/wire.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const E164_ZONE = `e164.${APEX}`;
 /** The issue's freshness bound, measured from the start of the registry write. */
 const FRESH_MS = 1000;
+
+/**
+ * The moment (performance.now()) the node at `port` first answers `name` NAPTR with `rcode` and
+ * `answers` records. Asked in-process every 5 ms: a dig process per try would add its own
+ * start-up, long on a loaded machine, to the time measured. dig then checks the answer itself.
+ */
+async function answeredAt(port: number, name: string, rcode: number, answers: number): Promise<number> {
+  return until(
+    `${name} NAPTR at port ${port} with rcode ${rcode} and ${answers} answers`,
+    async () => {
+      const r = await udpQuery(port, buildQuery({ name, type: 'NAPTR' }));
+      return (r[3]! & 0xf) === rcode && r.readUInt16BE(6) === answers && performance.now();
+    },
+    10_000,
+    5,
+  );
+}
 
 export function defineFeedSuite(label: string, makeRegistry: () => Registry): void {
   describe(`DNS fed by the registry (${label})`, () => {
@@ -73,25 +92,36 @@ export function defineFeedSuite(label: string, makeRegistry: () => Registry): vo
     it('answers a registration, a release and a removal on every node within 1 s', async () => {
       const before = await soaSerial(nodes[0]!.port, E164_ZONE);
       const name = enumName('+82262006302');
-      const changes: [string, () => Promise<unknown>, (a: Awaited<ReturnType<typeof dig>>) => boolean][] = [
+      const changes: [
+        string,
+        () => Promise<unknown>,
+        (a: Awaited<ReturnType<typeof dig>>) => boolean,
+        number,
+        number,
+      ][] = [
         [
           'registered',
           () => pub.insert('members', member('m-new', ['+82262006302'])),
           (a) => a.status === 'NOERROR' && a.rdata.length === 1,
+          0,
+          1,
         ],
         [
           'released',
           () => pub.update('members', { _id: 'm-new' }, { $set: { numbers: [] } }),
           (a) => a.status === 'NXDOMAIN',
+          3,
+          0,
         ],
       ];
-      for (const [what, write, ok] of changes) {
+      for (const [what, write, ok, rcode, answers] of changes) {
         const t0 = performance.now();
         await write();
-        const took = await Promise.all(
-          nodes.map(async (n) => (await digUntil(n.port, name, 'NAPTR', ok)).ms),
+        const took = (await Promise.all(nodes.map((n) => answeredAt(n.port, name, rcode, answers)))).map(
+          (at) => at - t0,
         );
-        const total = performance.now() - t0;
+        const total = Math.max(...took);
+        for (const n of nodes) await digUntil(n.port, name, 'NAPTR', ok); // dig sees it so
         // each node answered within the bound, counted from the start of the write
         expect({
           what,
@@ -104,10 +134,12 @@ export function defineFeedSuite(label: string, makeRegistry: () => Registry): vo
       }
       const t0 = performance.now();
       await pub.remove('members', { _id: 'm-pre' });
-      await Promise.all(
-        nodes.map((n) => digUntil(n.port, enumName('+82262006301'), 'NAPTR', (a) => a.status === 'NXDOMAIN')),
+      const removedAt = await Promise.all(
+        nodes.map((n) => answeredAt(n.port, enumName('+82262006301'), 3, 0)),
       );
-      expect(performance.now() - t0).toBeLessThan(FRESH_MS);
+      expect(Math.max(...removedAt) - t0).toBeLessThan(FRESH_MS);
+      for (const n of nodes)
+        await digUntil(n.port, enumName('+82262006301'), 'NAPTR', (a) => a.status === 'NXDOMAIN');
       const serials = await Promise.all(nodes.map((n) => soaSerial(n.port, E164_ZONE)));
       expect(new Set(serials).size).toBe(1);
       expect(serialGt(serials[0]!, before)).toBe(true);

@@ -10,6 +10,7 @@ import { createDnsNode, type DnsNode } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Store } from '../../src/core/store.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
+import { until } from '../helpers/until.ts';
 import { findFerretdb } from '../setup/mongo.ts';
 import { dig, digUntil } from './helpers/dig.ts';
 import { freePort } from './helpers/knot.ts';
@@ -122,9 +123,7 @@ describe('DNS node and a store outage', () => {
     expect((await dig(node.port, enumName('+82262006501'), 'NAPTR')).rdata).toHaveLength(1);
     await db.stop();
     // the node notices (journal reads fail), logs, and answers from its model meanwhile
-    for (let i = 0; i < 100 && node.stats().journalFailures === 0; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(node.stats().journalFailures).toBeGreaterThan(0);
+    await until('the node to notice the outage', () => node.stats().journalFailures > 0);
     expect(node.ready()).toBe(true);
     const during = await dig(node.port, enumName('+82262006501'), 'NAPTR');
     expect(during.status).toBe('NOERROR');

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsServer, type DnsServer, loadZone, ZoneSet } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
+import { peer } from '../helpers/peer.ts';
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 const run = promisify(execFile);
@@ -85,17 +86,18 @@ describe('DNS server over sockets', () => {
   });
 
   it('is queried with dig (UDP and TCP)', async () => {
+    const dig = peer('dig');
     const args = ['@127.0.0.1', '-p', String(dns.port), '+norec', '+short'];
-    const naptr = await run('dig', [...args, '5.4.3.2.1.0.0.2.6.2.8.pstn.callx.test', 'NAPTR']);
+    const naptr = await run(dig, [...args, '5.4.3.2.1.0.0.2.6.2.8.pstn.callx.test', 'NAPTR']);
     expect(naptr.stdout.trim()).toBe(
       '100 10 "u" "E2U+sip" "!^\\\\+(.*)$!sip:+\\\\1@gw.kr.callx.test;user=phone!" .',
     );
-    const srv = await run('dig', [...args, '+tcp', '_sip._udp.kr.center.callx.test', 'SRV']);
+    const srv = await run(dig, [...args, '+tcp', '_sip._udp.kr.center.callx.test', 'SRV']);
     expect(srv.stdout.trim().split('\n').sort()).toEqual([
       '10 40 5060 sip2.kr.center.callx.test.',
       '10 60 5060 sip1.kr.center.callx.test.',
     ]);
-    const full = await run('dig', ['@127.0.0.1', '-p', String(dns.port), '+norec', 'nx.callx.test', 'A']);
+    const full = await run(dig, ['@127.0.0.1', '-p', String(dns.port), '+norec', 'nx.callx.test', 'A']);
     expect(full.stdout).toMatch(/status: NXDOMAIN/);
     expect(full.stdout).toMatch(/flags: qr aa;/);
   });

@@ -2,19 +2,18 @@
 // raw TCP client: AXFR of a zone that takes many messages, IXFR from the change history that the
 // journal feeds, the fallbacks and refusals of RFC 1995/5936, and that a transfer is a snapshot
 // even when the registry changes while it runs.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsNode, type DnsNode } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
 import { parseTsigKeys, signRequest } from '../../src/dns/xfr/tsig.ts';
 import type { Publisher } from '../../src/registry/publisher.ts';
 import { Packet, registerDns2Codecs } from '../helpers/dns2.ts';
+import { runPeer } from '../helpers/peer.ts';
 import { until } from '../helpers/until.ts';
 import { dig, digUntil, soaSerial } from './helpers/dig.ts';
 import {
@@ -29,7 +28,6 @@ import {
 import { buildQuery, tcpQuery, udpQuery } from './helpers/wire.ts';
 
 registerDns2Codecs();
-const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
 const KEY = `xfr-key:hmac-sha256:${randomBytes(32).toString('base64')}`;
 const [KEY_NAME, KEY_ALG, KEY_SECRET] = KEY.split(':') as [string, string, string];
@@ -44,7 +42,7 @@ interface Kdig {
 
 /** kdig with the key: every record of the answer, how many messages, or the error it reports. */
 async function kdig(port: number, args: string[]): Promise<Kdig> {
-  const r = await run(
+  const r = await runPeer(
     'kdig',
     [
       '@127.0.0.1',
@@ -58,9 +56,9 @@ async function kdig(port: number, args: string[]): Promise<Kdig> {
       ...args,
     ],
     { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 },
-  ).catch((e) => e);
-  const out = String(r.stdout);
-  const err = String(r.stderr);
+  );
+  const out = r.stdout;
+  const err = r.stderr;
   const error = /server replied with error '([A-Z]+)'/.exec(err)?.[1] ?? /ERROR: (.*)/.exec(err)?.[1] ?? null;
   return {
     records: out

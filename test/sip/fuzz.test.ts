@@ -7,6 +7,7 @@ import type { DnsServer } from '#dns';
 import type { SipService } from '#sip';
 import { silentLogger } from '../../src/core/log.ts';
 import { processMessage } from '../../src/sip/transport/process.ts';
+import { until } from '../helpers/until.ts';
 import { headers, request, startDns, startSip, status, TcpClient, UdpClient } from './env.ts';
 
 let dns: DnsServer;
@@ -182,9 +183,7 @@ describe('fuzz', () => {
       for (let i = 0; i < bytes.length; i += 1 + r.int(400)) t.write(bytes.subarray(i, i + 1 + r.int(400)));
       t.close();
     }
-    for (let i = 0; i < 500 && sip.service.stats().tcpConnections > 0; i++)
-      await new Promise((res) => setTimeout(res, 20));
-    expect(sip.service.stats().tcpConnections).toBe(0);
+    await until('no connection left', () => sip.service.stats().tcpConnections === 0);
     const t = await new TcpClient().open(sip.port);
     t.write(request({ uri: 'sip:alice@example.com', localPort: t.localPort, transport: 'TCP' }));
     expect(status(await t.next(10_000))).toBe(302);

@@ -1,7 +1,6 @@
 // End to end with SIPp (Debian sip-tester): every identifier kind and every error code, over
 // UDP and TCP, against the redirector resolving through a real callx DNS server; REGISTER with
 // digest then INVITE against a real registry store.
-import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +12,11 @@ import type { DnsServer } from '#dns';
 import { createEmbeddedStore, SCHEMA } from '#registry';
 import type { SipService } from '#sip';
 import { silentLogger } from '../../src/core/log.ts';
+import { peer, runPeer } from '../helpers/peer.ts';
 import { startDns, startSip } from './env.ts';
 
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
-const SIPP = process.env.CALLX_SIPP ?? '/usr/bin/sipp';
+const SIPP = process.env.CALLX_SIPP ?? peer('sipp');
 
 let dns: DnsServer;
 let sip: { service: SipService; port: number };
@@ -74,7 +74,7 @@ afterAll(async () => {
 
 let csvSeq = 0;
 /** Runs one SIPp scenario over every line of `rows`; resolves to its exit code and output. */
-function sipp(
+async function sipp(
   scenario: string,
   rows: string[][],
   port: number,
@@ -113,12 +113,9 @@ function sipp(
     join(tmp, `err-${csvSeq}.log`),
     ...extra,
   ];
-  return new Promise((resolve) => {
-    execFile(SIPP, args, { cwd: tmp, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? -1) : 0;
-      resolve({ code: typeof code === 'number' ? code : -1, out: `${stdout}\n${stderr}` });
-    });
-  });
+  // a SIPp that could not run (or was killed) rejects: only SIPp's own verdict is an exit code
+  const r = await runPeer(SIPP, args, { cwd: tmp, timeout: 60_000 });
+  return { code: r.code, out: `${r.stdout}\n${r.stderr}` };
 }
 
 const REDIRECTS: [string, string, string][] = [

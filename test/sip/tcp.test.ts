@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsServer } from '#dns';
 import type { SipService } from '#sip';
+import { until } from '../helpers/until.ts';
 import { headers, request, startDns, startSip, status, TcpClient } from './env.ts';
 
 let dns: DnsServer;
@@ -125,9 +126,7 @@ describe('TCP framing', () => {
     expect(extra.closed).toBe(true);
     for (const c of open) c.close();
     // wait until the server has seen the closes, then a new connection is served
-    for (let i = 0; i < 250 && sip.service.stats().tcpConnections > 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(sip.service.stats().tcpConnections).toBe(0);
+    await until('the server to see the closes', () => sip.service.stats().tcpConnections === 0);
     const again = await new TcpClient().open(sip.port);
     again.write(request({ method: 'OPTIONS', uri: MEMBER, localPort: again.localPort, transport: 'TCP' }));
     expect(status(await again.next())).toBe(200);

@@ -19,6 +19,8 @@ import { createJournal } from '../../../src/registry/journal.ts';
 import { createPublisher } from '../../../src/registry/publisher.ts';
 import { SCHEMA } from '../../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
+import { peer } from '../../helpers/peer.ts';
+import { until as pollUntil } from '../../helpers/until.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -38,14 +40,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function until<T>(what: string, ms: number, probe: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`e2e: ${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls `probe` until it gives something other than null (test/helpers/until.ts, the one poller). */
+export function until<T>(what: string, ms: number, probe: () => Promise<T | null>): Promise<T> {
+  return pollUntil(`e2e: ${what}`, probe, ms) as Promise<T>;
 }
 
 export async function startStack(): Promise<Stack> {
@@ -119,7 +116,7 @@ export async function startStack(): Promise<Stack> {
       };
     },
     async dig(name, type) {
-      const { stdout } = await run('dig', [
+      const { stdout } = await run(peer('dig'), [
         '@127.0.0.1',
         '-p',
         String(dns.port),

@@ -1,6 +1,8 @@
 // dig (bind9-dnsutils) as the real DNS client of the tests.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { peer } from '../../helpers/peer.ts';
+import { until } from '../../helpers/until.ts';
 
 const run = promisify(execFile);
 
@@ -20,7 +22,7 @@ export async function dig(
   extra: string[] = [],
 ): Promise<DigAnswer> {
   const { stdout } = await run(
-    'dig',
+    peer('dig'),
     [
       '@127.0.0.1',
       '-p',
@@ -64,14 +66,15 @@ export async function digUntil(
   deadlineMs = 10_000,
 ): Promise<{ ms: number; answer: DigAnswer }> {
   const t0 = performance.now();
-  for (;;) {
-    const a = await dig(port, name, type);
-    const ms = performance.now() - t0;
-    if (ok(a)) return { ms, answer: a };
-    if (ms > deadlineMs)
-      throw new Error(
-        `${name} ${type} at port ${port}: still ${a.status} ${a.rdata.join(' | ')} after ${Math.round(ms)} ms`,
-      );
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let last: DigAnswer | undefined;
+  const answer = await until(
+    () => `${name} ${type} at port ${port}: still ${last?.status} ${last?.rdata.join(' | ')}`,
+    async () => {
+      last = await dig(port, name, type);
+      return ok(last) && last;
+    },
+    deadlineMs,
+    20,
+  );
+  return { ms: performance.now() - t0, answer };
 }

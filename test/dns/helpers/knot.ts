@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { peer } from '../../helpers/peer.ts';
 import { buildQuery, udpQuery } from './wire.ts';
 
 export interface Knot {
@@ -84,7 +85,7 @@ export async function startKnot(files: string[]): Promise<Knot> {
       '',
     ].join('\n');
     writeFileSync(join(dir, 'knot.conf'), conf);
-    const proc = spawn('knotd', ['-c', join(dir, 'knot.conf')], { stdio: 'ignore' });
+    const proc = spawn(peer('knotd'), ['-c', join(dir, 'knot.conf')], { stdio: 'ignore' });
     const ready = await waitReady(port, apexes, proc, Date.now() + 30_000);
     const stop = async () => {
       if (proc.exitCode === null) {
@@ -179,7 +180,7 @@ export async function startKnotSecondary(opts: {
     '',
   ].join('\n');
   writeFileSync(join(dir, 'knot.conf'), conf);
-  const proc = spawn('knotd', ['-c', join(dir, 'knot.conf')], { stdio: 'ignore' });
+  const proc = spawn(peer('knotd'), ['-c', join(dir, 'knot.conf')], { stdio: 'ignore' });
   const log = () => {
     try {
       return readFileSync(join(dir, 'knot.log'), 'utf8');

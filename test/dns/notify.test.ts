@@ -1,11 +1,14 @@
+// NOTIFY to a secondary over a real UDP socket. The retry backoff runs on a fake clock that the
+// test moves, so the gaps between NOTIFYs are exact however loaded the machine is.
 import dgram from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '#core';
 import { Packet, registerDns2Codecs } from '#test/helpers/dns2';
-import { ParsedQuery } from '../server/query.ts';
-import { loadZone } from '../zonefile/load.ts';
-import { createNotifier, type Notifier } from './notify.ts';
-import { parseTsigKeys, readTsig, verifyRequest } from './tsig.ts';
+import { ParsedQuery } from '../../src/dns/server/query.ts';
+import { createNotifier, type Notifier } from '../../src/dns/xfr/notify.ts';
+import { parseTsigKeys, readTsig, verifyRequest } from '../../src/dns/xfr/tsig.ts';
+import { loadZone } from '../../src/dns/zonefile/load.ts';
+import { until } from '../helpers/until.ts';
 
 registerDns2Codecs();
 
@@ -21,7 +24,7 @@ async function secondary(silent: number, rcode = 0) {
   const sock = dgram.createSocket('udp4');
   const got: { at: number; msg: Buffer }[] = [];
   sock.on('message', (msg, r) => {
-    got.push({ at: performance.now(), msg });
+    got.push({ at: Date.now(), msg }); // the fake clock: the time the NOTIFY was sent
     if (got.length <= silent) return;
     const answer = Buffer.from(msg.subarray(0, 12));
     answer[2] = answer[2]! | 0x80;
@@ -38,15 +41,12 @@ async function secondary(silent: number, rcode = 0) {
 describe('NOTIFY to the secondaries (RFC 1996)', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
+    vi.useRealTimers();
     for (const c of cleanup.splice(0)) await c();
   });
 
-  async function until(ok: () => boolean) {
-    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(ok()).toBe(true);
-  }
-
   it('sends a signed NOTIFY with the new SOA and retries with backoff until the secondary answers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const sec = await secondary(2);
     const n: Notifier = createNotifier({
       targets: [{ host: '127.0.0.1', port: sec.port }],
@@ -58,12 +58,17 @@ describe('NOTIFY to the secondaries (RFC 1996)', () => {
     cleanup.push(sec.close, n.stop);
     const zone = loadZone('z', 'example.test', ZONE).zone;
     n.changed([zone]);
-    await until(() => n.answered() === 1);
+    await until('the first NOTIFY', () => sec.got.length === 1);
+    for (const count of [2, 3]) {
+      await vi.advanceTimersToNextTimerAsync(); // the retry is the only timer
+      await until(`NOTIFY number ${count}`, () => sec.got.length === count);
+    }
+    await until('the answer to the third NOTIFY', () => n.answered() === 1);
     expect(n.pending()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0); // answered: no retry left
     expect(sec.got).toHaveLength(3);
     const gaps = [sec.got[1]!.at - sec.got[0]!.at, sec.got[2]!.at - sec.got[1]!.at];
-    expect(gaps[0]).toBeGreaterThanOrEqual(90);
-    expect(gaps[1]).toBeGreaterThanOrEqual(190); // doubled
+    expect(gaps).toEqual([100, 200]); // doubled
     for (const { msg } of sec.got) {
       const p = Packet.parse(msg);
       expect(p.header).toMatchObject({ qr: 0, opcode: 4, aa: 1 });
@@ -78,6 +83,7 @@ describe('NOTIFY to the secondaries (RFC 1996)', () => {
   });
 
   it('a newer serial replaces the pending NOTIFY; an error answer ends the retries too', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const sec = await secondary(1, 5);
     const n = createNotifier({
       targets: [{ host: '127.0.0.1', port: sec.port }],
@@ -90,8 +96,9 @@ describe('NOTIFY to the secondaries (RFC 1996)', () => {
     zone.setSerial(42);
     n.changed([zone]);
     expect(n.pending()).toBe(1);
-    await until(() => n.answered() === 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await until('the answer to the NOTIFY of serial 42', () => n.answered() === 1);
+    expect(vi.getTimerCount()).toBe(0); // no retry of 41 nor of 42 left
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(sec.got.map((g) => Packet.parse(g.msg).answers[0].serial)).toEqual([41, 42]);
   });
 });
