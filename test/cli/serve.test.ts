@@ -135,14 +135,7 @@ const alive = (pid: number): boolean => {
   }
 };
 
-async function gone(pid: number, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !alive(pid);
-}
+const gone = (pid: number): Promise<boolean> => until(`process ${pid} to exit`, () => !alive(pid));
 
 /** A TCP port held by another program on 127.0.0.1. */
 function holdPort(): Promise<{ port: number; close(): void }> {
