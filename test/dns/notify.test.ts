@@ -97,7 +97,8 @@ describe('NOTIFY to the secondaries (RFC 1996)', () => {
     n.changed([zone]);
     expect(n.pending()).toBe(1);
     await until('the answer to the NOTIFY of serial 42', () => n.answered() === 1);
-    expect(vi.getTimerCount()).toBe(0); // no retry of 41 nor of 42 left
+    // no retry of 41 nor of 42 left (the error answer's log line may keep the log limiter's timer)
+    expect(n.pending()).toBe(0);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sec.got.map((g) => Packet.parse(g.msg).answers[0].serial)).toEqual([41, 42]);
   });
