@@ -2,10 +2,12 @@
 // setup provides: exclusion between processes (two lock owners), takeover of a dead holder's
 // lock after its lease and not before, the in-process queue that hands a busy lock from one
 // write to the next, a holder stalled past half its lease that must not write, and a section
-// whose caller gave up that neither waits nor writes.
+// whose caller gave up that neither waits nor writes; a store closed during a locked write.
 import { MongoClient, type Collection as MongoCollection } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/log.ts';
 import { StoreUnavailableError } from '../../src/core/store.ts';
+import { createMongoStore } from '../../src/registry/stores/mongo.ts';
 import { DocLocks, type LockDoc } from '../../src/registry/stores/mongo-locks.ts';
 import { mongoUri, testDbName } from '../setup/inject.ts';
 
@@ -103,6 +105,34 @@ describe('mongo-locks: per-document locks for FerretDB', () => {
     expect(err.message).toContain('past half its lease');
     expect(wrote).toBe(false);
     expect(await locks.countDocuments({})).toBe(0);
+  });
+
+  // A restart (SIGTERM: the API closes its connections, then the store) in the middle of a
+  // locked write used to leave the lock behind: after the restart that document (often the
+  // journal counter, so every member write) waited for the rest of the 30-s lease.
+  it('close() lets a running locked write finish and release, so a restarted process writes at once', async () => {
+    const opts = { uri: mongoUri(), dbName, logger: silentLogger, atomicity: 'locks' as const };
+    const before = await createMongoStore(opts);
+    await before.collection<{ _id: string; v: number }>('c').insert({ _id: 'x', v: 0 });
+    const running = before.locks!.with('c', 'x', () => sleep(200));
+    await sleep(20);
+    await before.close();
+    await running;
+    const after = await createMongoStore(opts);
+    try {
+      const t0 = performance.now();
+      expect(
+        await after
+          .collection<{ _id: string; v: number }>('c')
+          .findOneAndUpdate({ _id: 'x' }, { $set: { v: 1 } }),
+      ).toEqual({
+        _id: 'x',
+        v: 1,
+      });
+      expect(performance.now() - t0).toBeLessThan(2_000);
+    } finally {
+      await after.close();
+    }
   });
 
   it('a queued section whose caller gave up neither takes the lock nor runs', async () => {
