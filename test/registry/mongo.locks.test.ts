@@ -135,6 +135,30 @@ describe('mongo-locks: per-document locks for FerretDB', () => {
     }
   });
 
+  it('close() in the middle of many writers leaves no lock behind', async () => {
+    const store = await createMongoStore({
+      uri: mongoUri(),
+      dbName,
+      logger: silentLogger,
+      atomicity: 'locks',
+    });
+    const c = store.collection<{ _id: string; n: number }>('busy');
+    let stop = false;
+    const writers = Array.from({ length: 16 }, async (_, i) => {
+      while (!stop) await c.findOneAndUpdate({ _id: `d${i % 4}` }, { $inc: { n: 1 } }, { upsert: true });
+    });
+    const settled = Promise.allSettled(writers);
+    await sleep(150);
+    // The writers keep starting writes while the store closes, as requests in flight do.
+    await store.close();
+    stop = true;
+    // Writers stopped by the close fail with StoreUnavailableError; none hangs.
+    for (const r of await settled) {
+      if (r.status === 'rejected') expect(r.reason, String(r.reason)).toBeInstanceOf(StoreUnavailableError);
+    }
+    expect(await locks.countDocuments({})).toBe(0);
+  });
+
   it('a queued section whose caller gave up neither takes the lock nor runs', async () => {
     const l = new DocLocks(locks);
     let release!: () => void;

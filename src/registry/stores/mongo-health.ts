@@ -78,6 +78,11 @@ export class StoreHealth {
    * operation is given up on, so a section still waiting (for a lock) does not write later.
    */
   run<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(
+        new StoreUnavailableError(`registry: ${this.opts.where}: ${what}: the store is closed`),
+      );
+    }
     if (this.down) return Promise.reject(this.downError(what));
     const ac = new AbortController();
     return new Promise<T>((resolve, reject) => {

@@ -68,6 +68,8 @@ export class DocLocks {
   private readonly unreleased = new Set<string>();
   /** Sections running now, so close() can let them finish and release. */
   private readonly running = new Set<Promise<unknown>>();
+  /** Set by drain(): the store is closing. */
+  private closing = false;
 
   constructor(locks: MongoCollection<LockDoc>, opts: DocLocksOptions = {}) {
     this.locks = locks;
@@ -95,6 +97,7 @@ export class DocLocks {
     signal?: AbortSignal,
   ): Promise<R> {
     const key = `${collection}/${JSON.stringify(id)}`;
+    if (this.closing) throw new StoreUnavailableError(`registry: lock on ${key}: the store is closing`);
     let q = this.queues.get(key);
     if (!q) {
       q = { sections: 0, tail: Promise.resolve(), held: null };
@@ -113,6 +116,8 @@ export class DocLocks {
       queue.held = null;
       try {
         signal?.throwIfAborted();
+        if (this.closing && !held)
+          throw new StoreUnavailableError(`registry: lock on ${key}: the store is closing`);
         held ??= await this.acquire(key, signal);
         const since = held.since;
         return await fn(() => {
@@ -190,14 +195,19 @@ export class DocLocks {
     }
   }
 
-  /** Lets running sections finish and release their locks (at most `ms`), then releases what failed. */
+  /**
+   * For close(): admits no new section and takes no new lock, lets the sections that hold one
+   * finish and release it (at most `ms`), then releases what could not be released before.
+   */
   async drain(ms: number): Promise<void> {
-    if (this.running.size > 0) {
+    this.closing = true;
+    const deadline = performance.now() + ms;
+    while (this.running.size > 0 && performance.now() < deadline) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...this.running]),
         new Promise((r) => {
-          timer = setTimeout(r, ms);
+          timer = setTimeout(r, deadline - performance.now());
         }),
       ]);
       clearTimeout(timer);

@@ -5,8 +5,11 @@
 import {
   type Db,
   MongoClient,
+  MongoClientClosedError,
   MongoNetworkError,
   MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
@@ -72,6 +75,9 @@ function isUnavailable(err: unknown): boolean {
     err instanceof MongoServerSelectionError ||
     err instanceof MongoTopologyClosedError ||
     err instanceof MongoNotConnectedError ||
+    err instanceof MongoClientClosedError ||
+    err instanceof MongoServerClosedError ||
+    err instanceof MongoOperationTimeoutError ||
     (err instanceof MongoServerError && (err.hasErrorLabel('RetryableWriteError') || err.code === 91))
   );
 }
