@@ -163,7 +163,11 @@ export class DocLocks {
           if (stale) await this.locks.deleteMany({ key, gen: { $lt: gen } });
           return { lockId: doc._id, since };
         } catch (err) {
-          if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+          if (!(err instanceof MongoServerError && err.code === 11000)) {
+            // The insert may have reached the server: release it with the others when it answers.
+            this.unreleased.add(doc._id);
+            throw err;
+          }
         }
       }
       if (performance.now() > deadline) {
