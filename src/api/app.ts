@@ -11,6 +11,7 @@ import { registerOpenApiRoutes } from './openapi.ts';
 import { createRateLimiter } from './ratelimit.ts';
 import { checkResponse, type RouteTable, routeTable } from './responses.ts';
 import { registerRoutes } from './routes/index.ts';
+import { storeGate } from './store-gate.ts';
 
 export interface AppOptions {
   /** Check every JSON response against its declared schema (tests); a mismatch is a 500 and an error log. */
@@ -60,6 +61,7 @@ export function createApp(s: Services, opts: AppOptions = {}): ApiApp {
     return problemResponse(c, 'not-found', `no resource at ${c.req.path}`);
   });
 
+  app.use('/v1/*', storeGate(s.store));
   app.use('/v1/*', authMiddleware(s.auth, limiter, s.metrics));
   app.use(
     '*',

@@ -128,6 +128,12 @@ export interface Store {
   ensureSchema(schema: Record<string, IndexSpec[]>): Promise<void>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
+  /**
+   * False while the store knows its server does not answer: operations then fail at once with
+   * StoreUnavailableError, and callers (the API) can refuse work without trying. Absent or true
+   * otherwise (the embedded store has no server to lose).
+   */
+  available?(): boolean;
   close(): Promise<void>;
 }
 

@@ -9,85 +9,14 @@ import {
   StoreError,
   UnsupportedQueryError,
 } from '../../src/core/store.ts';
+import { DATA, FILTER_CASES, type FilterDoc } from './fixtures/filters.ts';
 
 export interface StoreHandle {
   store: Store;
   close(): Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: test documents are free-form
-type AnyDoc = Doc & Record<string, any>;
-
-const DATA: AnyDoc[] = [
-  {
-    _id: 'a',
-    s: 'x',
-    n: 1,
-    b: true,
-    tags: ['red', 'blue'],
-    o: { p: 'deep', q: 5 },
-    arr: [{ k: 'v1', m: 1 }, { k: 'v2' }],
-    nul: null,
-  },
-  { _id: 'b', s: 'y', n: 2.5, b: false, tags: [], o: { p: 'other' }, arr: [{ k: 'v3', m: 3 }] },
-  { _id: 'c', s: '1', n: '1', tags: 'red', o: 'scalar', nul: 3 },
-  { _id: 'd', n: 10, tags: ['green', null], b: null },
-  { _id: 5, s: 'z', n: -3 },
-];
-
-/** filter -> expected `_id`s in `_id` order (numbers before strings, as MongoDB sorts). */
-const FILTER_CASES: Array<[string, Filter, Id[]]> = [
-  ['empty filter', {}, [5, 'a', 'b', 'c', 'd']],
-  ['string equality', { s: 'x' }, ['a']],
-  ['number equality does not match a string', { n: 1 }, ['a']],
-  ['string equality does not match a number', { n: '1' }, ['c']],
-  ['$eq', { s: { $eq: 'x' } }, ['a']],
-  ['$gt on numbers skips strings', { n: { $gt: 1 } }, ['b', 'd']],
-  ['$gte and $lt together', { n: { $gte: 1, $lt: 10 } }, ['a', 'b']],
-  ['$lt negative', { n: { $lt: 0 } }, [5]],
-  ['$gt on strings', { s: { $gt: 'x' } }, [5, 'b']],
-  ['$lte on strings skips numbers', { s: { $lte: '1' } }, ['c']],
-  ['boolean true', { b: true }, ['a']],
-  ['boolean false is not null or missing', { b: false }, ['b']],
-  ['null matches null and missing', { b: null }, [5, 'c', 'd']],
-  ['array contains', { tags: 'red' }, ['a', 'c']],
-  ['array containing null, or missing, equals null', { tags: null }, [5, 'd']],
-  ['$exists false', { tags: { $exists: false } }, [5]],
-  ['$exists true (empty array exists)', { tags: { $exists: true } }, ['a', 'b', 'c', 'd']],
-  ['null field and missing field', { nul: null }, [5, 'a', 'b', 'd']],
-  ['$ne null', { nul: { $ne: null } }, ['c']],
-  ['$exists true on a null value', { nul: { $exists: true } }, ['a', 'c']],
-  ['nested path', { 'o.p': 'deep' }, ['a']],
-  ['nested range', { 'o.q': { $gte: 5 } }, ['a']],
-  ['nested $exists', { 'o.p': { $exists: true } }, ['a', 'b']],
-  ['nested null through a scalar parent', { 'o.p': null }, [5, 'c', 'd']],
-  ['path through an array of objects', { 'arr.k': 'v2' }, ['a']],
-  ['range through an array of objects', { 'arr.m': { $gt: 2 } }, ['b']],
-  ['$exists through an array of objects', { 'arr.m': { $exists: true } }, ['a', 'b']],
-  ['$in strings', { s: { $in: ['x', 'z'] } }, [5, 'a']],
-  ['$in mixed types', { n: { $in: [1, '1'] } }, ['a', 'c']],
-  ['$in with null matches missing', { s: { $in: [null, 'y'] } }, ['b', 'd']],
-  ['$in empty', { s: { $in: [] } }, []],
-  ['$in on an array field', { tags: { $in: ['green', 'blue'] } }, ['a', 'd']],
-  ['$nin includes missing', { s: { $nin: ['x', 'y'] } }, [5, 'c', 'd']],
-  ['$nin on an array field', { tags: { $nin: ['red'] } }, [5, 'b', 'd']],
-  ['$ne includes missing', { s: { $ne: 'x' } }, [5, 'b', 'c', 'd']],
-  ['$ne on an array field', { tags: { $ne: 'red' } }, [5, 'b', 'd']],
-  ['$regex anchored', { s: { $regex: '^[xy]$' } }, ['a', 'b']],
-  ['$regex in an array', { tags: { $regex: '^gr' } }, ['d']],
-  ['$regex skips numbers', { n: { $regex: '1' } }, ['c']],
-  ['$or', { $or: [{ s: 'x' }, { n: 10 }] }, ['a', 'd']],
-  ['$and', { $and: [{ n: { $gt: 0 } }, { n: { $lt: 5 } }] }, ['a', 'b']],
-  ['$or inside $and with a field', { s: { $exists: true }, $or: [{ n: { $lt: 0 } }, { b: true }] }, [5, 'a']],
-  ['_id number', { _id: 5 }, [5]],
-  ['_id string "5" is not 5', { _id: '5' }, []],
-  ['_id $in mixed', { _id: { $in: ['a', 5, 'zz'] } }, [5, 'a']],
-  ['_id $gt string', { _id: { $gt: 'b' } }, ['c', 'd']],
-  ['_id $lt number', { _id: { $lt: 100 } }, [5]],
-  ['_id $ne', { _id: { $ne: 'a' } }, [5, 'b', 'c', 'd']],
-  ['two fields', { n: { $gt: 1 }, s: { $exists: true } }, ['b']],
-  ['scalar against an object field', { o: 'scalar' }, ['c']],
-];
+type AnyDoc = FilterDoc;
 
 export function defineStoreContract(label: string, open: () => Promise<StoreHandle>): void {
   describe(`store contract: ${label}`, () => {
@@ -138,6 +67,38 @@ export function defineStoreContract(label: string, open: () => Promise<StoreHand
         expect(await q.get(5)).toEqual(DATA[4]);
         expect(await q.get('5')).toBeNull();
         expect(await q.get('a')).toEqual(DATA[0]);
+      });
+
+      // A filter that pins `_id` is what every write precondition looks like; the MongoDB store
+      // reads such a document by `_id` alone on FerretDB and checks the rest itself.
+      it('a filter pinned to one _id means the same in find, count and as a write precondition', async () => {
+        const c = fresh();
+        await c.insertMany(DATA);
+        const wrong: string[] = [];
+        for (const [name, filter, expected] of FILTER_CASES) {
+          for (const d of DATA) {
+            const pinned: Filter = { $and: [{ _id: d._id }, filter] };
+            const want = expected.includes(d._id);
+            const found = (await c.find(pinned)).map((x) => x._id);
+            const counted = await c.count(pinned);
+            const byOne = await c.findOne({ _id: d._id, $and: [filter] });
+            const updated = await c.findOneAndUpdate(pinned, { $inc: { hits: 1 } });
+            if (
+              JSON.stringify(found) !== JSON.stringify(want ? [d._id] : []) ||
+              counted !== (want ? 1 : 0) ||
+              (byOne !== null) !== want ||
+              (updated !== null) !== want
+            ) {
+              wrong.push(`${name} on ${JSON.stringify(d._id)}: expected ${want ? 'a match' : 'none'}`);
+            }
+          }
+        }
+        expect(wrong).toEqual([]);
+        // The writes went to the documents that matched, once per matching case, nowhere else.
+        for (const d of DATA) {
+          const hits = FILTER_CASES.filter(([, , expected]) => expected.includes(d._id)).length;
+          expect((await c.get(d._id))?.hits, JSON.stringify(d._id)).toBe(hits || undefined);
+        }
       });
     });
 

@@ -62,7 +62,7 @@ it('an unreachable MongoDB fails with StoreUnavailableError naming the server, w
     silentLogger,
   ).catch((e) => e);
   expect(err).toBeInstanceOf(StoreUnavailableError);
-  expect(err.message).toMatch(/^registry: mongodb mongodb:\/\/u:\*\*\*@127\.0\.0\.1:1\/\/x: cannot connect/);
+  expect(err.message).toMatch(/^registry: mongodb mongodb:\/\/u:\*\*\*@127\.0\.0\.1:1\/x: cannot connect/);
   expect(err.message).not.toContain('secret');
 });
 

@@ -153,3 +153,74 @@ function buildFerretdb(env: NodeJS.ProcessEnv): string | null {
   const path = r.stdout?.trim().split('\n').at(-1);
   return r.status === 0 && path && existsSync(path) ? path : null;
 }
+
+/** A FerretDB of a test's own, which the test may kill, pause (SIGSTOP) and start again. */
+export interface OwnFerretdb {
+  uri: string;
+  /** Starts it (again) on the same port and data; resolves once it answers a ping. */
+  start(): Promise<void>;
+  /** SIGKILL: connections drop, the port refuses. */
+  kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open and nothing answers, as on a hung server. */
+  pause(): void;
+  resume(): void;
+  /** Kills it and removes its data. */
+  stop(): Promise<void>;
+}
+
+/** A FerretDB v1.24.2 (SQLite) for outage tests, on a free port and a temporary directory. */
+export async function ownFerretdb(env: NodeJS.ProcessEnv = process.env): Promise<OwnFerretdb> {
+  const bin = findFerretdb(env) ?? buildFerretdb(env);
+  if (!bin) throw new MongoUnavailableError(`test: no FerretDB binary for an outage test: ${HOW_TO}`);
+  const dir = mkdtempSync(join(tmpdir(), 'callx-ferretdb-own-'));
+  const port = await freePort();
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  let child: ChildProcess | null = null;
+  const kill = async () => {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGCONT');
+    c.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    uri,
+    async start() {
+      if (child) return;
+      const out = openSync(join(dir, 'ferretdb.log'), 'a');
+      child = spawn(
+        bin,
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${dir}/`,
+          `--listen-addr=127.0.0.1:${port}`,
+          `--state-dir=${dir}`,
+          '--debug-addr=127.0.0.1:0',
+          '--telemetry=disable',
+          '--log-level=warn',
+        ],
+        { stdio: ['ignore', out, out] },
+      );
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && child.exitCode === null) {
+        if (await canPing(uri)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await kill();
+      throw new MongoUnavailableError(`test: FerretDB (${bin}) did not start on port ${port}`);
+    },
+    kill,
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

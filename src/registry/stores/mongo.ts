@@ -5,8 +5,11 @@
 import {
   type Db,
   MongoClient,
+  MongoClientClosedError,
   MongoNetworkError,
   MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
@@ -20,6 +23,7 @@ import {
   UnsupportedQueryError,
 } from '#core';
 import { MongoStoreCollection } from './mongo-collection.ts';
+import { type HealthOptions, StoreHealth } from './mongo-health.ts';
 import { DocLocks, type LockDoc } from './mongo-locks.ts';
 import { parsePath, validateCollectionName } from './query.ts';
 
@@ -37,6 +41,8 @@ export interface MongoStoreOptions {
   atomicity?: 'auto' | 'native' | 'locks';
   /** Lease of a per-document lock in 'locks' mode (ms). */
   lockLeaseMs?: number;
+  /** When the store checks that the server answers, and how it bounds operations (mongo-health.ts). */
+  health?: Pick<HealthOptions, 'stallMs' | 'pingTimeoutMs' | 'probeEveryMs' | 'opTimeoutMs'>;
 }
 
 /** Where per-document locks live in 'locks' mode. */
@@ -52,12 +58,26 @@ export function redactUri(uri: string): string {
   return uri.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
 }
 
+/** Errors of the connection itself, which the driver sometimes passes on as they are. */
+const SOCKET_ERRORS = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 function isUnavailable(err: unknown): boolean {
   return (
+    SOCKET_ERRORS.has((err as { code?: unknown })?.code as string) ||
     err instanceof MongoNetworkError ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoTopologyClosedError ||
     err instanceof MongoNotConnectedError ||
+    err instanceof MongoClientClosedError ||
+    err instanceof MongoServerClosedError ||
+    err instanceof MongoOperationTimeoutError ||
     (err instanceof MongoServerError && (err.hasErrorLabel('RetryableWriteError') || err.code === 91))
   );
 }
@@ -70,15 +90,37 @@ export class MongoStore implements Store {
   /** Set in 'locks' mode (FerretDB). */
   locks: DocLocks | null = null;
   private readonly opts: MongoStoreOptions;
+  private readonly health: StoreHealth;
 
   constructor(opts: MongoStoreOptions) {
     this.opts = opts;
-    this.where = `mongodb ${redactUri(opts.uri)}/${opts.dbName}`;
+    this.where = `mongodb ${redactUri(opts.uri).replace(/\/+$/, '')}/${opts.dbName}`;
     this.client = new MongoClient(opts.uri, {
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs ?? 5_000,
       ignoreUndefined: true,
     });
     this.db = this.client.db(opts.dbName);
+    this.health = new StoreHealth({
+      ...opts.health,
+      where: this.where,
+      logger: opts.logger,
+      ping: async () => {
+        await this.db.command({ ping: 1 });
+      },
+      onRecover: async () => {
+        await this.locks?.releasePending();
+      },
+    });
+  }
+
+  /** False while the server is known not to answer: operations fail at once with StoreUnavailableError. */
+  available(): boolean {
+    return this.health.available();
+  }
+
+  /** Runs one operation under the store's health rules (bounded, failing fast while unavailable). */
+  run<R>(what: string, fn: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    return this.health.run(what, fn);
   }
 
   /** Maps a driver error to the store's error classes, with where it happened. */
@@ -109,8 +151,9 @@ export class MongoStore implements Store {
       const ferret =
         mode === 'auto' && 'ferretdbVersion' in (await this.db.admin().command({ buildInfo: 1 }));
       if (mode === 'locks' || ferret) {
+        // No index on storeLocks: FerretDB v1 answers every filter but `{_id}` by reading the whole
+        // collection anyway, and this one holds only the locks held right now.
         const locks = this.db.collection<LockDoc>(LOCKS_COLLECTION);
-        await locks.createIndex({ key: 1, gen: -1 }, { name: 'ix_key__gen_desc' });
         this.locks = new DocLocks(locks, this.opts.lockLeaseMs ? { leaseMs: this.opts.lockLeaseMs } : {});
       }
     } catch (err) {
@@ -124,7 +167,11 @@ export class MongoStore implements Store {
     return new MongoStoreCollection<T>(this, name, this.locks);
   }
 
-  async ensureSchema(schema: Record<string, IndexSpec[]>): Promise<void> {
+  ensureSchema(schema: Record<string, IndexSpec[]>): Promise<void> {
+    return this.run('schema', () => this.createSchema(schema));
+  }
+
+  private async createSchema(schema: Record<string, IndexSpec[]>): Promise<void> {
     const existing = new Set(
       await this.db
         .listCollections({}, { nameOnly: true })
@@ -167,14 +214,19 @@ export class MongoStore implements Store {
   }
 
   async ping(): Promise<void> {
-    try {
-      await this.db.command({ ping: 1 });
-    } catch (err) {
-      throw new StoreUnavailableError(`registry: ${this.where}: ping failed: ${(err as Error).message}`);
-    }
+    await this.run('ping', async () => {
+      try {
+        await this.db.command({ ping: 1 });
+      } catch (err) {
+        throw new StoreUnavailableError(`registry: ${this.where}: ping failed: ${(err as Error).message}`);
+      }
+    });
   }
 
+  /** Lets running locked writes finish and release their locks (up to 2 s), then disconnects. */
   async close(): Promise<void> {
+    this.health.close();
+    await this.locks?.drain(2_000);
     await this.client.close();
   }
 }
