@@ -14,7 +14,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDerive, publishContext } from '#publish';
+import { createDerivation, publishContext } from '#publish';
+import { type Principal, registrarPrincipal } from '#registry';
 import { silentLogger } from '../../src/core/log.ts';
 import type { Money } from '../../src/core/model.ts';
 import type { Store } from '../../src/core/store.ts';
@@ -22,7 +23,6 @@ import { createJournal } from '../../src/registry/journal.ts';
 import { createMembers } from '../../src/registry/members/index.ts';
 import { createPublisher } from '../../src/registry/publisher.ts';
 import { createSales } from '../../src/registry/sales/index.ts';
-import type { Principal } from '../../src/registry/sales/principal.ts';
 import { SCHEMA } from '../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 import { MongoStore } from '../../src/registry/stores/mongo.ts';
@@ -35,7 +35,7 @@ const CLIENTS =
   process.env.BENCH_CLIENTS === 'none' ? [] : (process.env.BENCH_CLIENTS ?? '1,16').split(',').map(Number);
 const TRACE = process.env.BENCH_TRACE === '1';
 const ATOMICITY = (process.env.BENCH_ATOMICITY ?? 'auto') as 'auto' | 'native' | 'locks';
-const REG: Principal = { role: 'registrar', registrarId: 'reg-a' };
+const REG: Principal = registrarPrincipal('reg-a');
 const opsPer = (clients: number) => Number(process.env.BENCH_OPS ?? (clients === 1 ? 40 : 8));
 
 let server: MongoServer | null = null;
@@ -55,7 +55,7 @@ function services(store: Store) {
   const publisher = createPublisher({
     store,
     journal,
-    derive: createDerive(publishContext('callx.test')),
+    derivation: createDerivation(publishContext('callx.test')),
     logger: silentLogger,
   });
   const deps = { store, publisher, logger: silentLogger };
