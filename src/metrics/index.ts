@@ -8,7 +8,15 @@ import { createDnsMetrics } from './dns.ts';
 import { createSipMetrics } from './sip.ts';
 import type { Metrics, MetricsOptions } from './types.ts';
 
-export type { DnsMetrics, HttpMetrics, Metrics, MetricsOptions, SipMetrics, SipTable } from './types.ts';
+export type {
+  DnsMetrics,
+  HttpMetrics,
+  Metrics,
+  MetricsOptions,
+  SipHealthSample,
+  SipMetrics,
+  SipTable,
+} from './types.ts';
 
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

@@ -2,9 +2,8 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '#core';
-import { udpDestination } from '../response.ts';
+import { buildResponse, udpDestination } from '../response.ts';
 import type { AnswerObserver, Redirector } from '../types.ts';
-import { processMessage } from './process.ts';
 
 export interface UdpOptions {
   addr: string;
@@ -37,7 +36,7 @@ export function createUdpTransport(
       return;
     }
     const ctx = { transport: 'udp' as const, remoteAddress: rinfo.address, remotePort: rinfo.port };
-    processMessage(buf, ctx, redirector, log).then(
+    redirector.process({ raw: buf, ctx, datagram: true }).then(
       (out) => {
         if (!out) {
           stats.unanswered++;
@@ -45,9 +44,9 @@ export function createUdpTransport(
         }
         const dest = udpDestination(out.via, ctx);
         // no callback: a send error surfaces as the socket's 'error' event (logged below)
-        socket.send(out.text, dest.port, dest.address);
+        socket.send(buildResponse(out.request, out.spec, out.via, ctx), dest.port, dest.address);
         stats.sent++;
-        observe(out.method, out.status, (performance.now() - t0) / 1000);
+        observe(out.method, out.spec.status, (performance.now() - t0) / 1000);
       },
       (err) => {
         stats.unanswered++;
