@@ -28,6 +28,8 @@ async function startFerret(): Promise<{
   start(): Promise<void>;
   pause(): void;
   resume(): void;
+  /** Stops it for good and removes its data. */
+  destroy(): Promise<void>;
 }> {
   const bin = findFerretdb();
   if (!bin)
@@ -68,17 +70,22 @@ async function startFerret(): Promise<{
     await until('FerretDB to listen', up, 20_000, 50);
   };
   await start();
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    c.kill('SIGCONT');
+    await new Promise<void>((r) => {
+      c.once('exit', () => r());
+      c.kill('SIGTERM');
+    });
+  };
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     start,
-    async stop() {
-      const c = child;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      c.kill('SIGCONT');
-      await new Promise<void>((r) => {
-        c.once('exit', () => r());
-        c.kill('SIGTERM');
-      });
+    stop,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
     },
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),
@@ -131,7 +138,7 @@ afterAll(async () => {
   await sip?.service.stop();
   await dns?.stop();
   await store?.close().catch(() => {});
-  await ferret?.stop();
+  await ferret?.destroy();
 });
 
 /** One INVITE: its status, its Contact URIs, and how long the answer took. */
