@@ -67,6 +67,8 @@ export interface DrachtioOptions {
   sipPort?: number;
   adminPort?: number;
   prometheusPort?: number;
+  /** More command-line arguments (e.g. those docker/compose.yaml gives). */
+  extraArgs?: string[];
 }
 
 export interface Drachtio {
@@ -115,6 +117,7 @@ export async function startDrachtio(o: DrachtioOptions = {}): Promise<Drachtio> 
       '--sofia-loglevel',
       '0',
       ...(o.prometheusPort ? ['--prometheus-scrape-port', `127.0.0.1:${o.prometheusPort}`] : []),
+      ...(o.extraArgs ?? []),
     ];
     output = '';
     const c = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
