@@ -59,9 +59,8 @@ trap 'stop_all' EXIT INT TERM
 python3 "$PEERS/gen_data.py" "$DATA/data" 100000 >&2
 CSV="$DATA/data/numbers-10000.csv"
 
-start_callx() { # [drachtio] -> sets DNSPID SIPPID (and DRPID with drachtio)
-  local z="$RUN/callx-zones" i mode=${1:-builtin} port=$SIP_PORT
-  [ "$mode" = drachtio ] && port=$DRACHTIO_SIP_PORT
+start_dns() { # -> sets DNSPID
+  local z="$RUN/callx-zones"
   rm -rf "$z"; mkdir -p "$z"
   cp "$DATA/data/zone-100000.zone" "$z/e164.callx.test.zone"  # a copy: the zone loader reads regular files only
   cat > "$z/callx.test.zone" <<ZONE
@@ -74,11 +73,16 @@ ns1 IN A   127.0.0.1
 *.1.pstn   NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.us.callx.test;user=phone!" .
 ZONE
   port_free udp $DNS_PORT || { log "port $DNS_PORT busy"; return 1; }
-  port_free udp "$port" || { log "port $port busy"; return 1; }
   taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" dns --zones "$z" --port $DNS_PORT > "$OUT/callx-dns.log" 2>&1 &
   DNSPID=$!; register_pid callx-dns "$DNSPID"
   wait_soa $DNS_PORT 300 > /dev/null || { log "callx DNS did not answer"; cat "$OUT/callx-dns.log" >&2; return 1; }
   taskset -a -p -c "$SERVER_CPU" "$DNSPID" > /dev/null
+}
+
+start_sip() { # builtin|drachtio -> sets SIPPID_<mode> (and DRPID with drachtio)
+  local mode=$1 port=$SIP_PORT pid i
+  [ "$mode" = drachtio ] && port=$DRACHTIO_SIP_PORT
+  port_free udp "$port" || { log "port $port busy"; return 1; }
   if [ "$mode" = drachtio ]; then
     local secret=bench-drachtio-secret
     port_free tcp $DRACHTIO_ADMIN_PORT || { log "port $DRACHTIO_ADMIN_PORT busy"; return 1; }
@@ -89,18 +93,27 @@ ZONE
     DRPID=$!; register_pid drachtio "$DRPID"
     sleep 1; taskset -a -p -c "$SERVER_CPU" "$DRPID" > /dev/null
     taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --resolver "127.0.0.1:$DNS_PORT" \
-      --drachtio "127.0.0.1:$DRACHTIO_ADMIN_PORT:$secret" > "$OUT/callx-sip.log" 2>&1 &
+      --drachtio "127.0.0.1:$DRACHTIO_ADMIN_PORT:$secret" > "$OUT/callx-sip-$mode.log" 2>&1 &
   else
-    taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip.log" 2>&1 &
+    taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
   fi
-  SIPPID=$!; register_pid callx-sip "$SIPPID"
+  pid=$!; register_pid "callx-sip-$mode" "$pid"
+  printf -v "SIPPID_$mode" '%s' "$pid"
   for i in $(seq 1 100); do
     python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 2>/dev/null | grep -q ' 302 ' && break
     sleep 0.2
   done
-  taskset -a -p -c "$SERVER_CPU" "$SIPPID" > /dev/null
+  taskset -a -p -c "$SERVER_CPU" "$pid" > /dev/null
   python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 +8226299999 +821012345678 +12125550100 +443120 > "$OUT/$mode.verify" 2>&1 || true
   cat "$OUT/$mode.verify" >&2
+}
+
+target() { # callx|drachtio: what the ladder, the steps and the captures measure
+  if [ "$1" = drachtio ]; then
+    TGT=drachtio; TGT_PORT=$DRACHTIO_SIP_PORT; TGT_SCENARIO=$STATEFUL; SIPPID=$SIPPID_drachtio; XPID=$DRPID
+  else
+    TGT=callx; TGT_PORT=$SIP_PORT; TGT_SCENARIO=$CALLX_SCENARIO; SIPPID=$SIPPID_builtin; XPID=""
+  fi
 }
 
 sipp_step() { # RUN RATE -> writes $OUT/$TGT/run<r>-<rate>.* ; prints PASS|FAIL|CLIENTBOUND|RETRANS
@@ -109,14 +122,14 @@ sipp_step() { # RUN RATE -> writes $OUT/$TGT/run<r>-<rate>.* ; prints PASS|FAIL|
   rm -f "$f".*
   sn=$(basename "$TGT_SCENARIO" .xml)
   rm -f "$dir"/"${sn}"_*_rtt.csv "$dir"/"${sn}"_*_errors.log
-  sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); [ -n "$XPID" ] && xc0=$(cpu_ticks "$XPID"); t0=$(date +%s.%N)
+  sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc0=$(cpu_ticks "$XPID"); fi; t0=$(date +%s.%N)
   ( cd "$dir" && timeout $((STEP + 60)) taskset -c "$CLIENT_CPU" sipp 127.0.0.1:$TGT_PORT \
       -sf "$TGT_SCENARIO" -inf "$CSV" -i 127.0.0.1 -p 5080 \
       -r "$rate" -rp 1000 -m "$n" -l 10000 -nostdin -f 5 -buff_size "$SIPP_BUFF" \
       -recv_timeout 4000 -max_retrans 3 -timeout $((STEP + 45)) \
       -trace_stat -stf "$f.stat.csv" -fd 1 -trace_rtt -rtt_freq 500 -trace_err \
       > "$f.screen" 2>&1 ); rc=$?
-  sc1=$(cpu_ticks "$SIPPID"); dc1=$(cpu_ticks "$DNSPID"); [ -n "$XPID" ] && xc1=$(cpu_ticks "$XPID"); t1=$(date +%s.%N)
+  sc1=$(cpu_ticks "$SIPPID"); dc1=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc1=$(cpu_ticks "$XPID"); fi; t1=$(date +%s.%N)
   wall=$(echo "($t1 - $t0) * 100" | bc -l | cut -d. -f1)
   for x in "$dir"/"${sn}"_*_rtt.csv; do [ -f "$x" ] && mv "$x" "$f.rtt.csv"; done
   for x in "$dir"/"${sn}"_*_errors.log; do [ -f "$x" ] && mv "$x" "$f.errors.log"; done
@@ -167,45 +180,46 @@ if want steps; then
   cat "$OUT/callx-steps.json" "$OUT/callx-miss.json" >&2
 fi
 
-measure() { # the ladder RUNS times, then latency captures, for the current target
-  mkdir -p "$OUT/$TGT"; rm -f "$OUT/$TGT"/latency-*.txt
+TARGETS=(); want callx && TARGETS+=(callx); want drachtio && TARGETS+=(drachtio)
+if [ ${#TARGETS[@]} -gt 0 ]; then
+  log "== callx redirector: ${TARGETS[*]} (the ladders alternate, so both meet the same machine)"
+  want drachtio && DRACHTIO_BIN=${CALLX_DRACHTIO_BIN:-$(bash "${CALLX_DRACHTIO_BUILD:-$ROOT/../shared/peers/drachtio/build.sh}")}
+  start_dns
+  want callx && start_sip builtin
+  want drachtio && start_sip drachtio
+  for t in "${TARGETS[@]}"; do mkdir -p "$OUT/$t"; rm -f "$OUT/$t"/latency-*.txt; : > "$OUT/$t.maxrates"; done
   if [ "$RUNS" -gt 0 ]; then
-    : > "$OUT/$TGT.maxrates"
     for r in $(seq 1 "$RUNS"); do
-      m=$(ladder "$r"); echo "$m" >> "$OUT/$TGT.maxrates"; log "   $TGT run$r max passing rate: $m cps"
+      for t in "${TARGETS[@]}"; do
+        target "$t"; m=$(ladder "$r"); echo "$m" >> "$OUT/$t.maxrates"; log "   $t run$r max passing rate: $m cps"
+      done
     done
   else
-    sipp_step warm 2000 > /dev/null # fill the caches as the ladder's first steps would
+    for t in "${TARGETS[@]}"; do target "$t"; sipp_step warm 2000 > /dev/null; done # fill the caches
   fi
-  half=$(sort -n "$OUT/$TGT.maxrates" 2>/dev/null | awk '{a[NR]=$1} END{r=int(a[int((NR+1)/2)]/2/100)*100; if (r<500) r=500; print r}')
   if [ "$LAT" = 1 ]; then
-    for lr in ${LATRATES:-500 $half}; do latency "$lr"; done
+    for t in "${TARGETS[@]}"; do
+      target "$t"
+      half=$(sort -n "$OUT/$t.maxrates" 2>/dev/null | awk '{a[NR]=$1} END{r=int(a[int((NR+1)/2)]/2/100)*100; if (r<500) r=500; print r}')
+      for lr in ${LATRATES:-500 $half}; do latency "$lr"; done
+    done
   fi
-  { echo "maxrates=$(tr '\n' ' ' < "$OUT/$TGT.maxrates")"
-    echo "rss_kb_sip=$(rss_kb "$SIPPID")"; echo "rss_kb_dns=$(rss_kb "$DNSPID")"
-    [ -n "$XPID" ] && echo "rss_kb_drachtio=$(rss_kb "$XPID")"; } > "$OUT/$TGT.meta"
-}
-
-if want callx; then
-  log "== callx redirector (builtin transport)"
-  TGT=callx; TGT_PORT=$SIP_PORT; TGT_SCENARIO=$CALLX_SCENARIO; XPID=""
-  start_callx
-  measure
-  stop_pid callx-sip "$SIPPID"; stop_pid callx-dns "$DNSPID"
-  grep stats "$OUT/callx-sip.log" >> "$OUT/callx.meta" || true
-fi
-
-if want drachtio; then
-  log "== callx redirector on drachtio-server 9c2dd4cb6a (drachtio transport)"
-  DRACHTIO_BIN=${CALLX_DRACHTIO_BIN:-$(bash "${CALLX_DRACHTIO_BUILD:-$ROOT/../shared/peers/drachtio/build.sh}")}
-  TGT=drachtio; TGT_PORT=$DRACHTIO_SIP_PORT; TGT_SCENARIO=$STATEFUL
-  start_callx drachtio
-  XPID=$DRPID
-  measure
-  curl -s "http://127.0.0.1:$DRACHTIO_METRICS_PORT/metrics" | grep '^drachtio_sip' > "$OUT/drachtio.metrics" || true
-  stop_pid callx-sip "$SIPPID"; stop_pid drachtio "$DRPID"; stop_pid callx-dns "$DNSPID"
-  grep stats "$OUT/callx-sip.log" >> "$OUT/drachtio.meta" || true
-  XPID=""
+  for t in "${TARGETS[@]}"; do
+    target "$t"
+    { echo "maxrates=$(tr '\n' ' ' < "$OUT/$t.maxrates")"
+      echo "rss_kb_sip=$(rss_kb "$SIPPID")"; echo "rss_kb_dns=$(rss_kb "$DNSPID")"
+      if [ -n "$XPID" ]; then echo "rss_kb_drachtio=$(rss_kb "$XPID")"; fi; } > "$OUT/$t.meta"
+  done
+  if want drachtio; then
+    curl -s "http://127.0.0.1:$DRACHTIO_METRICS_PORT/metrics" | grep '^drachtio_sip' > "$OUT/drachtio.metrics" || true
+    stop_pid callx-sip-drachtio "$SIPPID_drachtio"; stop_pid drachtio "$DRPID"
+    grep stats "$OUT/callx-sip-drachtio.log" >> "$OUT/drachtio.meta" || true
+  fi
+  if want callx; then
+    stop_pid callx-sip-builtin "$SIPPID_builtin"
+    grep stats "$OUT/callx-sip-builtin.log" >> "$OUT/callx.meta" || true
+  fi
+  stop_pid callx-dns "$DNSPID"
 fi
 
 if want kamailio; then

@@ -220,11 +220,28 @@ const datagram = (): Step => ({
   },
 });
 
-// In the header section: a control character other than HT, a CR that does not start a CRLF, an LF
-// that does not end one, or a CRLF followed by whitespace (a folded line).
-const ODD_HEAD = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n|\r\n[ \t]/;
 const FOLD = /\r\n[ \t]+/g;
-const BAD_HEAD = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+
+/**
+ * The header section `t[0, end)`: 0 when clean; 1 when it has folded lines (CRLF + SP/HT) and is
+ * otherwise clean; 2 when a bare CR, a bare LF or another control character (HT aside) is in it.
+ * A loop rather than a regular expression: about half the time, on every message.
+ */
+function headerState(t: string, end: number): 0 | 1 | 2 {
+  let state: 0 | 1 = 0;
+  for (let i = 0; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 32 && c !== 127) || c === 9) continue;
+    if (c === 13 && t.charCodeAt(i + 1) === 10) {
+      const next = t.charCodeAt(i + 2);
+      if (next === 32 || next === 9) state = 1;
+      i++;
+      continue;
+    }
+    return 2;
+  }
+  return state;
+}
 
 /**
  * The header section as text, line by line. Folded lines (CRLF + whitespace, RFC 3261 §7.3.1)
@@ -237,18 +254,15 @@ const text = (): Step => ({
   name: 'text',
   run(c, next) {
     let t = textOf(c.input.raw);
-    let end = t.indexOf('\r\n\r\n');
-    let head = end < 0 ? t : t.slice(0, end);
-    if (ODD_HEAD.test(head)) {
-      if (head.includes('\r\n ') || head.includes('\r\n\t')) {
-        head = head.replace(FOLD, ' ');
-        t = end < 0 ? head : head + t.slice(end);
-        end = head.length;
-      }
-      c.text = t;
-      if (BAD_HEAD.test(head)) return refuse(c, 400, 'control character in a header line');
-    }
+    const found = t.indexOf('\r\n\r\n');
+    const end = found < 0 ? t.length : found;
     c.text = t;
+    const state = headerState(t, end);
+    if (state === 2) return refuse(c, 400, 'control character in a header line');
+    if (state === 1) {
+      t = t.slice(0, end).replace(FOLD, ' ') + t.slice(end);
+      c.text = t;
+    }
     return next();
   },
 });

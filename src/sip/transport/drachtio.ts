@@ -118,6 +118,11 @@ export async function handleDrachtioRequest(
     observe('CANCEL', 200, 0);
     observe('INVITE', 487, seconds);
   });
+  const why = unanswerable(req.msg, ctx);
+  if (why) {
+    onUnanswerable(req, why);
+    return;
+  }
   let out: Reply | null;
   try {
     out = await redirector.process({ raw: req.msg.raw ?? '', ctx, parsed: req.msg });
@@ -126,11 +131,6 @@ export async function handleDrachtioRequest(
     out = null;
   }
   if (cancelled || res.finalResponseSent) return;
-  const why = unanswerable(req.msg, ctx);
-  if (why) {
-    onUnanswerable(req, why);
-    return;
-  }
   // drachtio-server waits for an answer to every request it hands over, and addresses it from its
   // own parse: a request the pipeline could not address (a control character in a copied header)
   // still gets its 400 here.

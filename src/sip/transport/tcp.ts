@@ -169,6 +169,7 @@ export function createTcpTransport(
     stop: () =>
       new Promise((resolve) => {
         clearInterval(idleTimer);
+        limiter.flush();
         for (const c of [...conns]) drop(c);
         server.close(() => resolve());
       }),

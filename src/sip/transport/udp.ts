@@ -1,7 +1,7 @@
 // SIP over UDP (RFC 3261 §18): answers go to the top Via's address as §18.2.2 and RFC 3581 say.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { Logger } from '#core';
+import { createLogLimiter, type Logger } from '#core';
 import { buildResponse, udpDestination } from '../response.ts';
 import type { AnswerObserver, Redirector } from '../types.ts';
 
@@ -27,6 +27,7 @@ export function createUdpTransport(
 ): UdpTransport {
   const socket = dgram.createSocket({ type: net.isIPv6(opts.addr) ? 'udp6' : 'udp4', reuseAddr: false });
   const stats = { received: 0, unanswered: 0, sent: 0 };
+  const limiter = createLogLimiter(log);
 
   socket.on('message', (buf, rinfo) => {
     const t0 = performance.now();
@@ -50,11 +51,19 @@ export function createUdpTransport(
       },
       (err) => {
         stats.unanswered++;
-        log.error({ err }, 'sip: udp message failed');
+        limiter.log('error', 'failed', { err }, 'sip: udp message failed');
       },
     );
   });
-  socket.on('error', (err) => log.warn({ err: err.message }, 'sip: udp socket error'));
+  // a send to an unreachable address fails per datagram: one line per kind and window
+  socket.on('error', (err) =>
+    limiter.log(
+      'warn',
+      `socket:${(err as NodeJS.ErrnoException).code ?? ''}`,
+      { err: err.message },
+      'sip: udp socket error',
+    ),
+  );
 
   return {
     start: () =>
@@ -71,7 +80,13 @@ export function createUdpTransport(
           resolve(socket.address().port);
         });
       }),
-    stop: () => new Promise((resolve) => socket.close(() => resolve())),
+    stop: () =>
+      new Promise((resolve) =>
+        socket.close(() => {
+          limiter.flush();
+          resolve();
+        }),
+      ),
     stats,
   };
 }
