@@ -28,9 +28,12 @@ export function findDrachtio(env: NodeJS.ProcessEnv = process.env): string {
   const bin = env.CALLX_DRACHTIO_BIN ?? cached;
   if (existsSync(bin)) return bin;
   const script = drachtioBuildScript(env);
+  const where = existsSync(script)
+    ? ''
+    : ` (no script there: set CALLX_DRACHTIO_BUILD to the shared peers/drachtio/build.sh)`;
   throw new Error(
     `test: drachtio-server ${DRACHTIO_VERSION} not found at ${bin}. Build it (4-6 minutes once, cached) with:\n` +
-      `  export CALLX_DRACHTIO_BIN=$(bash ${script})\n` +
+      `  export CALLX_DRACHTIO_BIN=$(bash ${script})${where}\n` +
       `(.ci/run does this; set CALLX_DRACHTIO_BUILD when the script is elsewhere, CALLX_DRACHTIO_BIN to use another binary)`,
   );
 }
