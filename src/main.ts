@@ -149,7 +149,11 @@ export async function startCallx(
         metrics,
         sales,
         members,
-        readiness: (): Record<string, boolean> => (dns ? { zones: dns.ready() } : {}),
+        // the redirector's dependencies: drachtio-server connected, the registry's bindings answering
+        readiness: (): Record<string, boolean> => ({
+          ...(dns ? { zones: dns.ready() } : {}),
+          ...(sip ? sip.readiness() : {}),
+        }),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
         ...(dns
           ? {

@@ -11,11 +11,19 @@
 # zone plus a small callx.test zone with the PSTN routes the E2U+tel records lead to) and
 # bench/sip/serve.ts sip (the redirector, resolving through it).
 #
-# Usage: bench/sip/run.sh [callx] [kamailio] [steps]     (default: callx kamailio steps)
+# drachtio: the same redirector on the drachtio transport, behind drachtio-server 9c2dd4cb6a
+# (CALLX_DRACHTIO_BIN, else ../shared/peers/drachtio/build.sh) with docker/'s production
+# configuration (logging at notice, sofia 0, its own Prometheus metrics, --disable-nat-detection);
+# drachtio-server, the redirector and callx DNS all on core 1. drachtio-server sends 100 Trying
+# before the 302, so this runs uac_enum_stateful.xml (bench/sip: the peers' uac_enum.xml plus an
+# optional 100, the ACK with the INVITE's branch); SCENARIO=stateful gives callx the same.
+#
+# Usage: bench/sip/run.sh [callx] [drachtio] [kamailio] [steps]     (default: callx kamailio steps)
 #   steps: bench/sip/steps.ts (time per step, warm caches) and bench/sip/miss.ts (a cache miss)
 # Env:   RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
 #        LATRATES="500 8000" (capture at these rates instead of 500 and half the maximum)
 #        PEERS=<shared/peers dir>  CALLX_ANCHOR_DATA=<generated data, default bench/data/sip>
+#        SCENARIO=peers|stateful (callx's scenario; drachtio always runs the stateful one)
 # Results: bench/out/sip/ (raw) and a markdown summary on stdout. Needs root (tcpdump, and the
 # peers' Kamailio run mounts a private resolv.conf).
 set -euo pipefail
@@ -33,6 +41,16 @@ export CRITERION
 NODE="$ROOT/node_modules/.bin/node"
 DNS_PORT=5321
 SIP_PORT=5072
+DRACHTIO_SIP_PORT=5074
+DRACHTIO_ADMIN_PORT=9032
+DRACHTIO_METRICS_PORT=9033
+STATEFUL="$ROOT/bench/sip/uac_enum_stateful.xml"
+case "${SCENARIO:-peers}" in
+  stateful) CALLX_SCENARIO=$STATEFUL ;;
+  *) CALLX_SCENARIO="$PEERS/uac_enum.xml" ;;
+esac
+# the target of the ladder: output directory name, SIP port, scenario, extra server process (drachtio)
+TGT=callx; TGT_PORT=$SIP_PORT; TGT_SCENARIO=$CALLX_SCENARIO; XPID=
 OUT="$RES/sip"; mkdir -p "$OUT"
 SEL=("$@"); [ ${#SEL[@]} -eq 0 ] && SEL=(callx kamailio steps)
 want() { local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
@@ -41,8 +59,8 @@ trap 'stop_all' EXIT INT TERM
 python3 "$PEERS/gen_data.py" "$DATA/data" 100000 >&2
 CSV="$DATA/data/numbers-10000.csv"
 
-start_callx() { # -> sets DNSPID SIPPID
-  local z="$RUN/callx-zones" i
+start_dns() { # -> sets DNSPID
+  local z="$RUN/callx-zones"
   rm -rf "$z"; mkdir -p "$z"
   cp "$DATA/data/zone-100000.zone" "$z/e164.callx.test.zone"  # a copy: the zone loader reads regular files only
   cat > "$z/callx.test.zone" <<ZONE
@@ -55,40 +73,69 @@ ns1 IN A   127.0.0.1
 *.1.pstn   NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.us.callx.test;user=phone!" .
 ZONE
   port_free udp $DNS_PORT || { log "port $DNS_PORT busy"; return 1; }
-  port_free udp $SIP_PORT || { log "port $SIP_PORT busy"; return 1; }
   taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" dns --zones "$z" --port $DNS_PORT > "$OUT/callx-dns.log" 2>&1 &
   DNSPID=$!; register_pid callx-dns "$DNSPID"
   wait_soa $DNS_PORT 300 > /dev/null || { log "callx DNS did not answer"; cat "$OUT/callx-dns.log" >&2; return 1; }
   taskset -a -p -c "$SERVER_CPU" "$DNSPID" > /dev/null
-  taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip.log" 2>&1 &
-  SIPPID=$!; register_pid callx-sip "$SIPPID"
-  for i in $(seq 1 100); do
-    python3 "$PEERS/sip_probe.py" 127.0.0.1 $SIP_PORT +8226200001 2>/dev/null | grep -q ' 302 ' && break
-    sleep 0.2
-  done
-  taskset -a -p -c "$SERVER_CPU" "$SIPPID" > /dev/null
-  python3 "$PEERS/sip_probe.py" 127.0.0.1 $SIP_PORT +8226200001 +8226299999 +821012345678 +12125550100 +443120 > "$OUT/callx.verify" 2>&1 || true
-  cat "$OUT/callx.verify" >&2
 }
 
-sipp_step() { # RUN RATE -> writes $OUT/callx/run<r>-<rate>.* ; prints PASS|FAIL|CLIENTBOUND|RETRANS
-  local r=$1 rate=$2 dir="$OUT/callx" n f rc sc0 sc1 dc0 dc1 t0 t1 wall
+start_sip() { # builtin|drachtio -> sets SIPPID_<mode> (and DRPID with drachtio)
+  local mode=$1 port=$SIP_PORT pid i
+  [ "$mode" = drachtio ] && port=$DRACHTIO_SIP_PORT
+  port_free udp "$port" || { log "port $port busy"; return 1; }
+  if [ "$mode" = drachtio ]; then
+    local secret=bench-drachtio-secret
+    port_free tcp $DRACHTIO_ADMIN_PORT || { log "port $DRACHTIO_ADMIN_PORT busy"; return 1; }
+    # docker/'s configuration and arguments; only the ports and the secret are set here
+    taskset -c "$SERVER_CPU" "$DRACHTIO_BIN" -f "$ROOT/docker/drachtio/drachtio.conf.xml" --disable-nat-detection \
+      --contact "sip:127.0.0.1:$DRACHTIO_SIP_PORT;transport=udp,tcp" --address 127.0.0.1 --port $DRACHTIO_ADMIN_PORT \
+      --secret "$secret" --prometheus-scrape-port "127.0.0.1:$DRACHTIO_METRICS_PORT" > "$OUT/drachtio.log" 2>&1 &
+    DRPID=$!; register_pid drachtio "$DRPID"
+    sleep 1; taskset -a -p -c "$SERVER_CPU" "$DRPID" > /dev/null
+    taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --resolver "127.0.0.1:$DNS_PORT" \
+      --drachtio "127.0.0.1:$DRACHTIO_ADMIN_PORT:$secret" > "$OUT/callx-sip-$mode.log" 2>&1 &
+  else
+    taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
+  fi
+  pid=$!; register_pid "callx-sip-$mode" "$pid"
+  printf -v "SIPPID_$mode" '%s' "$pid"
+  for i in $(seq 1 100); do
+    python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 2>/dev/null | grep -q ' 302 ' && break
+    sleep 0.2
+  done
+  taskset -a -p -c "$SERVER_CPU" "$pid" > /dev/null
+  python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 +8226299999 +821012345678 +12125550100 +443120 > "$OUT/$mode.verify" 2>&1 || true
+  cat "$OUT/$mode.verify" >&2
+}
+
+target() { # callx|drachtio: what the ladder, the steps and the captures measure
+  if [ "$1" = drachtio ]; then
+    TGT=drachtio; TGT_PORT=$DRACHTIO_SIP_PORT; TGT_SCENARIO=$STATEFUL; SIPPID=$SIPPID_drachtio; XPID=$DRPID
+  else
+    TGT=callx; TGT_PORT=$SIP_PORT; TGT_SCENARIO=$CALLX_SCENARIO; SIPPID=$SIPPID_builtin; XPID=""
+  fi
+}
+
+sipp_step() { # RUN RATE -> writes $OUT/$TGT/run<r>-<rate>.* ; prints PASS|FAIL|CLIENTBOUND|RETRANS
+  local r=$1 rate=$2 dir="$OUT/$TGT" n f rc sc0 sc1 dc0 dc1 xc0=0 xc1=0 t0 t1 wall sn
   mkdir -p "$dir"; f="$dir/run$r-$rate"; n=$((rate * STEP))
-  rm -f "$f".* "$dir"/uac_enum_*_rtt.csv "$dir"/uac_enum_*_errors.log
-  sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); t0=$(date +%s.%N)
-  ( cd "$dir" && timeout $((STEP + 60)) taskset -c "$CLIENT_CPU" sipp 127.0.0.1:$SIP_PORT \
-      -sf "$PEERS/uac_enum.xml" -inf "$CSV" -i 127.0.0.1 -p 5080 \
+  rm -f "$f".*
+  sn=$(basename "$TGT_SCENARIO" .xml)
+  rm -f "$dir"/"${sn}"_*_rtt.csv "$dir"/"${sn}"_*_errors.log
+  sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc0=$(cpu_ticks "$XPID"); fi; t0=$(date +%s.%N)
+  ( cd "$dir" && timeout $((STEP + 60)) taskset -c "$CLIENT_CPU" sipp 127.0.0.1:$TGT_PORT \
+      -sf "$TGT_SCENARIO" -inf "$CSV" -i 127.0.0.1 -p 5080 \
       -r "$rate" -rp 1000 -m "$n" -l 10000 -nostdin -f 5 -buff_size "$SIPP_BUFF" \
       -recv_timeout 4000 -max_retrans 3 -timeout $((STEP + 45)) \
       -trace_stat -stf "$f.stat.csv" -fd 1 -trace_rtt -rtt_freq 500 -trace_err \
       > "$f.screen" 2>&1 ); rc=$?
-  sc1=$(cpu_ticks "$SIPPID"); dc1=$(cpu_ticks "$DNSPID"); t1=$(date +%s.%N)
+  sc1=$(cpu_ticks "$SIPPID"); dc1=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc1=$(cpu_ticks "$XPID"); fi; t1=$(date +%s.%N)
   wall=$(echo "($t1 - $t0) * 100" | bc -l | cut -d. -f1)
-  for x in "$dir"/uac_enum_*_rtt.csv; do [ -f "$x" ] && mv "$x" "$f.rtt.csv"; done
-  for x in "$dir"/uac_enum_*_errors.log; do [ -f "$x" ] && mv "$x" "$f.errors.log"; done
+  for x in "$dir"/"${sn}"_*_rtt.csv; do [ -f "$x" ] && mv "$x" "$f.rtt.csv"; done
+  for x in "$dir"/"${sn}"_*_errors.log; do [ -f "$x" ] && mv "$x" "$f.errors.log"; done
   python3 "$PEERS/sipp_stat.py" "$f.stat.csv" "$rate" "$n" "$rc" \
     "callx_sip_cpu_pct=$(( (sc1 - sc0) * 100 / wall ))" "callx_dns_cpu_pct=$(( (dc1 - dc0) * 100 / wall ))" \
-    "wall_s=$(( wall / 100 ))" > "$f.summary"
+    ${XPID:+"drachtio_cpu_pct=$(( (xc1 - xc0) * 100 / wall ))"} "wall_s=$(( wall / 100 ))" > "$f.summary"
   rm -f "$f.rtt.csv"
   awk '{print $1}' "$f.summary"
 }
@@ -96,7 +143,7 @@ sipp_step() { # RUN RATE -> writes $OUT/callx/run<r>-<rate>.* ; prints PASS|FAIL
 ladder() { # RUN -> prints the highest passing rate
   local r=$1 rate res pass=0 fail=0 lo hi mid
   for rate in $RATES; do
-    res=$(sipp_step "$r" "$rate"); log "   callx run$r rate $rate: $res $(cut -d' ' -f2- "$OUT/callx/run$r-$rate.summary")"
+    res=$(sipp_step "$r" "$rate"); log "   $TGT run$r rate $rate: $res $(cut -d' ' -f2- "$OUT/$TGT/run$r-$rate.summary")"
     sleep 2
     if [ "$res" = PASS ]; then pass=$rate; else fail=$rate; break; fi
   done
@@ -104,7 +151,7 @@ ladder() { # RUN -> prints the highest passing rate
     lo=$pass; hi=$fail
     for _ in $(seq 1 "$BISECT"); do
       mid=$(( (lo + hi) / 2 ))
-      res=$(sipp_step "$r" "$mid"); log "   callx run$r rate $mid: $res $(cut -d' ' -f2- "$OUT/callx/run$r-$mid.summary")"
+      res=$(sipp_step "$r" "$mid"); log "   $TGT run$r rate $mid: $res $(cut -d' ' -f2- "$OUT/$TGT/run$r-$mid.summary")"
       sleep 2
       if [ "$res" = PASS ]; then lo=$mid; else hi=$mid; fi
     done
@@ -114,16 +161,16 @@ ladder() { # RUN -> prints the highest passing rate
 }
 
 latency() { # RATE: one step under a loopback capture -> microsecond INVITE->302 and DNS times
-  local rate=$1 pc="$RUN/callx-lat-$1.pcap" tpid res
-  taskset -c "$CLIENT_CPU" tcpdump -i lo -n -s 1024 -B 65536 -w "$pc" "udp and (port $SIP_PORT or port $DNS_PORT)" \
-    > "$OUT/callx/lat-$rate.tcpdump.log" 2>&1 &
+  local rate=$1 pc="$RUN/$TGT-lat-$1.pcap" tpid res
+  taskset -c "$CLIENT_CPU" tcpdump -i lo -n -s 1024 -B 65536 -w "$pc" "udp and (port $TGT_PORT or port $DNS_PORT)" \
+    > "$OUT/$TGT/lat-$rate.tcpdump.log" 2>&1 &
   tpid=$!; register_pid tcpdump "$tpid"; sleep 1
   res=$(sipp_step lat "$rate")
   sleep 0.5; stop_pid tcpdump "$tpid"
-  { echo "sipp: $res $(cut -d' ' -f2- "$OUT/callx/runlat-$rate.summary")"
-    python3 "$PEERS/pcap_rtt.py" "$pc" "$SIP_PORT" "$DNS_PORT"; } > "$OUT/callx/latency-$rate.txt"
+  { echo "sipp: $res $(cut -d' ' -f2- "$OUT/$TGT/runlat-$rate.summary")"
+    python3 "$PEERS/pcap_rtt.py" "$pc" "$TGT_PORT" "$DNS_PORT"; } > "$OUT/$TGT/latency-$rate.txt"
   rm -f "$pc"
-  log "   callx latency @ $rate cps: $(tail -2 "$OUT/callx/latency-$rate.txt" | tr '\n' ' ')"
+  log "   $TGT latency @ $rate cps: $(tail -2 "$OUT/$TGT/latency-$rate.txt" | tr '\n' ' ')"
 }
 
 if want steps; then
@@ -133,26 +180,46 @@ if want steps; then
   cat "$OUT/callx-steps.json" "$OUT/callx-miss.json" >&2
 fi
 
-if want callx; then
-  log "== callx redirector"
-  start_callx
-  mkdir -p "$OUT/callx"; rm -f "$OUT/callx"/latency-*.txt
+TARGETS=(); want callx && TARGETS+=(callx); want drachtio && TARGETS+=(drachtio)
+if [ ${#TARGETS[@]} -gt 0 ]; then
+  log "== callx redirector: ${TARGETS[*]} (the ladders alternate, so both meet the same machine)"
+  want drachtio && DRACHTIO_BIN=${CALLX_DRACHTIO_BIN:-$(bash "${CALLX_DRACHTIO_BUILD:-$ROOT/../shared/peers/drachtio/build.sh}")}
+  start_dns
+  want callx && start_sip builtin
+  want drachtio && start_sip drachtio
+  for t in "${TARGETS[@]}"; do mkdir -p "$OUT/$t"; rm -f "$OUT/$t"/latency-*.txt; : > "$OUT/$t.maxrates"; done
   if [ "$RUNS" -gt 0 ]; then
-    : > "$OUT/callx.maxrates"
     for r in $(seq 1 "$RUNS"); do
-      m=$(ladder "$r"); echo "$m" >> "$OUT/callx.maxrates"; log "   callx run$r max passing rate: $m cps"
+      for t in "${TARGETS[@]}"; do
+        target "$t"; m=$(ladder "$r"); echo "$m" >> "$OUT/$t.maxrates"; log "   $t run$r max passing rate: $m cps"
+      done
     done
   else
-    sipp_step warm 2000 > /dev/null # fill the caches as the ladder's first steps would
+    for t in "${TARGETS[@]}"; do target "$t"; sipp_step warm 2000 > /dev/null; done # fill the caches
   fi
-  half=$(sort -n "$OUT/callx.maxrates" 2>/dev/null | awk '{a[NR]=$1} END{r=int(a[int((NR+1)/2)]/2/100)*100; if (r<500) r=500; print r}')
   if [ "$LAT" = 1 ]; then
-    for lr in ${LATRATES:-500 $half}; do latency "$lr"; done
+    for t in "${TARGETS[@]}"; do
+      target "$t"
+      half=$(sort -n "$OUT/$t.maxrates" 2>/dev/null | awk '{a[NR]=$1} END{r=int(a[int((NR+1)/2)]/2/100)*100; if (r<500) r=500; print r}')
+      for lr in ${LATRATES:-500 $half}; do latency "$lr"; done
+    done
   fi
-  { echo "maxrates=$(tr '\n' ' ' < "$OUT/callx.maxrates")"
-    echo "rss_kb_sip=$(rss_kb "$SIPPID")"; echo "rss_kb_dns=$(rss_kb "$DNSPID")"; } > "$OUT/callx.meta"
-  stop_pid callx-sip "$SIPPID"; stop_pid callx-dns "$DNSPID"
-  grep stats "$OUT/callx-sip.log" >> "$OUT/callx.meta" || true
+  for t in "${TARGETS[@]}"; do
+    target "$t"
+    { echo "maxrates=$(tr '\n' ' ' < "$OUT/$t.maxrates")"
+      echo "rss_kb_sip=$(rss_kb "$SIPPID")"; echo "rss_kb_dns=$(rss_kb "$DNSPID")"
+      if [ -n "$XPID" ]; then echo "rss_kb_drachtio=$(rss_kb "$XPID")"; fi; } > "$OUT/$t.meta"
+  done
+  if want drachtio; then
+    curl -s "http://127.0.0.1:$DRACHTIO_METRICS_PORT/metrics" | grep '^drachtio_sip' > "$OUT/drachtio.metrics" || true
+    stop_pid callx-sip-drachtio "$SIPPID_drachtio"; stop_pid drachtio "$DRPID"
+    grep stats "$OUT/callx-sip-drachtio.log" >> "$OUT/drachtio.meta" || true
+  fi
+  if want callx; then
+    stop_pid callx-sip-builtin "$SIPPID_builtin"
+    grep stats "$OUT/callx-sip-builtin.log" >> "$OUT/callx.meta" || true
+  fi
+  stop_pid callx-dns "$DNSPID"
 fi
 
 if want kamailio; then
@@ -173,7 +240,8 @@ fi
     [ -n "$lhalf" ] && lhalf="$(basename "$lhalf" .txt | sed 's/latency-//') calls/s: $(grep -h sip_invite "$lhalf" | sed -E 's/.*p50_us=([0-9]+).*p99_us=([0-9]+).*/\1 us \/ \2 us/')"
     echo "| $label | $med ($(tr '\n' ' ' < "$mr" | sed 's/ $//')) | ${l500:--} | ${lhalf:--} |"
   }
-  row "callx (redirector + callx DNS, core 1)" "$OUT/callx.maxrates" "$OUT/callx"
+  row "callx, builtin transport (redirector + callx DNS, core 1)" "$OUT/callx.maxrates" "$OUT/callx"
+  row "callx, drachtio transport (drachtio-server 9c2dd4cb6a + redirector + callx DNS, core 1)" "$OUT/drachtio.maxrates" "$OUT/drachtio"
   row "Kamailio 5.6, ENUM query per call (+ Knot)" "$RES/sip-kamailio/nocache.maxrates" "$RES/sip-kamailio/nocache"
   row "Kamailio 5.6, htable result cache (+ Knot)" "$RES/sip-kamailio/htable.maxrates" "$RES/sip-kamailio/htable"
 } | tee "$OUT/summary.md"

@@ -2,6 +2,7 @@
 // two processes in the peer measurement.
 //   node bench/sip/serve.ts dns --zones DIR --port 5321
 //   node bench/sip/serve.ts sip --port 5072 --resolver 127.0.0.1:5321 [--apex callx.test]
+//   node bench/sip/serve.ts sip --drachtio 127.0.0.1:9032:secret --resolver 127.0.0.1:5321   (drachtio transport)
 // Prints one JSON line when ready and counters on SIGTERM.
 import { parseArgs } from 'node:util';
 import { createDnsServer } from '#dns';
@@ -16,6 +17,7 @@ const { values, positionals } = parseArgs({
     port: { type: 'string' },
     resolver: { type: 'string' },
     apex: { type: 'string', default: 'callx.test' },
+    drachtio: { type: 'string' },
   },
 });
 const role = positionals[0];
@@ -39,15 +41,28 @@ if (role === 'dns') {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 } else if (role === 'sip') {
+  const [dHost, dPort, dSecret] = (values.drachtio ?? '').split(':');
   const config = loadConfig({
     CALLX_APEX: values.apex,
     CALLX_SIP_ADDR: '127.0.0.1',
     CALLX_SIP_PORT: values.port ?? '5072',
     CALLX_SIP_RESOLVERS: values.resolver ?? '127.0.0.1:5321',
     CALLX_DEFAULT_COUNTRY: 'KR',
+    ...(values.drachtio
+      ? {
+          CALLX_SIP_TRANSPORT: 'drachtio',
+          DRACHTIO_HOST: dHost,
+          DRACHTIO_PORT: dPort,
+          DRACHTIO_SECRET: dSecret,
+        }
+      : {}),
   });
   const sip = createSipService({ config, logger: log });
   const port = await sip.start();
+  if (values.drachtio) {
+    // listening means connected to drachtio-server with the routes registered
+    while (!sip.health().drachtio?.connected) await new Promise((r) => setTimeout(r, 50));
+  }
   process.stdout.write(
     `${JSON.stringify({ event: 'listening', role, port, rssMiB: mib(process.memoryUsage().rss) })}\n`,
   );

@@ -9,7 +9,6 @@ import { silentLogger } from '../../src/core/log.ts';
 import { parseSipMessage } from '../../src/sip/message.ts';
 import { buildResponse, topViaOf } from '../../src/sip/response.ts';
 import { createSipService } from '../../src/sip/service.ts';
-import { processMessage } from '../../src/sip/transport/process.ts';
 import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
 
 const N = Number(process.argv[2] ?? 50_000);
@@ -47,7 +46,11 @@ const invite = (num: string) =>
   ].join('\r\n');
 
 // warm the DNS cache and the identifier cache
-for (const n of NUMBERS) await processMessage(Buffer.from(invite(n)), ctx, service.redirector, silentLogger);
+const pipeline = async (raw: Buffer) => {
+  const out = await service.redirector.process({ raw, ctx, datagram: true });
+  return out && buildResponse(out.request, out.spec, out.via, ctx);
+};
+for (const n of NUMBERS) await pipeline(Buffer.from(invite(n)));
 
 function time(label: string, fn: (i: number) => unknown): [string, number] {
   for (let i = 0; i < 2000; i++) fn(i);
@@ -84,20 +87,24 @@ results.push(
     service.resolver.resolve(msgs[i % 1000]!.uri!, callerOf(msgs[i % 1000]!)),
   ),
 );
-const spec = (await service.redirector.handle(parseSipMessage(invite(NUMBERS[0]!)), ctx))!;
+const spec = (await service.redirector.process({ raw: invite(NUMBERS[0]!), ctx }))!.spec;
 results.push(
   time('response: build and serialize', (i) =>
     buildResponse(msgs[i % 1000]!, spec, topViaOf(msgs[i % 1000]!)!, ctx),
   ),
 );
 results.push(
-  await timeAsync('core: handle() incl. transaction memory', (i) =>
-    service.redirector.handle(parseSipMessage(invite(NUMBERS[i % NUMBERS.length]!)), ctx),
+  await timeAsync(
+    'core: process() of a parsed message (drachtio transport) incl. transaction memory',
+    (i) => {
+      const raw = invite(NUMBERS[i % NUMBERS.length]!);
+      return service.redirector.process({ raw, ctx, parsed: parseSipMessage(raw) });
+    },
   ),
 );
 results.push(
-  await timeAsync('pipeline: bytes in -> response text', (i) =>
-    processMessage(Buffer.from(invite(NUMBERS[i % NUMBERS.length]!)), ctx, service.redirector, silentLogger),
+  await timeAsync('pipeline: bytes in -> response text (builtin transport)', (i) =>
+    pipeline(Buffer.from(invite(NUMBERS[i % NUMBERS.length]!))),
   ),
 );
 

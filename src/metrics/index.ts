@@ -14,6 +14,7 @@ export type {
   HttpMetrics,
   Metrics,
   MetricsOptions,
+  SipHealthSample,
   SipMetrics,
   SipTable,
 } from './types.ts';

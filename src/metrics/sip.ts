@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { arrayMetric, FAST_BUCKETS, fixedHistogram, type Sample } from './array.ts';
-import { SIP_TABLES, type SipMetrics, type SipTable } from './types.ts';
+import { SIP_TABLES, type SipHealthSample, type SipMetrics, type SipTable } from './types.ts';
 
 // The redirector answers in tens of microseconds, so its hot path only bumps cells of
 // preallocated typed arrays (a counter per method x status, fixed latency buckets); prom-client
@@ -126,6 +126,43 @@ export function createSipMetrics(registry: Registry, prefix: string): SipMetrics
     },
   });
 
+  // the redirectors' dependencies, read at scrape time; a series appears only when some redirector has that part
+  const healthSources = new Set<() => SipHealthSample>();
+  const readHealth = () => [...healthSources].map((read) => read());
+  new Gauge({
+    name: `${prefix}sip_drachtio_connected`,
+    help: 'Redirectors on the drachtio transport connected to drachtio-server (authenticated, routes registered); absent without one',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const samples = readHealth().filter((h) => h.drachtioConnected !== undefined);
+      if (samples.length > 0) this.set(samples.filter((h) => h.drachtioConnected).length);
+    },
+  });
+  new Gauge({
+    name: `${prefix}sip_drachtio_reconnects`,
+    help: 'Connections to drachtio-server re-established since start (after a drachtio-server restart or a lost connection)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const samples = readHealth().filter((h) => h.drachtioConnects !== undefined);
+      if (samples.length === 0) return;
+      this.set(samples.reduce((n, h) => n + Math.max(0, (h.drachtioConnects ?? 0) - 1), 0));
+    },
+  });
+  new Gauge({
+    name: `${prefix}sip_degraded`,
+    help: 'Redirectors running degraded, by cause (registry: its bindings fail or time out, calls route from DNS and the bindings last read)',
+    labelNames: ['cause'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const samples = readHealth().filter((h) => h.registryDegraded !== undefined);
+      if (samples.length === 0) return;
+      this.set({ cause: 'registry' }, samples.filter((h) => h.registryDegraded).length);
+    },
+  });
+
   return {
     request(method, status, seconds) {
       const m = sipMethodIndex(method);
@@ -143,6 +180,12 @@ export function createSipMetrics(registry: Registry, prefix: string): SipMetrics
       sources.add(read);
       return () => {
         sources.delete(read);
+      };
+    },
+    health(read) {
+      healthSources.add(read);
+      return () => {
+        healthSources.delete(read);
       };
     },
   };

@@ -43,6 +43,18 @@ export interface SipMetrics {
   lookup(outcome: string, cached: boolean, seconds: number): void;
   /** Where the sizes of a redirector's tables are read at scrape time; returns the function that forgets it. */
   tables(read: () => Partial<Record<SipTable, number>>): () => void;
+  /** Where a redirector's dependencies (drachtio-server, the registry) are read at scrape time; returns the forget function. */
+  health(read: () => SipHealthSample): () => void;
+}
+
+/** A redirector's dependencies as /metrics shows them; a field is absent when the redirector has no such part. */
+export interface SipHealthSample {
+  /** Connected to drachtio-server (authenticated, routes registered). */
+  drachtioConnected?: boolean;
+  /** Connections to drachtio-server established since start (reconnections are the rest). */
+  drachtioConnects?: number;
+  /** Calls run on the bindings last read because the registry fails or does not answer in time. */
+  registryDegraded?: boolean;
 }
 
 export interface Metrics {

@@ -2,7 +2,7 @@
 // or the precise error, with every DNS query and NAPTR decision recorded. The SIP path and
 // `callx resolve` (and GET /v1/resolve) call this same function.
 
-import type { CallerIdFormat } from '#core';
+import { type CallerIdFormat, emailKey, telKey } from '#core';
 import {
   domainOwner,
   e164Owner,
@@ -151,7 +151,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     depth: number,
   ): Promise<Candidate[]> {
     const out: Candidate[] = [];
-    for (const b of await bindingsFor(`tel:${e164}`, st)) {
+    for (const b of await bindingsFor(telKey(e164), st)) {
       out.push({ uri: b.contact, source: 'registered', format: 'e164', destCountry: country });
     }
     const own = await naptrChain(deps.dns, 'e164', e164Owner(e164, apex), e164, st.steps);
@@ -216,7 +216,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       case 'email': {
         const r = await naptrChain(deps.dns, 'email', emailOwner(id.address, apex), id.address, st.steps);
         if (usable(r)) {
-          const bound = await bindingsFor(`email:${id.address}`, st);
+          const bound = await bindingsFor(emailKey(id.address), st);
           const reg = bound.map((b) => ({
             uri: b.contact,
             source: 'registered',

@@ -5,6 +5,8 @@ export type { SipLimits } from './limits.ts';
 export { DEFAULT_LIMITS } from './limits.ts';
 export type { SipMessage } from './message.ts';
 export { parseSipMessage, parseUri, SipParseError } from './message.ts';
+export type { Inbound, Reply } from './pipeline.ts';
+export { PIPELINE } from './pipeline.ts';
 export type {
   CallerIdentity,
   RedirectDecision,
@@ -13,9 +15,9 @@ export type {
   ResolveFn,
 } from './redirector.ts';
 export { ALLOW, callerOf, createRedirector } from './redirector.ts';
-
 export type { BindingStore, CredentialStore, RegistrarDeps, SipAccount } from './register/registrar.ts';
 export { aorKey, aorKeys, createRegistrar, identityKey } from './register/registrar.ts';
+export type { BindingHealth } from './register/stores.ts';
 export {
   cachedBindingSource,
   memberIdentities,
@@ -26,6 +28,7 @@ export {
 } from './register/stores.ts';
 export type {
   SipConfig,
+  SipHealth,
   SipService,
   SipServiceDeps,
   SipStats,
@@ -33,3 +36,4 @@ export type {
 } from './service.ts';
 export { createSipService } from './service.ts';
 export type { AnswerObserver, Redirector, RequestContext, SipResponseSpec } from './types.ts';
+export { warning } from './warning.ts';

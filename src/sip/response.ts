@@ -75,7 +75,6 @@ export function serializeResponse(res: SipMessage, extra: [string, string][] = [
     }
   }
   for (const [name, value] of extra) s += `${name}: ${value}\r\n`;
-  s += 'Server: callx\r\n';
   const body = res.body ?? '';
   return `${s}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }

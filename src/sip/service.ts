@@ -1,6 +1,6 @@
 // Wiring: resolution over DNS, the redirector core, and a transport (builtin UDP+TCP, or a
 // drachtio-server connection). `callx serve` starts one of these per redirector.
-import type { Logger, Store } from '#core';
+import { type Clock, createLogLimiter, type Logger, type Store, systemClock } from '#core';
 import type { SipMetrics } from '#metrics';
 import { type BindingSource, createResolver, type ResolverConfig, type ResolverHandle } from '#resolve';
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
@@ -12,13 +12,18 @@ import {
 } from './redirector.ts';
 import { createRegistrar } from './register/registrar.ts';
 import {
+  type BindingHealth,
   cachedBindingSource,
   registryBindings,
   registryCredentials,
   registryNonceSecret,
 } from './register/stores.ts';
 import { createSweeper } from './sweeper.ts';
-import { createDrachtioTransport, type DrachtioTransport } from './transport/drachtio.ts';
+import {
+  createDrachtioTransport,
+  type DrachtioHealth,
+  type DrachtioTransport,
+} from './transport/drachtio.ts';
 import { createTcpTransport, type TcpTransport } from './transport/tcp.ts';
 import { createUdpTransport, type UdpTransport } from './transport/udp.ts';
 import type { AnswerObserver, Redirector } from './types.ts';
@@ -39,6 +44,7 @@ export interface SipServiceDeps {
   bindings?: BindingSource;
   register?: RegisterFn;
   limits?: Partial<SipLimits>;
+  clock?: Clock;
 }
 
 export interface SipService {
@@ -51,6 +57,17 @@ export interface SipService {
   stats(): SipStats;
   /** Drops expired entries from every table now (the sweeper does it on its own when quiet). */
   sweep(): void;
+  /** The drachtio-server connection and the registry's bindings, as /readyz and metrics show them. */
+  health(): SipHealth;
+  /** /readyz checks: `sip_drachtio` (connected) with that transport, `sip_registry` (bindings answer) with a store. */
+  readiness(): Record<string, boolean>;
+}
+
+export interface SipHealth {
+  /** With the drachtio transport. */
+  drachtio?: DrachtioHealth;
+  /** With a store: false while calls run on the bindings last read (degraded). */
+  registry?: BindingHealth;
 }
 
 /** Entries in each bounded table (the `callx_sip_table_entries` gauge). */
@@ -67,6 +84,7 @@ export interface SipTables {
 export interface SipStats {
   udp: { received: number; unanswered: number; sent: number };
   tcpConnections: number;
+  tcp: { refused: number; evicted: number; idleClosed: number };
   dnsCacheEntries: number;
   /** Estimated heap bytes of the cached DNS answers. */
   dnsCacheBytes: number;
@@ -77,6 +95,8 @@ export interface SipStats {
 export function createSipService(deps: SipServiceDeps): SipService {
   const log = deps.logger.child({ component: 'sip' });
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const clock = deps.clock ?? systemClock;
+  const limiter = createLogLimiter(log, { clock });
   const bindingsTtlMs = deps.bindingCacheMs ?? 2000;
   let bindings = deps.bindings;
   let dropCached: (keys: string[]) => void = () => {};
@@ -84,7 +104,13 @@ export function createSipService(deps: SipServiceDeps): SipService {
   let bindingCache: ReturnType<typeof cachedBindingSource> | undefined;
   if (deps.store && !bindings && !register) {
     const store = registryBindings(deps.store);
-    const cached = cachedBindingSource(store, { ttlMs: bindingsTtlMs, max: limits.bindingCacheEntries });
+    const cached = cachedBindingSource(store, {
+      ttlMs: bindingsTtlMs,
+      max: limits.bindingCacheEntries,
+      timeoutMs: limits.bindingTimeoutMs,
+      clock,
+      log,
+    });
     bindingCache = cached;
     dropCached = (keys) => {
       cached.invalidate(keys);
@@ -97,8 +123,9 @@ export function createSipService(deps: SipServiceDeps): SipService {
       defaultCountry: deps.config.defaultCountry,
       credentials: registryCredentials(deps.store),
       bindings: store,
-      nonceSecret: registryNonceSecret(deps.store),
+      nonceSecret: registryNonceSecret(deps.store, clock),
       log,
+      clock,
       onChange: (keys) => dropCached(keys),
     });
   }
@@ -108,18 +135,16 @@ export function createSipService(deps: SipServiceDeps): SipService {
     limits,
     metrics: deps.metrics,
   });
-  let lastWarn = 0;
-  let quiet = 0;
   const resolve = async (uri: string, caller: CallerIdentity | undefined): Promise<RedirectDecision> => {
     const d = await resolver.decide(uri, caller);
     if (d.status >= 500 && d.status < 600) {
-      // our failures (a 604 is an answer): a line a second at most, with how many were not logged
-      const now = Date.now();
-      if (now - lastWarn >= 1000) {
-        log.warn({ uri, status: d.status, why: d.warning, suppressed: quiet }, 'sip: resolution failed');
-        lastWarn = now;
-        quiet = 0;
-      } else quiet++;
+      // our failures (a 604 is an answer): one line per kind and window, with a count of the rest
+      limiter.log(
+        'warn',
+        `resolve:${d.status}`,
+        { uri, status: d.status, why: d.warning },
+        `sip: ${uri}: resolution failed`,
+      );
     }
     return d;
   };
@@ -127,6 +152,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
     resolve,
     register,
     log,
+    clock,
     transactions: { max: limits.transactions, ttlMs: limits.transactionTtlMs },
   });
 
@@ -171,8 +197,24 @@ export function createSipService(deps: SipServiceDeps): SipService {
     quietRate: limits.sweepQuietRate,
     answered: () => answered,
     sweep,
+    now: () => clock.now(),
   });
   let forgetTables: (() => void) | undefined;
+  let forgetHealth: (() => void) | undefined;
+
+  const health = (): SipHealth => ({
+    ...(drachtio ? { drachtio: drachtio.health() } : {}),
+    ...(bindingCache ? { registry: bindingCache.health() } : {}),
+  });
+  const healthSample = () => {
+    const h = health();
+    return {
+      ...(h.drachtio
+        ? { drachtioConnected: h.drachtio.connected, drachtioConnects: h.drachtio.connects }
+        : {}),
+      ...(h.registry ? { registryDegraded: h.registry.degraded } : {}),
+    };
+  };
 
   async function bindBoth(): Promise<number> {
     // UDP and TCP on the same port; with port 0 the kernel picks UDP's and TCP follows it
@@ -195,6 +237,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
           port,
           maxMessage: limits.maxMessage,
           maxConnections: limits.maxTcpConnections,
+          maxPerSource: limits.maxTcpPerSource,
           idleMs: limits.tcpIdleMs,
           maxQueuedBytes: limits.tcpQueuedBytes,
         },
@@ -226,6 +269,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
         await drachtio.start();
         sweeper.start();
         forgetTables = metrics?.tables(tables);
+        forgetHealth = metrics?.health(healthSample);
         log.info(
           { drachtio: `${sip.drachtio.host}:${sip.drachtio.port}` },
           'sip: redirector using drachtio-server',
@@ -235,13 +279,16 @@ export function createSipService(deps: SipServiceDeps): SipService {
       const port = await bindBoth();
       sweeper.start();
       forgetTables = metrics?.tables(tables);
+      forgetHealth = metrics?.health(healthSample);
       log.info({ addr: sip.addr, port }, 'sip: redirector listening (udp, tcp)');
       return port;
     },
     async stop() {
       sweeper.stop();
       forgetTables?.();
-      forgetTables = undefined;
+      forgetHealth?.();
+      forgetTables = forgetHealth = undefined;
+      limiter.flush();
       await Promise.all([udp?.stop(), tcp?.stop(), drachtio?.stop()]);
       udp = tcp = null;
       drachtio = null;
@@ -252,11 +299,20 @@ export function createSipService(deps: SipServiceDeps): SipService {
     stats: () => ({
       udp: { ...(udp?.stats ?? { received: 0, unanswered: 0, sent: 0 }) },
       tcpConnections: tcp?.connections ?? 0,
+      tcp: { ...(tcp?.stats ?? { refused: 0, evicted: 0, idleClosed: 0 }) },
       dnsCacheEntries: resolver.cache.size,
       dnsCacheBytes: resolver.cache.bytes,
       drachtioConnected: drachtio?.connected ?? false,
       tables: tables(),
     }),
     sweep,
+    health,
+    readiness() {
+      const h = health();
+      return {
+        ...(h.drachtio ? { sip_drachtio: h.drachtio.connected } : {}),
+        ...(h.registry ? { sip_registry: !h.registry.degraded } : {}),
+      };
+    },
   };
 }

@@ -1,5 +1,5 @@
 // Types shared by the redirector core and its transports.
-import type { SipMessage } from './message.ts';
+import type { Inbound, Reply } from './pipeline.ts';
 
 /** Where a request came from, as the transport saw it. */
 export interface RequestContext {
@@ -29,13 +29,13 @@ export interface SipResponseSpec {
  */
 export type AnswerObserver = (method: string, status: number, seconds: number) => void;
 
-/** What the core does with one request: answer it, or stay silent (ACK). */
+/** What the core does with one received message: answer it, or stay silent (ACK, a stray response). */
 export interface Redirector {
   /**
-   * Handles one parsed request. Resolves to the response, or null when nothing is to be sent
-   * (ACK). An INVITE that a CANCEL terminates while it is being resolved resolves to 487.
+   * Takes one message through the pipeline. Resolves to the answer, or null when nothing is to be
+   * sent. An INVITE that a CANCEL terminates while it is being resolved resolves to 487.
    */
-  handle(msg: SipMessage, ctx: RequestContext): Promise<SipResponseSpec | null>;
+  process(input: Inbound): Promise<Reply | null>;
 }
 
 export const REASONS: Record<number, string> = {

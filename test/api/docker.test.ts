@@ -76,7 +76,7 @@ describe('docker/compose.yaml', () => {
     const s = compose.services;
     expect(s.mongo!.image).toMatch(/^mongo:\d/);
     expect(s.mongo!.command).toEqual(expect.arrayContaining(['--replSet', 'rs0']));
-    expect(s.drachtio!.image).toContain('drachtio/drachtio-server');
+    expect(s.drachtio!.image).toContain('drachtio-server:9c2dd4cb6a'); // the tested version (test/sip/docker-drachtio.test.ts)
     expect(s.knot!.image).toContain('cznic/knot');
     for (const only of ['api', 'dns', 'sip']) {
       expect(s[`callx-${only}`]!.command).toEqual(['serve', '--only', only]);

@@ -49,7 +49,9 @@ describe('the global setup and the peer table', () => {
   });
 
   it('gives the path of every binary found, sbin included (off a user PATH on Debian)', () => {
-    const paths = ensurePeers('interop', { env: { PATH: '/usr/bin:/bin' }, root: false, ...quiet });
+    // HOME: where build scripts keep what they built (~/.cache/callx)
+    const env = { PATH: '/usr/bin:/bin', HOME: process.env.HOME };
+    const paths = ensurePeers('interop', { env, root: false, ...quiet });
     for (const b of PEERS.filter((p) => p.projects.includes('interop')).flatMap((p) => p.binaries))
       expect(paths[b], b).toMatch(new RegExp(`^/.*/${b}$`));
     expect(paths.knotd).toMatch(/sbin\/knotd$/);

@@ -28,6 +28,13 @@ export const PEERS: Peer[] = [
   { from: { apt: 'bind9-utils' }, binaries: ['named-checkzone'], projects: ['interop'] },
   { from: { apt: 'sip-tester' }, binaries: ['sipp'], projects: ['interop'] },
   { from: { apt: 'python3' }, binaries: ['python3'], projects: ['interop'] },
+  // drachtio-server 9c2dd4cb6a for the drachtio transport: the shared script beside the repository
+  // builds it once (4-6 minutes) into ~/.cache/callx; test/sip/drachtio-server.ts finds it there
+  {
+    from: { build: process.env.CALLX_DRACHTIO_BUILD ?? '../shared/peers/drachtio/build.sh' },
+    binaries: ['drachtio'],
+    projects: ['interop'],
+  },
 ];
 
 /** Where a peer binary is looked for besides PATH: Debian puts daemons in sbin, off a user's PATH. */

@@ -1,171 +1,223 @@
-// The drachtio adapter without a drachtio-server: drachtio-srf's own Request and Response built
-// from raw messages (as its agent builds them from the wire), the response run through the
-// agent's own serializer, and reconnection against a plain TCP listener that drops us.
-import { createRequire } from 'node:module';
-import net from 'node:net';
+// The drachtio transport as an operator runs it: a real drachtio-server, then `callx serve` with
+// CALLX_SIP_TRANSPORT=drachtio (a child process, the embedded store, the demo zones), then SIP to
+// drachtio-server's port. /readyz and /metrics show the connection; drachtio-server stopped and
+// started again under load: callx reconnects and calls are routed again. Also the adapter's guard
+// against answers that crash drachtio-server 9c2dd4cb6a.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsServer } from '#dns';
-import type { SipService } from '#sip';
-import { silentLogger } from '../../src/core/log.ts';
-import {
-  createDrachtioTransport,
-  type DrachtioRequest,
-  type DrachtioResponse,
-  handleDrachtioRequest,
-} from '../../src/sip/transport/drachtio.ts';
 import { until } from '../helpers/until.ts';
-import { startDns, startSip } from './env.ts';
+import { type Drachtio, freePort, startDrachtio } from './drachtio-server.ts';
+import { headers, request, startDns, status, UdpClient } from './env.ts';
+import { type SipUnderTest, startUnderTest, waitRouted } from './transports.ts';
 
-const require = createRequire(import.meta.url);
-const SipMessage = require('drachtio-srf/lib/sip-parser/message.js');
-const Request = require('drachtio-srf/lib/request.js');
-const Response = require('drachtio-srf/lib/response.js');
-const Agent = require('drachtio-srf/lib/drachtio-agent.js');
+const ROOT = join(import.meta.dirname, '..', '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+const CLI = join(ROOT, 'bin', 'callx.js');
 
-let dns: DnsServer;
-let sip: { service: SipService; port: number };
-
-beforeAll(async () => {
-  dns = await startDns();
-  sip = await startSip(dns.port);
-});
-afterAll(async () => {
-  await sip?.service.stop();
-  await dns?.stop();
-});
-
-const INVITE = [
-  'INVITE sip:+82262006200@callx.test SIP/2.0',
-  'Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bK-drachtio-1;rport=5060',
-  'From: <sip:+442079460999@partner.test>;tag=abc',
-  'To: <sip:+82262006200@callx.test>',
-  'Call-ID: drachtio-1@192.0.2.20',
-  'CSeq: 1 INVITE',
-  'Max-Forwards: 70',
-  'Content-Length: 0',
-  '',
-  '',
-].join('\r\n');
-
-/** A request and response as drachtio-srf's agent makes them for a message from drachtio-server. */
-function fromWire(raw: string) {
-  const meta = {
-    source: 'network',
-    address: '192.0.2.20',
-    port: '5060',
-    protocol: 'udp',
-    time: '0',
-    transactionId: 't1',
-    dialogId: '',
-  };
-  const req = new Request(new SipMessage(raw), meta);
-  const sent: {
-    status?: number;
-    reason?: string;
-    opts?: { headers: Record<string, string> };
-    wire?: string;
-  } = {};
-  const agent = {
-    sendResponse(
-      res: { msg: unknown; req: { stackTxnId: string } },
-      opts: { headers: Record<string, string> },
-    ) {
-      sent.opts = opts;
-      // the agent's own serializer, as it would write to drachtio-server
-      Agent.prototype.sendMessage.call(
-        { wp: { send: (_s: unknown, text: string) => (sent.wire = text) } },
-        new net.Socket(),
-        res.msg,
-        { stackTxnId: res.req.stackTxnId, ...opts },
-      );
-    },
-  };
-  const res = new Response(agent);
-  req.res = res;
-  res.req = req;
-  const origSend = res.send.bind(res);
-  res.send = (status: number, reason: string, opts: { headers: Record<string, string> }) => {
-    sent.status = status;
-    sent.reason = reason;
-    origSend(status, reason, opts);
-  };
-  return { req: req as DrachtioRequest, res: res as DrachtioResponse, sent };
+interface Serve {
+  child: ChildProcess;
+  http: number;
+  log: () => string;
 }
 
-describe('drachtio adapter', () => {
-  it('answers an INVITE with the same decision as the builtin transport', async () => {
-    const { req, res, sent } = fromWire(INVITE);
-    const counted: [string, number, number][] = [];
-    await handleDrachtioRequest(req, res, sip.service.redirector, silentLogger, (m, st, sec) =>
-      counted.push([m, st, sec]),
-    );
-    expect(sent.status).toBe(302);
-    expect(sent.reason).toBe('Moved Temporarily');
-    expect(counted).toEqual([['INVITE', 302, expect.any(Number)]]); // metrics see drachtio's requests too
-    const wire = sent.wire!;
-    expect(wire).toMatch(/^sip\|t1\|\r\nSIP\/2\.0 302 Moved Temporarily\r\n/);
-    expect(wire).toContain(
-      'contact: <sip:+82262006200@kr.center.callx.test?P-Asserted-Identity=%3Ctel:+442079460999%3E>;q=1.0, <sip:+821012345678@gw.kr.callx.test;user=phone?P-Asserted-Identity=%3Ctel:+442079460999%3E>;q=0.9',
-    );
-    expect(wire).toMatch(/\r\nto: <sip:\+82262006200@callx\.test>;tag=[0-9a-f]{16}\r\n/);
-    expect(wire).toContain('\r\nCall-ID: drachtio-1@192.0.2.20\r\n');
-  });
-
-  it('error answers carry their headers (Retry-After, Warning)', async () => {
-    const { req, res, sent } = fromWire(
-      INVITE.replace('sip:+82262006200@callx.test SIP', 'sip:+8226@callx.test SIP').replace(
-        'drachtio-1',
-        'drachtio-3',
-      ),
-    );
-    await handleDrachtioRequest(req, res, sip.service.redirector, silentLogger);
-    expect(sent.status).toBe(484);
-    expect(sent.opts!.headers.Warning).toMatch(/^399 callx "numbering: .*too short/);
-  });
-
-  it('sends nothing for an ACK, nor after drachtio-server reported a CANCEL', async () => {
-    const ack = fromWire(INVITE.replace(/INVITE/g, 'ACK'));
-    await handleDrachtioRequest(ack.req, ack.res, sip.service.redirector, silentLogger);
-    expect(ack.sent.status).toBeUndefined();
-
-    const slow = fromWire(INVITE.replace(/drachtio-1/g, 'drachtio-2'));
-    const p = handleDrachtioRequest(slow.req, slow.res, sip.service.redirector, silentLogger);
-    (slow.req as unknown as { emit(e: string): void }).emit('cancel');
-    await p;
-    expect(slow.sent.status).toBeUndefined();
-  });
-
-  it('reconnects when the server side goes away, and stops when told', async () => {
-    const accepted: net.Socket[] = [];
-    const server = net.createServer((s) => {
-      accepted.push(s);
-      s.on('error', () => {});
-      if (accepted.length === 1) setTimeout(() => s.destroy(), 50); // "drachtio-server restarts"
+/** `callx serve` on the drachtio transport; resolves once it says it is running. */
+async function serve(drachtio: Drachtio, dataDir: string): Promise<Serve> {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CALLX_DATA_DIR: dataDir,
+    CALLX_ZONES_DIR: join(ROOT, 'zones'),
+    // the redirector asks this callx's DNS server: a port of its own (0 would name no server)
+    CALLX_DNS_PORT: String(await freePort()),
+    CALLX_HTTP_PORT: '0',
+    CALLX_SIP_TRANSPORT: 'drachtio',
+    DRACHTIO_HOST: '127.0.0.1',
+    DRACHTIO_PORT: String(drachtio.adminPort),
+    DRACHTIO_SECRET: drachtio.secret,
+  };
+  const child = spawn(NODE, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let buf = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve: not running after 30 s:\n${buf}`)), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      for (const line of buf.split('\n')) {
+        if (!line.includes('callx is running')) continue;
+        clearTimeout(timer);
+        resolve({ child, http: JSON.parse(line).listening.api, log: () => buf });
+      }
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const port = (server.address() as net.AddressInfo).port;
-    const t = createDrachtioTransport(
-      { host: '127.0.0.1', port, secret: 'cymru', retryMaxDelayMs: 200 },
-      sip.service.redirector,
-      silentLogger,
-    );
-    await t.start();
-    await until('the transport to connect again', () => accepted.length >= 2);
-    // each connection opened by authenticating, as drachtio-server expects
-    const first = await new Promise<string>((r) => {
-      const s = accepted[1]!;
-      let buf = '';
-      s.on('data', (d) => {
-        buf += d.toString();
-        if (buf.includes('authenticate|')) r(buf);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve: exited ${code}:\n${buf}`));
+    });
+  });
+}
+
+const get = async (port: number, path: string) => {
+  const r = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: r.status, text: await r.text() };
+};
+
+/** A steady stream of INVITEs to a demo member; counts the 302s by the second they were sent in. */
+function load(port: number, perSecond: number) {
+  const answered = new Set<string>();
+  const sent: { callId: string; at: number }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let c: UdpClient | undefined;
+  let n = 0;
+  return {
+    async start() {
+      c = await new UdpClient().open();
+      c.socket.on('message', (b) => {
+        const m = b.toString();
+        if (status(m) === 302) answered.add(headers(m, 'Call-ID')[0]!);
       });
-    });
-    expect(first).toMatch(/^\d+#[0-9a-f-]+\|authenticate\|cymru\|/);
-    await t.stop();
-    const n = accepted.length;
-    await new Promise((r) => setTimeout(r, 600));
-    expect(accepted.length).toBe(n);
-    for (const s of accepted) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
+      timer = setInterval(() => {
+        const callId = `load-${n++}`;
+        sent.push({ callId, at: Date.now() });
+        c!.send(port, request({ uri: 'sip:+82262006200@callx.test', localPort: c!.port, callId }));
+      }, 1000 / perSecond);
+    },
+    stop() {
+      clearInterval(timer);
+      c?.close();
+    },
+    /** Of the INVITEs sent in [from, to), how many got their 302. */
+    answeredBetween(from: number, to: number) {
+      const window = sent.filter((s) => s.at >= from && s.at < to);
+      return { sent: window.length, answered: window.filter((s) => answered.has(s.callId)).length };
+    },
+  };
+}
+
+describe('callx serve on drachtio-server, as an operator runs it', () => {
+  let drachtio: Drachtio;
+  let callx: Serve;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'callx-drachtio-serve-'));
+    drachtio = await startDrachtio();
+    callx = await serve(drachtio, dir);
+    await waitRouted(drachtio.sipPort);
+  }, 60_000);
+  afterAll(async () => {
+    callx?.child.kill('SIGTERM');
+    await drachtio?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an INVITE through drachtio-server gets the 302 with the demo Contacts; readiness and metrics show the connection', async () => {
+    const c = await new UdpClient().open();
+    try {
+      c.send(drachtio.sipPort, request({ uri: 'sip:02-6200-6200-082@callx.test', localPort: c.port }));
+      let res = await c.next();
+      if (status(res) === 100) res = await c.next();
+      expect(status(res)).toBe(302);
+      expect(headers(res!, 'Contact')[0]).toMatch(/^<sip:\+82262006200@kr\.center\.callx\.test\?/);
+      expect(headers(res!, 'Server')).toEqual(['callx']);
+    } finally {
+      c.close();
+    }
+    const ready = await get(callx.http, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.text).checks).toMatchObject({ sip_drachtio: true, sip_registry: true });
+    const metrics = (await get(callx.http, '/metrics')).text;
+    expect(metrics).toMatch(/^callx_sip_drachtio_connected 1$/m);
+    expect(metrics).toMatch(/^callx_sip_requests_total\{method="INVITE",status="302"\} [1-9]/m);
+  });
+
+  it('drachtio-server stopped under load: not ready, nothing routed; started again: callx reconnects and calls are routed again', async () => {
+    const traffic = load(drachtio.sipPort, 100);
+    await traffic.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = Date.now();
+      await drachtio.stop('SIGKILL'); // a crash, not a goodbye
+      await until(
+        '/readyz to say drachtio-server is gone',
+        async () => (await get(callx.http, '/readyz')).status === 503,
+      );
+      const down = JSON.parse((await get(callx.http, '/readyz')).text);
+      expect(down.checks.sip_drachtio).toBe(false);
+      expect((await get(callx.http, '/metrics')).text).toMatch(/^callx_sip_drachtio_connected 0$/m);
+      await new Promise((r) => setTimeout(r, 1000));
+      const restarted = Date.now();
+      await drachtio.restart();
+      // drachtio-srf retries at most every 5 s (service.ts): reconnected and routes registered within ~6 s
+      await until(
+        'callx to reconnect',
+        async () => (await get(callx.http, '/readyz')).status === 200,
+        15_000,
+      );
+      const reconnected = Date.now();
+      await waitRouted(drachtio.sipPort, 'calls to be routed again after the restart');
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = traffic.answeredBetween(reconnected + 500, Date.now() - 500);
+      const first = traffic.answeredBetween(before - 1000, before);
+      const outage = traffic.answeredBetween(before + 200, restarted);
+      expect(first.sent).toBeGreaterThan(20);
+      expect(first.answered).toBe(first.sent);
+      expect(outage.answered).toBe(0);
+      expect(after.sent).toBeGreaterThan(40);
+      expect(after.answered).toBe(after.sent);
+      expect(reconnected - restarted).toBeLessThan(10_000);
+      const metrics = (await get(callx.http, '/metrics')).text;
+      expect(metrics).toMatch(/^callx_sip_drachtio_connected 1$/m);
+      expect(metrics).toMatch(/^callx_sip_drachtio_reconnects 1$/m);
+    } finally {
+      traffic.stop();
+    }
+    expect(callx.child.exitCode).toBeNull();
+  }, 60_000);
+});
+
+describe('answers that would crash drachtio-server 9c2dd4cb6a are not given', () => {
+  let dns: DnsServer;
+  let sip: SipUnderTest;
+  beforeAll(async () => {
+    dns = await startDns();
+    sip = await startUnderTest('drachtio', dns.port);
+  }, 60_000);
+  afterAll(async () => {
+    await sip?.stop();
+    await dns?.stop();
+  });
+
+  it.each([
+    ['INVITE', 'Contact: *'],
+    ['INVITE', 'Contact: <tel:+12125550100>'],
+    ['SUBSCRIBE', 'Contact: *'],
+    ['INVITE', 'X-A: 1\rContact: *'], // a bare CR: drachtio-server reads a Contact header there
+  ])('%s with %j over UDP: left unanswered, drachtio-server still up and routing', async (method, line) => {
+    const c = await new UdpClient().open();
+    try {
+      const before = sip.service.health().drachtio!.unanswered;
+      c.send(
+        sip.port,
+        request({ method, uri: 'sip:+82262006200@callx.test', localPort: c.port, extra: [line] }),
+      );
+      for (let m = await c.next(1000); m !== null; m = await c.next(1000)) expect(status(m)).toBe(100);
+      expect(sip.service.health().drachtio!.unanswered).toBe(before + 1);
+      // still there (answering it would have crashed drachtio-server: SIGSEGV)
+      c.send(
+        sip.port,
+        request({
+          uri: 'sip:+82262006200@callx.test',
+          localPort: c.port,
+          extra: ['Contact: <sip:a@127.0.0.1>'],
+        }),
+      );
+      let res = await c.next();
+      if (status(res) === 100) res = await c.next();
+      expect(status(res), sip.drachtio!.log().slice(-500)).toBe(302);
+    } finally {
+      c.close();
+    }
   });
 });

@@ -143,8 +143,9 @@ export class TcpClient {
   private waiters: (() => void)[] = [];
   closed = false;
 
-  async open(port: number): Promise<this> {
-    this.socket = net.connect({ port, host: '127.0.0.1' });
+  /** Connects to 127.0.0.1:port, from `localAddress` when given (any 127.x.y.z: another source address). */
+  async open(port: number, localAddress?: string): Promise<this> {
+    this.socket = net.connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
     this.socket.setEncoding('utf8');
     this.socket.on('data', (d: string) => {
       this.buf += d;

@@ -43,7 +43,7 @@ beforeAll(async () => {
     credentials: registryCredentials(store),
     bindings: registryBindings(store),
     log: silentLogger,
-    now: () => clock,
+    clock: { now: () => clock },
     nonceLifetimeMs: 60_000,
   });
 });
@@ -153,7 +153,7 @@ describe('registrar: nonces shared by the redirectors of a deployment', () => {
       credentials: registryCredentials(store),
       bindings: registryBindings(store),
       log: silentLogger,
-      now: () => clock,
+      clock: { now: () => clock },
       ...extra,
     });
 
@@ -193,7 +193,7 @@ describe('registrar: nonces shared by the redirectors of a deployment', () => {
     expect(res.headers).toContainEqual(['Warning', '399 callx "unknown nonce"']);
   });
 
-  it('a failing secret read gets no answer, and the next REGISTER reads it again', async () => {
+  it('a failing secret read gets 503 with Retry-After, and the next REGISTER reads it again', async () => {
     let calls = 0;
     const flaky = registrar({
       nonceSecret: async () => {
@@ -202,10 +202,59 @@ describe('registrar: nonces shared by the redirectors of a deployment', () => {
         return Buffer.alloc(32, 7);
       },
     });
-    await expect(flaky(msg(40, undefined, 'c-flaky'), ctx, 't')).rejects.toThrow('registry unreachable');
+    const down = await flaky(msg(40, undefined, 'c-flaky'), ctx, 't');
+    expect(down.status).toBe(503);
+    expect(down.headers).toContainEqual(['Retry-After', '5']);
     expect((await flaky(msg(41, undefined, 'c-flaky'), ctx, 't')).status).toBe(401);
     expect((await flaky(msg(42, undefined, 'c-flaky'), ctx, 't')).status).toBe(401);
     expect(calls).toBe(2);
+  });
+});
+
+describe('registrar: what a request says never breaks a header line', () => {
+  it('the 403 names the decoded AOR, with CR LF from its %0D%0A made harmless', async () => {
+    const aor = 'sip:x%0D%0AX-Inj:%201@callx.test';
+    const ch = await register(msg(200, undefined, 'c-inj', aor), ctx, 't');
+    const res = await register(msg(201, answer(wwwAuth(ch)), 'c-inj', aor), ctx, 't');
+    expect(res.status).toBe(403);
+    expect(res.headers).toEqual([['Warning', '399 callx "lee may not register sip:x  X-Inj: 1@callx.test"']]);
+  });
+});
+
+describe('registrar: expired bindings are swept on time, not by chance', () => {
+  it('the first REGISTER sweepEveryMs after the last sweep deletes them', async () => {
+    let t = 1_800_000_000_000;
+    const sweeps: number[] = [];
+    const store2 = registryBindings(store);
+    const r = createRegistrar({
+      realm: 'callx.test',
+      defaultCountry: 'KR',
+      credentials: registryCredentials(store),
+      bindings: {
+        ...store2,
+        sweep: async (now) => {
+          sweeps.push(now);
+          return store2.sweep(now);
+        },
+      },
+      log: silentLogger,
+      clock: { now: () => t },
+      sweepEveryMs: 60_000,
+    });
+    const twice = async (cseq: number) => {
+      const ch = await r(msg(cseq, undefined, 'c-sweep'), ctx, 't');
+      return r(msg(cseq + 1, answer(wwwAuth(ch)), 'c-sweep'), ctx, 't');
+    };
+    expect((await twice(300)).status).toBe(200);
+    t += 59_000;
+    expect((await twice(302)).status).toBe(200);
+    expect(sweeps).toEqual([]);
+    t += 1_000;
+    expect((await twice(304)).status).toBe(200);
+    expect(sweeps).toEqual([t]);
+    t += 30_000;
+    expect((await twice(306)).status).toBe(200);
+    expect(sweeps).toEqual([t - 30_000]);
   });
 });
 

@@ -2,12 +2,22 @@
 // Bindings live in the registry so every redirector sees them; they are never published in DNS.
 
 import { LRUCache } from 'lru-cache';
-import type { Binding, Logger } from '#core';
+import {
+  type Binding,
+  type Clock,
+  createLogLimiter,
+  emailKey,
+  type Logger,
+  sipKey,
+  systemClock,
+  telKey,
+} from '#core';
 import { type Identifier, parseIdentifier } from '#numbering';
 import { SAFE_URI } from '#resolve';
 import { parseCSeq, parseNameAddr, type SipMessage, splitValues } from '../message.ts';
-import { spec } from '../redirector.ts';
+import { spec } from '../spec.ts';
 import type { RequestContext, SipResponseSpec } from '../types.ts';
+import { warning } from '../warning.ts';
 import {
   ALGORITHMS,
   challenge,
@@ -18,6 +28,7 @@ import {
   parseAuthorization,
   sameDigest,
 } from './digest.ts';
+import { withTimeout } from './stores.ts';
 
 /** A member's SIP account, as the registrar needs it. */
 export interface SipAccount {
@@ -45,14 +56,14 @@ export interface BindingStore {
   sweep(now: number): Promise<number>;
 }
 
-/** 'tel:+E164' for numbers, 'email:addr' for addresses, else 'sip:user@host' (lower-cased host). */
+/** The identity key (#core) of a number or an email address; null for other identifiers. */
 export function identityKey(id: Identifier): string | null {
   switch (id.kind) {
     case 'pin':
     case 'e164':
-      return `tel:${id.e164}`;
+      return telKey(id.e164);
     case 'email':
-      return `email:${id.address}`;
+      return emailKey(id.address);
     default:
       return null;
   }
@@ -73,7 +84,7 @@ export function aorKeys(uri: string, defaultCountry: string | undefined): string
   const m = /^sips?:([^@;?]+)@([^;?:>]+)/i.exec(uri);
   if (m) {
     try {
-      out.push(`sip:${decodeURIComponent(m[1]!)}@${m[2]!.toLowerCase()}`);
+      out.push(sipKey(decodeURIComponent(m[1]!), m[2]!));
     } catch {
       // a malformed escape: no such key
     }
@@ -94,7 +105,7 @@ export interface RegistrarDeps {
   credentials: CredentialStore;
   bindings: BindingStore;
   log: Logger;
-  now?: () => number;
+  clock?: Clock;
   nonceLifetimeMs?: number;
   /**
    * The deployment's nonce secret (registryNonceSecret): with it a challenge from one redirector
@@ -108,10 +119,49 @@ export interface RegistrarDeps {
   defaultExpires?: number;
   /** Called after bindings change (the redirector drops what it cached for those identities). */
   onChange?: (identities: string[]) => void;
+  /** Expired bindings are deleted by the first REGISTER at least this long after the last sweep (default 10 min). */
+  sweepEveryMs?: number;
+  /** Longest wait for one registry call (ms, default 2 s); past it the REGISTER gets 503 with Retry-After. */
+  storeTimeoutMs?: number;
 }
 
 export function createRegistrar(deps: RegistrarDeps) {
-  const now = deps.now ?? Date.now;
+  const storeMs = deps.storeTimeoutMs ?? 2000;
+  const limiter = createLogLimiter(deps.log, deps.clock ? { clock: deps.clock } : {});
+  // every registry call is bounded: a store that is down or frozen gets the REGISTER a 503 in time
+  const credentials: CredentialStore = {
+    byUsername: (u, r) => withTimeout(deps.credentials.byUsername(u, r), storeMs, `credentials of ${u}`),
+  };
+  const store = deps.bindings;
+  const bindings: BindingStore = {
+    list: (m, a, t) => withTimeout(store.list(m, a, t), storeMs, `bindings of ${a}`),
+    put: (b) => withTimeout(store.put(b), storeMs, `binding ${b._id}`),
+    remove: (id) => withTimeout(store.remove(id), storeMs, `binding ${id}`),
+    forIdentity: (k, t) => withTimeout(store.forIdentity(k, t), storeMs, `bindings of ${k}`),
+    sweep: (t) => store.sweep(t),
+  };
+  const nonceSecret = deps.nonceSecret
+    ? () => withTimeout(deps.nonceSecret!(), storeMs, 'the digest nonce secret')
+    : undefined;
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
+  const sweepEveryMs = deps.sweepEveryMs ?? 600_000;
+  let lastSweep = now();
+  let sweeping = false;
+  /** Deletes expired bindings in the background, at most once per sweepEveryMs (they are ignored at once anyway). */
+  function maybeSweep(t: number): void {
+    if (sweeping || t - lastSweep < sweepEveryMs) return;
+    sweeping = true;
+    lastSweep = t;
+    bindings
+      .sweep(t)
+      .catch((err: unknown) =>
+        deps.log.warn({ err: (err as Error).message }, 'sip: register: sweeping expired bindings failed'),
+      )
+      .finally(() => {
+        sweeping = false;
+      });
+  }
   const lifetimeMs = deps.nonceLifetimeMs ?? 300_000;
   const algorithms = deps.algorithms ?? ALGORITHMS;
   const minExpires = deps.minExpires ?? 60;
@@ -124,14 +174,12 @@ export function createRegistrar(deps: RegistrarDeps) {
   const counts = new LRUCache<string, number>({ max: 50_000, ttl: lifetimeMs });
 
   // the secret is read once (a failure is not remembered: the next REGISTER tries again)
-  let nonces: Nonces | undefined = deps.nonceSecret
-    ? undefined
-    : createNonces(lifetimeMs, undefined, deps.realm);
+  let nonces: Nonces | undefined = nonceSecret ? undefined : createNonces(lifetimeMs, undefined, deps.realm);
   let loading: Promise<Nonces> | undefined;
   function noncesReady(): Nonces | Promise<Nonces> {
     if (nonces) return nonces;
     if (!loading) {
-      loading = deps.nonceSecret!().then(
+      loading = nonceSecret!().then(
         (secret) => {
           nonces = createNonces(lifetimeMs, secret, deps.realm);
           return nonces;
@@ -151,7 +199,7 @@ export function createRegistrar(deps: RegistrarDeps) {
       'WWW-Authenticate',
       challenge(a, deps.realm, nonce, stale),
     ]);
-    if (why) headers.push(['Warning', `399 callx "${why}"`]);
+    if (why) headers.push(warning(why));
     return spec(401, toTag, headers);
   };
 
@@ -178,11 +226,11 @@ export function createRegistrar(deps: RegistrarDeps) {
       'cnonce',
     ].map((k) => auth.get(k));
     if (!username || !nonce || !uri || !response)
-      return spec(400, toTag, [['Warning', '399 callx "incomplete Authorization"']]);
+      return spec(400, toTag, [warning('incomplete Authorization')]);
     if (qop !== 'auth' || !nc || !cnonce) return challengeSpec(toTag, false, 'qop=auth is required');
     const fresh = (await noncesReady()).check(nonce, now());
     if (fresh === 'bad') return challengeSpec(toTag, false, 'unknown nonce');
-    const account = await deps.credentials.byUsername(username, deps.realm);
+    const account = await credentials.byUsername(username, deps.realm);
     const ha1 = account ? (alg === 'MD5' ? account.ha1Md5 : account.ha1Sha256) : undefined;
     const expected = ha1 ? digestResponse(alg, ha1, { nonce, nc, cnonce, qop, method: 'REGISTER', uri }) : '';
     if (!account || !sameDigest(expected, response)) {
@@ -204,20 +252,33 @@ export function createRegistrar(deps: RegistrarDeps) {
 
   return async function register(
     msg: SipMessage,
-    _ctx: RequestContext,
+    ctx: RequestContext,
     toTag: string,
   ): Promise<SipResponseSpec> {
+    try {
+      return await registerNow(msg, ctx, toTag);
+    } catch (err) {
+      // the registry is the registrar's only I/O: it failed or did not answer in time
+      limiter.log(
+        'error',
+        'registry',
+        { err: (err as Error).message },
+        `sip: REGISTER ${msg.get('to') ?? ''}: registry unavailable`,
+      );
+      return spec(503, toTag, [['Retry-After', '5'], warning('registry unavailable')]);
+    }
+  };
+
+  async function registerNow(msg: SipMessage, _ctx: RequestContext, toTag: string): Promise<SipResponseSpec> {
     const to = parseNameAddr(msg.get('to') ?? '');
     const keys = to ? aorKeys(to.uri, deps.defaultCountry) : [];
-    if (keys.length === 0)
-      return spec(404, toTag, [['Warning', '399 callx "the To header names no address of record"']]);
+    if (keys.length === 0) return spec(404, toTag, [warning('the To header names no address of record')]);
     const auth = await authenticate(msg, toTag);
     if (!('memberId' in auth)) return auth;
     const account = auth;
-    const own = new Set([...account.identities, `sip:${account.username}@${deps.realm.toLowerCase()}`]);
+    const own = new Set<string>([...account.identities, sipKey(account.username, deps.realm)]);
     const aor = keys.find((k) => own.has(k));
-    if (!aor)
-      return spec(403, toTag, [['Warning', `399 callx "${account.username} may not register ${keys[0]}"`]]);
+    if (!aor) return spec(403, toTag, [warning(`${account.username} may not register ${keys[0]}`)]);
 
     const callId = msg.get('call-id') ?? '';
     const cseq = parseCSeq(msg.get('cseq') ?? '')?.seq ?? 0;
@@ -226,19 +287,18 @@ export function createRegistrar(deps: RegistrarDeps) {
     const headerExpires =
       expiresHeader !== undefined && /^\s*\d+\s*$/.test(expiresHeader) ? Number(expiresHeader) : undefined;
     const contactHeader = msg.get('contact');
-    const current = await deps.bindings.list(account.memberId, aor, t);
+    const current = await bindings.list(account.memberId, aor, t);
 
     if (contactHeader !== undefined && contactHeader.trim() === '*') {
-      if (headerExpires !== 0)
-        return spec(400, toTag, [['Warning', '399 callx "Contact: * needs Expires: 0"']]);
-      for (const b of current) await deps.bindings.remove(b._id);
+      if (headerExpires !== 0) return spec(400, toTag, [warning('Contact: * needs Expires: 0')]);
+      for (const b of current) await bindings.remove(b._id);
       deps.onChange?.([...own]);
       return spec(200, toTag);
     }
 
     const wanted = contactHeader === undefined ? [] : splitValues(contactHeader).map(parseNameAddr);
     if (wanted.some((c) => c === null || !SAFE_URI.test(c.uri)))
-      return spec(400, toTag, [['Warning', '399 callx "malformed Contact"']]);
+      return spec(400, toTag, [warning('malformed Contact')]);
     const contacts = wanted as NonNullable<(typeof wanted)[number]>[];
     const expiresOf = (c: (typeof contacts)[number]) => {
       const pe = c.params.get('expires');
@@ -250,9 +310,7 @@ export function createRegistrar(deps: RegistrarDeps) {
       else bound.add(c.uri);
     }
     if (bound.size > maxContacts)
-      return spec(403, toTag, [
-        ['Warning', `399 callx "at most ${maxContacts} Contacts may be registered for ${aor}"`],
-      ]);
+      return spec(403, toTag, [warning(`at most ${maxContacts} Contacts may be registered for ${aor}`)]);
     for (const c of contacts) {
       const expires = expiresOf(c);
       if (expires !== 0 && expires < minExpires) {
@@ -262,14 +320,14 @@ export function createRegistrar(deps: RegistrarDeps) {
       const existing = current.find((b) => b._id === id);
       // RFC 3261 §10.3 step 7: a request older than what we hold from the same Call-ID is refused
       if (existing && existing.callId === callId && existing.cseq >= cseq) {
-        return spec(500, toTag, [['Warning', '399 callx "out-of-order REGISTER (CSeq)"']]);
+        return spec(500, toTag, [warning('out-of-order REGISTER (CSeq)')]);
       }
       if (expires === 0) {
-        if (existing) await deps.bindings.remove(id);
+        if (existing) await bindings.remove(id);
         continue;
       }
       const qParam = Number(c.params.get('q') ?? '1');
-      await deps.bindings.put({
+      await bindings.put({
         _id: id,
         memberId: account.memberId,
         aor,
@@ -282,14 +340,14 @@ export function createRegistrar(deps: RegistrarDeps) {
       });
     }
     if (wanted.length > 0) deps.onChange?.([...own]);
-    if (Math.random() < 0.01) void deps.bindings.sweep(t).catch(() => {});
-    const after = await deps.bindings.list(account.memberId, aor, t);
+    maybeSweep(t);
+    const after = await bindings.list(account.memberId, aor, t);
     const headers: [string, string][] = after.map((b) => [
       'Contact',
       `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - t) / 1000))};q=${b.q}`,
     ]);
     return spec(200, toTag, headers);
-  };
+  }
 }
 
 /** Authorization values are comma-joined by the message model; split them at each "Digest". */

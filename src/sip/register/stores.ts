@@ -2,7 +2,20 @@
 // the deployment's nonce secret, and the cached binding look-up the redirector uses on every call.
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { type Binding, COLLECTIONS, DuplicateKeyError, type Member, type Store } from '#core';
+import {
+  type Binding,
+  type Clock,
+  COLLECTIONS,
+  createLogLimiter,
+  DuplicateKeyError,
+  emailKey,
+  type Logger,
+  type Member,
+  type Store,
+  sipKey,
+  systemClock,
+  telKey,
+} from '#core';
 import { lookupSipAccount } from '#registry';
 import type { BindingSource } from '#resolve';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
@@ -10,9 +23,9 @@ import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 /** Identity keys of a member: its PIN numbers, its email, its SIP username. */
 export function memberIdentities(m: Member, realm: string): string[] {
   const out: string[] = [];
-  for (const n of m.numbers) if (n.kind === 'pin') out.push(`tel:${n.e164}`);
-  if (m.email) out.push(`email:${m.email.toLowerCase()}`);
-  if (m.sip) out.push(`sip:${m.sip.username}@${realm.toLowerCase()}`);
+  for (const n of m.numbers) if (n.kind === 'pin') out.push(telKey(n.e164));
+  if (m.email) out.push(emailKey(m.email));
+  if (m.sip) out.push(sipKey(m.sip.username, realm));
   return out;
 }
 
@@ -74,7 +87,7 @@ export const NONCE_SECRET_ID = 'sip-digest-nonce';
  * challenged by one can be answered to another. Created once in the registry by whichever
  * redirector needs it first (the unique `_id` settles a race), then read once per process.
  */
-export function registryNonceSecret(store: Store): () => Promise<Buffer> {
+export function registryNonceSecret(store: Store, clock: Clock = systemClock): () => Promise<Buffer> {
   const secrets = store.collection<SecretDoc>(COLLECTIONS.secrets);
   const decode = (d: SecretDoc): Buffer => {
     const b = Buffer.from(d.value, 'base64');
@@ -87,7 +100,7 @@ export function registryNonceSecret(store: Store): () => Promise<Buffer> {
     const doc: SecretDoc = {
       _id: NONCE_SECRET_ID,
       value: randomBytes(32).toString('base64'),
-      createdAt: Date.now(),
+      createdAt: clock.now(),
     };
     try {
       await secrets.insert(doc);
@@ -101,33 +114,116 @@ export function registryNonceSecret(store: Store): () => Promise<Buffer> {
   };
 }
 
+/** A registry call that did not answer in time (a store that is down or frozen). */
+export class RegistryTimeoutError extends Error {
+  override name = 'RegistryTimeoutError';
+}
+
+/** `p`, or a RegistryTimeoutError after `ms` (the call itself is left to finish or fail on its own). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RegistryTimeoutError(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+export interface BindingSourceOptions {
+  /** How long what was read about an identity is trusted (ms). */
+  ttlMs: number;
+  /** Identities remembered. */
+  max: number;
+  /** Longest wait for the registry on a call (ms); past it the call goes on without it. */
+  timeoutMs?: number;
+  /** While the registry fails, it is asked again (by one call) at most this often (ms). */
+  retryMs?: number;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/** Whether calls reach the registry's bindings, or run on what was last read (degraded). */
+export interface BindingHealth {
+  degraded: boolean;
+  /** Look-ups that failed or timed out since start. */
+  failures: number;
+}
+
 /**
  * Bindings for the redirector: cached briefly per identity (positive and negative), so a call
  * does not cost a database read. A REGISTER on this redirector drops its entries at once
  * (`invalidate`); other redirectors see new bindings within `ttlMs`.
+ *
+ * The registry may be down or frozen: a look-up waits at most `timeoutMs`, then the call goes on
+ * with the bindings last read for that identity (still filtered by their expiry) and DNS (the
+ * center). Once a look-up has failed the redirector runs degraded: calls answer from what was
+ * last read at once, and one call every `retryMs` asks the registry again, until it answers.
  */
 export function cachedBindingSource(
   store: BindingStore,
-  opts: { ttlMs: number; max: number; now?: () => number },
-): BindingSource & { invalidate(keys: string[]): void; readonly size: number; purgeStale(): void } {
-  const now = opts.now ?? Date.now;
-  const cache = new LRUCache<string, { contact: string; q: number; expiresAt: number }[]>({
-    max: opts.max,
-    ttl: opts.ttlMs,
-  });
+  opts: BindingSourceOptions,
+): BindingSource & {
+  invalidate(keys: string[]): void;
+  readonly size: number;
+  purgeStale(): void;
+  health(): BindingHealth;
+} {
+  const clock = opts.clock ?? systemClock;
+  const timeoutMs = opts.timeoutMs ?? 300;
+  const retryMs = opts.retryMs ?? 1000;
+  const log = opts.log;
+  const limiter = log ? createLogLimiter(log, { clock }) : undefined;
+  type Entry = { bindings: { contact: string; q: number; expiresAt: number }[]; readAt: number };
+  // no TTL: an entry past ttlMs is read again, but kept as the last known bindings meanwhile
+  const cache = new LRUCache<string, Entry>({ max: opts.max });
+  const health: BindingHealth = { degraded: false, failures: 0 };
+  let nextTry = 0;
+  let trying = false;
+  const live = (e: Entry | undefined, t: number) => (e ? e.bindings.filter((b) => b.expiresAt > t) : []);
+
   return {
     async lookup(key) {
-      let hit = cache.get(key);
-      if (!hit) {
-        hit = (await store.forIdentity(key, now())).map((b) => ({
-          contact: b.contact,
-          q: b.q,
-          expiresAt: b.expiresAt,
-        }));
-        cache.set(key, hit);
+      const t = clock.now();
+      const hit = cache.get(key);
+      if (hit && t - hit.readAt < opts.ttlMs) return live(hit, t);
+      if (health.degraded && (trying || t < nextTry)) return live(hit, t); // known down: no wait
+      const probe = health.degraded; // the one call that asks a failing registry again
+      if (probe) trying = true;
+      try {
+        const read = await withTimeout(store.forIdentity(key, t), timeoutMs, `bindings of ${key}`);
+        const e: Entry = {
+          bindings: read.map((b) => ({ contact: b.contact, q: b.q, expiresAt: b.expiresAt })),
+          readAt: clock.now(),
+        };
+        cache.set(key, e);
+        if (health.degraded) {
+          health.degraded = false;
+          log?.warn(
+            { failures: health.failures },
+            'sip: registry: bindings answer again, calls reach registered terminals',
+          );
+        }
+        return live(e, clock.now());
+      } catch (err) {
+        health.failures++;
+        nextTry = clock.now() + retryMs;
+        if (!health.degraded) {
+          health.degraded = true;
+          log?.error(
+            { err: (err as Error).message },
+            `sip: registry: bindings of ${key} unavailable, routing from DNS and the bindings last read`,
+          );
+        } else {
+          limiter?.log(
+            'warn',
+            'bindings',
+            { err: (err as Error).message },
+            'sip: registry: bindings still unavailable',
+          );
+        }
+        return live(hit, clock.now());
+      } finally {
+        if (probe) trying = false;
       }
-      const t = now();
-      return hit.filter((b) => b.expiresAt > t);
     },
     invalidate(keys) {
       for (const k of keys) cache.delete(k);
@@ -136,7 +232,11 @@ export function cachedBindingSource(
       return cache.size;
     },
     purgeStale() {
-      cache.purgeStale();
+      // what is too old to trust and holds no live binding is worth nothing, even in an outage
+      const t = clock.now();
+      for (const [k, e] of cache.entries())
+        if (t - e.readAt >= opts.ttlMs && !e.bindings.some((b) => b.expiresAt > t)) cache.delete(k);
     },
+    health: () => ({ ...health }),
   };
 }

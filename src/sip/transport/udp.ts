@@ -1,10 +1,9 @@
 // SIP over UDP (RFC 3261 §18): answers go to the top Via's address as §18.2.2 and RFC 3581 say.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { Logger } from '#core';
-import { udpDestination } from '../response.ts';
+import { createLogLimiter, type Logger } from '#core';
+import { buildResponse, udpDestination } from '../response.ts';
 import type { AnswerObserver, Redirector } from '../types.ts';
-import { processMessage } from './process.ts';
 
 export interface UdpOptions {
   addr: string;
@@ -28,6 +27,7 @@ export function createUdpTransport(
 ): UdpTransport {
   const socket = dgram.createSocket({ type: net.isIPv6(opts.addr) ? 'udp6' : 'udp4', reuseAddr: false });
   const stats = { received: 0, unanswered: 0, sent: 0 };
+  const limiter = createLogLimiter(log);
 
   socket.on('message', (buf, rinfo) => {
     const t0 = performance.now();
@@ -37,7 +37,7 @@ export function createUdpTransport(
       return;
     }
     const ctx = { transport: 'udp' as const, remoteAddress: rinfo.address, remotePort: rinfo.port };
-    processMessage(buf, ctx, redirector, log).then(
+    redirector.process({ raw: buf, ctx, datagram: true }).then(
       (out) => {
         if (!out) {
           stats.unanswered++;
@@ -45,17 +45,25 @@ export function createUdpTransport(
         }
         const dest = udpDestination(out.via, ctx);
         // no callback: a send error surfaces as the socket's 'error' event (logged below)
-        socket.send(out.text, dest.port, dest.address);
+        socket.send(buildResponse(out.request, out.spec, out.via, ctx), dest.port, dest.address);
         stats.sent++;
-        observe(out.method, out.status, (performance.now() - t0) / 1000);
+        observe(out.method, out.spec.status, (performance.now() - t0) / 1000);
       },
       (err) => {
         stats.unanswered++;
-        log.error({ err }, 'sip: udp message failed');
+        limiter.log('error', 'failed', { err }, 'sip: udp message failed');
       },
     );
   });
-  socket.on('error', (err) => log.warn({ err: err.message }, 'sip: udp socket error'));
+  // a send to an unreachable address fails per datagram: one line per kind and window
+  socket.on('error', (err) =>
+    limiter.log(
+      'warn',
+      `socket:${(err as NodeJS.ErrnoException).code ?? ''}`,
+      { err: err.message },
+      'sip: udp socket error',
+    ),
+  );
 
   return {
     start: () =>
@@ -72,7 +80,13 @@ export function createUdpTransport(
           resolve(socket.address().port);
         });
       }),
-    stop: () => new Promise((resolve) => socket.close(() => resolve())),
+    stop: () =>
+      new Promise((resolve) =>
+        socket.close(() => {
+          limiter.flush();
+          resolve();
+        }),
+      ),
     stats,
   };
 }
