@@ -426,8 +426,8 @@ export interface StaffUser extends Versioned {
  */
 export interface WebSession {
   _id: string;
-  kind: 'member' | 'staff';
-  /** The login (member) or staff user `_id`. */
+  kind: 'member' | 'staff' | 'operator';
+  /** The login (member) or staff user `_id`; the operator's admin token id. */
   subject: string;
   registrarId: string;
   memberId?: string;

@@ -40,7 +40,6 @@ export type {
   TokenTarget,
 } from './auth/index.ts';
 export { createAuthService, RegistrarInput, TokenId, TokenInput } from './auth/index.ts';
-// the web's services (docs/web.md): checkout and payment providers, the CRM, logins and staff
 export {
   type CheckoutService,
   type CheckoutView,
@@ -84,6 +83,7 @@ export {
   StaffInput,
   type StaffView,
   sha256hex,
+  type ThrottleLimits,
   verifyPassword,
 } from './logins/index.ts';
 export type { MembersService } from './members/index.ts';
@@ -99,6 +99,8 @@ export {
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
 export type { MemberView } from './members/views.ts';
+// the web's services (docs/web.md): checkout and payment providers, the CRM, logins and staff, the portal
+export { createPortal, type PortalService } from './portal/index.ts';
 export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
 export {
   CarrierInput,
@@ -112,7 +114,14 @@ export {
   GatewayPatch,
 } from './routing/index.ts';
 export type { SalesService } from './sales/index.ts';
-export { createSales, ExtendInput, MAX_HOLD_MS } from './sales/index.ts';
+export {
+  createSales,
+  DEFAULT_RESERVATION_MS,
+  ExtendInput,
+  MAX_HOLD_MS,
+  type Premium,
+  premiumsOf,
+} from './sales/index.ts';
 export type { PriceRulesView } from './sales/rules.ts';
 export {
   AssignInput,

@@ -3,6 +3,7 @@
 // password reset by mailed, single-use, expiring tokens. Passwords are scrypt hashes only.
 import { z } from 'zod';
 import {
+  type ApiToken,
   type Clock,
   COLLECTIONS,
   DuplicateKeyError,
@@ -15,6 +16,7 @@ import {
   systemClock,
 } from '#core';
 import {
+  type AdminPrincipal,
   actingRegistrar,
   DocId,
   type MemberPrincipal,
@@ -116,6 +118,7 @@ export function createLogins(deps: LoginsDeps) {
   const staff = deps.store.collection<StaffUser>(COLLECTIONS.staff);
   const members = deps.store.collection<Member>(COLLECTIONS.members);
   const resets = deps.store.collection<ResetToken>(COLLECTIONS.resetTokens);
+  const tokens = deps.store.collection<ApiToken>(COLLECTIONS.tokens);
   const sessions: Sessions = createSessions(deps.store, clock, deps.session);
   const throttler: Throttler = createThrottler(deps.store, clock, deps.throttle);
   const resetTtl = deps.resetTtlMs ?? 3_600_000;
@@ -295,14 +298,43 @@ export function createLogins(deps: LoginsDeps) {
     },
 
     /**
+     * The operator logs in to the console with an admin API token (`authenticate` is the auth
+     * service's); throttled like a password.
+     */
+    async loginOperator(
+      input: { token: string; address: string },
+      authenticate: (token: string) => Promise<{ principal: Principal; tokenId: string } | null>,
+      replacing?: string,
+    ): Promise<LoginResult<AdminPrincipal>> {
+      const keys = { login: 'operator', address: input.address };
+      const wait = await throttler.blockedFor(keys);
+      if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+      const a = input.token.length <= 512 ? await authenticate(input.token.trim()) : null;
+      if (a?.principal.role !== 'admin') {
+        await throttler.fail(keys);
+        return { ok: false, reason: 'invalid' };
+      }
+      const { id } = await sessions.create(
+        { kind: 'operator', subject: a.tokenId, registrarId: '' },
+        replacing,
+      );
+      log.info({ tokenId: a.tokenId }, 'logins: operator logged in');
+      return { ok: true, principal: { role: 'admin' }, sessionId: id };
+    },
+
+    /**
      * The principal of a session cookie: a member (whose member still exists) or a staff user
      * (read again on every request, so a role change or disabling takes effect at once).
      */
-    async principalOf(
-      sessionId: string | undefined,
-    ): Promise<
+    async principalOf(sessionId: string | undefined): Promise<
       | { kind: 'member'; principal: MemberPrincipal; language?: string; sessionId: string }
-      | { kind: 'staff'; principal: StaffPrincipal; name: string; language?: string; sessionId: string }
+      | {
+          kind: 'staff';
+          principal: StaffPrincipal | AdminPrincipal;
+          name: string;
+          language?: string;
+          sessionId: string;
+        }
       | null
     > {
       const s = await sessions.read(sessionId);
@@ -322,6 +354,11 @@ export function createLogins(deps: LoginsDeps) {
         const u = await staff.get(s.subject);
         if (!u || u.disabled || u.registrarId !== s.registrarId) return null;
         return { kind: 'staff', principal: staffPrincipal(u), name: u.name, sessionId, ...lang };
+      }
+      if (s.kind === 'operator') {
+        // a revoked admin token ends the operator's sessions made with it
+        if (s.subject !== 'config' && (await tokens.get(s.subject))?.role !== 'admin') return null;
+        return { kind: 'staff', principal: { role: 'admin' }, name: 'operator', sessionId, ...lang };
       }
       return null;
     },
