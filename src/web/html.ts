@@ -107,9 +107,34 @@ export function issueText(l: Locale, message: string): string {
   return l.t('err.invalid');
 }
 
+/** What a field holds, by the last part of its path: the message for a value it cannot read. */
+const FIELD_KINDS: Record<string, MessageKey> = {
+  email: 'err.email',
+  domain: 'err.domain',
+  contactPstn: 'err.phone',
+  otherCarriers: 'err.phone',
+  pstn: 'err.phone',
+  birthDate: 'err.date',
+  homePage: 'err.url',
+  sipUri: 'err.sip',
+  pattern: 'err.pattern',
+  first: 'err.phone',
+};
+
+/** An issue of a field in the visitor's language: length limits as such, else what the field expects. */
+export function fieldIssueText(l: Locale, path: string, message: string): string {
+  if (/at (least|most) \d+ characters/.test(message)) return issueText(l, message);
+  const leaf = path
+    .split('.')
+    .filter((p) => !/^\d+$/.test(p))
+    .at(-1);
+  const kind = leaf ? FIELD_KINDS[leaf] : undefined;
+  return kind ? l.t(kind) : issueText(l, message);
+}
+
 export function fieldErrors(l: Locale, err: RegistryError): FieldErrors {
   const out: FieldErrors = {};
-  for (const i of err.issues) addError(out, i.path, issueText(l, i.message));
+  for (const i of err.issues) addError(out, i.path, fieldIssueText(l, i.path, i.message));
   return out;
 }
 

@@ -16,8 +16,8 @@ import {
   type FieldErrors,
   field,
   fieldErrors,
+  fieldIssueText,
   html,
-  issueText,
   notice,
   render,
   select,
@@ -148,7 +148,11 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
       const checked = RegisterMemberInput.safeParse(input);
       if (!checked.success)
         for (const i of checked.error.issues)
-          addError(errors, i.path.map(String).join('.'), issueText(l, i.message));
+          addError(
+            errors,
+            i.path.map(String).join('.'),
+            fieldIssueText(l, i.path.map(String).join('.'), i.message),
+          );
       return signupPage(c, f, errors);
     }
     let memberId: string;

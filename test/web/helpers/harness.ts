@@ -5,7 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derivationFor } from '#publish';
-import { createJournal, createMembers, createOutbox, createPublisher, createSales, type Outbox, SCHEMA } from '#registry';
+import {
+  createJournal,
+  createMembers,
+  createOutbox,
+  createPublisher,
+  createSales,
+  type Outbox,
+  SCHEMA,
+} from '#registry';
 import { createWeb, type Web } from '#web';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { Store } from '../../../src/core/store.ts';
@@ -34,11 +42,21 @@ export interface WebHarness {
   close(): Promise<void>;
 }
 
-export async function webOn(store: Store, close: () => Promise<void>, opts: { clock?: Clocked } = {}): Promise<WebHarness> {
+export async function webOn(
+  store: Store,
+  close: () => Promise<void>,
+  opts: { clock?: Clocked } = {},
+): Promise<WebHarness> {
   await store.ensureSchema(SCHEMA);
   const clock = opts.clock ?? testClock();
   const journal = createJournal({ store, clock, logger: silentLogger });
-  const publisher = createPublisher({ store, journal, derivation: derivationFor({ apex: APEX }), clock, logger: silentLogger });
+  const publisher = createPublisher({
+    store,
+    journal,
+    derivation: derivationFor({ apex: APEX }),
+    clock,
+    logger: silentLogger,
+  });
   const sales = createSales({ store, publisher, clock, logger: silentLogger });
   const members = createMembers({ store, publisher, clock, logger: silentLogger, realm: APEX });
   const outbox = createOutbox();
@@ -88,24 +106,40 @@ export interface Page {
 export class Browser {
   readonly cookies = new Map<string, string>();
   last: Page | null = null;
-  constructor(
-    private readonly web: Web,
-    private readonly lang?: string,
-  ) {}
+  private readonly web: Web;
+  private readonly lang: string | undefined;
+  constructor(web: Web, lang?: string) {
+    this.web = web;
+    this.lang = lang;
+  }
 
-  async request(method: string, path: string, body?: Record<string, string>, headers: Record<string, string> = {}): Promise<Page> {
+  async request(
+    method: string,
+    path: string,
+    body?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Page> {
     const h: Record<string, string> = { ...headers };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.lang) h['accept-language'] = this.lang;
     if (body) h['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await this.web.app.request(path, { method, headers: h, ...(body ? { body: new URLSearchParams(body).toString() } : {}) });
+    const res = await this.web.app.request(path, {
+      method,
+      headers: h,
+      ...(body ? { body: new URLSearchParams(body).toString() } : {}),
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [k, v] = pair!.split('=');
       if (/max-age=0/i.test(c)) this.cookies.delete(k!);
       else this.cookies.set(k!, v ?? '');
     }
-    const page = { status: res.status, html: await res.text(), location: res.headers.get('location'), headers: res.headers };
+    const page = {
+      status: res.status,
+      html: await res.text(),
+      location: res.headers.get('location'),
+      headers: res.headers,
+    };
     this.last = page;
     return page;
   }
@@ -117,7 +151,8 @@ export class Browser {
   /** Follows 303s like a browser. */
   async follow(p: Page): Promise<Page> {
     let page = p;
-    for (let i = 0; i < 5 && page.status >= 300 && page.status < 400 && page.location; i++) page = await this.get(page.location);
+    for (let i = 0; i < 5 && page.status >= 300 && page.status < 400 && page.location; i++)
+      page = await this.get(page.location);
     return page;
   }
 
