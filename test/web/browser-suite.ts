@@ -2,7 +2,7 @@
 // SIP, one HTTP port for the pages and the API), on each store. The core flows run with
 // JavaScript off; every page is checked with axe-core (no serious or critical violation) and
 // saved as a screenshot under test/web/screenshots/<store>/.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, registrarPrincipal } from '#registry';
 import type { Store } from '../../src/core/store.ts';

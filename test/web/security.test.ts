@@ -42,9 +42,18 @@ type Case =
   /** Holds nobody's data: B's markers must not appear. */
   | { kind: 'public'; req: (w: World) => Req; why: string }
   /** A's own page or action: nothing of B's shows or changes. */
-  | { kind: 'own'; req: (w: World) => Req; control?: (w: World) => { who: 'memberB' | 'staffB'; path: string } }
+  | {
+      kind: 'own';
+      req: (w: World) => Req;
+      control?: (w: World) => { who: 'memberB' | 'staffB'; path: string };
+    }
   /** Names B's thing: refused as missing (404, or the status named), B unchanged. */
-  | { kind: 'foreign'; req: (w: World) => Req; status?: number; control?: (w: World) => { who: 'visitorB' | 'staffB'; path: string } };
+  | {
+      kind: 'foreign';
+      req: (w: World) => Req;
+      status?: number;
+      control?: (w: World) => { who: 'visitorB' | 'staffB'; path: string };
+    };
 
 const enc = encodeURIComponent;
 const ownList = (path: string, control = true): Case => ({
@@ -54,28 +63,86 @@ const ownList = (path: string, control = true): Case => ({
 });
 
 const CASES: Record<string, Case> = {
-  'GET /assets/:file': { kind: 'public', why: 'the stylesheet', req: () => ({ who: 'visitorA', method: 'GET', path: '/assets/app.css' }) },
-  'GET /favicon.ico': { kind: 'public', why: 'empty', req: () => ({ who: 'visitorA', method: 'GET', path: '/favicon.ico' }) },
-  'POST /lang': { kind: 'public', why: 'a cookie', req: () => ({ who: 'visitorA', method: 'POST', path: '/lang', form: { to: 'ko', back: '/' }, from: '/' }) },
-  'GET /': { kind: 'public', why: 'offers are public', req: () => ({ who: 'visitorA', method: 'GET', path: '/?country=KR&kind=pin' }) },
-  'GET /store/numbers/:id': { kind: 'public', why: 'an offer', req: (w) => ({ who: 'visitorA', method: 'GET', path: `/store/numbers/${enc(w.numberB)}` }) },
+  'GET /assets/:file': {
+    kind: 'public',
+    why: 'the stylesheet',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/assets/app.css' }),
+  },
+  'GET /favicon.ico': {
+    kind: 'public',
+    why: 'empty',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/favicon.ico' }),
+  },
+  'POST /lang': {
+    kind: 'public',
+    why: 'a cookie',
+    req: () => ({ who: 'visitorA', method: 'POST', path: '/lang', form: { to: 'ko', back: '/' }, from: '/' }),
+  },
+  'GET /': {
+    kind: 'public',
+    why: 'offers are public',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/?country=KR&kind=pin' }),
+  },
+  'GET /store/numbers/:id': {
+    kind: 'public',
+    why: 'an offer',
+    req: (w) => ({ who: 'visitorA', method: 'GET', path: `/store/numbers/${enc(w.numberB)}` }),
+  },
   'POST /store/numbers/:id/reserve': {
     kind: 'public',
     why: "anyone may reserve an offer; B's held number is refused as held",
-    req: (w) => ({ who: 'visitorA', method: 'POST', path: `/store/numbers/${enc(w.numberB)}/reserve`, form: {}, from: '/' }),
+    req: (w) => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: `/store/numbers/${enc(w.numberB)}/reserve`,
+      form: {},
+      from: '/',
+    }),
   },
   'GET /store/checkout/:id': {
     kind: 'foreign',
     req: (w) => ({ who: 'visitorA', method: 'GET', path: `/store/checkout/${w.checkoutB}` }),
     control: (w) => ({ who: 'visitorB', path: `/store/checkout/${w.checkoutB}` }),
   },
-  'POST /store/checkout/:id/test': { kind: 'foreign', req: (w) => ({ who: 'visitorA', method: 'POST', path: `/store/checkout/${w.checkoutB}/test`, form: {}, from: '/' }) },
-  'POST /store/checkout/:id/bank-transfer': { kind: 'foreign', req: (w) => ({ who: 'visitorA', method: 'POST', path: `/store/checkout/${w.checkoutB}/bank-transfer`, form: {}, from: '/' }) },
-  'POST /store/checkout/:id/cancel': { kind: 'foreign', req: (w) => ({ who: 'visitorA', method: 'POST', path: `/store/checkout/${w.checkoutB}/cancel`, form: {}, from: '/' }) },
+  'POST /store/checkout/:id/test': {
+    kind: 'foreign',
+    req: (w) => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: `/store/checkout/${w.checkoutB}/test`,
+      form: {},
+      from: '/',
+    }),
+  },
+  'POST /store/checkout/:id/bank-transfer': {
+    kind: 'foreign',
+    req: (w) => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: `/store/checkout/${w.checkoutB}/bank-transfer`,
+      form: {},
+      from: '/',
+    }),
+  },
+  'POST /store/checkout/:id/cancel': {
+    kind: 'foreign',
+    req: (w) => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: `/store/checkout/${w.checkoutB}/cancel`,
+      form: {},
+      from: '/',
+    }),
+  },
   'POST /webhooks/:provider': {
     kind: 'foreign',
     status: 401,
-    req: (w) => ({ who: 'visitorA', method: 'POST', path: '/webhooks/bank-transfer', form: { id: 'x', checkout: w.checkoutB } }),
+    req: (w) => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: '/webhooks/bank-transfer',
+      form: { id: 'x', checkout: w.checkoutB },
+    }),
   },
   'GET /account/signup': {
     kind: 'foreign',
@@ -89,83 +156,239 @@ const CASES: Record<string, Case> = {
       who: 'visitorA',
       method: 'POST',
       path: '/account/signup',
-      form: { checkout: w.checkoutB, type: 'individual', displayName: 'Intruder', email: 'intruder@a.example', country: 'KR', password: PASSWORD },
+      form: {
+        checkout: w.checkoutB,
+        type: 'individual',
+        displayName: 'Intruder',
+        email: 'intruder@a.example',
+        country: 'KR',
+        password: PASSWORD,
+      },
       from: '/',
     }),
   },
-  'GET /account/login': { kind: 'public', why: 'a form', req: () => ({ who: 'visitorA', method: 'GET', path: '/account/login' }) },
+  'GET /account/login': {
+    kind: 'public',
+    why: 'a form',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/account/login' }),
+  },
   'POST /account/login': {
     kind: 'public',
     why: "B's address with a wrong password is refused like any",
-    req: () => ({ who: 'visitorA', method: 'POST', path: '/account/login', form: { email: 'bee@b.example', password: 'wrong password!' }, from: '/account/login' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: '/account/login',
+      form: { email: 'bee@b.example', password: 'wrong password!' },
+      from: '/account/login',
+    }),
   },
-  'POST /account/logout': { kind: 'public', why: 'ends the own session', req: () => ({ who: 'visitorA', method: 'POST', path: '/account/logout', form: {}, from: '/' }) },
-  'GET /account/reset': { kind: 'public', why: 'a form', req: () => ({ who: 'visitorA', method: 'GET', path: '/account/reset' }) },
+  'POST /account/logout': {
+    kind: 'public',
+    why: 'ends the own session',
+    req: () => ({ who: 'visitorA', method: 'POST', path: '/account/logout', form: {}, from: '/' }),
+  },
+  'GET /account/reset': {
+    kind: 'public',
+    why: 'a form',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/account/reset' }),
+  },
   'POST /account/reset': {
     kind: 'public',
     why: 'says the same whether an account exists',
-    req: () => ({ who: 'visitorA', method: 'POST', path: '/account/reset', form: { email: 'bee@b.example' }, from: '/account/reset' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: '/account/reset',
+      form: { email: 'bee@b.example' },
+      from: '/account/reset',
+    }),
   },
-  'GET /account/reset/:token': { kind: 'public', why: 'a bad token', req: () => ({ who: 'visitorA', method: 'GET', path: `/account/reset/${'x'.repeat(43)}` }) },
+  'GET /account/reset/:token': {
+    kind: 'public',
+    why: 'a bad token',
+    req: () => ({ who: 'visitorA', method: 'GET', path: `/account/reset/${'x'.repeat(43)}` }),
+  },
   'POST /account/reset/:token': {
     kind: 'public',
     why: 'a bad token changes nothing',
-    req: () => ({ who: 'visitorA', method: 'POST', path: `/account/reset/${'x'.repeat(43)}`, form: { password: 'new password 123' }, from: '/' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: `/account/reset/${'x'.repeat(43)}`,
+      form: { password: 'new password 123' },
+      from: '/',
+    }),
   },
-  'GET /portal': { kind: 'own', req: () => ({ who: 'memberA', method: 'GET', path: '/portal' }), control: () => ({ who: 'memberB', path: '/portal' }) },
-  'POST /portal/top-up': { kind: 'own', req: () => ({ who: 'memberA', method: 'POST', path: '/portal/top-up', form: { amount: '5', currency: 'USD' }, from: '/portal' }) },
-  'GET /portal/profile': { kind: 'own', req: () => ({ who: 'memberA', method: 'GET', path: '/portal/profile' }), control: () => ({ who: 'memberB', path: '/portal/profile' }) },
+  'GET /portal': {
+    kind: 'own',
+    req: () => ({ who: 'memberA', method: 'GET', path: '/portal' }),
+    control: () => ({ who: 'memberB', path: '/portal' }),
+  },
+  'POST /portal/top-up': {
+    kind: 'own',
+    req: () => ({
+      who: 'memberA',
+      method: 'POST',
+      path: '/portal/top-up',
+      form: { amount: '5', currency: 'USD' },
+      from: '/portal',
+    }),
+  },
+  'GET /portal/profile': {
+    kind: 'own',
+    req: () => ({ who: 'memberA', method: 'GET', path: '/portal/profile' }),
+    control: () => ({ who: 'memberB', path: '/portal/profile' }),
+  },
   'POST /portal/profile': {
     kind: 'own',
-    req: (w) => ({ who: 'memberA', method: 'POST', path: '/portal/profile', form: { memberId: w.memberBId, displayName: 'Renamed A', country: 'KR' }, from: '/portal/profile' }),
+    req: (w) => ({
+      who: 'memberA',
+      method: 'POST',
+      path: '/portal/profile',
+      form: { memberId: w.memberBId, displayName: 'Renamed A', country: 'KR' },
+      from: '/portal/profile',
+    }),
   },
   'GET /portal/sip': { kind: 'own', req: () => ({ who: 'memberA', method: 'GET', path: '/portal/sip' }) },
   'POST /portal/sip': {
     kind: 'own',
-    req: (w) => ({ who: 'memberA', method: 'POST', path: '/portal/sip', form: { memberId: w.memberBId, username: 'alice-a', password: 'sip-secret-a' }, from: '/portal/sip' }),
+    req: (w) => ({
+      who: 'memberA',
+      method: 'POST',
+      path: '/portal/sip',
+      form: { memberId: w.memberBId, username: 'alice-a', password: 'sip-secret-a' },
+      from: '/portal/sip',
+    }),
   },
-  'POST /portal/sip/clear': { kind: 'own', req: (w) => ({ who: 'memberA', method: 'POST', path: '/portal/sip/clear', form: { memberId: w.memberBId }, from: '/portal/sip' }) },
-  'GET /portal/branches': { kind: 'own', req: () => ({ who: 'memberA', method: 'GET', path: '/portal/branches' }) },
+  'POST /portal/sip/clear': {
+    kind: 'own',
+    req: (w) => ({
+      who: 'memberA',
+      method: 'POST',
+      path: '/portal/sip/clear',
+      form: { memberId: w.memberBId },
+      from: '/portal/sip',
+    }),
+  },
+  'GET /portal/branches': {
+    kind: 'own',
+    req: () => ({ who: 'memberA', method: 'GET', path: '/portal/branches' }),
+  },
   'POST /portal/branches': {
     kind: 'own',
-    req: (w) => ({ who: 'memberA', method: 'POST', path: '/portal/branches', form: { base: w.vnsB, country: 'JP', sipUri: 'sip:evil@evil.example' }, from: '/portal/branches' }),
+    req: (w) => ({
+      who: 'memberA',
+      method: 'POST',
+      path: '/portal/branches',
+      form: { base: w.vnsB, country: 'JP', sipUri: 'sip:evil@evil.example' },
+      from: '/portal/branches',
+    }),
   },
-  'GET /portal/password': { kind: 'own', req: () => ({ who: 'memberA', method: 'GET', path: '/portal/password' }) },
+  'GET /portal/password': {
+    kind: 'own',
+    req: () => ({ who: 'memberA', method: 'GET', path: '/portal/password' }),
+  },
   'POST /portal/password': {
     kind: 'own',
-    req: () => ({ who: 'memberA', method: 'POST', path: '/portal/password', form: { current: 'wrong password!', password: 'another password 1' }, from: '/portal/password' }),
+    req: () => ({
+      who: 'memberA',
+      method: 'POST',
+      path: '/portal/password',
+      form: { current: 'wrong password!', password: 'another password 1' },
+      from: '/portal/password',
+    }),
   },
-  'GET /console/login': { kind: 'public', why: 'a form', req: () => ({ who: 'visitorA', method: 'GET', path: '/console/login' }) },
+  'GET /console/login': {
+    kind: 'public',
+    why: 'a form',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/console/login' }),
+  },
   'POST /console/login': {
     kind: 'public',
     why: "B's staff address with a wrong password is refused like any",
-    req: () => ({ who: 'visitorA', method: 'POST', path: '/console/login', form: { email: 'bee-help@b.example', password: 'wrong password!' }, from: '/console/login' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: '/console/login',
+      form: { email: 'bee-help@b.example', password: 'wrong password!' },
+      from: '/console/login',
+    }),
   },
   'POST /console/login/operator': {
     kind: 'public',
     why: 'a wrong token is refused',
-    req: () => ({ who: 'visitorA', method: 'POST', path: '/console/login/operator', form: { token: 'cx_not-a-token' }, from: '/console/login' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: '/console/login/operator',
+      form: { token: 'cx_not-a-token' },
+      from: '/console/login',
+    }),
   },
-  'POST /console/logout': { kind: 'public', why: 'ends the own session', req: () => ({ who: 'visitorA', method: 'POST', path: '/console/logout', form: {}, from: '/' }) },
-  'GET /console/reset': { kind: 'public', why: 'a form', req: () => ({ who: 'visitorA', method: 'GET', path: '/console/reset' }) },
+  'POST /console/logout': {
+    kind: 'public',
+    why: 'ends the own session',
+    req: () => ({ who: 'visitorA', method: 'POST', path: '/console/logout', form: {}, from: '/' }),
+  },
+  'GET /console/reset': {
+    kind: 'public',
+    why: 'a form',
+    req: () => ({ who: 'visitorA', method: 'GET', path: '/console/reset' }),
+  },
   'POST /console/reset': {
     kind: 'public',
     why: 'says the same whether a user exists',
-    req: () => ({ who: 'visitorA', method: 'POST', path: '/console/reset', form: { email: 'bee-help@b.example' }, from: '/console/reset' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: '/console/reset',
+      form: { email: 'bee-help@b.example' },
+      from: '/console/reset',
+    }),
   },
-  'GET /console/reset/:token': { kind: 'public', why: 'a bad token', req: () => ({ who: 'visitorA', method: 'GET', path: `/console/reset/${'y'.repeat(43)}` }) },
+  'GET /console/reset/:token': {
+    kind: 'public',
+    why: 'a bad token',
+    req: () => ({ who: 'visitorA', method: 'GET', path: `/console/reset/${'y'.repeat(43)}` }),
+  },
   'POST /console/reset/:token': {
     kind: 'public',
     why: 'a bad token changes nothing',
-    req: () => ({ who: 'visitorA', method: 'POST', path: `/console/reset/${'y'.repeat(43)}`, form: { password: 'new password 123' }, from: '/' }),
+    req: () => ({
+      who: 'visitorA',
+      method: 'POST',
+      path: `/console/reset/${'y'.repeat(43)}`,
+      form: { password: 'new password 123' },
+      from: '/',
+    }),
   },
   'GET /console': ownList('/console', false),
   'GET /console/orders': ownList('/console/orders'),
   'GET /console/orders.csv': ownList('/console/orders.csv'),
-  'POST /console/orders/:id/cancel': { kind: 'foreign', status: 404, req: (w) => ({ who: 'staffA', method: 'POST', path: `/console/orders/${w.orderB}/cancel`, form: {}, from: '/console/orders' }) },
+  'POST /console/orders/:id/cancel': {
+    kind: 'foreign',
+    status: 404,
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/orders/${w.orderB}/cancel`,
+      form: {},
+      from: '/console/orders',
+    }),
+  },
   'GET /console/transfers': ownList('/console/transfers'),
   'GET /console/transfers.csv': ownList('/console/transfers.csv'),
-  'POST /console/transfers/:id/confirm': { kind: 'foreign', req: (w) => ({ who: 'staffA', method: 'POST', path: `/console/transfers/${w.checkoutB}/confirm`, form: {}, from: '/console/transfers' }) },
+  'POST /console/transfers/:id/confirm': {
+    kind: 'foreign',
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/transfers/${w.checkoutB}/confirm`,
+      form: {},
+      from: '/console/transfers',
+    }),
+  },
   'GET /console/members': ownList('/console/members'),
   'GET /console/members.csv': ownList('/console/members.csv'),
   'GET /console/members/:id': {
@@ -177,7 +400,13 @@ const CASES: Record<string, Case> = {
   'GET /console/inventory.csv': ownList('/console/inventory.csv', false),
   'POST /console/inventory': {
     kind: 'own',
-    req: () => ({ who: 'staffA', method: 'POST', path: '/console/inventory', form: { registrarId: 'b', country: 'KR', kind: 'pin', first: '02-6300-0000', count: '2' }, from: '/console/inventory' }),
+    req: () => ({
+      who: 'staffA',
+      method: 'POST',
+      path: '/console/inventory',
+      form: { registrarId: 'b', country: 'KR', kind: 'pin', first: '02-6300-0000', count: '2' },
+      from: '/console/inventory',
+    }),
   },
   'GET /console/prices': ownList('/console/prices', false),
   'GET /console/prices.csv': ownList('/console/prices.csv', false),
@@ -187,10 +416,28 @@ const CASES: Record<string, Case> = {
   'GET /console/staff.csv': ownList('/console/staff.csv'),
   'POST /console/staff': {
     kind: 'own',
-    req: () => ({ who: 'staffA', method: 'POST', path: '/console/staff', form: { registrarId: 'b', name: 'New A', email: 'new@a.example', role: 'support', password: PASSWORD }, from: '/console/staff' }),
+    req: () => ({
+      who: 'staffA',
+      method: 'POST',
+      path: '/console/staff',
+      form: { registrarId: 'b', name: 'New A', email: 'new@a.example', role: 'support', password: PASSWORD },
+      from: '/console/staff',
+    }),
   },
-  'POST /console/staff/state': { kind: 'foreign', req: () => ({ who: 'staffA', method: 'POST', path: '/console/staff/state', form: { email: 'bee-help@b.example', disabled: 'true' }, from: '/console/staff' }) },
-  'GET /console/rate-decks': { kind: 'foreign', req: () => ({ who: 'staffA', method: 'GET', path: '/console/rate-decks' }) },
+  'POST /console/staff/state': {
+    kind: 'foreign',
+    req: () => ({
+      who: 'staffA',
+      method: 'POST',
+      path: '/console/staff/state',
+      form: { email: 'bee-help@b.example', disabled: 'true' },
+      from: '/console/staff',
+    }),
+  },
+  'GET /console/rate-decks': {
+    kind: 'foreign',
+    req: () => ({ who: 'staffA', method: 'GET', path: '/console/rate-decks' }),
+  },
   'GET /console/crm': ownList('/console/crm', false),
   'GET /console/crm.csv': ownList('/console/crm.csv', false),
   'GET /console/crm-daily.csv': ownList('/console/crm-daily.csv', false),
@@ -199,7 +446,14 @@ const CASES: Record<string, Case> = {
 /** Every document of registrar B (and its member and logins), as stored. */
 async function bState(h: WebHarness, memberBId: string): Promise<string> {
   const out: Record<string, unknown[]> = {};
-  for (const c of [COLLECTIONS.members, COLLECTIONS.orders, COLLECTIONS.checkouts, COLLECTIONS.staff, COLLECTIONS.numbers, COLLECTIONS.payments])
+  for (const c of [
+    COLLECTIONS.members,
+    COLLECTIONS.orders,
+    COLLECTIONS.checkouts,
+    COLLECTIONS.staff,
+    COLLECTIONS.numbers,
+    COLLECTIONS.payments,
+  ])
     out[c] = await h.store.collection(c).find({ registrarId: 'b' }, { sort: { _id: 1 } });
   out.logins = await h.store.collection(COLLECTIONS.logins).find({ memberId: memberBId });
   out.claims = await h.store.collection(COLLECTIONS.claims).find({ ownerId: memberBId });
@@ -217,8 +471,19 @@ describe('web security: registrars and members apart on every page', () => {
     await s.sales.stock(a, { country: 'KR', kind: 'pin', range: { first: '02-6200-6200', count: 5 } });
     await s.sales.stock(b, { country: 'KR', kind: 'pin', range: { first: '02-7300-7300', count: 5 } });
     await s.sales.stock(b, { country: 'KR', kind: 'vns', numbers: ['7300-7300'] });
-    const mA = await s.members.register(a, { type: 'individual', displayName: 'Alice A', email: 'alice@a.example', country: 'KR' });
-    const mB = await s.members.register(b, { type: 'company', displayName: 'Bee Secret', email: 'bee@b.example', domain: 'bee.example', country: 'KR' });
+    const mA = await s.members.register(a, {
+      type: 'individual',
+      displayName: 'Alice A',
+      email: 'alice@a.example',
+      country: 'KR',
+    });
+    const mB = await s.members.register(b, {
+      type: 'company',
+      displayName: 'Bee Secret',
+      email: 'bee@b.example',
+      domain: 'bee.example',
+      country: 'KR',
+    });
     for (const [m, reg, num] of [
       [mA, a, '02-6200-6201-082'],
       [mB, b, 'vns:73007300'],
@@ -227,11 +492,39 @@ describe('web security: registrars and members apart on every page', () => {
       if (!r.approved) throw new Error(r.message);
       await s.sales.pay(reg, { orderId: r.order.id, reference: `ref-${m.id}`, amount: r.price });
     }
-    await s.logins.createMemberLogin({ email: 'alice@a.example', password: PASSWORD, memberId: mA.id, registrarId: 'a' });
-    await s.logins.createMemberLogin({ email: 'bee@b.example', password: PASSWORD, memberId: mB.id, registrarId: 'b' });
-    await s.logins.createStaff(ADMIN, { registrarId: 'a', email: 'boss@a.example', name: 'Boss A', role: 'admin', password: PASSWORD });
-    await s.logins.createStaff(ADMIN, { registrarId: 'b', email: 'boss@b.example', name: 'Bee Boss', role: 'admin', password: PASSWORD });
-    await s.logins.createStaff(ADMIN, { registrarId: 'b', email: 'bee-help@b.example', name: 'Bee Help', role: 'support', password: PASSWORD });
+    await s.logins.createMemberLogin({
+      email: 'alice@a.example',
+      password: PASSWORD,
+      memberId: mA.id,
+      registrarId: 'a',
+    });
+    await s.logins.createMemberLogin({
+      email: 'bee@b.example',
+      password: PASSWORD,
+      memberId: mB.id,
+      registrarId: 'b',
+    });
+    await s.logins.createStaff(ADMIN, {
+      registrarId: 'a',
+      email: 'boss@a.example',
+      name: 'Boss A',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    await s.logins.createStaff(ADMIN, {
+      registrarId: 'b',
+      email: 'boss@b.example',
+      name: 'Bee Boss',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    await s.logins.createStaff(ADMIN, {
+      registrarId: 'b',
+      email: 'bee-help@b.example',
+      name: 'Bee Help',
+      role: 'support',
+      password: PASSWORD,
+    });
     const orderB = await s.sales.reserve(b, { number: '02-7300-7302-082' });
     if (!orderB.approved) throw new Error(orderB.message);
     // B's visitor reserves in the store and chooses a bank transfer
@@ -294,7 +587,10 @@ describe('web security: registrars and members apart on every page', () => {
       if (control) {
         const seen = await w[control.who].get(control.path);
         expect(seen.status).toBe(200);
-        expect(B_MARKERS.some((m) => seen.html.includes(m)), `${route}: the control shows B's data to B`).toBe(true);
+        expect(
+          B_MARKERS.some((m) => seen.html.includes(m)),
+          `${route}: the control shows B's data to B`,
+        ).toBe(true);
       }
     });
   }

@@ -158,10 +158,11 @@ export function createCheckout(deps: CheckoutDeps) {
       throw err;
     }
     const now = clock.now();
+    // a bank transfer keeps the code the payer wrote; the sales payment is `bank-<code>`
     const paid = await checkouts.findOneAndUpdate(
       { _id: c._id },
       {
-        $set: { status: 'paid', provider, reference, paidAt: now, updatedAt: now },
+        $set: { status: 'paid', provider, reference: c.reference ?? reference, paidAt: now, updatedAt: now },
         $unset: { failure: '' },
         $inc: { version: 1 },
       },
