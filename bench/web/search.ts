@@ -31,7 +31,12 @@ mkdirSync(dir, { recursive: true });
 const store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
 await store.ensureSchema(SCHEMA);
 const journal = createJournal({ store, logger: silentLogger });
-const publisher = createPublisher({ store, journal, derivation: derivationFor({ apex: 'callx.test' }), logger: silentLogger });
+const publisher = createPublisher({
+  store,
+  journal,
+  derivation: derivationFor({ apex: 'callx.test' }),
+  logger: silentLogger,
+});
 const sales = createSales({ store, publisher, logger: silentLogger });
 const members = createMembers({ store, publisher, logger: silentLogger, realm: 'callx.test' });
 
@@ -42,14 +47,19 @@ if (fresh) {
   for (let i = 0; i < total / 10_000; i++) {
     const first = `+82220${String(i * 10_000).padStart(6, '0')}`;
     await sales.stock(acme, { country: 'KR', kind: 'pin', range: { first, count: 10_000 } });
-    if (i % 10 === 9) process.stderr.write(`stocked ${(i + 1) * 10_000} in ${Math.round(performance.now() - t0)} ms\n`);
+    if (i % 10 === 9)
+      process.stderr.write(`stocked ${(i + 1) * 10_000} in ${Math.round(performance.now() - t0)} ms\n`);
   }
   console.log(JSON.stringify({ stocked: total, ms: Math.round(performance.now() - t0) }));
 }
 console.log(JSON.stringify({ inStock: await store.collection('numbers').count({ status: 'available' }) }));
 
 const web = createWeb({
-  config: { apex: 'callx.test', http: { adminToken: undefined } as never, sip: { realm: 'callx.test', port: 5060 } },
+  config: {
+    apex: 'callx.test',
+    http: { adminToken: undefined } as never,
+    sip: { realm: 'callx.test', port: 5060 },
+  },
   logger: silentLogger,
   store,
   publisher,
@@ -68,7 +78,10 @@ const queries: Record<string, string> = {
 
 // a visitor with its cookie, as after the first page
 const first = await web.app.request('/');
-const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const cookie = first.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 
 for (const [name, path] of Object.entries(queries)) {
   const times: number[] = [];
@@ -83,7 +96,8 @@ for (const [name, path] of Object.entries(queries)) {
     if (i >= 5) times.push(ms);
   }
   times.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 10) / 10;
+  const at = (q: number) =>
+    Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 10) / 10;
   console.log(JSON.stringify({ query: name, hits, runs, medianMs: at(0.5), p90Ms: at(0.9), maxMs: at(1) }));
 }
 await store.close();
