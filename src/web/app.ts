@@ -161,14 +161,9 @@ export function createWebApp(s: WebServices): Hono<WebEnv> {
     if (session) {
       await s.logins.sessions.setLanguage(session.sessionId, lang);
       if (session.kind === 'member') {
-        const m = await s.members.get(
-          { role: 'registrar', registrarId: session.principal.registrarId },
-          { memberId: session.principal.memberId },
-        );
-        await s.members.update(
-          { role: 'registrar', registrarId: session.principal.registrarId },
-          { memberId: m.id, personal: { ...(m.personal ?? {}), language: lang } },
-        );
+        // the member's preference, through the portal: the member acts for itself
+        const m = await s.portal.me(session.principal);
+        await s.portal.update(session.principal, { personal: { ...(m.personal ?? {}), language: lang } });
       } else if (session.principal.role === 'staff') await s.logins.setStaffLanguage(session.principal, lang);
     }
     const back = typeof body.back === 'string' && /^\/(?!\/)[^\s\\]*$/.test(body.back) ? body.back : '/';

@@ -95,6 +95,7 @@ export const en = {
   'checkout.title': 'Checkout for {{number}}',
   'checkout.heldUntil': 'Held for you until {{time}}',
   'checkout.remaining': 'Time left',
+  'checkout.minutesLeft': '{{n}} min',
   'checkout.chooseProvider': 'How would you like to pay?',
   'checkout.payTest': 'Pay now (test provider)',
   'checkout.payTestHelp': 'The test provider pays at once. It exists for demonstrations; no money moves.',

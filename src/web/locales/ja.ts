@@ -94,6 +94,7 @@ export const ja: Catalog = {
   'checkout.title': '{{number}} のお支払い',
   'checkout.heldUntil': '{{time}} まで確保しています',
   'checkout.remaining': '残り時間',
+  'checkout.minutesLeft': '{{n}}分',
   'checkout.chooseProvider': 'お支払い方法を選んでください',
   'checkout.payTest': '今すぐ支払う (テスト決済)',
   'checkout.payTestHelp': 'テスト決済はすぐに支払いが完了します。デモ用で、実際のお金は動きません。',

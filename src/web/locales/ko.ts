@@ -94,6 +94,7 @@ export const ko: Catalog = {
   'checkout.title': '{{number}} 결제',
   'checkout.heldUntil': '{{time}}까지 예약되어 있습니다',
   'checkout.remaining': '남은 시간',
+  'checkout.minutesLeft': '{{n}}분',
   'checkout.chooseProvider': '어떻게 결제하시겠습니까?',
   'checkout.payTest': '지금 결제 (테스트 결제사)',
   'checkout.payTestHelp': '테스트 결제사는 즉시 결제합니다. 시연용이며 실제 돈은 오가지 않습니다.',

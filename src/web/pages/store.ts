@@ -262,8 +262,8 @@ ${
         return html`<p class="steps">${t('checkout.next.expired')}</p><p><a href="/">${t('checkout.searchAgain')}</a></p>`;
       if (co.status === 'closed' || order.status === 'cancelled')
         return html`<p class="steps">${t('checkout.next.closed')}</p><p><a href="/">${t('checkout.searchAgain')}</a></p>`;
-      const until = html`<p>${t('checkout.heldUntil', { time: l.dateTime(order.expiresAt) })} — ${t('checkout.remaining')}: <time class="countdown" datetime="${new Date(order.expiresAt).toISOString()}" data-countdown="${order.expiresAt}">${Math.max(0, Math.ceil((order.expiresAt - now) / 60_000))} min</time></p>`;
-      const giveBack = html`<form method="post" action="/store/checkout/${co.id}/cancel">${csrfField(c)}<button type="submit" class="secondary">${t('checkout.giveBack')}</button></form>`;
+      const until = html`<p>${t('checkout.heldUntil', { time: l.dateTime(order.expiresAt) })} — ${t('checkout.remaining')}: <time class="countdown" datetime="${new Date(order.expiresAt).toISOString()}" data-countdown="${order.expiresAt}">${t('checkout.minutesLeft', { n: Math.max(0, Math.ceil((order.expiresAt - now) / 60_000)) })}</time></p>`;
+      const giveBack = html`<form method="post" action="/store/checkout/${co.id}/cancel" class="giveback">${csrfField(c)}<button type="submit" class="secondary">${t('checkout.giveBack')}</button></form>`;
       if (co.status === 'pending')
         return html`<p class="steps">${t('checkout.next.pending', { amount: l.money(co.price), reference: co.reference ?? '', time: l.dateTime(order.expiresAt) })}</p>
 <dl class="facts"><dt>${t('checkout.reference')}</dt><dd><code>${co.reference ?? ''}</code></dd><dt>${t('checkout.amount')}</dt><dd>${l.money(co.price)}</dd></dl>
