@@ -17,6 +17,7 @@ import {
 } from '#registry';
 import { createResolver } from '#resolve';
 import { createSipService, type SipService } from '#sip';
+import { createWeb, isWebPath } from '#web';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
 
@@ -141,7 +142,12 @@ export async function startCallx(
       // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
       const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });
       if (!sip) stops.push(() => resolver.close());
+      // the web pages (docs/web.md) on the same port, in front of the API
+      const web = createWeb({ config, logger, store, publisher, sales, members });
+      web.startSweeper();
+      stops.push(() => web.stop());
       const api = createApiServer({
+        alongside: { handles: isWebPath, fetch: (req, env) => web.app.fetch(req, env as object) },
         config,
         logger,
         store,
@@ -166,6 +172,14 @@ export async function startCallx(
       stops.push(() => api.stop());
     }
     log.info({ store: store.kind, listening, apex: config.apex }, 'serve: callx is running');
+    if (listening.api !== undefined) {
+      const host = config.http.addr.includes(':') ? `[${config.http.addr}]` : config.http.addr;
+      const url = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${listening.api}/`;
+      log.info(
+        { url },
+        `serve: the number store is at ${url} (member portal /portal, registrar console /console)`,
+      );
+    }
     return { listening, stop: stopAll };
   } catch (err) {
     await stopAll();

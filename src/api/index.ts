@@ -50,6 +50,14 @@ export interface ApiDeps {
    */
   fileZones?: () => Iterable<string>;
   options?: AppOptions;
+  /**
+   * Another front end served on the same port (main.ts: the web pages): requests for which
+   * `handles(path)` is true go to its `fetch`, every other request to the API unchanged.
+   */
+  alongside?: {
+    handles(path: string): boolean;
+    fetch(request: Request, env: unknown): Response | Promise<Response>;
+  };
 }
 
 /**
@@ -135,7 +143,14 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     async start() {
       const { addr, port: wanted } = deps.config.http;
       await new Promise<void>((resolve, reject) => {
-        const s = serve({ fetch: app.fetch, hostname: addr, port: wanted }, (info: AddressInfo) => {
+        const other = deps.alongside;
+        const fetch: typeof app.fetch = other
+          ? (request, env, ctx) =>
+              other.handles(new URL(request.url).pathname)
+                ? other.fetch(request, env)
+                : app.fetch(request, env, ctx)
+          : app.fetch;
+        const s = serve({ fetch, hostname: addr, port: wanted }, (info: AddressInfo) => {
           port = info.port;
           resolve();
         });

@@ -41,6 +41,14 @@ export const COLLECTIONS = {
   tombstones: 'tombstones',
   /** Deployment-wide secrets created once, e.g. the SIP digest nonce key (src/sip/register/stores.ts). */
   secrets: 'secrets',
+  // the web (docs/web.md): member logins, staff users, sessions, throttles, reset tokens, checkouts
+  logins: 'logins',
+  staff: 'staff',
+  sessions: 'sessions',
+  throttles: 'throttles',
+  resetTokens: 'resetTokens',
+  checkouts: 'checkouts',
+  webhookEvents: 'webhookEvents',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -144,6 +152,8 @@ export interface InventoryNumber extends Versioned {
   paymentId?: string;
   /** When a release began (status 'released'); the sales sweep finishes releases left half-done. */
   releasedAt?: Millis;
+  /** When the number last went back to stock from a sale (kept while available): churn in the CRM. */
+  lastReleasedAt?: Millis;
 }
 
 export type OrderStatus = 'reserved' | 'paid' | 'cancelled' | 'expired';
@@ -382,4 +392,99 @@ export interface Tombstone {
   _id: string;
   version: number;
   at: Millis;
+}
+
+// --- the web: logins, staff users, sessions, checkouts (docs/web.md) ---------------------------
+
+/**
+ * A member's web login. `_id` is the login email, canonical (lower case), so one address has one
+ * login. The password is kept only as a scrypt hash (`scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`).
+ */
+export interface Login extends Versioned {
+  _id: string;
+  memberId: string;
+  registrarId: string;
+  passwordHash: string;
+}
+
+export type StaffRole = 'admin' | 'sales' | 'support';
+
+/** A registrar's staff user of the web console. `_id` is the login email, canonical. */
+export interface StaffUser extends Versioned {
+  _id: string;
+  registrarId: string;
+  role: StaffRole;
+  name: string;
+  passwordHash: string;
+  language?: string;
+  disabled?: true;
+}
+
+/**
+ * A web session, kept in the registry so every API process shares it. `_id` is the SHA-256 hex
+ * of the session id the cookie holds: the store never holds a usable session id.
+ */
+export interface WebSession {
+  _id: string;
+  kind: 'member' | 'staff' | 'operator';
+  /** The login (member) or staff user `_id`; the operator's admin token id. */
+  subject: string;
+  registrarId: string;
+  memberId?: string;
+  language?: string;
+  createdAt: Millis;
+  lastSeenAt: Millis;
+  expiresAt: Millis;
+}
+
+/** Failed logins counted per key ('ip:…', 'member:…', 'staff:…') and fixed window. */
+export interface Throttle {
+  /** `${key}|${window start}` */
+  _id: string;
+  key: string;
+  failures: number;
+  windowStart: Millis;
+  windowEnd: Millis;
+}
+
+/** A password reset token: single use, expiring. `_id` is the SHA-256 hex of the token mailed. */
+export interface ResetToken {
+  _id: string;
+  kind: 'member' | 'staff';
+  subject: string;
+  createdAt: Millis;
+  expiresAt: Millis;
+  usedAt?: Millis;
+}
+
+export type CheckoutStatus = 'open' | 'pending' | 'paid' | 'failed' | 'closed';
+
+/**
+ * A visitor's checkout of one reserved order in the web store: which payment provider, its
+ * reference, and whose browser it belongs to (`visitor`: SHA-256 hex of the visitor cookie, or
+ * 'member:<id>'). Payments themselves are the sales service's (docs/sales.md).
+ */
+export interface Checkout extends Versioned {
+  _id: string;
+  orderId: string;
+  registrarId: string;
+  numberId: string;
+  price: Money;
+  visitor: string;
+  status: CheckoutStatus;
+  provider?: 'test' | 'bank-transfer';
+  /** The provider's payment reference (bank transfer: the code the payer writes on the transfer). */
+  reference?: string;
+  memberId?: string;
+  expiresAt: Millis;
+  paidAt?: Millis;
+  /** Why a payment failed or the checkout closed (the sales error code). */
+  failure?: string;
+}
+
+/** A provider webhook event already handled: `_id` is `<provider>:<event id>`. */
+export interface WebhookEvent {
+  _id: string;
+  at: Millis;
+  type: string;
 }

@@ -40,9 +40,52 @@ export type {
   TokenTarget,
 } from './auth/index.ts';
 export { createAuthService, RegistrarInput, TokenId, TokenInput } from './auth/index.ts';
+export {
+  type CheckoutService,
+  type CheckoutView,
+  createCheckout,
+  DEFAULT_TRANSFER_HOLD_MS,
+  PROVIDERS,
+  type ProviderId,
+  SIGNATURE_HEADER,
+  signPayload,
+  verifySignature,
+  type WebhookOutcome,
+} from './checkout/index.ts';
+export {
+  type CallStats,
+  CrmQuery,
+  type CrmReport,
+  type CrmRow,
+  type CrmService,
+  createCrm,
+} from './crm/index.ts';
 export { applyRetention } from './journal-retention.ts';
 // The services and their kernel (docs/registry.md, "Services").
 export * from './kernel/index.ts';
+export {
+  createLogins,
+  createLogMailer,
+  createOutbox,
+  hashPassword,
+  isSecretId,
+  LoginEmail,
+  type LoginResult,
+  type LoginsService,
+  type Mailer,
+  type MailMessage,
+  MIN_PASSWORD,
+  newSecretId,
+  type Outbox,
+  Password,
+  type ResetResult,
+  StaffChange,
+  StaffInput,
+  type StaffView,
+  sha256hex,
+  type ThrottleLimits,
+  verifyPassword,
+} from './logins/index.ts';
 export type { MembersService } from './members/index.ts';
 export { createMembers } from './members/index.ts';
 export {
@@ -56,6 +99,8 @@ export {
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
 export type { MemberView } from './members/views.ts';
+// the web's services (docs/web.md): checkout and payment providers, the CRM, logins and staff, the portal
+export { createPortal, type PortalService } from './portal/index.ts';
 export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
 export {
   CarrierInput,
@@ -69,7 +114,14 @@ export {
   GatewayPatch,
 } from './routing/index.ts';
 export type { SalesService } from './sales/index.ts';
-export { createSales } from './sales/index.ts';
+export {
+  createSales,
+  DEFAULT_RESERVATION_MS,
+  ExtendInput,
+  MAX_HOLD_MS,
+  type Premium,
+  premiumsOf,
+} from './sales/index.ts';
 export type { PriceRulesView } from './sales/rules.ts';
 export {
   AssignInput,

@@ -39,6 +39,8 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
     // Sales search by price range; the sales sweep's half-done sales and releases.
     ix('country', 'kind', 'status', 'price.amount'),
     ix('status', 'updatedAt'),
+    // the web CRM: numbers sold and churned per registrar
+    ix('registrarId', 'lastReleasedAt'),
   ],
   [COLLECTIONS.orders]: [
     ix('registrarId', 'createdAt'),
@@ -46,7 +48,7 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
     ix('numberId'),
     ix('memberId'),
   ],
-  [COLLECTIONS.payments]: [ix('orderId')],
+  [COLLECTIONS.payments]: [ix('orderId'), ix('registrarId', 'at')],
   [COLLECTIONS.priceRules]: [],
   // sip.username: the SIP registrar's credential look-up; deleting: the members sweep.
   [COLLECTIONS.members]: [
@@ -67,4 +69,12 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.counters]: [],
   [COLLECTIONS.tombstones]: [],
   [COLLECTIONS.secrets]: [],
+  // the web (docs/web.md)
+  [COLLECTIONS.logins]: [ix('memberId')],
+  [COLLECTIONS.staff]: [ix('registrarId')],
+  [COLLECTIONS.sessions]: [ix('subject'), ix('expiresAt')],
+  [COLLECTIONS.throttles]: [ix('windowEnd'), ix('key')],
+  [COLLECTIONS.resetTokens]: [ix('expiresAt')],
+  [COLLECTIONS.checkouts]: [ix('orderId'), ix('registrarId', 'status'), ix('status', 'expiresAt')],
+  [COLLECTIONS.webhookEvents]: [ix('at')],
 };

@@ -28,6 +28,10 @@ export const PEERS: Peer[] = [
   { from: { apt: 'bind9-utils' }, binaries: ['named-checkzone'], projects: ['interop'] },
   { from: { apt: 'sip-tester' }, binaries: ['sipp'], projects: ['interop'] },
   { from: { apt: 'python3' }, binaries: ['python3'], projects: ['interop'] },
+  // the web pages' browser tests drive Debian's Chromium through playwright-core; CJK fonts so the
+  // Korean and Japanese screenshots show their text (no binary to look for: installed by .ci/run)
+  { from: { apt: 'chromium' }, binaries: ['chromium'], projects: ['interop'] },
+  { from: { apt: 'fonts-noto-cjk' }, binaries: [], projects: ['interop'] },
   // drachtio-server 9c2dd4cb6a for the drachtio transport: the shared script beside the repository
   // builds it once (4-6 minutes) into ~/.cache/callx; test/sip/drachtio-server.ts finds it there
   {

@@ -3,12 +3,17 @@ import { RegistryError } from './errors.ts';
 import {
   ADMIN,
   actingRegistrar,
+  CAPABILITIES,
   canAccess,
+  hasCapability,
   listingScope,
+  memberReach,
+  ownMemberId,
   principalKey,
   type RegistrarPrincipal,
   registrarOf,
   requireAdmin,
+  requireCapability,
   visible,
   visibleFilter,
 } from './principal.ts';
@@ -69,5 +74,47 @@ describe('registry kernel: principals', () => {
   it('keeps operations of the operator to the admin', () => {
     expect(codeOf(() => requireAdmin(ADMIN, 'x'))).toBe('ok');
     expect(codeOf(() => requireAdmin(a, 'registry: create country'))).toBe('forbidden');
+  });
+});
+
+describe('registry kernel: staff and member principals', () => {
+  const staff = (staffRole: 'admin' | 'sales' | 'support') =>
+    ({ role: 'staff', registrarId: 'reg-a', userId: 'u@a.example', staffRole }) as const;
+  const member = { role: 'member', registrarId: 'reg-a', memberId: 'm_1' } as const;
+
+  it("confines a staff user to its registrar, like the registrar's tokens", () => {
+    const p = staff('sales');
+    expect(canAccess(p, 'reg-a')).toBe(true);
+    expect(canAccess(p, 'reg-b')).toBe(false);
+    expect(visibleFilter(p)).toEqual({ registrarId: 'reg-a' });
+    expect(actingRegistrar(p, undefined, 'w')).toBe('reg-a');
+    expect(codeOf(() => actingRegistrar(p, 'reg-b', 'w'))).toBe('forbidden');
+    expect(codeOf(() => requireAdmin(p, 'w'))).toBe('forbidden');
+    expect(principalKey(p)).toBe('staff:reg-a:u@a.example');
+  });
+
+  it('gives each staff role its capabilities', () => {
+    expect(CAPABILITIES.filter((c) => hasCapability(staff('admin'), c))).toEqual([...CAPABILITIES]);
+    expect(CAPABILITIES.filter((c) => hasCapability(staff('sales'), c))).toEqual([
+      'read',
+      'sell',
+      'inventory',
+    ]);
+    expect(CAPABILITIES.filter((c) => hasCapability(staff('support'), c))).toEqual(['read', 'members']);
+    expect(codeOf(() => requireCapability(staff('support'), 'sell', 'w'))).toBe('forbidden');
+    expect(codeOf(() => requireCapability(a, 'staff', 'w'))).toBe('ok');
+    expect(CAPABILITIES.some((c) => hasCapability(member, c))).toBe(false);
+  });
+
+  it("lets a member reach nothing registrar-wide; only its own id, through the portal's reach", () => {
+    expect(canAccess(member, 'reg-a')).toBe(false);
+    expect(codeOf(() => visible(member, { registrarId: 'reg-a' }, 'w'))).toBe('not-found');
+    expect(codeOf(() => listingScope(member, undefined, 'w'))).toBe('forbidden');
+    expect(codeOf(() => actingRegistrar(member, undefined, 'w'))).toBe('forbidden');
+    expect(ownMemberId(member, 'm_1', 'w')).toBe('m_1');
+    expect(codeOf(() => ownMemberId(member, 'm_2', 'w'))).toBe('not-found');
+    expect(memberReach(member)).toEqual({ role: 'registrar', registrarId: 'reg-a' });
+    expect(registrarOf(member)).toBe('reg-a');
+    expect(principalKey(member)).toBe('member:reg-a:m_1');
   });
 });

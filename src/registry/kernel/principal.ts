@@ -18,7 +18,34 @@ export interface RegistrarPrincipal {
   readonly registrarId: string;
 }
 
-export type Principal = AdminPrincipal | RegistrarPrincipal;
+/** What a registrar's staff user may do in the console (docs/web.md, "Roles"). */
+export const STAFF_ROLES = ['admin', 'sales', 'support'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * A registrar's staff user, logged in to the web console: its registrar's data, limited further
+ * by its role (`requireCapability`). API tokens stay for machines.
+ */
+export interface StaffPrincipal {
+  readonly role: 'staff';
+  readonly registrarId: string;
+  readonly userId: string;
+  readonly staffRole: StaffRole;
+}
+
+/**
+ * A member acting for itself in the web portal. It reaches nothing through the registrar-wide
+ * services (`canAccess` is false, listings and acting for a registrar are forbidden): the portal
+ * service checks every id against `memberId` (`ownMemberId`) and then acts with the registrar's
+ * reach (`memberReach`), for that member only.
+ */
+export interface MemberPrincipal {
+  readonly role: 'member';
+  readonly registrarId: string;
+  readonly memberId: string;
+}
+
+export type Principal = AdminPrincipal | RegistrarPrincipal | StaffPrincipal | MemberPrincipal;
 
 export const ADMIN: AdminPrincipal = { role: 'admin' };
 
@@ -37,6 +64,8 @@ export function registrarOf(p: Principal): string | null {
     case 'admin':
       return null;
     case 'registrar':
+    case 'staff':
+    case 'member':
       return p.registrarId;
     default:
       return unknownPrincipal(p);
@@ -50,6 +79,10 @@ export function principalKey(p: Principal): string {
       return 'admin';
     case 'registrar':
       return `registrar:${p.registrarId}`;
+    case 'staff':
+      return `staff:${p.registrarId}:${p.userId}`;
+    case 'member':
+      return `member:${p.registrarId}:${p.memberId}`;
     default:
       return unknownPrincipal(p);
   }
@@ -59,8 +92,18 @@ export const isAdmin = (p: Principal): boolean => p.role === 'admin';
 
 /** True when the principal may see and change data owned by `owner` (a registrar id; null: the operator's). */
 export function canAccess(p: Principal, owner: string | null | undefined): boolean {
-  const mine = registrarOf(p);
-  return mine === null || owner === mine;
+  switch (p.role) {
+    case 'admin':
+      return true;
+    case 'registrar':
+    case 'staff':
+      return owner === p.registrarId;
+    case 'member':
+      // a member's own data is reached through the portal (ownMemberId), never registrar-wide
+      return false;
+    default:
+      return unknownPrincipal(p);
+  }
 }
 
 /**
@@ -78,8 +121,17 @@ export function visible<T extends { registrarId: string | null }>(
 
 /** A filter limiting a query to the documents the principal may see. */
 export function visibleFilter(p: Principal): Filter {
-  const mine = registrarOf(p);
-  return mine === null ? {} : { registrarId: mine };
+  switch (p.role) {
+    case 'admin':
+      return {};
+    case 'registrar':
+    case 'staff':
+      return { registrarId: p.registrarId };
+    case 'member':
+      return { _id: { $in: [] } };
+    default:
+      return unknownPrincipal(p);
+  }
 }
 
 /** Operations only the operator may do ('forbidden' for anyone else). */
@@ -88,6 +140,8 @@ export function requireAdmin(p: Principal, action: string): void {
     case 'admin':
       return;
     case 'registrar':
+    case 'staff':
+    case 'member':
       throw new RegistryError('forbidden', `${action}: only the admin may do this`);
     default:
       unknownPrincipal(p);
@@ -107,6 +161,18 @@ export function actingRegistrar(p: Principal, requested: string | undefined, whe
           `${where}: registrar ${p.registrarId} may not act for ${requested}`,
         );
       return p.registrarId;
+    case 'staff':
+      if (requested !== undefined && requested !== p.registrarId)
+        throw new RegistryError(
+          'forbidden',
+          `${where}: staff of registrar ${p.registrarId} may not act for ${requested}`,
+        );
+      return p.registrarId;
+    case 'member':
+      throw new RegistryError(
+        'forbidden',
+        `${where}: a member acts only on its own data, through the portal`,
+      );
     case 'admin':
       if (requested === undefined)
         throw new RegistryError('invalid-input', `${where}: registrarId: the admin must name the registrar`, {
@@ -122,3 +188,51 @@ export function actingRegistrar(p: Principal, requested: string | undefined, whe
 export function listingScope(p: Principal, requested: string | undefined, where: string): string | undefined {
   return p.role === 'admin' ? requested : actingRegistrar(p, requested, where);
 }
+
+/**
+ * Console capabilities: what each staff role may do. The operator and a registrar's API tokens
+ * may do all of it; a member none (docs/web.md, "Roles").
+ */
+export const CAPABILITIES = ['read', 'sell', 'inventory', 'members', 'staff'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
+  admin: CAPABILITIES,
+  sales: ['read', 'sell', 'inventory'],
+  support: ['read', 'members'],
+};
+
+export function hasCapability(p: Principal, cap: Capability): boolean {
+  switch (p.role) {
+    case 'admin':
+    case 'registrar':
+      return true;
+    case 'staff':
+      return STAFF_CAPABILITIES[p.staffRole].includes(cap);
+    case 'member':
+      return false;
+    default:
+      return unknownPrincipal(p);
+  }
+}
+
+/** 'forbidden' unless the principal's role allows `cap`. */
+export function requireCapability(p: Principal, cap: Capability, action: string): void {
+  if (!hasCapability(p, cap)) {
+    const who = p.role === 'staff' ? `staff role ${p.staffRole}` : p.role;
+    throw new RegistryError('forbidden', `${action}: ${who} may not do this (needs ${cap})`);
+  }
+}
+
+/** The member id a member principal may act on; 'not-found' for any other, as a missing member. */
+export function ownMemberId(p: MemberPrincipal, memberId: string, where: string): string {
+  if (memberId !== p.memberId)
+    throw new RegistryError('not-found', `${where}: member ${memberId}: not found`);
+  return memberId;
+}
+
+/**
+ * The registrar-wide principal the portal uses for a member's own operations, after it checked
+ * every id against the member (ownMemberId). Only the portal service calls this.
+ */
+export const memberReach = (p: MemberPrincipal): RegistrarPrincipal => registrarPrincipal(p.registrarId);

@@ -7,6 +7,7 @@ import type { Principal } from '../kernel/index.ts';
 import { assign } from './assign.ts';
 import { cancel } from './cancel.ts';
 import { type ServiceDeps, serviceContext } from './context.ts';
+import { type ExtendInput, extend } from './extend.ts';
 import { getNumber, getOrder, listInventory, listOrders } from './orders.ts';
 import { pay } from './pay.ts';
 import { release } from './release.ts';
@@ -32,6 +33,7 @@ import { sweep } from './sweep.ts';
 
 export type { ServiceContext, ServiceDeps } from './context.ts';
 export { serviceContext } from './context.ts';
+export { ExtendInput, MAX_HOLD_MS } from './extend.ts';
 export { parseNumberRef } from './numbers.ts';
 export { MAX_PATTERN_LENGTH, patternRegex } from './pattern.ts';
 export type { PayResult } from './pay.ts';
@@ -68,6 +70,8 @@ export function createSales(opts: SalesOptions) {
     reserve: (p: Principal, input: ReserveInput) => reserve(ctx, p, input, ttl),
     pay: (p: Principal, input: PayInput) => pay(ctx, p, input),
     cancel: (p: Principal, input: OrderRef) => cancel(ctx, p, input),
+    /** Holds a reserved order's number longer (a bank transfer); never revives an expired one. */
+    extend: (p: Principal, input: ExtendInput) => extend(ctx, p, input),
     assign: (p: Principal, input: AssignInput) => assign(ctx, p, input),
     release: (p: Principal, input: NumberRefInput) => release(ctx, p, input),
     getOrder: (p: Principal, input: OrderRef) => getOrder(ctx, p, input),

@@ -23,7 +23,12 @@ export async function finishRelease(
   const available = await ctx.numbers.findOneAndUpdate(
     { _id: n._id, status: 'released' },
     {
-      $set: { status: 'available', updatedAt: ctx.clock.now() },
+      // lastReleasedAt stays for the web CRM's churn (docs/web.md)
+      $set: {
+        status: 'available',
+        updatedAt: ctx.clock.now(),
+        lastReleasedAt: n.releasedAt ?? ctx.clock.now(),
+      },
       $unset: { ownerMemberId: '', orderId: '', paymentId: '', releasedAt: '' },
       $inc: { version: 1 },
     },

@@ -23,7 +23,7 @@ import {
   validateUpdate,
 } from '../query.ts';
 import { type EmbeddedStore, SQLITE_CONSTRAINT_PRIMARYKEY, type SqliteError } from './index.ts';
-import { prefilter } from './plan.ts';
+import { orderedPrefilter, prefilter } from './plan.ts';
 import { Builder, compileSort, type Param } from './sql.ts';
 
 export function tableName(collection: string): string {
@@ -52,10 +52,35 @@ export class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return { text: pre ? `${pre} AND ${exact}` : exact, params: b.params };
   }
 
+  /** The WHERE clause of a sorted, limited read that an index can answer in order (plan.ts). */
+  private orderedWhere(
+    filter: Filter,
+    sort: [string[], 1 | -1],
+    n: number,
+  ): { text: string; params: Param[] } {
+    const node = parseFilter(this.name, filter);
+    const b = new Builder();
+    const exact = b.compile(node);
+    const pre = orderedPrefilter(
+      b,
+      this.table,
+      node,
+      this.store.indexes.get(this.name) ?? [],
+      sort,
+      exact,
+      n,
+    );
+    return pre ? { text: `${pre} AND ${exact}`, params: b.params } : this.where(filter);
+  }
+
   private select(filter: Filter, opts: FindOptions = {}): Row[] {
     validatePaging(this.name, opts.limit, opts.skip);
-    const sort = compileSort(validateSort(this.name, opts.sort));
-    const w = this.where(filter);
+    const sortSpec = validateSort(this.name, opts.sort);
+    const sort = compileSort(sortSpec);
+    const w =
+      sortSpec.length === 1 && opts.limit
+        ? this.orderedWhere(filter, sortSpec[0]!, opts.limit + (opts.skip ?? 0))
+        : this.where(filter);
     const limit = opts.limit ? opts.limit : -1;
     const sql = `SELECT id, doc FROM ${this.table} WHERE ${w.text} ORDER BY ${sort} LIMIT ${limit} OFFSET ${opts.skip ?? 0}`;
     return this.store.run(() => this.store.stmt(sql).all(...w.params) as Row[]);

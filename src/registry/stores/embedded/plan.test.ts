@@ -87,3 +87,74 @@ describe('index use in the embedded store', () => {
     expect(store.explain('numbers', { price: 5 }).join('\n')).toMatch(/SCAN/);
   });
 });
+
+describe('sorted, limited reads in index order (the store search)', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'callx-plan-ordered-'));
+    store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
+    await store.ensureSchema(SCHEMA);
+    const numbers = store.collection<{
+      _id: string;
+      country: unknown;
+      kind: string;
+      status: string;
+      digits: unknown;
+    }>('numbers');
+    const docs = [];
+    for (let i = 0; i < 3000; i++)
+      docs.push({
+        _id: `n${String(i).padStart(5, '0')}`,
+        country: i % 3 === 0 ? 'JP' : 'KR',
+        kind: 'pin',
+        status: i % 5 === 0 ? 'sold' : 'available',
+        digits: `82${String(7_000_000 - i * 7).padStart(9, '0')}`,
+      });
+    // rows whose paths cross arrays match by their elements (MongoDB's rule), and must not be lost
+    docs.push({
+      _id: 'arr1',
+      country: ['KR', 'US'],
+      kind: 'pin',
+      status: 'available',
+      digits: '820000000001',
+    });
+    docs.push({ _id: 'tie2', country: 'KR', kind: 'pin', status: 'available', digits: '820000000002' });
+    docs.push({ _id: 'tie1', country: 'KR', kind: 'pin', status: 'available', digits: '820000000002' });
+    await numbers.insertMany(docs as never);
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('returns exactly what sorting every match returns, page after page, with and without a pattern', async () => {
+    const numbers = store.collection<{ _id: string; digits: string }>('numbers');
+    for (const filter of [
+      { country: 'KR', kind: 'pin', status: 'available' },
+      { country: 'KR', kind: 'pin', status: 'available', digits: { $regex: '^82.*77' } },
+      { country: 'KR', kind: 'pin', status: 'available', digits: { $gt: '82006000000' } },
+    ] as Filter[]) {
+      const all = (await numbers.find(filter)).sort((a, b) =>
+        a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : a._id < b._id ? -1 : 1,
+      );
+      for (const [skip, limit] of [
+        [0, 21],
+        [21, 21],
+        [0, 1],
+        [500, 50],
+      ] as const) {
+        const page = await numbers.find(filter, { sort: { digits: 1 }, skip, limit });
+        expect(
+          page.map((d) => d._id),
+          JSON.stringify({ filter, skip }),
+        ).toEqual(all.slice(skip, skip + limit).map((d) => d._id));
+      }
+    }
+    const first = await numbers.find(
+      { country: 'KR', kind: 'pin', status: 'available' },
+      { sort: { digits: 1 }, limit: 3 },
+    );
+    expect(first.map((d) => d._id)).toEqual(['arr1', 'tie1', 'tie2']);
+  });
+});
