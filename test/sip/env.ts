@@ -142,6 +142,8 @@ export class TcpClient {
   private buf = '';
   private waiters: (() => void)[] = [];
   closed = false;
+  /** CRLF pongs skipped by `next()` between messages. */
+  pongs = 0;
 
   /** Connects to 127.0.0.1:port, from `localAddress` when given (any 127.x.y.z: another source address). */
   async open(port: number, localAddress?: string): Promise<this> {
@@ -179,6 +181,12 @@ export class TcpClient {
         const b = this.buf;
         this.buf = '';
         return b;
+      }
+      // CRLF pongs (RFC 5626 §4.4.1) come between messages: counted, never part of one
+      const lead = /^(?:\r\n)+/.exec(this.buf)?.[0].length ?? 0;
+      if (lead > 0) {
+        this.pongs += lead / 2;
+        this.buf = this.buf.slice(lead);
       }
       const end = this.buf.indexOf('\r\n\r\n');
       if (end >= 0) {
