@@ -8,14 +8,16 @@ import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from '#dns';
 import { createMetrics } from '#metrics';
 import { derivationFor } from '#publish';
 import {
+  anyCenter,
   applyRetention,
   createJournal,
   createMembers,
   createPublisher,
   createSales,
   openStore,
+  registryCenters,
 } from '#registry';
-import { createResolver } from '#resolve';
+import { createResolver, dnsCenters } from '#resolve';
 import { createSipService, type SipService } from '#sip';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
@@ -119,8 +121,13 @@ export async function startCallx(
         derivation,
         logger,
       });
-      const sales = createSales({ store, publisher, logger });
-      const members = createMembers({ store, publisher, logger, realm: config.sip.realm });
+      // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
+      const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });
+      if (!sip) stops.push(() => resolver.close());
+      // a country has a center when the registry or DNS (master files too) has one
+      const centers = anyCenter(registryCenters(store), dnsCenters(resolver.cache, config.apex));
+      const sales = createSales({ store, publisher, logger, centers });
+      const members = createMembers({ store, publisher, logger, realm: config.sip.realm, centers });
       publisher.startSweeper();
       sales.startSweeper();
       members.startSweeper();
@@ -138,9 +145,6 @@ export async function startCallx(
         members.stop();
         retention.stop();
       });
-      // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
-      const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });
-      if (!sip) stops.push(() => resolver.close());
       const api = createApiServer({
         config,
         logger,

@@ -8,6 +8,7 @@ import { type Clock, type Store, systemClock } from '#core';
 import { createMetrics, type Metrics } from '#metrics';
 import type { Publisher } from '#registry';
 import {
+  type CenterCheck,
   createAuthService,
   createMembers,
   createRoutingService,
@@ -38,6 +39,8 @@ export interface ApiDeps {
   /** The sales and members services; built on the store and publisher when absent (their sweepers are the caller's to run). */
   sales?: SalesService;
   members?: MembersService;
+  /** Which countries have a call center (default: the registry's countries); `callx serve` adds DNS. */
+  centers?: CenterCheck;
   /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
   readiness?: ReadinessCheck;
   /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
@@ -88,7 +91,14 @@ export function createServices(deps: ApiDeps): Services {
       fileZones: deps.fileZones,
     }),
     sales:
-      deps.sales ?? createSales({ store: deps.store, publisher: deps.publisher, logger: deps.logger, clock }),
+      deps.sales ??
+      createSales({
+        store: deps.store,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        clock,
+        ...(deps.centers ? { centers: deps.centers } : {}),
+      }),
     members:
       deps.members ??
       createMembers({
@@ -97,6 +107,7 @@ export function createServices(deps: ApiDeps): Services {
         logger: deps.logger,
         clock,
         realm: deps.config.sip?.realm ?? deps.config.apex,
+        ...(deps.centers ? { centers: deps.centers } : {}),
       }),
     idempotent: createIdempotency({
       store: deps.store,

@@ -226,8 +226,13 @@ export interface Member extends Versioned {
   email?: string;
   /** Companies: lower-cased domain name. Unique: claimed as claims/'domain:<name>'. */
   domain?: string;
-  /** Home country (ISO): its center takes the member's calls. */
+  /** Home country (ISO); national numbers of the member are read in it; a company's domain leads to its branch there. */
   country: string;
+  /**
+   * The country whose center takes all the member's calls, when the member chose one (ISO).
+   * Absent: each number goes to its own country's center (a PIN's, a VNS branch's).
+   */
+  centerCountry?: string;
   numbers: MemberNumber[];
   /** E.164 number where the member can be reached on the PSTN. */
   contactPstn?: string;

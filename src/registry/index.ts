@@ -56,6 +56,7 @@ export {
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
 export type { MemberView } from './members/views.ts';
+export { anyCenter, type CenterCheck, registryCenters, requireCenter } from './routing/centers.ts';
 export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
 export {
   CarrierInput,

@@ -3,6 +3,7 @@
 
 export type { DnsCache } from './cache.ts';
 export { createDnsCache } from './cache.ts';
+export { dnsCenters } from './centers.ts';
 export {
   createResolver,
   DEFAULT_RESOLVE_LIMITS,

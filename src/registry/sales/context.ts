@@ -15,6 +15,7 @@ import {
   systemClock,
 } from '#core';
 import type { Publisher } from '../publisher.ts';
+import { type CenterCheck, registryCenters } from '../routing/centers.ts';
 
 export interface ServiceDeps {
   store: Store;
@@ -22,6 +23,11 @@ export interface ServiceDeps {
   publisher: Publisher;
   logger: Logger;
   clock?: Clock;
+  /**
+   * Which countries have a call center calls can reach (members, branches and numbers are
+   * refused elsewhere). Default: the registry's countries; `callx serve` adds DNS.
+   */
+  centers?: CenterCheck;
 }
 
 export interface ServiceContext {
@@ -29,6 +35,7 @@ export interface ServiceContext {
   publisher: Publisher;
   clock: Clock;
   log: Logger;
+  centers: CenterCheck;
   numbers: Collection<InventoryNumber>;
   orders: Collection<Order>;
   payments: Collection<PaymentRecord>;
@@ -44,6 +51,7 @@ export function serviceContext(deps: ServiceDeps, component: string): ServiceCon
     publisher: deps.publisher,
     clock: deps.clock ?? systemClock,
     log: deps.logger.child({ component }),
+    centers: deps.centers ?? registryCenters(store),
     numbers: store.collection<InventoryNumber>(COLLECTIONS.numbers),
     orders: store.collection<Order>(COLLECTIONS.orders),
     payments: store.collection<PaymentRecord>(COLLECTIONS.payments),

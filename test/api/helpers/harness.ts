@@ -5,7 +5,8 @@
 import { type ApiApp, type ApiDeps, createApiApp } from '#api';
 import { createMetrics, type Metrics } from '#metrics';
 import { derivationFor } from '#publish';
-import { ADMIN, createAuthService } from '#registry';
+import { ADMIN, anyCenter, createAuthService, registryCenters } from '#registry';
+import { TEST_CENTERS } from '#test/helpers/sales';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { PublishedRRset } from '../../../src/core/model.ts';
 import { createJournal, type Journal } from '../../../src/registry/journal.ts';
@@ -88,6 +89,10 @@ export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
     publisher,
     metrics,
     clock,
+    // the centers the demo zone files have (and the tests take for granted), besides the registry's
+    centers: anyCenter(registryCenters(t.store), async (c) =>
+      (TEST_CENTERS as readonly string[]).includes(c),
+    ),
     ...extra,
     options: { validateResponses: true, ...extra.options },
   });
