@@ -80,6 +80,10 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     caller: Caller | null;
     /** Identity keys whose registered terminals were looked up (decide() forgets by them). */
     bindingKeys: string[];
+    /** Why a route was not taken or what was decided besides the Contacts (`callx resolve`). */
+    notes: string[];
+    /** Numbers already sent off-net in this resolution (no loops between partner trees). */
+    offNet: Set<string>;
   }
 
   async function bindingsFor(key: string, st: State) {
@@ -101,18 +105,16 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     const out: Candidate[] = [];
     for (const item of r.items) {
       if ('tel' in item) {
-        // E2U+tel: the number goes on to the PSTN tree, its gateway takes the record's place
+        // E2U+tel: a number of someone else (another carrier, the PSTN) goes where such a number
+        // goes — partner ENUM trees, the carriers tree, the PSTN tree — and takes the record's
+        // place; one that leads nowhere is reported, never dropped silently
         const e164 = item.tel;
-        const pstn = await naptrChain(
-          deps.dns,
-          'pstn',
-          enumName(e164, treeApex('pstn', apex)),
-          e164,
-          st.steps,
-        );
-        st.services.push(...pstn.services);
-        for (const s of pstn.sip)
-          out.push({ uri: s.uri, source: `${source}>pstn`, format: 'e164', destCountry });
+        const found = await offNet(e164, destCountry, st, depth);
+        if (found.length === 0)
+          st.notes.push(
+            `${source}: tel:${e164} leads nowhere (no partner ENUM tree, carrier range or PSTN route has it): skipped`,
+          );
+        for (const c of found) out.push({ ...c, source: `${source}>${c.source}` });
         continue;
       }
       const { uri, value } = takeUriParam(item.sip, CID_PARAM);
@@ -162,6 +164,25 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     if (own.outcome === 'NXDOMAIN' && owned(e164)) {
       throw new Terminal(604, `${e164} is in a range of ours and assigned to nobody`);
     }
+    const found = await offNet(e164, country, st, depth);
+    if (found.length > 0) return found;
+    throw new Terminal(404, `no member, partner, carrier or PSTN route has ${e164}`);
+  }
+
+  /**
+   * Where a number that is not our member's goes: the first of the partners' ENUM trees, the
+   * carriers tree (a partner's range) and the PSTN tree that routes it; [] when none does. Our
+   * e164 tree is not asked again (a member's tel record never leads back to it), and a number
+   * already on the way is not followed twice (partner trees pointing at each other).
+   */
+  async function offNet(
+    e164: string,
+    country: string | null,
+    st: State,
+    depth: number,
+  ): Promise<Candidate[]> {
+    if (st.offNet.has(e164)) return [];
+    st.offNet.add(e164);
     for (const suffix of deps.enumSuffixes) {
       let r: ChainResult;
       try {
@@ -170,7 +191,10 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         if (err instanceof ResolutionUnavailable) continue; // a partner's tree down: the next route still reaches the number
         throw err;
       }
-      if (usable(r)) return candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+      if (usable(r)) {
+        const c = await candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+        if (c.length > 0) return c;
+      }
     }
     const carriers = await naptrChain(
       deps.dns,
@@ -186,7 +210,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       const routes = { ...pstn, items: pstn.items.filter((i) => 'sip' in i), tel: [] };
       return candidatesOf(routes, 'pstn', 'e164', country, st, depth);
     }
-    throw new Terminal(404, `no member, partner, carrier or PSTN route has ${e164}`);
+    return [];
   }
 
   async function resolveId(id: Identifier, st: State, depth: number): Promise<Candidate[]> {
@@ -233,7 +257,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
   async function resolve(target: string, callerIn?: CallerInput): Promise<Decision> {
     {
       const caller = callerOf(callerIn);
-      const st: State = { steps: [], services: [], caller, bindingKeys: [] };
+      const st: State = { steps: [], services: [], caller, bindingKeys: [], notes: [], offNet: new Set() };
       const decision: Decision = {
         target,
         classification: null,
@@ -244,6 +268,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         contacts: [],
         services: st.services,
         bindingKeys: st.bindingKeys,
+        notes: st.notes,
       };
       const finish = (status: number, warning?: string) => {
         decision.status = status;
@@ -263,7 +288,11 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       try {
         const cands = await resolveId(id, st, 0);
         decision.contacts = contactsOf(cands, caller);
-        if (decision.contacts.length === 0) return finish(404, `no usable destination for ${id.display}`);
+        if (decision.contacts.length === 0)
+          return finish(
+            404,
+            `no usable destination for ${id.display}${st.notes.length ? ` (${st.notes.join('; ')})` : ''}`,
+          );
         return finish(302);
       } catch (err) {
         if (err instanceof Terminal) return finish(err.status, err.why);

@@ -42,7 +42,7 @@ export interface ResolvedContact {
   /** The destination before the caller identity was embedded. */
   target: string;
   q: string;
-  /** Where it came from: registered, e164, enum:<suffix>, carriers, pstn, vns, domains, email (a > b when followed). */
+  /** Where it came from: registered, e164, enum:<suffix>, carriers, pstn, vns, domains, email (a > b when followed: e164>carriers is a member's number at another carrier). */
   source: string;
   callerId: SwitchedCallerId | null;
   /** The Contact header value. */
@@ -65,6 +65,8 @@ export interface Decision {
   services: { service: string; uri: string }[];
   /** Identity keys whose registered terminals were consulted. */
   bindingKeys: string[];
+  /** What was decided besides the Contacts: routes skipped and why, shared calling codes, terminals. */
+  notes: string[];
 }
 
 export type CallerInput = { uri: string; display?: string | undefined; header?: Caller['header'] };

@@ -27,6 +27,9 @@ describe('callx resolve', () => {
     expect(json.classification).toMatchObject({ kind: 'pin', e164: '+82262006200' });
     expect(json.queries.map((q) => [q.tree, q.question, q.outcome])).toEqual([
       ['e164', '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test. IN NAPTR', 'NOERROR'],
+      // the contactable number is someone's: partners and carriers are asked before the PSTN
+      ['enum:e164.partner.test', '8.7.6.5.4.3.2.1.0.1.2.8.e164.partner.test. IN NAPTR', 'NXDOMAIN'],
+      ['carriers', '8.7.6.5.4.3.2.1.0.1.2.8.carriers.callx.test. IN NAPTR', 'NXDOMAIN'],
       ['pstn', '8.7.6.5.4.3.2.1.0.1.2.8.pstn.callx.test. IN NAPTR', 'NOERROR'],
     ]);
     expect(json.queries[0]!.naptrs!.map((n) => [n.chosen, n.why])).toEqual([
