@@ -15,6 +15,7 @@ import {
   createPublisher,
   createSales,
   openStore,
+  registryBindingSource,
   registryCenters,
 } from '#registry';
 import { createResolver, dnsCenters } from '#resolve';
@@ -122,7 +123,13 @@ export async function startCallx(
         logger,
       });
       // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
-      const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });
+      // It reads registered terminals from the registry, as the redirector does.
+      const resolver =
+        sip?.resolver ??
+        createResolver(config, {
+          metrics: metrics.sip,
+          bindings: registryBindingSource(store, config.sip.realm),
+        });
       if (!sip) stops.push(() => resolver.close());
       // a country has a center when the registry or DNS (master files too) has one
       const centers = anyCenter(registryCenters(store), dnsCenters(resolver.cache, config.apex));

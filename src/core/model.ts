@@ -306,7 +306,7 @@ export interface RRsetDoc extends Versioned {
 
 /** A terminal registered by SIP REGISTER; never published in DNS. */
 export interface Binding {
-  /** `${memberId}|${contact}` */
+  /** `${memberId}|${aor}|${contact}` (`${memberId}|${contact}` when written before AORs had their own) */
   _id: string;
   memberId: string;
   aor: string;
@@ -316,9 +316,11 @@ export interface Binding {
   callId: string;
   cseq: number;
   /**
-   * Identity keys the terminal answers for, copied from the member at REGISTER time
-   * ('tel:+82262006200', 'email:alice@example.com', 'sip:alice@callx.test'): the redirector
-   * finds a dialed identity's terminals by equality on this array (src/sip/register).
+   * Identity keys of the member at REGISTER time ('tel:+82262006200', 'sip:alice@callx.test').
+   * Calls no longer rely on it: which identities a binding answers for is computed from the
+   * member when a call looks it up (src/registry/members/terminals.ts); it is kept for
+   * redirectors of earlier builds during an upgrade and as a hint for bindings of members whose
+   * numbers are not in the inventory.
    */
   identities?: string[];
 }

@@ -55,6 +55,12 @@ export {
   UpdateMemberInput,
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
+export {
+  memberIdentityKeys,
+  registryBindingSource,
+  registryTerminals,
+  type TerminalLookup,
+} from './members/terminals.ts';
 export type { MemberView } from './members/views.ts';
 export { anyCenter, type CenterCheck, registryCenters, requireCenter } from './routing/centers.ts';
 export type { CountryService, RouteService, RoutingService } from './routing/index.ts';

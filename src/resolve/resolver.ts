@@ -2,7 +2,7 @@
 // or the precise error, with every DNS query and NAPTR decision recorded. The SIP path and
 // `callx resolve` (and GET /v1/resolve) call this same function.
 
-import type { CallerIdFormat } from '#core';
+import { type CallerIdFormat, domainKey, emailKey, sipKey, telKey, vnsKey } from '#core';
 import {
   domainOwner,
   e164Owner,
@@ -70,6 +70,7 @@ function statusForNumbering(err: NumberingError): number {
 
 export function createResolution(deps: ResolutionDeps): Resolution {
   const apex = deps.apex;
+  const realm = (deps.realm ?? deps.apex).toLowerCase();
   const contactsOf = createContacts(apex, deps.maxContacts ?? 16);
   const { parse, callerOf, memo: parseMemo } = createIdentify(deps.defaultCountry, deps.parseCacheEntries);
   const owned = (e164: string) => deps.ownedRanges.some((p) => e164.slice(1).startsWith(p));
@@ -90,6 +91,19 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     if (!deps.bindings) return [];
     st.bindingKeys.push(key);
     return deps.bindings.lookup(key);
+  }
+
+  /** The terminals registered by whoever holds `key` now (mobility): first, before any tree. */
+  async function registered(key: string, country: string | null, st: State): Promise<Candidate[]> {
+    const found = await bindingsFor(key, st);
+    if (found.length > 0)
+      st.notes.push(`registered: ${found.length} terminal(s) of the member holding ${key}, first`);
+    return found.map((b) => ({
+      uri: b.contact,
+      source: 'registered',
+      format: 'e164' as const,
+      destCountry: country,
+    }));
   }
 
   /** SIP results become candidates; tel results go on to the PSTN tree; our own domain is resolved again. */
@@ -152,10 +166,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     st: State,
     depth: number,
   ): Promise<Candidate[]> {
-    const out: Candidate[] = [];
-    for (const b of await bindingsFor(`tel:${e164}`, st)) {
-      out.push({ uri: b.contact, source: 'registered', format: 'e164', destCountry: country });
-    }
+    const out = await registered(telKey(e164), country, st);
     const own = await naptrChain(deps.dns, 'e164', e164Owner(e164, apex), e164, st.steps);
     if (usable(own) || out.length > 0) {
       out.push(...(await candidatesOf(own, 'e164', 'e164', country, st, depth)));
@@ -220,6 +231,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         return resolveNumber(id.e164, id.country, st, depth);
       case 'vns': {
         const country = id.countries[0] ?? null;
+        const reg = await registered(vnsKey(id.base, id.callingCode), country, st);
         const r = await naptrChain(
           deps.dns,
           'vns',
@@ -227,28 +239,37 @@ export function createResolution(deps: ResolutionDeps): Resolution {
           id.canonical,
           st.steps,
         );
-        if (usable(r)) return candidatesOf(r, 'vns', 'e164', country, st, depth);
+        if (usable(r)) {
+          if (id.countries.length > 1)
+            st.notes.push(
+              `vns: +${id.callingCode} is shared by ${id.countries.length} countries (${id.countries.slice(0, 4).join(', ')}${id.countries.length > 4 ? ', …' : ''}): every branch the company has there is offered, in its order`,
+            );
+          return [...reg, ...(await candidatesOf(r, 'vns', 'e164', country, st, depth))];
+        }
+        if (reg.length > 0) return reg;
         // No 604 here: owners are <base>.<calling code>.vns, so no single name tells whether the
         // base is sold in some other country (docs/sip.md, "The 604 rule").
         throw new Terminal(404, `VNS ${id.display}: the company has no branch for +${id.callingCode}`);
       }
       case 'domain': {
+        const reg = await registered(domainKey(id.domain), null, st);
         const r = await naptrChain(deps.dns, 'domains', domainOwner(id.domain, apex), id.domain, st.steps);
-        if (usable(r)) return candidatesOf(r, 'domains', 'e164', null, st, depth);
+        if (usable(r)) return [...reg, ...(await candidatesOf(r, 'domains', 'e164', null, st, depth))];
+        if (reg.length > 0) return reg;
         throw new Terminal(404, `no company has the domain ${id.domain}`);
       }
       case 'email': {
+        // sip:<user>@<our realm> names a member's SIP account as well as an address
+        const reg = await registered(emailKey(id.address), null, st);
+        if (id.domain === realm) reg.push(...(await registered(sipKey(id.local, realm), null, st)));
         const r = await naptrChain(deps.dns, 'email', emailOwner(id.address, apex), id.address, st.steps);
-        if (usable(r)) {
-          const bound = await bindingsFor(`email:${id.address}`, st);
-          const reg = bound.map((b) => ({
-            uri: b.contact,
-            source: 'registered',
-            format: 'e164' as const,
-            destCountry: null,
-          }));
-          return [...reg, ...(await candidatesOf(r, 'email', 'e164', null, st, depth))];
-        }
+        if (usable(r)) return [...reg, ...(await candidatesOf(r, 'email', 'e164', null, st, depth))];
+        if (reg.length > 0) return reg;
+        if (id.domain === realm)
+          throw new Terminal(
+            404,
+            `no member has the address ${id.address}, and no terminal is registered for the SIP user ${id.local}`,
+          );
         throw new Terminal(404, `no member has the address ${id.address}`);
       }
     }

@@ -7,12 +7,18 @@ import type { QueryStep } from './lookup.ts';
 
 /** Registered terminals of an identity (mobility): never in DNS, read from the registry. */
 export interface BindingSource {
-  /** Live bindings for an identity key ('tel:+8226200001', 'email:alice@example.com'), best first. */
+  /**
+   * Live bindings of whoever holds an identity now (#core identity keys: 'tel:+8226200001',
+   * 'email:alice@example.com', 'sip:alice@callx.test', 'vns:62006200#82', 'domain:acme.example'),
+   * best first.
+   */
   lookup(identityKey: string): Promise<{ contact: string; q: number }[]>;
 }
 
 export interface ResolutionDeps {
   apex: string;
+  /** The SIP realm (default the apex): sip:<user>@<realm> also names a member's SIP account. */
+  realm?: string;
   enumSuffixes: string[];
   /** E.164 digit prefixes of ranges this exchange owns: an unassigned number there is 604. */
   ownedRanges: string[];

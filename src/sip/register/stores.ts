@@ -3,17 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { type Binding, COLLECTIONS, DuplicateKeyError, type Member, type Store } from '#core';
-import { lookupSipAccount } from '#registry';
+import { lookupSipAccount, memberIdentityKeys, registryTerminals } from '#registry';
 import type { BindingSource } from '#resolve';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 
-/** Identity keys of a member: its PIN numbers, its email, its SIP username. */
+/** Identity keys of a member now: PINs, VNS branches, domain, email, SIP username (#registry). */
 export function memberIdentities(m: Member, realm: string): string[] {
-  const out: string[] = [];
-  for (const n of m.numbers) if (n.kind === 'pin') out.push(`tel:${n.e164}`);
-  if (m.email) out.push(`email:${m.email.toLowerCase()}`);
-  if (m.sip) out.push(`sip:${m.sip.username}@${realm.toLowerCase()}`);
-  return out;
+  return memberIdentityKeys(m, realm);
 }
 
 /** Credentials through the registry's own look-up (the username's claim, then its member). */
@@ -34,8 +30,13 @@ export function registryCredentials(store: Store): CredentialStore {
   };
 }
 
-export function registryBindings(store: Store): BindingStore {
+/**
+ * Bindings in the registry. `forIdentity` finds the terminals of the member that holds an
+ * identity now (registryTerminals): what a binding answers for is never a copy from REGISTER time.
+ */
+export function registryBindings(store: Store, realm = ''): BindingStore {
   const bindings = store.collection<Binding>(COLLECTIONS.bindings);
+  const terminals = registryTerminals(store, realm);
   return {
     list: (memberId, aor, now) =>
       bindings.find({ memberId, aor, expiresAt: { $gt: now } }, { sort: { q: -1, expiresAt: -1 } }),
@@ -54,8 +55,7 @@ export function registryBindings(store: Store): BindingStore {
     async remove(id) {
       await bindings.findOneAndDelete({ _id: id });
     },
-    forIdentity: (key, now) =>
-      bindings.find({ identities: key, expiresAt: { $gt: now } }, { sort: { q: -1, expiresAt: -1 } }),
+    forIdentity: (key, now) => terminals.forIdentity(key, now),
     sweep: (now) => bindings.deleteMany({ expiresAt: { $lte: now } }),
   };
 }
