@@ -162,6 +162,7 @@ export async function startCallx(
         members,
         readiness: (): Record<string, boolean> => (dns ? { zones: dns.ready() } : {}),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
+        page: (identifier) => resolver.page(identifier),
         ...(dns
           ? {
               exportZone: (apex: string) => dns!.exportZone(apex),

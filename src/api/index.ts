@@ -18,11 +18,11 @@ import {
   type SalesService,
 } from '#registry';
 import { type AppOptions, createApp } from './app.ts';
-import type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+import type { ApiApp, ExportZoneFn, PageFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
 import { toProblem } from './errors.ts';
 import { createIdempotency } from './idempotency.ts';
 
-export type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+export type { ApiApp, ExportZoneFn, PageFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
 export { PROBLEM_BASE, PROBLEMS, type ProblemKind } from './errors.ts';
 export { openApiDocument } from './openapi.ts';
 
@@ -45,6 +45,8 @@ export interface ApiDeps {
   readiness?: ReadinessCheck;
   /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
   resolve?: ResolveFn;
+  /** GET /n/{identifier}: number pages through the same resolver (resolver.page). */
+  page?: PageFn;
   /** GET /v1/zones/{apex}/export: the zone as served, as a master file. */
   exportZone?: ExportZoneFn;
   /**
@@ -115,6 +117,7 @@ export function createServices(deps: ApiDeps): Services {
       render: (err, c) => toProblem(err, c, log),
     }),
     resolve: deps.resolve,
+    page: deps.page,
     exportZone: deps.exportZone,
     readiness: deps.readiness,
   };

@@ -18,5 +18,12 @@ export type { QueryStep } from './lookup.ts';
 export { SAFE_URI } from './naptr.ts';
 export { decisionJson } from './present.ts';
 export { createResolution } from './resolver.ts';
-export type { BindingSource, Decision, Resolution, ResolutionDeps, ResolvedContact } from './types.ts';
+export type {
+  BindingSource,
+  Decision,
+  PageDecision,
+  Resolution,
+  ResolutionDeps,
+  ResolvedContact,
+} from './types.ts';
 export { CID_PARAM } from './types.ts';

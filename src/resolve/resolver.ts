@@ -18,13 +18,21 @@ import { takeUriParam } from './contact.ts';
 import { type Candidate, createContacts } from './contacts.ts';
 import { createIdentify } from './identify.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
-import { type CallerInput, CID_PARAM, type Decision, type Resolution, type ResolutionDeps } from './types.ts';
+import {
+  type CallerInput,
+  CID_PARAM,
+  type Decision,
+  type PageDecision,
+  type Resolution,
+  type ResolutionDeps,
+} from './types.ts';
 import { createVerdicts } from './verdicts.ts';
 
 export type {
   BindingSource,
   CallerInput,
   Decision,
+  PageDecision,
   Resolution,
   ResolutionDeps,
   ResolvedContact,
@@ -330,6 +338,107 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     }
   }
 
+  /** The web and mail services of an identifier (number pages), through the trees calls take. */
+  async function pageOf(target: string, callerCountry?: string): Promise<PageDecision> {
+    const st: State = {
+      steps: [],
+      services: [],
+      caller: null,
+      bindingKeys: [],
+      notes: [],
+      offNet: new Set(),
+    };
+    const out: PageDecision = {
+      target,
+      classification: null,
+      status: 404,
+      queries: st.steps,
+      notes: st.notes,
+    };
+    let id: Identifier;
+    try {
+      id = parse(target, callerCountry ?? deps.defaultCountry);
+    } catch (err) {
+      if (!(err instanceof NumberingError)) throw err;
+      out.status = statusForNumbering(err) === 484 ? 400 : 400;
+      out.warning = err.message;
+      return out;
+    }
+    out.classification = id;
+    try {
+      const found = await servicesOf(id, st, 0);
+      const web = found.find((x) => x.service.startsWith('E2U+web'));
+      const email = found.find((x) => x.service.startsWith('E2U+email'));
+      if (web) out.web = web.uri;
+      if (email) out.email = email.uri;
+      out.status = 200;
+      if (!web) out.warning = `no home page is published for ${id.display}`;
+    } catch (err) {
+      if (err instanceof Terminal) {
+        out.status = 404;
+        out.warning = err.why;
+      } else if (err instanceof ResolutionUnavailable) {
+        out.status = 503;
+        out.warning = `DNS unavailable: ${err.message}`;
+      } else throw err;
+    }
+    return out;
+  }
+
+  /**
+   * Web and mail records of an identifier: our tree for its kind, then (numbers) the partners'
+   * ENUM trees — the first tree that has the identifier decides. A result naming another
+   * identifier in our name space (a domain's VNS) is followed, as for calls.
+   */
+  async function servicesOf(id: Identifier, st: State, depth: number): Promise<ChainResult['services']> {
+    const ours = async (tree: string, name: string, aus: string): Promise<ChainResult | null> => {
+      const r = await naptrChain(deps.dns, tree, name, aus, st.steps);
+      return r.outcome === 'NOERROR' ? r : null;
+    };
+    let r: ChainResult | null = null;
+    switch (id.kind) {
+      case 'pin':
+      case 'e164': {
+        r = await ours('e164', e164Owner(id.e164, apex), id.e164);
+        for (const suffix of r ? [] : deps.enumSuffixes) {
+          try {
+            r = await ours(`enum:${suffix}`, enumName(id.e164, suffix), id.e164);
+          } catch (err) {
+            if (!(err instanceof ResolutionUnavailable)) throw err;
+          }
+          if (r) break;
+        }
+        if (!r) throw new Terminal(404, `no member or partner has ${id.e164}`);
+        break;
+      }
+      case 'vns':
+        r = await ours('vns', vnsOwner(id.base, id.callingCode, apex), id.canonical);
+        if (!r)
+          throw new Terminal(404, `VNS ${id.display}: the company has no branch for +${id.callingCode}`);
+        break;
+      case 'domain':
+        r = await ours('domains', domainOwner(id.domain, apex), id.domain);
+        if (!r) throw new Terminal(404, `no company has the domain ${id.domain}`);
+        break;
+      case 'email':
+        r = await ours('email', emailOwner(id.address, apex), id.address);
+        if (!r) throw new Terminal(404, `no member has the address ${id.address}`);
+        break;
+    }
+    const services = [...r.services];
+    for (const s of r.sip) {
+      const host = /^sips?:(?:[^@;?]*@)?([^;?:>]+)/i.exec(s.uri)?.[1]?.toLowerCase();
+      if (host !== apex || depth >= MAX_DEPTH || services.some((x) => x.service.startsWith('E2U+web')))
+        continue;
+      try {
+        services.push(...(await servicesOf(parse(s.uri, deps.defaultCountry), st, depth + 1)));
+      } catch (err) {
+        if (!(err instanceof Terminal) && !(err instanceof NumberingError)) throw err;
+      }
+    }
+    return services;
+  }
+
   const verdicts = createVerdicts(resolve, {
     max: deps.verdictCacheEntries ?? 50_000,
     maxBytes: deps.verdictCacheBytes ?? 32 * 1024 * 1024,
@@ -338,6 +447,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
 
   return {
     resolve,
+    page: pageOf,
     decide: verdicts.decide,
     forget: verdicts.forget,
     tables: () => ({ verdicts: verdicts.size, parsed: parseMemo.size }),

@@ -86,9 +86,26 @@ export interface Verdict {
   retryAfter?: number;
 }
 
+/** An identifier's number page: its E2U+web target (and mail), found through the trees calls take. */
+export interface PageDecision {
+  target: string;
+  classification: Identifier | null;
+  /** 200 (web, or a page saying there is none), 400 not an identifier, 404 nobody has it, 503 DNS unavailable. */
+  status: 200 | 400 | 404 | 503;
+  /** The home page (E2U+web). */
+  web?: string;
+  /** The published address (E2U+email), if any. */
+  email?: string;
+  warning?: string;
+  queries: QueryStep[];
+  notes: string[];
+}
+
 export interface Resolution {
   /** The whole decision, every query and NAPTR recorded (`callx resolve`, the API). */
   resolve(target: string, caller?: CallerInput): Promise<Decision>;
+  /** The number page of an identifier (GET /n/{identifier}): the same DNS path, web and mail records. */
+  page(target: string, callerCountry?: string): Promise<PageDecision>;
   /**
    * The SIP path: resolve()'s verdict, remembered for as long as every answer it used is valid
    * (the smallest TTL among them; never a failure; at most the bindings cache time when

@@ -7,6 +7,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerInventoryRoutes } from './inventory.ts';
 import { registerMemberSipRoutes } from './member-sip.ts';
 import { registerMemberRoutes } from './members.ts';
+import { registerNumberPageRoutes } from './number-page.ts';
 import { registerNumberRoutes } from './numbers.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
@@ -34,4 +35,5 @@ export function registerRoutes(app: ApiApp, s: Services): void {
   registerMemberRoutes(app, s);
   registerMemberSipRoutes(app, s);
   registerResolveRoute(app, s);
+  registerNumberPageRoutes(app, s);
 }

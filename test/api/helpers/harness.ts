@@ -53,6 +53,8 @@ export interface Harness {
 export type HarnessOptions = Partial<Omit<ApiDeps, 'store' | 'publisher' | 'logger'>> & {
   rateLimit?: number;
   bodyLimit?: number;
+  /** CALLX_WEB_DOMAIN: number pages by host name. */
+  webDomain?: string;
 };
 
 export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
@@ -82,6 +84,7 @@ export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
         adminToken: ADMIN_TOKEN,
         rateLimit: extra.rateLimit ?? 100_000,
         bodyLimit: extra.bodyLimit ?? 64 * 1024,
+        ...(extra.webDomain ? { webDomain: extra.webDomain } : {}),
       },
     },
     logger: silentLogger,
