@@ -152,7 +152,7 @@ describe('the derivation', () => {
     const digest = createHash('sha256').update(JSON.stringify(out)).digest('hex');
     expect({ version: DERIVATION_VERSION, digest }).toEqual({
       version: 2,
-      digest: '741bd583f043b6f283b7d0811dbc1b77920ac75a6eaccabca32fc339c4f05591',
+      digest: 'b6fa7c49c6d76d58cedcbccca012739b41d12a4062d6ce00ee08a5443f1c7714',
     });
   });
 });
