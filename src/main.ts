@@ -20,6 +20,7 @@ import {
 } from '#registry';
 import { createResolver, dnsCenters } from '#resolve';
 import { createSipService, type SipService } from '#sip';
+import { keyOf } from '#wire';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
 
@@ -54,6 +55,11 @@ async function bound<T>(part: Part, at: { addr: string; port: number }, start: (
     if (reason) throw new ListenError(`serve: ${part}: ${reason}`, { cause: err });
     throw err;
   }
+}
+
+/** Whether one of the node's zones covers the apex (a zone file, or one created over HTTP). */
+function servesApex(dns: DnsNode, apex: string): boolean {
+  return dns.zones.findZone(keyOf(apex)) !== undefined;
 }
 
 export interface Callx {
@@ -105,6 +111,13 @@ export async function startCallx(
       await bound('dns', config.dns, () => dns!.start());
       stops.push(() => dns!.stop());
       listening.dns = dns.port;
+      // without a zone for the apex every name under it is REFUSED and every call gets 503
+      if (!servesApex(dns, config.apex))
+        log.error(
+          { apex: config.apex, zonesDir: config.zonesDir },
+          `serve: dns: no zone covers CALLX_APEX ${config.apex}: DNS refuses every name under it and the redirector answers 503; ` +
+            `add ${config.apex}.zone in CALLX_ZONES_DIR (${config.zonesDir}) or create it with POST /v1/zones (README, "Your own deployment"); /readyz stays not-ready until then`,
+        );
     }
 
     let sip: SipService | undefined;
@@ -160,7 +173,8 @@ export async function startCallx(
         metrics,
         sales,
         members,
-        readiness: (): Record<string, boolean> => (dns ? { zones: dns.ready() } : {}),
+        readiness: (): Record<string, boolean> =>
+          dns ? { zones: dns.ready(), apex: servesApex(dns, config.apex) } : {},
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
         page: (identifier) => resolver.page(identifier),
         ...(dns
