@@ -146,7 +146,31 @@ export interface InventoryNumber extends Versioned {
   releasedAt?: Millis;
 }
 
-export type OrderStatus = 'reserved' | 'paid' | 'cancelled' | 'expired';
+/**
+ * `pending-verification`: a PIN paid for, waiting for proof that the buyer holds the line
+ * (docs/sales.md, "Proof of ownership"); nothing is published until it is approved (`paid`).
+ */
+export type OrderStatus = 'reserved' | 'pending-verification' | 'paid' | 'cancelled' | 'expired';
+
+/** Proof that the buyer of a PIN holds the line: the evidence recorded, its confirmation, the approval. */
+export interface OrderVerification {
+  /** A letter of authorisation (its reference), or a code the member confirms from the line. */
+  method: 'loa' | 'code';
+  /** The letter of authorisation's reference (method 'loa'). */
+  reference?: string;
+  /** SHA-256 hex of the order id and the code (method 'code'); the code itself is shown once. */
+  codeHash?: string;
+  codeExpiresAt?: Millis;
+  /** Wrong codes tried; the code is void after the limit. */
+  attempts?: number;
+  /** When the code was confirmed from the line, and by whom (the center's principal). */
+  confirmedAt?: Millis;
+  confirmedBy?: string;
+  recordedAt: Millis;
+  recordedBy: string;
+  approvedAt?: Millis;
+  approvedBy?: string;
+}
 
 export interface Order extends Versioned {
   _id: string;
@@ -157,6 +181,8 @@ export interface Order extends Versioned {
   status: OrderStatus;
   expiresAt: Millis;
   paymentReference?: string;
+  /** A PIN's proof of ownership (docs/sales.md, "Proof of ownership"). */
+  verification?: OrderVerification;
 }
 
 /** A payment, keyed by its reference so the same payment twice is one payment. */

@@ -79,7 +79,9 @@ export type { SalesService } from './sales/index.ts';
 export { createSales } from './sales/index.ts';
 export type { PriceRulesView } from './sales/rules.ts';
 export {
+  ApproveInput,
   AssignInput,
+  ConfirmCodeInput,
   InventoryStatus,
   ListInventoryInput,
   ListOrdersInput,
@@ -88,6 +90,7 @@ export {
   OrderStatus,
   PayInput,
   PriceRulesValues,
+  RecordEvidenceInput,
   RegistrarRef,
   RepriceInput,
   ReserveInput,
@@ -95,7 +98,7 @@ export {
   SetPriceRulesInput,
   StockInput,
 } from './sales/schemas.ts';
-export type { NumberOffer, NumberView, OrderView } from './sales/views.ts';
+export type { NumberOffer, NumberView, OrderView, VerificationView } from './sales/views.ts';
 export { NumberText } from './sales/zod.ts';
 export type { ZoneRef, ZoneService } from './zones/index.ts';
 export {

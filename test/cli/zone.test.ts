@@ -52,8 +52,12 @@ describe('callx zone check', () => {
     const r = checkZoneFile(f);
     expect(r.ok).toBe(true);
     expect(r.lines).toEqual([
-      expect.stringMatching(/warning: \*\.1\.2\.8\.pstn\.callx\.test repeats the route of \*\.2\.8\.pstn\.callx\.test: a hand-written filler/),
-      expect.stringMatching(/warning: \*\.1\.0\.5\.5\.5\.1\.carriers\.callx\.test: no valid number starts with \+155501 .*no call can reach this route$/),
+      expect.stringMatching(
+        /warning: \*\.1\.2\.8\.pstn\.callx\.test repeats the route of \*\.2\.8\.pstn\.callx\.test: a hand-written filler/,
+      ),
+      expect.stringMatching(
+        /warning: \*\.1\.0\.5\.5\.5\.1\.carriers\.callx\.test: no valid number starts with \+155501 .*no call can reach this route$/,
+      ),
     ]);
     expect(r.notes).toEqual([]);
   });

@@ -40,6 +40,12 @@ export interface ServiceOptions {
   settleMs?: number;
   /** Countries with a call center besides the registry's countries (default: those the tests use). */
   centers?: readonly string[];
+  /**
+   * Proof of ownership before a PIN is published (production: always). Default false here: the
+   * sales and members suites test the payment's writes and their recovery with PINs; the proof
+   * step has its own suite (src/registry/sales/verification.test.ts) and the API tests keep it on.
+   */
+  verifyPins?: boolean;
 }
 
 /** The countries whose centers the tests take for granted (the demo zone files have KR and US). */
@@ -58,7 +64,14 @@ export async function servicesOn(store: Store, opts: ServiceOptions = {}) {
   });
   const known = new Set<string>(opts.centers ?? TEST_CENTERS);
   const centers = anyCenter(registryCenters(store), async (c) => known.has(c));
-  const deps = { store, publisher, clock, logger: silentLogger, centers };
+  const deps = {
+    store,
+    publisher,
+    clock,
+    logger: silentLogger,
+    centers,
+    verifyPins: opts.verifyPins ?? false,
+  };
   return {
     store,
     clock,

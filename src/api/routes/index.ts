@@ -15,6 +15,7 @@ import { registerPriceRuleRoutes } from './price-rules.ts';
 import { registerRegistrarRoutes } from './registrars.ts';
 import { registerResolveRoute } from './resolve.ts';
 import { registerRRsetRoutes } from './rrsets.ts';
+import { registerVerificationRoutes } from './verification.ts';
 import { registerZoneExportRoute } from './zone-export.ts';
 import { registerZoneRoutes } from './zones.ts';
 
@@ -32,6 +33,7 @@ export function registerRoutes(app: ApiApp, s: Services): void {
   registerNumberRoutes(app, s);
   registerOrderRoutes(app, s);
   registerPaymentRoutes(app, s);
+  registerVerificationRoutes(app, s);
   registerMemberRoutes(app, s);
   registerMemberSipRoutes(app, s);
   registerResolveRoute(app, s);

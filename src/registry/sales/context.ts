@@ -28,6 +28,12 @@ export interface ServiceDeps {
    * refused elsewhere). Default: the registry's countries; `callx serve` adds DNS.
    */
   centers?: CenterCheck;
+  /**
+   * A PIN is published only after proof that its buyer holds the line; default true
+   * (docs/sales.md, "Proof of ownership"). False only where every PIN is known to be its buyer's (tests of
+   * other things, closed trials).
+   */
+  verifyPins?: boolean;
 }
 
 export interface ServiceContext {
@@ -36,6 +42,7 @@ export interface ServiceContext {
   clock: Clock;
   log: Logger;
   centers: CenterCheck;
+  verifyPins: boolean;
   numbers: Collection<InventoryNumber>;
   orders: Collection<Order>;
   payments: Collection<PaymentRecord>;
@@ -52,6 +59,7 @@ export function serviceContext(deps: ServiceDeps, component: string): ServiceCon
     clock: deps.clock ?? systemClock,
     log: deps.logger.child({ component }),
     centers: deps.centers ?? registryCenters(store),
+    verifyPins: deps.verifyPins ?? true,
     numbers: store.collection<InventoryNumber>(COLLECTIONS.numbers),
     orders: store.collection<Order>(COLLECTIONS.orders),
     payments: store.collection<PaymentRecord>(COLLECTIONS.payments),
