@@ -76,9 +76,10 @@ const ROWS: Row[] = [
     terminal: ACME_DESK,
   },
   {
-    kind: 'VNS (US)',
+    // +1 is the US's and Canada's: both branches, in the company's order
+    kind: 'VNS (+1: US and CA)',
     uri: 'sip:62006200%23001@callx.test',
-    plain: ['sip:62006200%23001@us.center.callx.test'],
+    plain: ['sip:62006200%23001@us.center.callx.test', 'sip:62006200%23001@ca.center.callx.test'],
     terminal: ACME_DESK,
   },
   { kind: 'domain', uri: 'sip:acme.example', plain: [KR_CENTER('62006200%23082')], terminal: ACME_DESK },
@@ -160,6 +161,7 @@ export function defineMatrixSuite(label: string, makeRegistry: () => Registry): 
       for (const [code, host] of [
         ['KR', 'sip1.kr.center.callx.test'],
         ['US', 'sip1.us.center.callx.test'],
+        ['CA', 'sip1.ca.center.callx.test'],
       ] as const)
         await routing.countries.create(ADMIN, {
           code,
@@ -220,7 +222,7 @@ export function defineMatrixSuite(label: string, makeRegistry: () => Registry): 
       await members.setBranches(REG, {
         memberId: acme.id,
         base: '62006200',
-        branches: [{ country: 'KR' }, { country: 'US' }],
+        branches: [{ country: 'KR' }, { country: 'US' }, { country: 'CA' }],
       });
       await node.poll(); // the journal up to here, applied now (the node also polls on its own)
 

@@ -98,6 +98,7 @@ export async function startStack(): Promise<Stack> {
     exportZone: (apex) => dns.exportZone(apex),
     fileZones: () => [...dns.zones.zones.values()].map((z) => z.name),
     resolve: (identifier, caller) => sip.resolver.resolve(identifier, caller),
+    page: (identifier) => sip.resolver.page(identifier),
   });
   const base = `http://127.0.0.1:${await api.start()}`;
   return {
