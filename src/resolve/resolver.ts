@@ -360,7 +360,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       id = parse(target, callerCountry ?? deps.defaultCountry);
     } catch (err) {
       if (!(err instanceof NumberingError)) throw err;
-      out.status = statusForNumbering(err) === 484 ? 400 : 400;
+      out.status = 400;
       out.warning = err.message;
       return out;
     }

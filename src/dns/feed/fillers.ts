@@ -47,13 +47,20 @@ export class RouteFillers {
     this.trees = (['pstn', 'carriers'] as const).map((t) => keyOf(treeApex(t, apex)));
   }
 
-  /** Whether an entry of `source` may change a routing tree (members and centers never do). */
+  /**
+   * Whether an entry of `source` may change a routing tree: routing aggregates, record sets under
+   * a tree, a zone that holds a tree or lies in one. Members and centers never do, nor a
+   * registrar's zone elsewhere (recomputing walks the trees' zone, which may be big).
+   */
   touches(source: Source): boolean {
     switch (source.kind) {
       case 'aggregate':
-      case 'zone':
       case 'unknown':
         return true;
+      case 'zone': {
+        const key = keyOf(source.apex);
+        return this.trees.some((t) => isSubdomainKey(t, key) || isSubdomainKey(key, t));
+      }
       case 'rrset': {
         const key = keyOf(source.name);
         return this.trees.some((t) => isSubdomainKey(key, t));
@@ -65,8 +72,9 @@ export class RouteFillers {
 
   /** Recomputes every tree's fillers and applies those that changed (in the caller's batch). */
   refresh(): void {
+    const all = this.computeAll();
     for (const tree of this.trees) {
-      const rrsets = this.compute(tree);
+      const rrsets = all.get(tree) ?? [];
       const sig = JSON.stringify(rrsets);
       if (this.applied.get(tree) === sig) continue;
       const version = (this.versions.get(tree) ?? 0) + 1;
@@ -78,45 +86,76 @@ export class RouteFillers {
 
   /** The fillers of one tree, by owner name. */
   compute(tree: string): PublishedRRset[] {
-    const zone = this.zs.findZone(tree);
-    if (!zone) return [];
-    const own = fillerSource(tree);
-    const routes = new Map<string, RouteData>();
-    const wildcards = new Set<string>();
-    const names = new Set<string>();
-    for (const node of zone.nodes.values()) {
-      const key = node.key;
-      if (!isSubdomainKey(key, tree) || !hasData(node, own)) continue;
-      const wild = key.startsWith('*.');
-      const above = wild ? parentKey(key)! : key;
-      if (wild) {
-        wildcards.add(above);
-        const r = routeOf(zone, node, own);
-        if (r) routes.set(above, r);
-      }
-      // the name and every name above it exist (whatever the fillers do)
-      for (let p: string | null = above; p !== null && isSubdomainKey(p, tree); p = parentKey(p)) {
-        if (names.has(p)) break;
-        names.add(p);
-      }
-    }
-    const out: PublishedRRset[] = [];
-    for (const name of names) {
-      if (name === tree || wildcards.has(name)) continue;
-      for (let p = parentKey(name); p !== null && isSubdomainKey(p, tree); p = parentKey(p)) {
-        const r = routes.get(p);
-        if (!r) continue;
-        out.push({
-          name: toText(['*', ...keyLabels(name)]).slice(0, -1),
-          type: 'NAPTR',
-          ttl: r.ttl,
-          rdata: r.rdatas.map(rdataText),
-        });
-        break;
-      }
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.computeAll().get(tree) ?? [];
   }
+
+  /**
+   * The fillers of every tree, in one walk of each zone that holds a tree (the apex zone may hold
+   * a member tree of millions of names: docs/dns.md, "Routing fillers").
+   */
+  private computeAll(): Map<string, PublishedRRset[]> {
+    const out = new Map<string, PublishedRRset[]>();
+    const byZone = new Map<Zone, string[]>();
+    for (const tree of this.trees) {
+      const zone = this.zs.findZone(tree);
+      if (zone) byZone.set(zone, [...(byZone.get(zone) ?? []), tree]);
+    }
+    for (const [zone, trees] of byZone) {
+      const walk = trees.map((tree) => ({
+        tree,
+        suffix: `.${tree}`,
+        own: fillerSource(tree),
+        routes: new Map<string, RouteData>(),
+        wildcards: new Set<string>(),
+        names: new Set<string>(),
+      }));
+      for (const node of zone.nodes.values()) {
+        const key = node.key;
+        for (const w of walk) {
+          if (!key.endsWith(w.suffix) || !isSubdomainKey(key, w.tree) || !hasData(node, w.own)) continue;
+          const wild = key.startsWith('*.');
+          const above = wild ? parentKey(key)! : key;
+          if (wild) {
+            w.wildcards.add(above);
+            const r = routeOf(zone, node, w.own);
+            if (r) w.routes.set(above, r);
+          }
+          // the name and every name above it exist (whatever the fillers do)
+          for (let p: string | null = above; p !== null && isSubdomainKey(p, w.tree); p = parentKey(p)) {
+            if (w.names.has(p)) break;
+            w.names.add(p);
+          }
+        }
+      }
+      for (const w of walk) out.set(w.tree, fillersOf(w.tree, w.names, w.wildcards, w.routes));
+    }
+    return out;
+  }
+}
+
+/** A filler for every name of the tree without a wildcard of its own, below a route. */
+function fillersOf(
+  tree: string,
+  names: Set<string>,
+  wildcards: Set<string>,
+  routes: Map<string, RouteData>,
+): PublishedRRset[] {
+  const out: PublishedRRset[] = [];
+  for (const name of names) {
+    if (name === tree || wildcards.has(name)) continue;
+    for (let p = parentKey(name); p !== null && isSubdomainKey(p, tree); p = parentKey(p)) {
+      const r = routes.get(p);
+      if (!r) continue;
+      out.push({
+        name: toText(['*', ...keyLabels(name)]).slice(0, -1),
+        type: 'NAPTR',
+        ttl: r.ttl,
+        rdata: r.rdatas.map(rdataText),
+      });
+      break;
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** True when the name has records from a layer other than the fillers. */
