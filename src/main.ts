@@ -8,16 +8,20 @@ import { createDnsNode, type DnsNode, SERIALS_CHECKPOINT } from '#dns';
 import { createMetrics } from '#metrics';
 import { derivationFor } from '#publish';
 import {
+  anyCenter,
   applyRetention,
   createJournal,
   createMembers,
   createPublisher,
   createSales,
   openStore,
+  registryBindingSource,
+  registryCenters,
 } from '#registry';
-import { createResolver } from '#resolve';
+import { createResolver, dnsCenters } from '#resolve';
 import { createSipService, type SipService } from '#sip';
 import { createWeb, isWebPath } from '#web';
+import { keyOf } from '#wire';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
 
@@ -52,6 +56,11 @@ async function bound<T>(part: Part, at: { addr: string; port: number }, start: (
     if (reason) throw new ListenError(`serve: ${part}: ${reason}`, { cause: err });
     throw err;
   }
+}
+
+/** Whether one of the node's zones covers the apex (a zone file, or one created over HTTP). */
+function servesApex(dns: DnsNode, apex: string): boolean {
+  return dns.zones.findZone(keyOf(apex)) !== undefined;
 }
 
 export interface Callx {
@@ -103,6 +112,13 @@ export async function startCallx(
       await bound('dns', config.dns, () => dns!.start());
       stops.push(() => dns!.stop());
       listening.dns = dns.port;
+      // without a zone for the apex every name under it is REFUSED and every call gets 503
+      if (!servesApex(dns, config.apex))
+        log.error(
+          { apex: config.apex, zonesDir: config.zonesDir },
+          `serve: dns: no zone covers CALLX_APEX ${config.apex}: DNS refuses every name under it and the redirector answers 503; ` +
+            `add ${config.apex}.zone in CALLX_ZONES_DIR (${config.zonesDir}) or create it with POST /v1/zones (README, "Your own deployment"); /readyz stays not-ready until then`,
+        );
     }
 
     let sip: SipService | undefined;
@@ -120,8 +136,19 @@ export async function startCallx(
         derivation,
         logger,
       });
-      const sales = createSales({ store, publisher, logger });
-      const members = createMembers({ store, publisher, logger, realm: config.sip.realm });
+      // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
+      // It reads registered terminals from the registry, as the redirector does.
+      const resolver =
+        sip?.resolver ??
+        createResolver(config, {
+          metrics: metrics.sip,
+          bindings: registryBindingSource(store, config.sip.realm),
+        });
+      if (!sip) stops.push(() => resolver.close());
+      // a country has a center when the registry or DNS (master files too) has one
+      const centers = anyCenter(registryCenters(store), dnsCenters(resolver.cache, config.apex));
+      const sales = createSales({ store, publisher, logger, centers });
+      const members = createMembers({ store, publisher, logger, realm: config.sip.realm, centers });
       publisher.startSweeper();
       sales.startSweeper();
       members.startSweeper();
@@ -139,9 +166,6 @@ export async function startCallx(
         members.stop();
         retention.stop();
       });
-      // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
-      const resolver = sip?.resolver ?? createResolver(config, { metrics: metrics.sip });
-      if (!sip) stops.push(() => resolver.close());
       // the web pages (docs/web.md) on the same port, in front of the API
       const web = createWeb({ config, logger, store, publisher, sales, members });
       web.startSweeper();
@@ -157,10 +181,11 @@ export async function startCallx(
         members,
         // the redirector's dependencies: drachtio-server connected, the registry's bindings answering
         readiness: (): Record<string, boolean> => ({
-          ...(dns ? { zones: dns.ready() } : {}),
+          ...(dns ? { zones: dns.ready(), apex: servesApex(dns, config.apex) } : {}),
           ...(sip ? sip.readiness() : {}),
         }),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
+        page: (identifier) => resolver.page(identifier),
         ...(dns
           ? {
               exportZone: (apex: string) => dns!.exportZone(apex),

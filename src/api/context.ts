@@ -11,7 +11,7 @@ import type {
   SalesService,
   ZoneService,
 } from '#registry';
-import type { Decision } from '#resolve';
+import type { Decision, PageDecision } from '#resolve';
 import type { Idempotent } from './idempotency.ts';
 
 export interface Env {
@@ -32,11 +32,14 @@ export type ResolveFn = (
   caller?: { uri: string; header?: 'command line' },
 ) => Promise<Decision>;
 
+/** An identifier's number page (src/resolve resolver.page): the same DNS path as calls. */
+export type PageFn = (identifier: string) => Promise<PageDecision>;
+
 /** The master file of a zone as DNS serves it (files and registry data), or null when there is no such zone. */
 export type ExportZoneFn = (apex: string) => Promise<string | null>;
 
 export interface Services {
-  /** The HTTP settings the middleware reads (limits, admin token); the apex reaches the services. */
+  /** The HTTP settings the middleware reads (limits, admin token, web domain); the apex reaches the services. */
   config: Pick<Config, 'http'>;
   logger: Logger;
   clock: Clock;
@@ -49,6 +52,7 @@ export interface Services {
   members: MembersService;
   idempotent: Idempotent;
   resolve: ResolveFn | undefined;
+  page: PageFn | undefined;
   exportZone: ExportZoneFn | undefined;
   readiness: ReadinessCheck | undefined;
 }

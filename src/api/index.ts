@@ -8,6 +8,7 @@ import { type Clock, type Store, systemClock } from '#core';
 import { createMetrics, type Metrics } from '#metrics';
 import type { Publisher } from '#registry';
 import {
+  type CenterCheck,
   createAuthService,
   createMembers,
   createRoutingService,
@@ -17,11 +18,11 @@ import {
   type SalesService,
 } from '#registry';
 import { type AppOptions, createApp } from './app.ts';
-import type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+import type { ApiApp, ExportZoneFn, PageFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
 import { toProblem } from './errors.ts';
 import { createIdempotency } from './idempotency.ts';
 
-export type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+export type { ApiApp, ExportZoneFn, PageFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
 export { PROBLEM_BASE, PROBLEMS, type ProblemKind } from './errors.ts';
 export { openApiDocument } from './openapi.ts';
 
@@ -38,10 +39,14 @@ export interface ApiDeps {
   /** The sales and members services; built on the store and publisher when absent (their sweepers are the caller's to run). */
   sales?: SalesService;
   members?: MembersService;
+  /** Which countries have a call center (default: the registry's countries); `callx serve` adds DNS. */
+  centers?: CenterCheck;
   /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
   readiness?: ReadinessCheck;
   /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
   resolve?: ResolveFn;
+  /** GET /n/{identifier}: number pages through the same resolver (resolver.page). */
+  page?: PageFn;
   /** GET /v1/zones/{apex}/export: the zone as served, as a master file. */
   exportZone?: ExportZoneFn;
   /**
@@ -96,7 +101,14 @@ export function createServices(deps: ApiDeps): Services {
       fileZones: deps.fileZones,
     }),
     sales:
-      deps.sales ?? createSales({ store: deps.store, publisher: deps.publisher, logger: deps.logger, clock }),
+      deps.sales ??
+      createSales({
+        store: deps.store,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        clock,
+        ...(deps.centers ? { centers: deps.centers } : {}),
+      }),
     members:
       deps.members ??
       createMembers({
@@ -105,6 +117,7 @@ export function createServices(deps: ApiDeps): Services {
         logger: deps.logger,
         clock,
         realm: deps.config.sip?.realm ?? deps.config.apex,
+        ...(deps.centers ? { centers: deps.centers } : {}),
       }),
     idempotent: createIdempotency({
       store: deps.store,
@@ -112,6 +125,7 @@ export function createServices(deps: ApiDeps): Services {
       render: (err, c) => toProblem(err, c, log),
     }),
     resolve: deps.resolve,
+    page: deps.page,
     exportZone: deps.exportZone,
     readiness: deps.readiness,
   };

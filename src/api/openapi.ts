@@ -41,6 +41,7 @@ export function openApiDocument(app: ApiApp) {
       { name: 'sales', description: 'Number inventory, search, orders and payments' },
       { name: 'members', description: 'Members and their SIP credentials' },
       { name: 'resolve', description: 'What the SIP redirector would answer' },
+      { name: 'number pages', description: "An identifier's home page (public, no token)" },
       { name: 'operations', description: 'Health, readiness, metrics, this document' },
     ],
   });

@@ -24,6 +24,10 @@ export const REGISTRY_PROBLEMS: Record<RegistryErrorCode, ProblemKind> = {
   'member-deleting': 'state-conflict',
   'amount-mismatch': 'payment-mismatch',
   'member-type': 'unprocessable',
+  'no-center': 'conflict',
+  'verification-required': 'state-conflict',
+  'verification-failed': 'unprocessable',
+  unavailable: 'unavailable',
 };
 
 /** Field issues at `location`: a JSON pointer into the body, else the parameter's dotted name. */

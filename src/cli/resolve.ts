@@ -1,8 +1,10 @@
 // `callx resolve <identifier> [--from <caller>]`: what the SIP redirector would answer, as JSON:
 // the classification, every DNS query with its answer, the NAPTRs chosen and why, the Contacts
-// and the switched caller identity. The same code path as a SIP INVITE.
+// and the switched caller identity. The same code path as a SIP INVITE, registered terminals
+// included: it reads them from the registry (CALLX_DATA_DIR or MONGODB_URI) as the redirector does.
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '#core';
+import { type Config, createLogger, loadConfig, type Store } from '#core';
+import { openStore, registryBindingSource } from '#registry';
 import { createResolver, decisionJson } from '#resolve';
 
 /** Exit status for a decision: 0 for a redirect, 2 for an identifier that is not one, 1 otherwise. */
@@ -12,20 +14,40 @@ export function exitCodeFor(status: number): number {
   return 1;
 }
 
-/** The command's work without the process around it. */
+/**
+ * The command's work without the process around it. `store`: the registry to read registered
+ * terminals from (opened from the configuration when absent; null: none, as a DNS-only box).
+ */
 export async function resolveCommand(
   identifier: string,
   opts: { from?: string | undefined },
   config: Config,
+  deps: { store?: Store | null } = {},
 ): Promise<{ json: ReturnType<typeof decisionJson>; code: number }> {
-  const resolver = createResolver(config);
+  let store = deps.store ?? null;
+  let unavailable: string | undefined;
+  if (deps.store === undefined) {
+    try {
+      store = await openStore(config, createLogger('silent'));
+    } catch (err) {
+      unavailable = (err as Error).message;
+    }
+  }
+  const resolver = createResolver(config, {
+    ...(store ? { bindings: registryBindingSource(store, config.sip.realm) } : {}),
+  });
   try {
     // a bare identifier (no scheme) is resolved as dialed: sip:/tel: URIs are accepted as they are
     const caller = opts.from ? { uri: opts.from, header: 'command line' as const } : undefined;
     const d = await resolver.resolve(identifier, caller);
+    if (!store)
+      d.notes.push(
+        `registered terminals not consulted: ${unavailable ?? 'no registry'} (the redirector would reach them first)`,
+      );
     return { json: decisionJson(d), code: exitCodeFor(d.status) };
   } finally {
     resolver.close();
+    if (deps.store === undefined) await store?.close();
   }
 }
 
@@ -33,7 +55,7 @@ export function registerResolveCommand(program: Command): void {
   program
     .command('resolve')
     .description(
-      'resolve an identifier as the SIP redirector does and print the decision as JSON (DNS queries, NAPTRs, Contacts)',
+      'resolve an identifier as the SIP redirector does and print the decision as JSON (registered terminals, DNS queries, NAPTRs, Contacts)',
     )
     .argument(
       '<identifier>',

@@ -145,6 +145,8 @@ export const envSchema = z.object({
   /** Requests per minute allowed per token. */
   CALLX_HTTP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Largest request body accepted, bytes. */
+  /** Number pages by host name: http://<digits>.<this domain>/ (GET /n/{identifier} needs none). */
+  CALLX_WEB_DOMAIN: dnsName.optional(),
   CALLX_HTTP_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -190,7 +192,15 @@ export type Config = {
     digestAlgorithms: ('SHA-256' | 'MD5')[];
     drachtio: { host: string; port: number; secret: string };
   };
-  http: { addr: string; port: number; adminToken: string | undefined; rateLimit: number; bodyLimit: number };
+  http: {
+    addr: string;
+    port: number;
+    adminToken: string | undefined;
+    rateLimit: number;
+    bodyLimit: number;
+    /** Number pages by host name (`<digits>.<webDomain>`); unset: only GET /n/{identifier}. */
+    webDomain?: string | undefined;
+  };
 };
 
 export type HostPort = { host: string; port: number };
@@ -241,6 +251,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       adminToken: e.CALLX_ADMIN_TOKEN,
       rateLimit: e.CALLX_HTTP_RATE_LIMIT,
       bodyLimit: e.CALLX_HTTP_BODY_LIMIT,
+      webDomain: e.CALLX_WEB_DOMAIN,
     },
   };
 }

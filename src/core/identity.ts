@@ -4,7 +4,14 @@
 //   tel:+82262006200        an E.164 number (a PIN is its E.164 number)
 //   email:alice@example.com an email address, lower case
 //   sip:alice@callx.test    a SIP user at one of our realms, lower-case host
-export type IdentityKey = `tel:+${string}` | `email:${string}` | `sip:${string}`;
+//   vns:62006200#82         a company's VNS branches for one calling code
+//   domain:acme.example     a company's domain, lower case (ASCII)
+export type IdentityKey =
+  | `tel:+${string}`
+  | `email:${string}`
+  | `sip:${string}`
+  | `vns:${string}#${string}`
+  | `domain:${string}`;
 
 export const telKey = (e164: string): IdentityKey =>
   `tel:${e164.startsWith('+') ? e164 : `+${e164}`}` as IdentityKey;
@@ -12,3 +19,7 @@ export const telKey = (e164: string): IdentityKey =>
 export const emailKey = (address: string): IdentityKey => `email:${address.toLowerCase()}`;
 
 export const sipKey = (user: string, host: string): IdentityKey => `sip:${user}@${host.toLowerCase()}`;
+
+export const vnsKey = (base: string, callingCode: string): IdentityKey => `vns:${base}#${callingCode}`;
+
+export const domainKey = (domain: string): IdentityKey => `domain:${domain.toLowerCase()}`;

@@ -156,7 +156,31 @@ export interface InventoryNumber extends Versioned {
   lastReleasedAt?: Millis;
 }
 
-export type OrderStatus = 'reserved' | 'paid' | 'cancelled' | 'expired';
+/**
+ * `pending-verification`: a PIN paid for, waiting for proof that the buyer holds the line
+ * (docs/sales.md, "Proof of ownership"); nothing is published until it is approved (`paid`).
+ */
+export type OrderStatus = 'reserved' | 'pending-verification' | 'paid' | 'cancelled' | 'expired';
+
+/** Proof that the buyer of a PIN holds the line: the evidence recorded, its confirmation, the approval. */
+export interface OrderVerification {
+  /** A letter of authorisation (its reference), or a code the member confirms from the line. */
+  method: 'loa' | 'code';
+  /** The letter of authorisation's reference (method 'loa'). */
+  reference?: string;
+  /** SHA-256 hex of the order id and the code (method 'code'); the code itself is shown once. */
+  codeHash?: string;
+  codeExpiresAt?: Millis;
+  /** Wrong codes tried; the code is void after the limit. */
+  attempts?: number;
+  /** When the code was confirmed from the line, and by whom (the center's principal). */
+  confirmedAt?: Millis;
+  confirmedBy?: string;
+  recordedAt: Millis;
+  recordedBy: string;
+  approvedAt?: Millis;
+  approvedBy?: string;
+}
 
 export interface Order extends Versioned {
   _id: string;
@@ -167,6 +191,8 @@ export interface Order extends Versioned {
   status: OrderStatus;
   expiresAt: Millis;
   paymentReference?: string;
+  /** A PIN's proof of ownership (docs/sales.md, "Proof of ownership"). */
+  verification?: OrderVerification;
 }
 
 /** A payment, keyed by its reference so the same payment twice is one payment. */
@@ -236,8 +262,13 @@ export interface Member extends Versioned {
   email?: string;
   /** Companies: lower-cased domain name. Unique: claimed as claims/'domain:<name>'. */
   domain?: string;
-  /** Home country (ISO): its center takes the member's calls. */
+  /** Home country (ISO); national numbers of the member are read in it; a company's domain leads to its branch there. */
   country: string;
+  /**
+   * The country whose center takes all the member's calls, when the member chose one (ISO).
+   * Absent: each number goes to its own country's center (a PIN's, a VNS branch's).
+   */
+  centerCountry?: string;
   numbers: MemberNumber[];
   /** E.164 number where the member can be reached on the PSTN. */
   contactPstn?: string;
@@ -311,7 +342,7 @@ export interface RRsetDoc extends Versioned {
 
 /** A terminal registered by SIP REGISTER; never published in DNS. */
 export interface Binding {
-  /** `${memberId}|${contact}` */
+  /** `${memberId}|${aor}|${contact}` (`${memberId}|${contact}` when written before AORs had their own) */
   _id: string;
   memberId: string;
   aor: string;
@@ -321,9 +352,11 @@ export interface Binding {
   callId: string;
   cseq: number;
   /**
-   * Identity keys the terminal answers for, copied from the member at REGISTER time
-   * ('tel:+82262006200', 'email:alice@example.com', 'sip:alice@callx.test'): the redirector
-   * finds a dialed identity's terminals by equality on this array (src/sip/register).
+   * Identity keys of the member at REGISTER time ('tel:+82262006200', 'sip:alice@callx.test').
+   * Calls no longer rely on it: which identities a binding answers for is computed from the
+   * member when a call looks it up (src/registry/members/terminals.ts); it is kept for
+   * redirectors of earlier builds during an upgrade and as a hint for bindings of members whose
+   * numbers are not in the inventory.
    */
   identities?: string[];
 }

@@ -2,6 +2,7 @@
 // model, answered over UDP and TCP, transferred to secondaries (AXFR, IXFR, TSIG, NOTIFY).
 // docs/dns.md describes behaviour and layout. `createDnsNode` is what `callx serve` runs.
 
+export { fillerSource, RouteFillers } from './feed/fillers.ts';
 export {
   type LoadResult,
   loadRegistry,

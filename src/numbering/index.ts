@@ -39,6 +39,7 @@ export {
   vnsOwner,
 } from './owners.ts';
 export { e164ToPin, PIN_CODE_DIGITS } from './pin.ts';
+export { prefixProblem } from './prefix.ts';
 export type {
   DomainIdentifier,
   E164Identifier,

@@ -26,6 +26,9 @@ const company: Member = {
   type: 'company',
   displayName: 'Acme',
   domain: 'acme.example',
+  email: 'info@acme.example',
+  publishEmail: true,
+  homePage: 'https://acme.example/',
   country: 'KR',
   numbers: [
     {
@@ -34,11 +37,14 @@ const company: Member = {
       branches: [
         { country: 'KR', sipUri: 'sip:desk@acme.example', pstn: '+82262006201' },
         { country: 'US', pstn: '+12025550100' },
+        { country: 'CA' },
       ],
     },
+    { kind: 'pin', e164: '+14165550123' },
   ],
   otherCarriers: [],
 } as Member;
+const chosen: Member = { ...individual, _id: 'm3', centerCountry: 'US', email: 'lee@example.com' };
 const country: Country = {
   ...v,
   _id: 'KR',
@@ -137,7 +143,7 @@ describe('the derivation', () => {
   // keeps both.
   it('derives what its version says (bump DERIVATION_VERSION with any change of output)', () => {
     const out = {
-      members: [individual, company].map((m) => d.derive('members', m)),
+      members: [individual, company, chosen].map((m) => d.derive('members', m)),
       countries: d.derive('countries', country),
       zones: [d.derive('zones', zone), d.derive('zones', { ...zone, deleted: true })],
       rrsets: d.derive('rrsets', rrset),
@@ -145,8 +151,8 @@ describe('the derivation', () => {
     };
     const digest = createHash('sha256').update(JSON.stringify(out)).digest('hex');
     expect({ version: DERIVATION_VERSION, digest }).toEqual({
-      version: 1,
-      digest: 'a005a1bc38c14f0a3ea53c223a80a46e6ba889fb2c9cf532cb3d381bfb482fed',
+      version: 2,
+      digest: 'b6fa7c49c6d76d58cedcbccca012739b41d12a4062d6ce00ee08a5443f1c7714',
     });
   });
 });

@@ -28,8 +28,13 @@ import { deriveRRset, deriveZone } from './zone.ts';
  * another TTL, another NAPTR order, a new kind of document): then `callx registry republish`
  * brings every published source to the new output, and DNS nodes never mix two outputs under
  * one serial. A change that derives exactly the same records for every input keeps it.
+ *
+ * 2: a PIN's center is its own country's (or the member's chosen one), branches sharing a calling
+ *    code share one RRset, companies publish E2U+web/E2U+email at their branches and their
+ *    address in the email tree, routing trees carry routes only (DNS nodes add the fillers over
+ *    every source: docs/dns.md, "Routing fillers").
  */
-export const DERIVATION_VERSION = 1;
+export const DERIVATION_VERSION = 2;
 
 /**
  * What documents published before derivations had versions were derived with: the code of

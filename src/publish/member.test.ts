@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Member } from '#core';
+import { emailOwner } from '#numbering';
 import { publishContext } from './context.ts';
 import { deriveMember } from './member.ts';
 
@@ -23,7 +24,7 @@ const EMAIL_OWNER =
   '2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db.example.com.email.callx.test';
 
 describe('publish: members', () => {
-  it('publishes a PIN at its e164 owner, via the home country center', () => {
+  it('publishes a PIN at its e164 owner, via the center of its country', () => {
     const rr = byName(base)['0.0.2.6.0.0.2.6.2.2.8.e164.callx.test'];
     expect(rr).toEqual({
       name: '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test',
@@ -94,5 +95,78 @@ describe('publish: members', () => {
     expect(rr['acme.example.domains.callx.test']?.rdata).toEqual([
       '100 10 "" "E2U+sip" "" 0.0.2.6.0.0.2.6.82.vns.callx.test.',
     ]);
+  });
+});
+
+// issue 11: routing that never goes silently wrong
+describe('publish: members, where each call goes', () => {
+  const acme = (extra: Partial<Member> = {}): Member => ({
+    ...base,
+    _id: 'm_acme',
+    type: 'company',
+    email: undefined,
+    domain: 'acme.example',
+    country: 'US',
+    numbers: [
+      {
+        kind: 'vns',
+        base: '62006200',
+        branches: [{ country: 'CA', sipUri: 'sip:desk@acme.ca' }, { country: 'US' }, { country: 'KR' }],
+      },
+    ],
+    ...extra,
+  });
+
+  it('publishes every branch of a calling code that several countries share, in the company’s order', () => {
+    const out = deriveMember(acme(), ctx);
+    // one RRset per owner and type: a second RRset at the same name would replace the first in DNS
+    const keys = out.map((r) => `${r.name} ${r.type}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(byName(acme())['0.0.2.6.0.0.2.6.1.vns.callx.test']?.rdata).toEqual([
+      '100 10 "u" "E2U+sip" "!^.*$!sip:desk@acme.ca!" .',
+      '100 30 "u" "E2U+sip" "!^.*$!sip:62006200%23001@ca.center.callx.test!" .',
+      '100 130 "u" "E2U+sip" "!^.*$!sip:62006200%23001@us.center.callx.test!" .',
+    ]);
+  });
+
+  it('sends a PIN to the center of the number’s country, not the member’s home country', () => {
+    const m: Member = { ...base, country: 'US', numbers: [{ kind: 'pin', e164: '+82262006200' }] };
+    expect(byName(m)['0.0.2.6.0.0.2.6.2.2.8.e164.callx.test']?.rdata[0]).toBe(
+      '100 10 "u" "E2U+sip" "!^.*$!sip:+82262006200@kr.center.callx.test!" .',
+    );
+    // a shared calling code: the country comes from the number (+1 416 is Canada)
+    const ca: Member = { ...base, country: 'US', numbers: [{ kind: 'pin', e164: '+14165550123' }] };
+    expect(byName(ca)['3.2.1.0.5.5.5.6.1.4.1.e164.callx.test']?.rdata[0]).toContain('@ca.center.callx.test!');
+  });
+
+  it('sends every number to the center the member chose, when it chose one', () => {
+    const m: Member = { ...base, country: 'JP', centerCountry: 'US' };
+    expect(byName(m)['0.0.2.6.0.0.2.6.2.2.8.e164.callx.test']?.rdata[0]).toBe(
+      '100 10 "u" "E2U+sip" "!^.*$!sip:+82262006200@us.center.callx.test!" .',
+    );
+    expect(byName(acme({ centerCountry: 'KR' }))['0.0.2.6.0.0.2.6.82.vns.callx.test']?.rdata).toEqual([
+      '100 30 "u" "E2U+sip" "!^.*$!sip:62006200%23082@kr.center.callx.test!" .',
+    ]);
+  });
+
+  it('publishes a company’s home page and (when asked) its address at its VNS branches', () => {
+    const m = acme({ homePage: 'https://acme.example/', email: 'info@acme.example', publishEmail: true });
+    expect(byName(m)['0.0.2.6.0.0.2.6.82.vns.callx.test']?.rdata).toEqual([
+      '100 30 "u" "E2U+sip" "!^.*$!sip:62006200%23082@kr.center.callx.test!" .',
+      '100 60 "u" "E2U+web:https" "!^.*$!https://acme.example/!" .',
+      '100 70 "u" "E2U+email:mailto" "!^.*$!mailto:info@acme.example!" .',
+    ]);
+    // shared calling code: after the last branch
+    expect(byName(m)['0.0.2.6.0.0.2.6.1.vns.callx.test']?.rdata.slice(-2)).toEqual([
+      '100 160 "u" "E2U+web:https" "!^.*$!https://acme.example/!" .',
+      '100 170 "u" "E2U+email:mailto" "!^.*$!mailto:info@acme.example!" .',
+    ]);
+  });
+
+  it('publishes a company’s email address: calls to it reach the company as its domain does', () => {
+    const m = acme({ email: 'info@acme.example' });
+    const owner = emailOwner('info@acme.example', 'callx.test');
+    expect(byName(m)[owner]?.rdata).toEqual(['100 10 "" "E2U+sip" "" 0.0.2.6.0.0.2.6.1.vns.callx.test.']);
+    expect(byName(m)[owner]?.rdata).toEqual(byName(m)['acme.example.domains.callx.test']?.rdata);
   });
 });

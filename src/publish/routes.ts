@@ -1,10 +1,11 @@
-// Prefix routing trees (pstn, carriers): one wildcard per route prefix, plus the wildcards that
-// make RFC 4592 matching act as longest-prefix routing (docs/design.md, "DNS name space").
+// Prefix routing trees (pstn, carriers): one wildcard per route prefix, *.<reversed prefix>.
 //
-// A longer prefix (*.5.5.2.8) creates empty non-terminals (5.2.8, 5.5.2.8) inside a shorter
-// prefix's range (*.2.8). A query below such a name finds it as the closest encloser and, with no
-// wildcard child there, gets NXDOMAIN instead of the shorter route. So every such empty
-// non-terminal gets a wildcard carrying the route of the longest shorter prefix that covers it.
+// Longest-prefix routing also needs the wildcards that RFC 4592 matching lacks: a longer prefix
+// (*.5.5.2.8) creates empty non-terminals (5.2.8, 5.5.2.8) inside a shorter prefix's range
+// (*.2.8), below which the shorter wildcard no longer matches. Those fillers depend on every
+// route of the tree — master files and record sets set over HTTP as much as the registry's
+// gateways and carriers — so DNS nodes add them over what they serve (src/dns/feed/fillers.ts;
+// docs/dns.md, "Routing fillers"); the registry publishes the routes alone.
 
 import type { PartnerCarrier, PstnGateway, PublishedRRset } from '#core';
 import { prefixWildcardOwner, type RouteTree } from '#numbering';
@@ -29,30 +30,9 @@ function byPrefix(routes: Route[]): Map<string, string[]> {
   return out;
 }
 
-/** The longest route prefix that is a proper prefix of `digits`, or undefined. */
-function coveringRoute(digits: string, routes: Map<string, string[]>): string | undefined {
-  for (let len = digits.length - 1; len >= 0; len--) {
-    const p = digits.slice(0, len);
-    if (routes.has(p)) return p;
-  }
-  return undefined;
-}
-
-/** Wildcard RRsets for a routing tree, fillers included, sorted by owner name. */
+/** One wildcard RRset per route prefix, sorted by owner name (the fillers are the DNS nodes'). */
 export function deriveRouteTree(tree: RouteTree, routes: Route[], ctx: PublishContext): PublishedRRset[] {
-  const table = byPrefix(routes);
-  const wildcards = new Map<string, string[]>();
-  for (const [prefix, rdata] of table) wildcards.set(prefix, rdata);
-  for (const prefix of table.keys()) {
-    // Every proper prefix of a route is a name in the tree (an empty non-terminal unless it routes).
-    for (let len = prefix.length - 1; len > 0; len--) {
-      const node = prefix.slice(0, len);
-      if (table.has(node) || wildcards.has(node)) continue;
-      const cover = coveringRoute(node, table);
-      if (cover !== undefined) wildcards.set(node, table.get(cover)!);
-    }
-  }
-  return [...wildcards.entries()]
+  return [...byPrefix(routes).entries()]
     .map(([prefix, rdata]) => ({
       name: prefixWildcardOwner(tree, prefix, ctx.apex),
       type: 'NAPTR',

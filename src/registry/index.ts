@@ -98,9 +98,16 @@ export {
   UpdateMemberInput,
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
+export {
+  memberIdentityKeys,
+  registryBindingSource,
+  registryTerminals,
+  type TerminalLookup,
+} from './members/terminals.ts';
 export type { MemberView } from './members/views.ts';
 // the web's services (docs/web.md): checkout and payment providers, the CRM, logins and staff, the portal
 export { createPortal, type PortalService } from './portal/index.ts';
+export { anyCenter, type CenterCheck, registryCenters, requireCenter } from './routing/centers.ts';
 export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
 export {
   CarrierInput,
@@ -124,7 +131,9 @@ export {
 } from './sales/index.ts';
 export type { PriceRulesView } from './sales/rules.ts';
 export {
+  ApproveInput,
   AssignInput,
+  ConfirmCodeInput,
   InventoryStatus,
   ListInventoryInput,
   ListOrdersInput,
@@ -133,6 +142,7 @@ export {
   OrderStatus,
   PayInput,
   PriceRulesValues,
+  RecordEvidenceInput,
   RegistrarRef,
   RepriceInput,
   ReserveInput,
@@ -140,7 +150,7 @@ export {
   SetPriceRulesInput,
   StockInput,
 } from './sales/schemas.ts';
-export type { NumberOffer, NumberView, OrderView } from './sales/views.ts';
+export type { NumberOffer, NumberView, OrderView, VerificationView } from './sales/views.ts';
 export { NumberText } from './sales/zod.ts';
 export type { ZoneRef, ZoneService } from './zones/index.ts';
 export {

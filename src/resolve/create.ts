@@ -72,6 +72,7 @@ export function createResolver(
   });
   const resolution = createResolution({
     apex: config.apex,
+    realm: config.sip.realm,
     enumSuffixes: config.sip.enumSuffixes,
     ownedRanges: config.sip.ownedRanges,
     defaultCountry: config.defaultCountry,

@@ -3,6 +3,7 @@
 
 export type { DnsCache } from './cache.ts';
 export { createDnsCache } from './cache.ts';
+export { dnsCenters } from './centers.ts';
 export {
   createResolver,
   DEFAULT_RESOLVE_LIMITS,
@@ -17,5 +18,12 @@ export type { QueryStep } from './lookup.ts';
 export { SAFE_URI } from './naptr.ts';
 export { decisionJson } from './present.ts';
 export { createResolution } from './resolver.ts';
-export type { BindingSource, Decision, Resolution, ResolutionDeps, ResolvedContact } from './types.ts';
+export type {
+  BindingSource,
+  Decision,
+  PageDecision,
+  Resolution,
+  ResolutionDeps,
+  ResolvedContact,
+} from './types.ts';
 export { CID_PARAM } from './types.ts';

@@ -77,5 +77,6 @@ export function decisionJson(d: Decision) {
       callerId: c.callerId,
     })),
     services: d.services,
+    notes: d.notes,
   };
 }

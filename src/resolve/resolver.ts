@@ -2,7 +2,7 @@
 // or the precise error, with every DNS query and NAPTR decision recorded. The SIP path and
 // `callx resolve` (and GET /v1/resolve) call this same function.
 
-import { type CallerIdFormat, emailKey, telKey } from '#core';
+import { type CallerIdFormat, domainKey, emailKey, sipKey, telKey, vnsKey } from '#core';
 import {
   domainOwner,
   e164Owner,
@@ -18,13 +18,21 @@ import { takeUriParam } from './contact.ts';
 import { type Candidate, createContacts } from './contacts.ts';
 import { createIdentify } from './identify.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
-import { type CallerInput, CID_PARAM, type Decision, type Resolution, type ResolutionDeps } from './types.ts';
+import {
+  type CallerInput,
+  CID_PARAM,
+  type Decision,
+  type PageDecision,
+  type Resolution,
+  type ResolutionDeps,
+} from './types.ts';
 import { createVerdicts } from './verdicts.ts';
 
 export type {
   BindingSource,
   CallerInput,
   Decision,
+  PageDecision,
   Resolution,
   ResolutionDeps,
   ResolvedContact,
@@ -70,6 +78,7 @@ function statusForNumbering(err: NumberingError): number {
 
 export function createResolution(deps: ResolutionDeps): Resolution {
   const apex = deps.apex;
+  const realm = (deps.realm ?? deps.apex).toLowerCase();
   const contactsOf = createContacts(apex, deps.maxContacts ?? 16);
   const { parse, callerOf, memo: parseMemo } = createIdentify(deps.defaultCountry, deps.parseCacheEntries);
   const owned = (e164: string) => deps.ownedRanges.some((p) => e164.slice(1).startsWith(p));
@@ -80,12 +89,29 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     caller: Caller | null;
     /** Identity keys whose registered terminals were looked up (decide() forgets by them). */
     bindingKeys: string[];
+    /** Why a route was not taken or what was decided besides the Contacts (`callx resolve`). */
+    notes: string[];
+    /** Numbers already sent off-net in this resolution (no loops between partner trees). */
+    offNet: Set<string>;
   }
 
   async function bindingsFor(key: string, st: State) {
     if (!deps.bindings) return [];
     st.bindingKeys.push(key);
     return deps.bindings.lookup(key);
+  }
+
+  /** The terminals registered by whoever holds `key` now (mobility): first, before any tree. */
+  async function registered(key: string, country: string | null, st: State): Promise<Candidate[]> {
+    const found = await bindingsFor(key, st);
+    if (found.length > 0)
+      st.notes.push(`registered: ${found.length} terminal(s) of the member holding ${key}, first`);
+    return found.map((b) => ({
+      uri: b.contact,
+      source: 'registered',
+      format: 'e164' as const,
+      destCountry: country,
+    }));
   }
 
   /** SIP results become candidates; tel results go on to the PSTN tree; our own domain is resolved again. */
@@ -101,18 +127,16 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     const out: Candidate[] = [];
     for (const item of r.items) {
       if ('tel' in item) {
-        // E2U+tel: the number goes on to the PSTN tree, its gateway takes the record's place
+        // E2U+tel: a number of someone else (another carrier, the PSTN) goes where such a number
+        // goes — partner ENUM trees, the carriers tree, the PSTN tree — and takes the record's
+        // place; one that leads nowhere is reported, never dropped silently
         const e164 = item.tel;
-        const pstn = await naptrChain(
-          deps.dns,
-          'pstn',
-          enumName(e164, treeApex('pstn', apex)),
-          e164,
-          st.steps,
-        );
-        st.services.push(...pstn.services);
-        for (const s of pstn.sip)
-          out.push({ uri: s.uri, source: `${source}>pstn`, format: 'e164', destCountry });
+        const found = await offNet(e164, destCountry, st, depth);
+        if (found.length === 0)
+          st.notes.push(
+            `${source}: tel:${e164} leads nowhere (no partner ENUM tree, carrier range or PSTN route has it): skipped`,
+          );
+        for (const c of found) out.push({ ...c, source: `${source}>${c.source}` });
         continue;
       }
       const { uri, value } = takeUriParam(item.sip, CID_PARAM);
@@ -150,10 +174,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     st: State,
     depth: number,
   ): Promise<Candidate[]> {
-    const out: Candidate[] = [];
-    for (const b of await bindingsFor(telKey(e164), st)) {
-      out.push({ uri: b.contact, source: 'registered', format: 'e164', destCountry: country });
-    }
+    const out = await registered(telKey(e164), country, st);
     const own = await naptrChain(deps.dns, 'e164', e164Owner(e164, apex), e164, st.steps);
     if (usable(own) || out.length > 0) {
       out.push(...(await candidatesOf(own, 'e164', 'e164', country, st, depth)));
@@ -162,6 +183,25 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     if (own.outcome === 'NXDOMAIN' && owned(e164)) {
       throw new Terminal(604, `${e164} is in a range of ours and assigned to nobody`);
     }
+    const found = await offNet(e164, country, st, depth);
+    if (found.length > 0) return found;
+    throw new Terminal(404, `no member, partner, carrier or PSTN route has ${e164}`);
+  }
+
+  /**
+   * Where a number that is not our member's goes: the first of the partners' ENUM trees, the
+   * carriers tree (a partner's range) and the PSTN tree that routes it; [] when none does. Our
+   * e164 tree is not asked again (a member's tel record never leads back to it), and a number
+   * already on the way is not followed twice (partner trees pointing at each other).
+   */
+  async function offNet(
+    e164: string,
+    country: string | null,
+    st: State,
+    depth: number,
+  ): Promise<Candidate[]> {
+    if (st.offNet.has(e164)) return [];
+    st.offNet.add(e164);
     for (const suffix of deps.enumSuffixes) {
       let r: ChainResult;
       try {
@@ -170,7 +210,10 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         if (err instanceof ResolutionUnavailable) continue; // a partner's tree down: the next route still reaches the number
         throw err;
       }
-      if (usable(r)) return candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+      if (usable(r)) {
+        const c = await candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+        if (c.length > 0) return c;
+      }
     }
     const carriers = await naptrChain(
       deps.dns,
@@ -186,7 +229,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       const routes = { ...pstn, items: pstn.items.filter((i) => 'sip' in i), tel: [] };
       return candidatesOf(routes, 'pstn', 'e164', country, st, depth);
     }
-    throw new Terminal(404, `no member, partner, carrier or PSTN route has ${e164}`);
+    return [];
   }
 
   async function resolveId(id: Identifier, st: State, depth: number): Promise<Candidate[]> {
@@ -196,6 +239,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         return resolveNumber(id.e164, id.country, st, depth);
       case 'vns': {
         const country = id.countries[0] ?? null;
+        const reg = await registered(vnsKey(id.base, id.callingCode), country, st);
         const r = await naptrChain(
           deps.dns,
           'vns',
@@ -203,28 +247,37 @@ export function createResolution(deps: ResolutionDeps): Resolution {
           id.canonical,
           st.steps,
         );
-        if (usable(r)) return candidatesOf(r, 'vns', 'e164', country, st, depth);
+        if (usable(r)) {
+          if (id.countries.length > 1)
+            st.notes.push(
+              `vns: +${id.callingCode} is shared by ${id.countries.length} countries (${id.countries.slice(0, 4).join(', ')}${id.countries.length > 4 ? ', …' : ''}): every branch the company has there is offered, in its order`,
+            );
+          return [...reg, ...(await candidatesOf(r, 'vns', 'e164', country, st, depth))];
+        }
+        if (reg.length > 0) return reg;
         // No 604 here: owners are <base>.<calling code>.vns, so no single name tells whether the
         // base is sold in some other country (docs/sip.md, "The 604 rule").
         throw new Terminal(404, `VNS ${id.display}: the company has no branch for +${id.callingCode}`);
       }
       case 'domain': {
+        const reg = await registered(domainKey(id.domain), null, st);
         const r = await naptrChain(deps.dns, 'domains', domainOwner(id.domain, apex), id.domain, st.steps);
-        if (usable(r)) return candidatesOf(r, 'domains', 'e164', null, st, depth);
+        if (usable(r)) return [...reg, ...(await candidatesOf(r, 'domains', 'e164', null, st, depth))];
+        if (reg.length > 0) return reg;
         throw new Terminal(404, `no company has the domain ${id.domain}`);
       }
       case 'email': {
+        // sip:<user>@<our realm> names a member's SIP account as well as an address
+        const reg = await registered(emailKey(id.address), null, st);
+        if (id.domain === realm) reg.push(...(await registered(sipKey(id.local, realm), null, st)));
         const r = await naptrChain(deps.dns, 'email', emailOwner(id.address, apex), id.address, st.steps);
-        if (usable(r)) {
-          const bound = await bindingsFor(emailKey(id.address), st);
-          const reg = bound.map((b) => ({
-            uri: b.contact,
-            source: 'registered',
-            format: 'e164' as const,
-            destCountry: null,
-          }));
-          return [...reg, ...(await candidatesOf(r, 'email', 'e164', null, st, depth))];
-        }
+        if (usable(r)) return [...reg, ...(await candidatesOf(r, 'email', 'e164', null, st, depth))];
+        if (reg.length > 0) return reg;
+        if (id.domain === realm)
+          throw new Terminal(
+            404,
+            `no member has the address ${id.address}, and no terminal is registered for the SIP user ${id.local}`,
+          );
         throw new Terminal(404, `no member has the address ${id.address}`);
       }
     }
@@ -233,7 +286,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
   async function resolve(target: string, callerIn?: CallerInput): Promise<Decision> {
     {
       const caller = callerOf(callerIn);
-      const st: State = { steps: [], services: [], caller, bindingKeys: [] };
+      const st: State = { steps: [], services: [], caller, bindingKeys: [], notes: [], offNet: new Set() };
       const decision: Decision = {
         target,
         classification: null,
@@ -244,6 +297,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         contacts: [],
         services: st.services,
         bindingKeys: st.bindingKeys,
+        notes: st.notes,
       };
       const finish = (status: number, warning?: string) => {
         decision.status = status;
@@ -263,7 +317,11 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       try {
         const cands = await resolveId(id, st, 0);
         decision.contacts = contactsOf(cands, caller);
-        if (decision.contacts.length === 0) return finish(404, `no usable destination for ${id.display}`);
+        if (decision.contacts.length === 0)
+          return finish(
+            404,
+            `no usable destination for ${id.display}${st.notes.length ? ` (${st.notes.join('; ')})` : ''}`,
+          );
         return finish(302);
       } catch (err) {
         if (err instanceof Terminal) return finish(err.status, err.why);
@@ -280,6 +338,107 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     }
   }
 
+  /** The web and mail services of an identifier (number pages), through the trees calls take. */
+  async function pageOf(target: string, callerCountry?: string): Promise<PageDecision> {
+    const st: State = {
+      steps: [],
+      services: [],
+      caller: null,
+      bindingKeys: [],
+      notes: [],
+      offNet: new Set(),
+    };
+    const out: PageDecision = {
+      target,
+      classification: null,
+      status: 404,
+      queries: st.steps,
+      notes: st.notes,
+    };
+    let id: Identifier;
+    try {
+      id = parse(target, callerCountry ?? deps.defaultCountry);
+    } catch (err) {
+      if (!(err instanceof NumberingError)) throw err;
+      out.status = 400;
+      out.warning = err.message;
+      return out;
+    }
+    out.classification = id;
+    try {
+      const found = await servicesOf(id, st, 0);
+      const web = found.find((x) => x.service.startsWith('E2U+web'));
+      const email = found.find((x) => x.service.startsWith('E2U+email'));
+      if (web) out.web = web.uri;
+      if (email) out.email = email.uri;
+      out.status = 200;
+      if (!web) out.warning = `no home page is published for ${id.display}`;
+    } catch (err) {
+      if (err instanceof Terminal) {
+        out.status = 404;
+        out.warning = err.why;
+      } else if (err instanceof ResolutionUnavailable) {
+        out.status = 503;
+        out.warning = `DNS unavailable: ${err.message}`;
+      } else throw err;
+    }
+    return out;
+  }
+
+  /**
+   * Web and mail records of an identifier: our tree for its kind, then (numbers) the partners'
+   * ENUM trees — the first tree that has the identifier decides. A result naming another
+   * identifier in our name space (a domain's VNS) is followed, as for calls.
+   */
+  async function servicesOf(id: Identifier, st: State, depth: number): Promise<ChainResult['services']> {
+    const ours = async (tree: string, name: string, aus: string): Promise<ChainResult | null> => {
+      const r = await naptrChain(deps.dns, tree, name, aus, st.steps);
+      return r.outcome === 'NOERROR' ? r : null;
+    };
+    let r: ChainResult | null = null;
+    switch (id.kind) {
+      case 'pin':
+      case 'e164': {
+        r = await ours('e164', e164Owner(id.e164, apex), id.e164);
+        for (const suffix of r ? [] : deps.enumSuffixes) {
+          try {
+            r = await ours(`enum:${suffix}`, enumName(id.e164, suffix), id.e164);
+          } catch (err) {
+            if (!(err instanceof ResolutionUnavailable)) throw err;
+          }
+          if (r) break;
+        }
+        if (!r) throw new Terminal(404, `no member or partner has ${id.e164}`);
+        break;
+      }
+      case 'vns':
+        r = await ours('vns', vnsOwner(id.base, id.callingCode, apex), id.canonical);
+        if (!r)
+          throw new Terminal(404, `VNS ${id.display}: the company has no branch for +${id.callingCode}`);
+        break;
+      case 'domain':
+        r = await ours('domains', domainOwner(id.domain, apex), id.domain);
+        if (!r) throw new Terminal(404, `no company has the domain ${id.domain}`);
+        break;
+      case 'email':
+        r = await ours('email', emailOwner(id.address, apex), id.address);
+        if (!r) throw new Terminal(404, `no member has the address ${id.address}`);
+        break;
+    }
+    const services = [...r.services];
+    for (const s of r.sip) {
+      const host = /^sips?:(?:[^@;?]*@)?([^;?:>]+)/i.exec(s.uri)?.[1]?.toLowerCase();
+      if (host !== apex || depth >= MAX_DEPTH || services.some((x) => x.service.startsWith('E2U+web')))
+        continue;
+      try {
+        services.push(...(await servicesOf(parse(s.uri, deps.defaultCountry), st, depth + 1)));
+      } catch (err) {
+        if (!(err instanceof Terminal) && !(err instanceof NumberingError)) throw err;
+      }
+    }
+    return services;
+  }
+
   const verdicts = createVerdicts(resolve, {
     max: deps.verdictCacheEntries ?? 50_000,
     maxBytes: deps.verdictCacheBytes ?? 32 * 1024 * 1024,
@@ -288,6 +447,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
 
   return {
     resolve,
+    page: pageOf,
     decide: verdicts.decide,
     forget: verdicts.forget,
     tables: () => ({ verdicts: verdicts.size, parsed: parseMemo.size }),

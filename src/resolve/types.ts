@@ -7,12 +7,18 @@ import type { QueryStep } from './lookup.ts';
 
 /** Registered terminals of an identity (mobility): never in DNS, read from the registry. */
 export interface BindingSource {
-  /** Live bindings for an identity key ('tel:+8226200001', 'email:alice@example.com'), best first. */
+  /**
+   * Live bindings of whoever holds an identity now (#core identity keys: 'tel:+8226200001',
+   * 'email:alice@example.com', 'sip:alice@callx.test', 'vns:62006200#82', 'domain:acme.example'),
+   * best first.
+   */
   lookup(identityKey: string): Promise<{ contact: string; q: number }[]>;
 }
 
 export interface ResolutionDeps {
   apex: string;
+  /** The SIP realm (default the apex): sip:<user>@<realm> also names a member's SIP account. */
+  realm?: string;
   enumSuffixes: string[];
   /** E.164 digit prefixes of ranges this exchange owns: an unassigned number there is 604. */
   ownedRanges: string[];
@@ -42,7 +48,7 @@ export interface ResolvedContact {
   /** The destination before the caller identity was embedded. */
   target: string;
   q: string;
-  /** Where it came from: registered, e164, enum:<suffix>, carriers, pstn, vns, domains, email (a > b when followed). */
+  /** Where it came from: registered, e164, enum:<suffix>, carriers, pstn, vns, domains, email (a > b when followed: e164>carriers is a member's number at another carrier). */
   source: string;
   callerId: SwitchedCallerId | null;
   /** The Contact header value. */
@@ -65,6 +71,8 @@ export interface Decision {
   services: { service: string; uri: string }[];
   /** Identity keys whose registered terminals were consulted. */
   bindingKeys: string[];
+  /** What was decided besides the Contacts: routes skipped and why, shared calling codes, terminals. */
+  notes: string[];
 }
 
 export type CallerInput = { uri: string; display?: string | undefined; header?: Caller['header'] };
@@ -78,9 +86,26 @@ export interface Verdict {
   retryAfter?: number;
 }
 
+/** An identifier's number page: its E2U+web target (and mail), found through the trees calls take. */
+export interface PageDecision {
+  target: string;
+  classification: Identifier | null;
+  /** 200 (web, or a page saying there is none), 400 not an identifier, 404 nobody has it, 503 DNS unavailable. */
+  status: 200 | 400 | 404 | 503;
+  /** The home page (E2U+web). */
+  web?: string;
+  /** The published address (E2U+email), if any. */
+  email?: string;
+  warning?: string;
+  queries: QueryStep[];
+  notes: string[];
+}
+
 export interface Resolution {
   /** The whole decision, every query and NAPTR recorded (`callx resolve`, the API). */
   resolve(target: string, caller?: CallerInput): Promise<Decision>;
+  /** The number page of an identifier (GET /n/{identifier}): the same DNS path, web and mail records. */
+  page(target: string, callerCountry?: string): Promise<PageDecision>;
   /**
    * The SIP path: resolve()'s verdict, remembered for as long as every answer it used is valid
    * (the smallest TTL among them; never a failure; at most the bindings cache time when

@@ -28,6 +28,7 @@ function decision(status: number, queries: QueryStep[], extra: Partial<Decision>
     contacts: status === 302 ? [{ header: '<sip:a@b>;q=1.0' } as Decision['contacts'][number]] : [],
     services: [],
     bindingKeys: [],
+    notes: [],
     ...extra,
   };
 }

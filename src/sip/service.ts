@@ -103,7 +103,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
   let register = deps.register;
   let bindingCache: ReturnType<typeof cachedBindingSource> | undefined;
   if (deps.store && !bindings && !register) {
-    const store = registryBindings(deps.store);
+    const store = registryBindings(deps.store, deps.config.sip.realm);
     const cached = cachedBindingSource(store, {
       ttlMs: bindingsTtlMs,
       max: limits.bindingCacheEntries,

@@ -59,7 +59,22 @@ describe('e2e: sell a number over HTTP, then it answers in DNS and SIP redirects
       amount: order.body.price,
     });
     expect(paid.status).toBe(201);
-    expect(paid.body).toMatchObject({ assigned: true, number: { status: 'assigned' } });
+    // a PIN is someone's existing line: it waits for proof that the buyer holds it, unpublished
+    expect(paid.body).toMatchObject({ assigned: false, order: { status: 'pending-verification' } });
+    // the registrar asks for a code, the member calls the Japanese center from that line and
+    // enters it, the center confirms it (the operator's token), the registrar approves
+    const code = await s.http('POST', `/v1/orders/${order.body.order.id}/verification`, token, {
+      method: 'code',
+    });
+    expect(code.status).toBe(200);
+    const confirmed = await s.http('POST', '/v1/verifications/confirm', E2E_ADMIN, {
+      line: '+81312345678',
+      code: code.body.code,
+    });
+    expect(confirmed.status).toBe(200);
+    const approved = await s.http('POST', `/v1/orders/${order.body.order.id}/approve`, token, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ assigned: true, number: { status: 'assigned' } });
 
     // DNS: the member's number and the center, from the journal
     const owner = '8.7.6.5.4.3.2.1.3.1.8.e164.callx.test';

@@ -2,7 +2,8 @@
 // giving the same decision as `callx resolve` (both against a real callx DNS server).
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { DnsServer } from '#dns';
-import { createResolver } from '#resolve';
+import { registryBindingSource } from '#registry';
+import { createResolver, type ResolverHandle } from '#resolve';
 import { resolveCommand } from '../../src/cli/resolve.ts';
 import { sipConfig, startDns } from '../sip/env.ts';
 import { it } from './helpers/fixtures.ts';
@@ -65,8 +66,10 @@ describe('api: GET /v1/resolve', () => {
 
   it('answers the same decision as `callx resolve`, for a redirect and for an error', async ({ open }) => {
     const config = sipConfig(dns.port);
-    const resolver = createResolver(config);
-    const h = await open({ resolve: (id, caller) => resolver.resolve(id, caller) });
+    let resolver: ResolverHandle | undefined;
+    const h = await open({ resolve: (id, caller) => resolver!.resolve(id, caller) });
+    // both read registered terminals from the registry, as `callx serve` wires the API
+    resolver = createResolver(config, { bindings: registryBindingSource(h.t.store, config.sip.realm) });
     const a = await h.registrar('a');
     try {
       for (const [identifier, from] of [
@@ -77,7 +80,7 @@ describe('api: GET /v1/resolve', () => {
         const qs = new URLSearchParams({ identifier, ...(from ? { from } : {}) });
         const api = await h.call('GET', `/v1/resolve?${qs}`, { token: a });
         expect(api.status).toBe(200);
-        const cli = await resolveCommand(identifier, { from }, config);
+        const cli = await resolveCommand(identifier, { from }, config, { store: h.t.store });
         expect(stable(api.body)).toEqual(stable(cli.json));
       }
       const redirect = await h.call('GET', `/v1/resolve?identifier=02-6200-6200-082`, { token: a });

@@ -115,10 +115,25 @@ describe('api: number sales', () => {
       body: { reference: 'psp-1', amount: r.body.price },
     });
     expect(paid.status).toBe(201);
+    // a PIN is published once proof that the buyer holds the line is approved
     expect(paid.body).toMatchObject({
       duplicate: false,
+      assigned: false,
+      order: { status: 'pending-verification' },
+      number: { status: 'sold' },
+    });
+    expect((await h.published()).get(`members/${m.id}`)!.map((x) => x.name)).not.toContain(SEOUL_OWNER);
+    const loa = await h.call('POST', `/v1/orders/${orderId}/verification`, {
+      token: a,
+      body: { method: 'loa', reference: 'LOA-7' },
+    });
+    expect(loa.status).toBe(200);
+    expect(loa.body.order.verification).toMatchObject({ method: 'loa', reference: 'LOA-7' });
+    const approved = await h.call('POST', `/v1/orders/${orderId}/approve`, { token: a, body: {} });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({
       assigned: true,
-      order: { status: 'paid' },
+      order: { status: 'paid', verification: { approvedBy: 'registrar:a' } },
       number: { status: 'assigned', ownerMemberId: m.id },
     });
     const again = await h.call('POST', `/v1/orders/${orderId}/payments`, {
@@ -158,6 +173,64 @@ describe('api: number sales', () => {
     expect((await h.published()).get(`members/${m.id}`)!.map((x) => x.name)).not.toContain(SEOUL_OWNER);
     const list = await h.call('GET', '/v1/orders?status=paid', { token: a });
     expect(list.body.items.map((o: { id: string }) => o.id)).toEqual([orderId]);
+  });
+
+  it("a PIN's proof of ownership over HTTP: 409 until the evidence is there, 422 for a wrong code, then approved", async ({
+    h,
+    a,
+  }) => {
+    await stock(h, a);
+    const m = await member(h, a);
+    const r = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL, memberId: m.id } });
+    const orderId = r.body.order.id;
+    await h.call('POST', `/v1/orders/${orderId}/payments`, {
+      token: a,
+      body: { reference: 'p', amount: r.body.price },
+    });
+    const early = await h.call('POST', `/v1/orders/${orderId}/approve`, { token: a, body: {} });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'verification-required' });
+    const assign = await h.call('POST', `/v1/orders/${orderId}/assign`, {
+      token: a,
+      body: { memberId: m.id },
+    });
+    expect(assign.body.code).toBe('verification-required');
+    const issued = await h.call('POST', `/v1/orders/${orderId}/verification`, {
+      token: a,
+      body: { method: 'code' },
+    });
+    expect(issued.body.code).toMatch(/^\d{8}$/);
+    expect(issued.body.order.verification).toEqual({
+      method: 'code',
+      codeExpiresAt: expect.any(String),
+      attempts: 0,
+      recordedAt: expect.any(String),
+      recordedBy: 'registrar:a',
+    });
+    const wrong = issued.body.code === '12345678' ? '87654321' : '12345678';
+    const bad = await h.call('POST', '/v1/verifications/confirm', {
+      body: { line: '+82262006200', code: wrong },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({ code: 'verification-failed', attemptsLeft: 4 });
+    const byRegistrar = await h.call('POST', '/v1/verifications/confirm', {
+      token: a,
+      body: { line: '+82262006200', code: issued.body.code },
+    });
+    expect(byRegistrar.status).toBe(403);
+    const good = await h.call('POST', '/v1/verifications/confirm', {
+      body: { line: '02-6200-6200-082', code: issued.body.code },
+    });
+    expect(good.status).toBe(200);
+    expect(good.body.order.verification.confirmedAt).toEqual(expect.any(String));
+    const approved = await h.call('POST', `/v1/orders/${orderId}/approve`, { body: {} });
+    expect(approved.body).toMatchObject({
+      assigned: true,
+      order: { status: 'paid', verification: { approvedBy: 'admin' } },
+    });
+    expect((await h.published()).get(`members/${m.id}`)!.map((x) => x.name)).toContain(SEOUL_OWNER);
+    const list = await h.call('GET', '/v1/orders?status=pending-verification', { token: a });
+    expect(list.body.items).toEqual([]);
   });
 
   it('refuses reservations with the reason: invalid (400), not offered (404)', async ({ h, a }) => {

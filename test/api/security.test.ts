@@ -23,6 +23,10 @@ interface World {
   reservedOrderB: string;
   reservedPriceB: { amount: number; currency: string };
   paidOrderB: string;
+  /** PIN orders of B waiting for proof of ownership: without evidence, with a letter, with a code. */
+  pendingOrderB: string;
+  provenOrderB: string;
+  codeB: string;
   soldNumberB: string;
   availableNumberB: string;
 }
@@ -67,6 +71,11 @@ const CASES: Record<string, Case> = {
     kind: 'public',
     why: "Swagger UI's own script and stylesheet",
     req: () => ({ path: '/docs/assets/swagger-ui-dist/swagger-ui.css' }),
+  },
+  'GET /n/{identifier}': {
+    kind: 'public',
+    why: "a number's home page: only what public DNS publishes (E2U+web)",
+    req: () => ({ path: '/n/%2B81312345678' }),
   },
   'GET /v1/resolve': {
     kind: 'public',
@@ -240,6 +249,22 @@ const CASES: Record<string, Case> = {
     kind: 'foreign',
     req: (w) => ({ path: `/v1/orders/${w.paidOrderB}/assign`, body: { memberId: w.memberB } }),
   },
+  'POST /v1/orders/{id}/verification': {
+    kind: 'foreign',
+    req: (w) => ({
+      path: `/v1/orders/${w.pendingOrderB}/verification`,
+      body: { method: 'loa', reference: 'LOA-A' },
+    }),
+  },
+  'POST /v1/orders/{id}/approve': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/orders/${w.provenOrderB}/approve`, body: {} }),
+  },
+  'POST /v1/verifications/confirm': {
+    // the country centers are the operator's: a registrar cannot confirm its own codes
+    kind: 'admin-only',
+    req: (w) => ({ path: '/v1/verifications/confirm', body: { line: '+82262006203', code: w.codeB } }),
+  },
   'POST /v1/orders/{id}/payments': {
     kind: 'foreign',
     req: (w) => ({
@@ -338,7 +363,7 @@ async function world(h: Harness): Promise<World> {
     'rrset',
   );
   await ok(
-    call('POST', '/v1/inventory', { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count: 3 } }),
+    call('POST', '/v1/inventory', { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count: 6 } }),
     'stock',
   );
   await ok(
@@ -376,6 +401,28 @@ async function world(h: Harness): Promise<World> {
     call('POST', `/v1/orders/${sold.order.id}/payments`, { reference: 'b-1', amount: sold.price }),
     'pay',
   );
+  // a PIN is the buyer's once its proof of ownership is approved
+  await ok(
+    call('POST', `/v1/orders/${sold.order.id}/verification`, { method: 'loa', reference: 'LOA-B' }),
+    'loa',
+  );
+  await ok(call('POST', `/v1/orders/${sold.order.id}/approve`, {}), 'approve');
+  const pendingOrder = async (number: string, ref: string) => {
+    const o = await ok(call('POST', '/v1/orders', { number, memberId: m.id }), `reserve ${number}`);
+    await ok(
+      call('POST', `/v1/orders/${o.order.id}/payments`, { reference: ref, amount: o.price }),
+      `pay ${number}`,
+    );
+    return o.order.id as string;
+  };
+  const pending = await pendingOrder('pin:+82262006201', 'b-3');
+  const proven = await pendingOrder('pin:+82262006202', 'b-4');
+  await ok(
+    call('POST', `/v1/orders/${proven}/verification`, { method: 'loa', reference: 'LOA-B2' }),
+    'loa 2',
+  );
+  const coded = await pendingOrder('pin:+82262006203', 'b-5');
+  const code = (await ok(call('POST', `/v1/orders/${coded}/verification`, { method: 'code' }), 'code')).code;
   const vns = await ok(
     call('POST', '/v1/orders', { number: '7000-7000#082', memberId: co.id }),
     'reserve vns',
@@ -394,6 +441,9 @@ async function world(h: Harness): Promise<World> {
     reservedOrderB: held.order.id,
     reservedPriceB: held.price,
     paidOrderB: sold.order.id,
+    pendingOrderB: pending,
+    provenOrderB: proven,
+    codeB: code,
     soldNumberB: 'pin:+82262006199',
     availableNumberB: 'pin:+82262006200',
   };

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsServer } from '#dns';
@@ -7,12 +10,15 @@ import { sipConfig, startDns } from '../sip/env.ts';
 
 const run = promisify(execFile);
 let dns: DnsServer;
+let dataDir: string;
 
 beforeAll(async () => {
   dns = await startDns();
+  dataDir = mkdtempSync(join(tmpdir(), 'callx-cli-resolve-'));
 });
 afterAll(async () => {
   await dns?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('callx resolve', () => {
@@ -21,12 +27,16 @@ describe('callx resolve', () => {
       '02-6200-6200-082',
       { from: '+442079460999' },
       sipConfig(dns.port),
+      { store: null },
     );
     expect(code).toBe(0);
     expect(json.status).toBe(302);
     expect(json.classification).toMatchObject({ kind: 'pin', e164: '+82262006200' });
     expect(json.queries.map((q) => [q.tree, q.question, q.outcome])).toEqual([
       ['e164', '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test. IN NAPTR', 'NOERROR'],
+      // the contactable number is someone's: partners and carriers are asked before the PSTN
+      ['enum:e164.partner.test', '8.7.6.5.4.3.2.1.0.1.2.8.e164.partner.test. IN NAPTR', 'NXDOMAIN'],
+      ['carriers', '8.7.6.5.4.3.2.1.0.1.2.8.carriers.callx.test. IN NAPTR', 'NXDOMAIN'],
       ['pstn', '8.7.6.5.4.3.2.1.0.1.2.8.pstn.callx.test. IN NAPTR', 'NOERROR'],
     ]);
     expect(json.queries[0]!.naptrs!.map((n) => [n.chosen, n.why])).toEqual([
@@ -42,7 +52,7 @@ describe('callx resolve', () => {
   });
 
   it('records negative answers with their SOA, the route taken after them', async () => {
-    const { json } = await resolveCommand('+12125550100', {}, sipConfig(dns.port));
+    const { json } = await resolveCommand('+12125550100', {}, sipConfig(dns.port), { store: null });
     expect(json.queries.map((q) => [q.tree, q.outcome])).toEqual([
       ['e164', 'NXDOMAIN'],
       ['enum:e164.partner.test', 'NXDOMAIN'],
@@ -72,6 +82,7 @@ describe('callx resolve', () => {
       CALLX_SIP_RESOLVERS: `127.0.0.1:${dns.port}`,
       CALLX_DEFAULT_COUNTRY: 'KR',
       CALLX_LOG_LEVEL: 'silent',
+      CALLX_DATA_DIR: dataDir, // the registry it reads registered terminals from
     };
     const ok = await run(process.execPath, ['bin/callx.js', 'resolve', 'alice@example.com'], { env });
     expect(JSON.parse(ok.stdout)).toMatchObject({ status: 302, classification: { kind: 'email' } });

@@ -22,12 +22,45 @@ const tmp = mkdtempSync(join(tmpdir(), 'callx-zonecli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('callx zone check', () => {
-  it('accepts the demo zones', () => {
+  it('accepts the demo zones, and says which filler callx adds to their routes', () => {
     for (const f of ['callx.test.zone', 'e164.callx.test.zone']) {
       const r = checkZoneFile(join(ROOT, 'zones', f));
       expect(r).toMatchObject({ ok: true, lines: [] });
       expect(r.records).toBeGreaterThan(3);
     }
+    expect(checkZoneFile(join(ROOT, 'zones/callx.test.zone')).notes).toEqual([
+      `${join(ROOT, 'zones/callx.test.zone')}: note: *.1.2.8.pstn.callx.test: filler added by callx's DNS nodes (longest-prefix routing; docs/dns.md, "Routing fillers")`,
+    ]);
+  });
+
+  it('warns about a route no valid number reaches and a hand-written filler in the routing trees', () => {
+    const f = join(tmp, 'callx.test.zone');
+    const route = (host: string) => `NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)$!sip:+\\\\1@${host}!" .`;
+    writeFileSync(
+      f,
+      [
+        '$TTL 60',
+        '@ SOA ns h 1 2 3 4 5',
+        '@ NS ns',
+        'ns A 192.0.2.1',
+        `*.1.0.5.5.5.1.carriers ${route('p.example')}`,
+        `*.2.8.pstn ${route('gw.kr')}`,
+        `*.0.1.2.8.pstn ${route('gw-mobile.kr')}`,
+        `*.1.2.8.pstn ${route('gw.kr')}`,
+        '',
+      ].join('\n'),
+    );
+    const r = checkZoneFile(f);
+    expect(r.ok).toBe(true);
+    expect(r.lines).toEqual([
+      expect.stringMatching(
+        /warning: \*\.1\.2\.8\.pstn\.callx\.test repeats the route of \*\.2\.8\.pstn\.callx\.test: a hand-written filler/,
+      ),
+      expect.stringMatching(
+        /warning: \*\.1\.0\.5\.5\.5\.1\.carriers\.callx\.test: no valid number starts with \+155501 .*no call can reach this route$/,
+      ),
+    ]);
+    expect(r.notes).toEqual([]);
   });
 
   it('reports errors and the longest-prefix wildcard problem with file and line', () => {

@@ -51,7 +51,8 @@ const NEW: Derivation = {
   ...createDerivation(publishContext(APEX, { member: 600, route: 900 })),
   version: DERIVATION_VERSION + 1,
 };
-const OLD = DERIVATION;
+/** This build's derivation, as the legacy version: the one that derives unversioned sources. */
+const OLD: Derivation = { ...DERIVATION, version: LEGACY_DERIVATION };
 
 function country(now = Date.now()): Omit<Country, 'version'> {
   return {

@@ -10,6 +10,7 @@ import { createJournal } from '../../src/registry/journal.ts';
 import { type Principal, RegistryError } from '../../src/registry/kernel/index.ts';
 import { createMembers } from '../../src/registry/members/index.ts';
 import { createPublisher } from '../../src/registry/publisher.ts';
+import { anyCenter, registryCenters } from '../../src/registry/routing/centers.ts';
 import { createSales } from '../../src/registry/sales/index.ts';
 import { SCHEMA } from '../../src/registry/schema.ts';
 import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
@@ -37,7 +38,18 @@ export interface ServiceOptions {
   reservationTtlMs?: number;
   claimGraceMs?: number;
   settleMs?: number;
+  /** Countries with a call center besides the registry's countries (default: those the tests use). */
+  centers?: readonly string[];
+  /**
+   * Proof of ownership before a PIN is published (production: always). Default false here: the
+   * sales and members suites test the payment's writes and their recovery with PINs; the proof
+   * step has its own suite (src/registry/sales/verification.test.ts) and the API tests keep it on.
+   */
+  verifyPins?: boolean;
 }
+
+/** The countries whose centers the tests take for granted (the demo zone files have KR and US). */
+export const TEST_CENTERS = ['KR', 'US', 'CA', 'JP', 'GB', 'DE', 'AU'] as const;
 
 export async function servicesOn(store: Store, opts: ServiceOptions = {}) {
   await store.ensureSchema(SCHEMA);
@@ -50,12 +62,22 @@ export async function servicesOn(store: Store, opts: ServiceOptions = {}) {
     clock,
     logger: silentLogger,
   });
-  const deps = { store, publisher, clock, logger: silentLogger };
+  const known = new Set<string>(opts.centers ?? TEST_CENTERS);
+  const centers = anyCenter(registryCenters(store), async (c) => known.has(c));
+  const deps = {
+    store,
+    publisher,
+    clock,
+    logger: silentLogger,
+    centers,
+    verifyPins: opts.verifyPins ?? false,
+  };
   return {
     store,
     clock,
     journal,
     publisher,
+    centers,
     sales: createSales({
       ...deps,
       reservationTtlMs: opts.reservationTtlMs ?? 60_000,

@@ -75,7 +75,9 @@ describe('SIP metrics after real traffic', () => {
       const look = (labels: string) => sample(t, 'callx_sip_dns_lookups_total', labels) ?? 0;
       expect(look('outcome="answer",cached="false"')).toBeGreaterThanOrEqual(1);
       expect(look('outcome="answer",cached="true"')).toBeGreaterThanOrEqual(1);
-      expect(look('outcome="nxdomain",cached="false"')).toBe(1);
+      // the 604's number, and the member's PSTN number (its E2U+tel record) asked in the partner's
+      // ENUM tree and the carriers tree before the PSTN tree answers it
+      expect(look('outcome="nxdomain",cached="false"')).toBe(3);
       expect(look('outcome="timeout",cached="false"')).toBe(0);
       const lookups = ['answer', 'nxdomain', 'nodata'].flatMap((o) =>
         ['true', 'false'].map((c) => look(`outcome="${o}",cached="${c}"`)),

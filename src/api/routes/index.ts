@@ -7,6 +7,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerInventoryRoutes } from './inventory.ts';
 import { registerMemberSipRoutes } from './member-sip.ts';
 import { registerMemberRoutes } from './members.ts';
+import { registerNumberPageRoutes } from './number-page.ts';
 import { registerNumberRoutes } from './numbers.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
@@ -14,6 +15,7 @@ import { registerPriceRuleRoutes } from './price-rules.ts';
 import { registerRegistrarRoutes } from './registrars.ts';
 import { registerResolveRoute } from './resolve.ts';
 import { registerRRsetRoutes } from './rrsets.ts';
+import { registerVerificationRoutes } from './verification.ts';
 import { registerZoneExportRoute } from './zone-export.ts';
 import { registerZoneRoutes } from './zones.ts';
 
@@ -31,7 +33,9 @@ export function registerRoutes(app: ApiApp, s: Services): void {
   registerNumberRoutes(app, s);
   registerOrderRoutes(app, s);
   registerPaymentRoutes(app, s);
+  registerVerificationRoutes(app, s);
   registerMemberRoutes(app, s);
   registerMemberSipRoutes(app, s);
   registerResolveRoute(app, s);
+  registerNumberPageRoutes(app, s);
 }

@@ -35,6 +35,10 @@ const DecisionSchema = z
       }),
     ),
     services: z.array(z.object({ service: z.string(), uri: z.string() })),
+    notes: z.array(z.string()).openapi({
+      description:
+        'What was decided besides the Contacts: a route skipped and why, registered terminals, a shared calling code',
+    }),
   })
   .openapi('Decision');
 

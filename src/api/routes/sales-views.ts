@@ -1,6 +1,6 @@
 // Response shapes of the sales endpoints (the domain layer's views, with times as RFC 3339).
 import { z } from '@hono/zod-openapi';
-import { DocId, NumberText, type NumberView, type OrderView } from '#registry';
+import { DocId, NumberText, type NumberView, type OrderView, type VerificationView } from '#registry';
 import { iso, pathParam, Timestamp } from '../schemas.ts';
 
 export const MoneyOut = z
@@ -43,6 +43,22 @@ export const OfferSchema = z
   })
   .openapi('NumberOffer');
 
+export const VerificationSchema = z
+  .object({
+    method: z.enum(['loa', 'code']),
+    reference: z.string().optional().openapi({ description: 'The letter of authorisation (method loa)' }),
+    codeExpiresAt: Timestamp.optional(),
+    attempts: z.number().int().optional().openapi({ description: 'Wrong codes tried' }),
+    confirmedAt: Timestamp.optional().openapi({
+      description: 'When the member confirmed the code from the line',
+    }),
+    recordedAt: Timestamp,
+    recordedBy: z.string(),
+    approvedAt: Timestamp.optional(),
+    approvedBy: z.string().optional(),
+  })
+  .openapi('Verification', { description: "A PIN's proof of ownership (never the code)" });
+
 export const OrderSchema = z
   .object({
     id: z.string(),
@@ -51,9 +67,13 @@ export const OrderSchema = z
     display: z.string(),
     memberId: z.string().optional(),
     price: MoneyOut,
-    status: z.enum(['reserved', 'paid', 'cancelled', 'expired']),
+    status: z.enum(['reserved', 'pending-verification', 'paid', 'cancelled', 'expired']).openapi({
+      description:
+        'pending-verification: a PIN paid for, published once proof that the buyer holds the line is approved',
+    }),
     expiresAt: Timestamp,
     paymentReference: z.string().optional(),
+    verification: VerificationSchema.optional(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     version: z.number().int(),
@@ -69,7 +89,25 @@ export function presentNumber(n: NumberView) {
 }
 
 export function presentOrder(o: OrderView) {
-  return { ...o, expiresAt: iso(o.expiresAt), createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt) };
+  const { verification: v, ...rest } = o;
+  return {
+    ...rest,
+    ...(v ? { verification: presentVerification(v) } : {}),
+    expiresAt: iso(o.expiresAt),
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+  };
+}
+
+function presentVerification(v: VerificationView) {
+  const { codeExpiresAt, confirmedAt, approvedAt, recordedAt, ...rest } = v;
+  return {
+    ...rest,
+    recordedAt: iso(recordedAt),
+    ...(codeExpiresAt !== undefined ? { codeExpiresAt: iso(codeExpiresAt) } : {}),
+    ...(confirmedAt !== undefined ? { confirmedAt: iso(confirmedAt) } : {}),
+    ...(approvedAt !== undefined ? { approvedAt: iso(approvedAt) } : {}),
+  };
 }
 
 /** A number in a path: a key ('pin:+82262006200'), PIN, E.164 or VNS; '#' must be sent as %23. */

@@ -254,6 +254,9 @@ export async function loadRegistry(deps: LoadDeps): Promise<LoadResult> {
     tombstones += page.length;
   }
 
+  // 5. The longest-prefix fillers, over the files and everything loaded (docs/dns.md, "Routing fillers").
+  feed.zs.batch(() => feed.fillers.refresh(), { record: false });
+
   feed.streams = streams;
   feed.resetSerials();
   return { position: head, documents, tombstones, derived, scanned, ms: clock.now() - t0 };

@@ -7,6 +7,7 @@ import { formatSource, parseSource } from '#core';
 import { keyOf, parseName } from '#wire';
 import { Zone } from '../model/zone.ts';
 import type { ZoneSet } from '../model/zoneset.ts';
+import { RouteFillers } from './fillers.ts';
 import { StreamPositions, touches } from './scope.ts';
 
 interface Override {
@@ -35,6 +36,8 @@ export class RegistryFeed {
   /** Versions of `zones/` and `rrsets/` sources (the ZoneSet keeps the others'). */
   private readonly versions = new Map<string, number>();
   private readonly overrides = new Map<string, Override>();
+  /** The longest-prefix fillers of the routing trees, over files, overrides and the registry. */
+  readonly fillers: RouteFillers;
   /** Registry entries applied (or ignored as stale) since start, for metrics and tests. */
   applied = 0;
   ignored = 0;
@@ -44,6 +47,7 @@ export class RegistryFeed {
     this.apexKey = keyOf(opts.apex);
     this.fileZones = opts.fileZones;
     this.log = opts.logger;
+    this.fillers = new RouteFillers(opts.zones, opts.apex);
   }
 
   /** The journal position the model reflects. */
@@ -173,8 +177,11 @@ export class RegistryFeed {
     const edited = this.zs.batch(() => {
       if (e.noop) return;
       try {
-        if (this.applySource(source, e.version, e.rrsets, e.deletedZone, e.source)) this.applied++;
-        else this.ignored++;
+        if (this.applySource(source, e.version, e.rrsets, e.deletedZone, e.source)) {
+          this.applied++;
+          // in the same change step: a route and the fillers it needs arrive at one serial
+          if (this.fillers.touches(source)) this.fillers.refresh();
+        } else this.ignored++;
       } catch (err) {
         ok = false;
         this.log.error(

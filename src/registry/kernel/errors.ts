@@ -39,6 +39,14 @@ export const REGISTRY_ERROR_CODES = [
   'member-type',
   /** The member is being deleted. */
   'member-deleting',
+  /** The country has no call center, so calls to the number, member or branch would reach nobody (`details.country`). */
+  'no-center',
+  /** The order is waiting for proof that the buyer holds the PIN's line (docs/sales.md, "Proof of ownership"). */
+  'verification-required',
+  /** The verification code is wrong, expired or was tried too often. */
+  'verification-failed',
+  /** A service the registry needs to decide (DNS) did not answer; try again. */
+  'unavailable',
 ] as const;
 
 export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];

@@ -11,7 +11,7 @@ describe("a member's numbers", () => {
   it('are added and removed idempotently, through the publisher', async () => {
     s = await embeddedServices();
     const ctx = serviceContext(
-      { store: s.store, publisher: s.publisher, clock: s.clock, logger: silentLogger },
+      { store: s.store, publisher: s.publisher, clock: s.clock, logger: silentLogger, centers: s.centers },
       'test',
     );
     const firm = await s.members.register(REG_A, ACME);

@@ -3,7 +3,9 @@
 // is idempotent: adding a number the member has, or removing one it has not, changes nothing.
 
 import type { Member, MemberNumber } from '#core';
+import { centerCountryOfNumber } from '#publish';
 import { RegistryError } from '../kernel/index.ts';
+import { requireCenter } from '../routing/centers.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
 import type { ServiceContext } from '../sales/context.ts';
 import { type NumberRef, refOfKey } from '../sales/numbers.ts';
@@ -59,6 +61,8 @@ export async function addNumberToMember(
     const refused = refusal(cur, memberId, registrarId, ref, where);
     if (refused) throw refused;
     if (holdsNumber(cur!, ref)) return cur!;
+    // a PIN's calls go to the center of its country (or the member's): refuse it where there is none
+    if (ref.kind === 'pin') await requireCenter(ctx.centers, centerCountryOfNumber(cur!, ref.e164!), where);
     const m = await ctx.publisher.update<Member>(
       'members',
       { _id: memberId, version: cur!.version, deleting: { $exists: false } },

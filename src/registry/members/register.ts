@@ -5,6 +5,7 @@
 import type { Member } from '#core';
 import { actingRegistrar, type Principal, parseInput } from '../kernel/index.ts';
 import { newId } from '../sales/ids.ts';
+import { requireCenters } from './centers.ts';
 import { bindAll, claimAll, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { RegisterMemberInput } from './schemas.ts';
@@ -18,6 +19,8 @@ export async function registerMember(
   const where = 'registry: members: register';
   const v = parseInput(RegisterMemberInput, input, where);
   const registrarId = actingRegistrar(principal, v.registrarId, where);
+  // the member's calls go to this center until it holds numbers (each checked when assigned)
+  await requireCenters(ctx, [v.centerCountry ?? v.country], where);
   const now = ctx.clock.now();
   const memberId = newId('m', now);
   const keys = [
@@ -33,6 +36,7 @@ export async function registerMember(
     ...(v.email !== undefined ? { email: v.email } : {}),
     ...(v.domain !== undefined ? { domain: v.domain } : {}),
     country: v.country,
+    ...(v.centerCountry !== undefined ? { centerCountry: v.centerCountry } : {}),
     numbers: [],
     ...(v.contactPstn !== undefined ? { contactPstn: v.contactPstn } : {}),
     otherCarriers: v.otherCarriers,

@@ -131,8 +131,10 @@ export const RegisterMemberInput = z
     displayName: text(200, 'display name'),
     email: EmailField.optional(),
     domain: DomainField.optional(),
-    /** Home country: its center takes the member's calls; national numbers below are read in it. */
+    /** Home country: national numbers below are read in it; a company's domain leads to its branch there. */
     country: CountryCode,
+    /** The country whose center takes all the member's calls; absent: each number's own country. */
+    centerCountry: CountryCode.optional(),
     contactPstn: PhoneText.optional(),
     otherCarriers: OtherCarriers.default([]),
     homePage: HomePageField.optional(),
@@ -169,6 +171,7 @@ export const MemberChange = z
     email: EmailField.nullable().optional(),
     domain: DomainField.nullable().optional(),
     country: CountryCode.optional(),
+    centerCountry: CountryCode.nullable().optional(),
     contactPstn: PhoneText.nullable().optional(),
     otherCarriers: OtherCarriers.optional(),
     homePage: HomePageField.nullable().optional(),

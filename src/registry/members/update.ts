@@ -14,6 +14,7 @@ import {
   RegistryError,
 } from '../kernel/index.ts';
 import { backoff, MAX_ATTEMPTS } from '../sales/backoff.ts';
+import { centersOf, requireCenters } from './centers.ts';
 import { bindAll, claimAll, claimKey, release, takenError } from './claims.ts';
 import type { MembersContext } from './context.ts';
 import { ownMember } from './read.ts';
@@ -45,7 +46,7 @@ async function current(
 }
 
 type Patch = z.output<typeof UpdateMemberInput>;
-const OPTIONAL = ['contactPstn', 'homePage', 'publishEmail', 'personal'] as const;
+const OPTIONAL = ['centerCountry', 'contactPstn', 'homePage', 'publishEmail', 'personal'] as const;
 
 /** The $set/$unset a patch makes on `m`; invalid-input when it breaks the member type's rules. */
 function changeOf(
@@ -109,6 +110,12 @@ export async function updateMember(
     const { set, unset } = changeOf(m, p, where);
     if (set.country === m.country) delete set.country;
     if (Object.keys(set).length === 0 && Object.keys(unset).length === 0) return memberView(m);
+    if ('country' in set || 'centerCountry' in set || 'centerCountry' in unset) {
+      // where the member's calls go changes: every center they reach now must exist
+      const next = { ...m, ...set } as Member;
+      if ('centerCountry' in unset) delete next.centerCountry;
+      await requireCenters(ctx, centersOf(next), where);
+    }
     const { add, drop } = claimChanges(m, set, unset);
     await claimAll(ctx, add, m._id, ctx.claimGraceMs);
     const change: Update = { $set: { ...set, updatedAt: ctx.clock.now() } };
@@ -162,6 +169,7 @@ export async function setBranches(
     const numbers = m.numbers.map((n) =>
       n.kind === 'vns' && n.base === v.base ? { ...n, branches: v.branches } : n,
     );
+    await requireCenters(ctx, centersOf({ ...m, numbers }), where);
     const written = await ctx.publisher.update<Member>(
       'members',
       { _id: m._id, version: m.version, deleting: { $exists: false } },

@@ -10,6 +10,8 @@ export interface MemberView {
   email?: string;
   domain?: string;
   country: string;
+  /** The country whose center takes all the member's calls; absent: each number's own country. */
+  centerCountry?: string;
   numbers: MemberNumber[];
   contactPstn?: string;
   otherCarriers: string[];
@@ -34,6 +36,7 @@ export function memberView(m: Member): MemberView {
     ...(m.email !== undefined ? { email: m.email } : {}),
     ...(m.domain !== undefined ? { domain: m.domain } : {}),
     country: m.country,
+    ...(m.centerCountry !== undefined ? { centerCountry: m.centerCountry } : {}),
     numbers: m.numbers,
     ...(m.contactPstn !== undefined ? { contactPstn: m.contactPstn } : {}),
     otherCarriers: m.otherCarriers,

@@ -60,6 +60,17 @@ describe('routing: input rules', () => {
     ]);
   });
 
+  it('refuses a prefix no valid number starts with, saying why (issue 11: demo data must be dialable)', () => {
+    expect(
+      issuesOf(CarrierInput, { name: 'p', ingress: 'sip.p.example', ranges: ['12025550', '155501'] }).map(
+        (i) => [i.pointer, i.message],
+      ),
+    ).toEqual([['/ranges/1', expect.stringContaining('no valid number starts with +155501')]]);
+    expect(issuesOf(GatewayInput, { name: 'x', host: 'gw.example', prefixes: ['8201'] })).toMatchObject([
+      { pointer: '/prefixes/0', message: expect.stringContaining('+82 is KR') },
+    ]);
+  });
+
   it('reads a country in any case and an ENUM suffix as a lower-case name without the root dot', () => {
     expect(
       CountryInput.parse({ code: 'kr', name: 'Korea', center: { targets: [{ host: 'sip.kr' }] } }),

@@ -3,6 +3,7 @@
 // shows as named components of its OpenAPI document carry their name, zod .meta id).
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { prefixProblem } from '#numbering';
 import { CountryCode, Name, Slug } from '../kernel/index.ts';
 
 /** E.164 digit prefix without '+': 1 to 15 digits, not starting with 0. */
@@ -22,6 +23,10 @@ export function isSipHost(host: string): boolean {
 export const Prefix = z
   .string()
   .regex(PREFIX, { error: 'expected E.164 digits without +, 1-15, not starting with 0' })
+  // a route no valid number can reach would never take a call: say so instead of storing it
+  .refine((p) => !PREFIX.test(p) || prefixProblem(p) === null, {
+    error: (i) => prefixProblem(String(i.input)) ?? 'no valid number starts with this prefix',
+  })
   .meta({ example: '8210' });
 
 /** A list of prefixes; a prefix given twice counts once. */

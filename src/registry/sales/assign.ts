@@ -16,6 +16,13 @@ export async function assign(
   const v = parseInput(AssignInput, input, 'registry: sales: assign');
   const where = `registry: sales: assign order ${v.orderId} to ${v.memberId}`;
   const order = await ownOrder(ctx, principal, v.orderId, where);
+  if (order.status === 'pending-verification') {
+    throw new RegistryError(
+      'verification-required',
+      `${where}: the order waits for proof that the buyer holds ${order.numberId.slice(4)}; approve it first`,
+      { details: { orderStatus: order.status } },
+    );
+  }
   if (order.status !== 'paid') {
     throw new RegistryError('order-state', `${where}: the order is ${order.status}, not paid`, {
       details: { orderStatus: order.status },

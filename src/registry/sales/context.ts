@@ -15,6 +15,7 @@ import {
   systemClock,
 } from '#core';
 import type { Publisher } from '../publisher.ts';
+import { type CenterCheck, registryCenters } from '../routing/centers.ts';
 
 export interface ServiceDeps {
   store: Store;
@@ -22,6 +23,17 @@ export interface ServiceDeps {
   publisher: Publisher;
   logger: Logger;
   clock?: Clock;
+  /**
+   * Which countries have a call center calls can reach (members, branches and numbers are
+   * refused elsewhere). Default: the registry's countries; `callx serve` adds DNS.
+   */
+  centers?: CenterCheck;
+  /**
+   * A PIN is published only after proof that its buyer holds the line; default true
+   * (docs/sales.md, "Proof of ownership"). False only where every PIN is known to be its buyer's (tests of
+   * other things, closed trials).
+   */
+  verifyPins?: boolean;
 }
 
 export interface ServiceContext {
@@ -29,6 +41,8 @@ export interface ServiceContext {
   publisher: Publisher;
   clock: Clock;
   log: Logger;
+  centers: CenterCheck;
+  verifyPins: boolean;
   numbers: Collection<InventoryNumber>;
   orders: Collection<Order>;
   payments: Collection<PaymentRecord>;
@@ -44,6 +58,8 @@ export function serviceContext(deps: ServiceDeps, component: string): ServiceCon
     publisher: deps.publisher,
     clock: deps.clock ?? systemClock,
     log: deps.logger.child({ component }),
+    centers: deps.centers ?? registryCenters(store),
+    verifyPins: deps.verifyPins ?? true,
     numbers: store.collection<InventoryNumber>(COLLECTIONS.numbers),
     orders: store.collection<Order>(COLLECTIONS.orders),
     payments: store.collection<PaymentRecord>(COLLECTIONS.payments),

@@ -14,12 +14,15 @@ import { release } from './release.ts';
 import { DEFAULT_RESERVATION_MS, reserve } from './reserve.ts';
 import { getPriceRules, setPriceRules } from './rules.ts';
 import type {
+  ApproveInput,
   AssignInput,
+  ConfirmCodeInput,
   ListInventoryInput,
   ListOrdersInput,
   NumberRefInput,
   OrderRef,
   PayInput,
+  RecordEvidenceInput,
   RegistrarRef,
   RepriceInput,
   ReserveInput,
@@ -30,6 +33,7 @@ import type {
 import { search } from './search.ts';
 import { reprice, stock } from './stock.ts';
 import { sweep } from './sweep.ts';
+import { approve, confirmCode, recordEvidence } from './verification.ts';
 
 export type { ServiceContext, ServiceDeps } from './context.ts';
 export { serviceContext } from './context.ts';
@@ -44,6 +48,7 @@ export type { PriceRulesView } from './rules.ts';
 export * from './schemas.ts';
 export type { RepriceResult, StockResult } from './stock.ts';
 export type { SweepResult } from './sweep.ts';
+export { CODE_TTL_MS, MAX_CODE_ATTEMPTS } from './verification.ts';
 export type * from './views.ts';
 
 export interface SalesOptions extends ServiceDeps {
@@ -73,6 +78,10 @@ export function createSales(opts: SalesOptions) {
     /** Holds a reserved order's number longer (a bank transfer); never revives an expired one. */
     extend: (p: Principal, input: ExtendInput) => extend(ctx, p, input),
     assign: (p: Principal, input: AssignInput) => assign(ctx, p, input),
+    /** A PIN's proof of ownership: the registrar's evidence, the center's confirmation, the approval. */
+    recordEvidence: (p: Principal, input: RecordEvidenceInput) => recordEvidence(ctx, p, input),
+    confirmCode: (p: Principal, input: ConfirmCodeInput) => confirmCode(ctx, p, input),
+    approve: (p: Principal, input: ApproveInput) => approve(ctx, p, input),
     release: (p: Principal, input: NumberRefInput) => release(ctx, p, input),
     getOrder: (p: Principal, input: OrderRef) => getOrder(ctx, p, input),
     listOrders: (p: Principal, input: ListOrdersInput = {}) => listOrders(ctx, p, input),

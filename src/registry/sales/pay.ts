@@ -73,7 +73,7 @@ export async function applyPayment(
 ): Promise<{ order: Order; number: NumberView; assigned: boolean }> {
   let number: InventoryNumber;
   let paid: Order;
-  if (order.status === 'paid') {
+  if (order.status === 'paid' || order.status === 'pending-verification') {
     if (`${order.registrarId}:${order.paymentReference}` !== payment._id) {
       await markRefundDue(ctx, payment._id, `order ${order._id} was paid by ${order.paymentReference}`);
       throw new RegistryError(
@@ -83,8 +83,12 @@ export async function applyPayment(
       );
     }
     // Paid by this payment before: finish an assignment a crash interrupted, touch nothing else
-    // (the number may have been released and sold again since).
+    // (the number may have been released and sold again since); a PIN awaiting proof stays as is.
     const cur = await ctx.numbers.get(order.numberId);
+    if (order.status === 'pending-verification') {
+      if (!cur) throw new RegistryError('not-found', `${where}: number ${order.numberId} is gone`);
+      return { order, number: numberView(cur), assigned: false };
+    }
     if (!cur) throw new RegistryError('not-found', `${where}: number ${order.numberId} is gone`);
     if (cur.orderId !== order._id || cur.paymentId !== payment._id || cur.status !== 'sold') {
       return {
@@ -109,6 +113,9 @@ export async function applyPayment(
     if (!sold.ok) throw await notPayable(ctx, order, payment, where);
     number = sold.number;
     paid = (await markOrderPaid(ctx, order._id, payment._id)) ?? order;
+    // sold, waiting for proof that the buyer holds the PIN's line: nothing is published yet
+    if (paid.status === 'pending-verification')
+      return { order: paid, number: numberView(number), assigned: false };
   }
   const buyer = number.ownerMemberId ?? paid.memberId;
   let assigned = number.status === 'assigned';

@@ -7,7 +7,9 @@
 //   4. member: $push the number (through the publisher: DNS learns of it)
 //   5. number: sold -> assigned
 //
-// docs/sales.md, "Payment: the order of writes".
+// docs/sales.md, "Payment: the order of writes". A PIN's order stops after step 2 as
+// `pending-verification` (the buyer not pinned, nothing published) until proof that its buyer
+// holds the line is approved (verification.ts); steps 3-5 run then.
 
 import type { InventoryNumber, Order, PaymentRecord } from '#core';
 import { RegistryError } from '../kernel/index.ts';
@@ -21,6 +23,11 @@ export type SellOutcome =
   | { ok: false; reason: 'paid-by-other'; paymentId: string; number: InventoryNumber }
   /** The order does not hold the number any more (expired and taken, cancelled, or paid too late). */
   | { ok: false; reason: 'not-held'; number: InventoryNumber | null };
+
+/** True while the order's number may not reach its buyer: a PIN without approved proof of ownership. */
+export function awaitsProof(ctx: ServiceContext, order: Order): boolean {
+  return ctx.verifyPins && order.numberId.startsWith('pin:') && order.verification?.approvedAt === undefined;
+}
 
 /** Step 1: the one write that decides whether this payment buys the number. */
 export async function sellNumber(
@@ -44,7 +51,8 @@ export async function sellNumber(
         orderId: order._id,
         paymentId: payment._id,
         updatedAt: now,
-        ...(order.memberId ? { ownerMemberId: order.memberId } : {}),
+        // a PIN awaiting proof keeps its buyer on the order only: nothing may assign it yet
+        ...(order.memberId && !awaitsProof(ctx, order) ? { ownerMemberId: order.memberId } : {}),
       },
       $unset: { reservation: '' },
       $inc: { version: 1 },
@@ -69,7 +77,7 @@ export async function sellNumber(
 export const referenceOf = (paymentId: string, registrarId: string): string =>
   paymentId.startsWith(`${registrarId}:`) ? paymentId.slice(registrarId.length + 1) : paymentId;
 
-/** Step 2: the order records the payment that bought its number. */
+/** Step 2: the order records the payment that bought its number (a PIN's: pending verification). */
 export async function markOrderPaid(
   ctx: ServiceContext,
   orderId: string,
@@ -78,10 +86,11 @@ export async function markOrderPaid(
   const order = await ctx.orders.get(orderId);
   if (!order) return null;
   const reference = referenceOf(paymentId, order.registrarId);
+  const status = awaitsProof(ctx, order) ? 'pending-verification' : 'paid';
   const paid = await ctx.orders.findOneAndUpdate(
-    { _id: orderId, status: { $ne: 'paid' } },
+    { _id: orderId, status: { $nin: ['paid', 'pending-verification'] } },
     {
-      $set: { status: 'paid', paymentReference: reference, updatedAt: ctx.clock.now() },
+      $set: { status, paymentReference: reference, updatedAt: ctx.clock.now() },
       $inc: { version: 1 },
     },
   );

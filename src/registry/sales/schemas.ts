@@ -95,6 +95,38 @@ export type OrderRef = z.input<typeof OrderRef>;
 export const AssignInput = z.object({ orderId: DocId, memberId: DocId }).strict();
 export type AssignInput = z.input<typeof AssignInput>;
 
+/** The registrar's evidence that a PIN's buyer holds the line (docs/sales.md, "Proof of ownership"). */
+export const RecordEvidenceInput = z.discriminatedUnion('method', [
+  z
+    .object({
+      orderId: DocId,
+      method: z.literal('loa'),
+      /** The letter of authorisation's reference (the registrar keeps the letter). */
+      reference: z
+        .string()
+        .trim()
+        .min(1, { error: 'expected the reference of the letter of authorisation' })
+        .max(200, { error: 'expected a reference of at most 200 characters' })
+        .regex(/^[^\p{C}]*$/u, { error: 'a reference may not hold control or invisible characters' }),
+    })
+    .strict(),
+  z.object({ orderId: DocId, method: z.literal('code') }).strict(),
+]);
+export type RecordEvidenceInput = z.input<typeof RecordEvidenceInput>;
+
+/** What the country center saw: the calling line and the digits entered. */
+export const ConfirmCodeInput = z
+  .object({
+    /** The line the member called from: the PIN, in any form (E.164 as the center saw it). */
+    line: NumberText,
+    code: z.string().regex(/^\d{8}$/, { error: 'expected the 8-digit code' }),
+  })
+  .strict();
+export type ConfirmCodeInput = z.input<typeof ConfirmCodeInput>;
+
+export const ApproveInput = z.object({ orderId: DocId }).strict();
+export type ApproveInput = z.input<typeof ApproveInput>;
+
 export const NumberRefInput = z.object({ number: NumberText }).strict();
 export type NumberRefInput = z.input<typeof NumberRefInput>;
 
@@ -109,7 +141,7 @@ export const ListInventoryInput = z
   .strict();
 export type ListInventoryInput = z.input<typeof ListInventoryInput>;
 
-export const OrderStatus = z.enum(['reserved', 'paid', 'cancelled', 'expired']);
+export const OrderStatus = z.enum(['reserved', 'pending-verification', 'paid', 'cancelled', 'expired']);
 
 export const ListOrdersInput = z
   .object({

@@ -65,6 +65,19 @@ export function offerView(n: InventoryNumber): NumberOffer {
   };
 }
 
+/** A PIN order's proof of ownership as shown: never the code or its hash. */
+export interface VerificationView {
+  method: 'loa' | 'code';
+  reference?: string;
+  codeExpiresAt?: number;
+  attempts?: number;
+  confirmedAt?: number;
+  recordedAt: number;
+  recordedBy: string;
+  approvedAt?: number;
+  approvedBy?: string;
+}
+
 export interface OrderView {
   id: string;
   registrarId: string;
@@ -75,12 +88,14 @@ export interface OrderView {
   status: OrderStatus;
   expiresAt: number;
   paymentReference?: string;
+  verification?: VerificationView;
   createdAt: number;
   updatedAt: number;
   version: number;
 }
 
 export function orderView(o: Order): OrderView {
+  const ver = o.verification;
   return {
     id: o._id,
     registrarId: o.registrarId,
@@ -91,6 +106,21 @@ export function orderView(o: Order): OrderView {
     status: o.status,
     expiresAt: o.expiresAt,
     ...(o.paymentReference ? { paymentReference: o.paymentReference } : {}),
+    ...(ver
+      ? {
+          verification: {
+            method: ver.method,
+            ...(ver.reference !== undefined ? { reference: ver.reference } : {}),
+            ...(ver.codeExpiresAt !== undefined ? { codeExpiresAt: ver.codeExpiresAt } : {}),
+            ...(ver.attempts !== undefined ? { attempts: ver.attempts } : {}),
+            ...(ver.confirmedAt !== undefined ? { confirmedAt: ver.confirmedAt } : {}),
+            recordedAt: ver.recordedAt,
+            recordedBy: ver.recordedBy,
+            ...(ver.approvedAt !== undefined ? { approvedAt: ver.approvedAt } : {}),
+            ...(ver.approvedBy !== undefined ? { approvedBy: ver.approvedBy } : {}),
+          },
+        }
+      : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
     version: o.version,

@@ -316,8 +316,10 @@ export function createRegistrar(deps: RegistrarDeps) {
       if (expires !== 0 && expires < minExpires) {
         return spec(423, toTag, [['Min-Expires', String(minExpires)]]);
       }
-      const id = `${account.memberId}|${c.uri}`;
-      const existing = current.find((b) => b._id === id);
+      // one binding per AOR and Contact: the same terminal under a second AOR of the member is a
+      // second binding, not a move (`current` is this AOR's; ids of older bindings are kept)
+      const existing = current.find((b) => b.contact === c.uri);
+      const id = existing?._id ?? `${account.memberId}|${aor}|${c.uri}`;
       // RFC 3261 §10.3 step 7: a request older than what we hold from the same Call-ID is refused
       if (existing && existing.callId === callId && existing.cseq >= cseq) {
         return spec(500, toTag, [warning('out-of-order REGISTER (CSeq)')]);

@@ -8,25 +8,18 @@ import {
   COLLECTIONS,
   createLogLimiter,
   DuplicateKeyError,
-  emailKey,
   type Logger,
   type Member,
   type Store,
-  sipKey,
   systemClock,
-  telKey,
 } from '#core';
-import { lookupSipAccount } from '#registry';
+import { lookupSipAccount, memberIdentityKeys, registryTerminals } from '#registry';
 import type { BindingSource } from '#resolve';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 
-/** Identity keys of a member: its PIN numbers, its email, its SIP username. */
+/** Identity keys of a member now: PINs, VNS branches, domain, email, SIP username (#registry). */
 export function memberIdentities(m: Member, realm: string): string[] {
-  const out: string[] = [];
-  for (const n of m.numbers) if (n.kind === 'pin') out.push(telKey(n.e164));
-  if (m.email) out.push(emailKey(m.email));
-  if (m.sip) out.push(sipKey(m.sip.username, realm));
-  return out;
+  return memberIdentityKeys(m, realm);
 }
 
 /** Credentials through the registry's own look-up (the username's claim, then its member). */
@@ -47,8 +40,13 @@ export function registryCredentials(store: Store): CredentialStore {
   };
 }
 
-export function registryBindings(store: Store): BindingStore {
+/**
+ * Bindings in the registry. `forIdentity` finds the terminals of the member that holds an
+ * identity now (registryTerminals): what a binding answers for is never a copy from REGISTER time.
+ */
+export function registryBindings(store: Store, realm = ''): BindingStore {
   const bindings = store.collection<Binding>(COLLECTIONS.bindings);
+  const terminals = registryTerminals(store, realm);
   return {
     list: (memberId, aor, now) =>
       bindings.find({ memberId, aor, expiresAt: { $gt: now } }, { sort: { q: -1, expiresAt: -1 } }),
@@ -67,8 +65,7 @@ export function registryBindings(store: Store): BindingStore {
     async remove(id) {
       await bindings.findOneAndDelete({ _id: id });
     },
-    forIdentity: (key, now) =>
-      bindings.find({ identities: key, expiresAt: { $gt: now } }, { sort: { q: -1, expiresAt: -1 } }),
+    forIdentity: (key, now) => terminals.forIdentity(key, now),
     sweep: (now) => bindings.deleteMany({ expiresAt: { $lte: now } }),
   };
 }

@@ -300,6 +300,7 @@ export const en = {
   'status.paid': 'paid',
   'status.cancelled': 'cancelled',
   'status.expired': 'expired',
+  'status.pending-verification': 'awaiting proof of ownership',
   'status.available': 'available',
   'status.sold': 'sold',
   'status.assigned': 'assigned',

@@ -296,6 +296,7 @@ export const ja: Catalog = {
   'status.paid': '支払い済み',
   'status.cancelled': 'キャンセル',
   'status.expired': '期限切れ',
+  'status.pending-verification': '所有確認待ち',
   'status.available': '販売中',
   'status.sold': '販売済み',
   'status.assigned': '割り当て済み',

@@ -293,6 +293,7 @@ export const ko: Catalog = {
   'status.paid': '결제됨',
   'status.cancelled': '취소됨',
   'status.expired': '만료됨',
+  'status.pending-verification': '소유 확인 대기',
   'status.available': '판매 중',
   'status.sold': '판매됨',
   'status.assigned': '배정됨',

@@ -5,7 +5,8 @@
 import { type ApiApp, type ApiDeps, createApiApp } from '#api';
 import { createMetrics, type Metrics } from '#metrics';
 import { derivationFor } from '#publish';
-import { ADMIN, createAuthService } from '#registry';
+import { ADMIN, anyCenter, createAuthService, registryCenters } from '#registry';
+import { TEST_CENTERS } from '#test/helpers/sales';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { PublishedRRset } from '../../../src/core/model.ts';
 import { createJournal, type Journal } from '../../../src/registry/journal.ts';
@@ -52,6 +53,8 @@ export interface Harness {
 export type HarnessOptions = Partial<Omit<ApiDeps, 'store' | 'publisher' | 'logger'>> & {
   rateLimit?: number;
   bodyLimit?: number;
+  /** CALLX_WEB_DOMAIN: number pages by host name. */
+  webDomain?: string;
 };
 
 export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
@@ -81,6 +84,7 @@ export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
         adminToken: ADMIN_TOKEN,
         rateLimit: extra.rateLimit ?? 100_000,
         bodyLimit: extra.bodyLimit ?? 64 * 1024,
+        ...(extra.webDomain ? { webDomain: extra.webDomain } : {}),
       },
     },
     logger: silentLogger,
@@ -88,6 +92,10 @@ export async function harness(extra: HarnessOptions = {}): Promise<Harness> {
     publisher,
     metrics,
     clock,
+    // the centers the demo zone files have (and the tests take for granted), besides the registry's
+    centers: anyCenter(registryCenters(t.store), async (c) =>
+      (TEST_CENTERS as readonly string[]).includes(c),
+    ),
     ...extra,
     options: { validateResponses: true, ...extra.options },
   });

@@ -11,6 +11,8 @@ import { type ApiServer, createApiServer } from '#api';
 import { createDnsNode, type DnsNode } from '#dns';
 import { createMetrics } from '#metrics';
 import { derivationFor } from '#publish';
+import { anyCenter, registryCenters } from '#registry';
+import { dnsCenters } from '#resolve';
 import { createSipService, type SipService } from '#sip';
 import { loadConfig } from '../../../src/core/config.ts';
 import { silentLogger } from '../../../src/core/log.ts';
@@ -86,11 +88,14 @@ export async function startStack(): Promise<Stack> {
     logger: silentLogger,
     store,
     publisher,
+    // as `callx serve` wires it: the registry's centers and DNS's (the demo zone files)
+    centers: anyCenter(registryCenters(store), dnsCenters(sip.resolver.cache, APEX)),
     metrics: createMetrics({ processMetrics: false }),
     readiness: () => ({ zones: dns.ready() }),
     exportZone: (apex) => dns.exportZone(apex),
     fileZones: () => [...dns.zones.zones.values()].map((z) => z.name),
     resolve: (identifier, caller) => sip.resolver.resolve(identifier, caller),
+    page: (identifier) => sip.resolver.page(identifier),
   });
   const base = `http://127.0.0.1:${await api.start()}`;
   return {
