@@ -14,6 +14,9 @@ import {
   createPublisher,
   createSales,
   openStore,
+  type StirCredentials,
+  stirCredentials,
+  stirFromFiles,
 } from '#registry';
 import { createResolver } from '#resolve';
 import { createSipService, type SipService } from '#sip';
@@ -53,6 +56,17 @@ async function bound<T>(part: Part, at: { addr: string; port: number }, start: (
   }
 }
 
+/** Where the signing key and certificate come from: CALLX_STIR_KEY/CERT, or the registry's demo key. */
+function stirSource(config: Config, store: Parameters<typeof stirCredentials>[0]) {
+  if (!config.stir.enabled) return undefined;
+  const { keyFile, certFile } = config.stir;
+  if (keyFile && certFile) {
+    let read: Promise<StirCredentials> | undefined;
+    return () => (read ??= stirFromFiles(keyFile, certFile));
+  }
+  return stirCredentials(store, { apex: config.apex });
+}
+
 export interface Callx {
   /** Where each running front-end listens (ports as bound, useful with port 0). */
   readonly listening: Partial<Record<Part, number>>;
@@ -86,6 +100,9 @@ export async function startCallx(
     // what the registry publishes in DNS: one derivation for the publisher and the DNS node
     const derivation = derivationFor(config);
     const metrics = createMetrics();
+    // the key and certificate of signed caller identities (docs/trust.md): files, or the registry's demo key
+    const stir = stirSource(config, store);
+    if (config.stir.enabled && config.stir.keyFile) await stir!(); // configured files must load
 
     let dns: DnsNode | undefined;
     if (parts.includes('dns')) {
@@ -106,7 +123,7 @@ export async function startCallx(
 
     let sip: SipService | undefined;
     if (parts.includes('sip')) {
-      sip = createSipService({ config, logger, store, metrics: metrics.sip });
+      sip = createSipService({ config, logger, store, metrics: metrics.sip, ...(stir ? { stir } : {}) });
       listening.sip = await bound('sip', config.sip, () => sip!.start());
       stops.push(() => sip!.stop());
     }
@@ -154,6 +171,8 @@ export async function startCallx(
           ...(dns ? { zones: dns.ready() } : {}),
           ...(sip ? sip.readiness() : {}),
         }),
+        readinessDetail: () => sip?.readinessDetail() ?? {},
+        ...(stir ? { stirCertificate: async () => (await stir()).certPem } : {}),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
         ...(dns
           ? {

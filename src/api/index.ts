@@ -17,11 +17,25 @@ import {
   type SalesService,
 } from '#registry';
 import { type AppOptions, createApp } from './app.ts';
-import type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+import type {
+  ApiApp,
+  ExportZoneFn,
+  ReadinessCheck,
+  ReadinessDetail,
+  ResolveFn,
+  Services,
+} from './context.ts';
 import { toProblem } from './errors.ts';
 import { createIdempotency } from './idempotency.ts';
 
-export type { ApiApp, ExportZoneFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+export type {
+  ApiApp,
+  ExportZoneFn,
+  ReadinessCheck,
+  ReadinessDetail,
+  ResolveFn,
+  Services,
+} from './context.ts';
 export { PROBLEM_BASE, PROBLEMS, type ProblemKind } from './errors.ts';
 export { openApiDocument } from './openapi.ts';
 
@@ -40,6 +54,10 @@ export interface ApiDeps {
   members?: MembersService;
   /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
   readiness?: ReadinessCheck;
+  /** What /readyz shows without failing (e.g. the redirector's countries without an emergency route). */
+  readinessDetail?: ReadinessDetail;
+  /** The certificate of signed caller identities, served at GET /stir/cert.pem (the x5u URL). */
+  stirCertificate?: () => Promise<string | null>;
   /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
   resolve?: ResolveFn;
   /** GET /v1/zones/{apex}/export: the zone as served, as a master file. */
@@ -79,7 +97,12 @@ export function createServices(deps: ApiDeps): Services {
     store: deps.store,
     metrics: deps.metrics ?? createMetrics(),
     auth: createAuthService({ store: deps.store, clock, adminToken: deps.config.http.adminToken }),
-    routing: createRoutingService({ store: deps.store, publisher: deps.publisher, clock }),
+    routing: createRoutingService({
+      store: deps.store,
+      publisher: deps.publisher,
+      clock,
+      realm: deps.config.sip?.realm ?? deps.config.apex,
+    }),
     zones: createZoneService({
       store: deps.store,
       publisher: deps.publisher,
@@ -106,6 +129,8 @@ export function createServices(deps: ApiDeps): Services {
     resolve: deps.resolve,
     exportZone: deps.exportZone,
     readiness: deps.readiness,
+    readinessDetail: deps.readinessDetail,
+    stirCertificate: deps.stirCertificate,
   };
 }
 

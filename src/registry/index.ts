@@ -56,8 +56,20 @@ export {
 } from './members/schemas.ts';
 export { lookupSipAccount } from './members/sip.ts';
 export type { MemberView } from './members/views.ts';
-export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
+export type {
+  CountryService,
+  PeerKind,
+  PeerService,
+  PolicyService,
+  PolicyView,
+  RouteService,
+  RoutingService,
+  StirCredentials,
+  TrustRecords,
+} from './routing/index.ts';
 export {
+  AddressOrCidr,
+  CallPolicyInput,
   CarrierInput,
   CarrierPatch,
   CenterTarget,
@@ -65,8 +77,19 @@ export {
   CountryKey,
   CountryPatch,
   createRoutingService,
+  EmergencyGateway,
   GatewayInput,
   GatewayPatch,
+  generateStirCredentials,
+  loadTrust,
+  PEER_KINDS,
+  PeerSecretInput,
+  PeerTrustInput,
+  PolicyScope,
+  peerUsername,
+  STIR_SECRET_ID,
+  stirCredentials,
+  stirFromFiles,
 } from './routing/index.ts';
 export type { SalesService } from './sales/index.ts';
 export { createSales } from './sales/index.ts';

@@ -67,4 +67,7 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.counters]: [],
   [COLLECTIONS.tombstones]: [],
   [COLLECTIONS.secrets]: [],
+  [COLLECTIONS.policies]: [],
+  // old windows are deleted by rule and window index (src/sip/trust/limits.ts)
+  [COLLECTIONS.rateWindows]: [ix('rule', 'w')],
 };

@@ -3,6 +3,7 @@
 
 export type { DnsCache } from './cache.ts';
 export { createDnsCache } from './cache.ts';
+export { escapeHeaderValue, withEscapedUriHeader } from './contact.ts';
 export {
   createResolver,
   DEFAULT_RESOLVE_LIMITS,
@@ -13,9 +14,20 @@ export {
 } from './create.ts';
 export type { DnsClient } from './dns-client.ts';
 export { createDnsClient } from './dns-client.ts';
+export type { EmergencyDial } from './emergency.ts';
+export { emergencyDial, emergencyOwner, emergencyRegions, isEmergencyNumber } from './emergency.ts';
 export type { QueryStep } from './lookup.ts';
 export { SAFE_URI } from './naptr.ts';
 export { decisionJson } from './present.ts';
 export { createResolution } from './resolver.ts';
-export type { BindingSource, Decision, Resolution, ResolutionDeps, ResolvedContact } from './types.ts';
+export type {
+  BindingSource,
+  CallerInput,
+  Decision,
+  Resolution,
+  ResolutionDeps,
+  ResolvedContact,
+  Route,
+  Verdict,
+} from './types.ts';
 export { CID_PARAM } from './types.ts';

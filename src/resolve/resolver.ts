@@ -16,6 +16,7 @@ import {
 import type { Caller } from './callerid.ts';
 import { takeUriParam } from './contact.ts';
 import { type Candidate, createContacts } from './contacts.ts';
+import { emergencyDial, emergencyOwner } from './emergency.ts';
 import { createIdentify } from './identify.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
 import { type CallerInput, CID_PARAM, type Decision, type Resolution, type ResolutionDeps } from './types.ts';
@@ -96,6 +97,8 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     destCountry: string | null,
     st: State,
     depth: number,
+    /** The number these records route off our network (partner, carrier, PSTN trees). */
+    e164?: string,
   ): Promise<Candidate[]> {
     st.services.push(...r.services);
     const out: Candidate[] = [];
@@ -112,7 +115,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         );
         st.services.push(...pstn.services);
         for (const s of pstn.sip)
-          out.push({ uri: s.uri, source: `${source}>pstn`, format: 'e164', destCountry });
+          out.push({ uri: s.uri, source: `${source}>pstn`, format: 'e164', destCountry, e164 });
         continue;
       }
       const { uri, value } = takeUriParam(item.sip, CID_PARAM);
@@ -137,7 +140,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
           continue;
         }
       }
-      out.push({ uri, source, format: fmt, destCountry });
+      out.push({ uri, source, format: fmt, destCountry, ...(e164 ? { e164 } : {}) });
     }
     return out;
   }
@@ -170,7 +173,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         if (err instanceof ResolutionUnavailable) continue; // a partner's tree down: the next route still reaches the number
         throw err;
       }
-      if (usable(r)) return candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+      if (usable(r)) return candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth, e164);
     }
     const carriers = await naptrChain(
       deps.dns,
@@ -179,12 +182,12 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       e164,
       st.steps,
     );
-    if (usable(carriers)) return candidatesOf(carriers, 'carriers', 'e164', country, st, depth);
+    if (usable(carriers)) return candidatesOf(carriers, 'carriers', 'e164', country, st, depth, e164);
     const pstn = await naptrChain(deps.dns, 'pstn', enumName(e164, treeApex('pstn', apex)), e164, st.steps);
     if (usable(pstn)) {
       // the PSTN tree routes; a tel record there would only lead back to it
       const routes = { ...pstn, items: pstn.items.filter((i) => 'sip' in i), tel: [] };
-      return candidatesOf(routes, 'pstn', 'e164', country, st, depth);
+      return candidatesOf(routes, 'pstn', 'e164', country, st, depth, e164);
     }
     throw new Terminal(404, `no member, partner, carrier or PSTN route has ${e164}`);
   }
@@ -251,9 +254,35 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         if (warning) decision.warning = warning;
         return decision;
       };
+      const country = callerIn?.country ?? caller?.country ?? deps.defaultCountry;
+      // what the caller asserted is placed in the Contacts only when it is asserted (docs/trust.md)
+      const asserted = callerIn?.assert === false ? null : caller;
+      const sos = emergencyDial(target, country);
+      if (sos) {
+        // an emergency code of the caller's country: its emergency gateway, whatever else the digits are
+        decision.emergency = sos;
+        try {
+          const r = await naptrChain(
+            deps.dns,
+            'emergency',
+            emergencyOwner(sos.country, apex),
+            sos.code,
+            st.steps,
+          );
+          decision.contacts = contactsOf(
+            r.sip.map((x) => ({ uri: x.uri, source: 'emergency', format: 'e164', destCountry: sos.country })),
+            asserted,
+          );
+          if (decision.contacts.length > 0) return finish(302);
+          return finish(503, `no emergency route for ${sos.country} (${emergencyOwner(sos.country, apex)})`);
+        } catch (err) {
+          if (!(err instanceof ResolutionUnavailable)) throw err;
+          return finish(503, `DNS unavailable: ${err.message}`);
+        }
+      }
       let id: Identifier;
       try {
-        id = parse(target, caller?.country ?? deps.defaultCountry);
+        id = parse(target, country);
       } catch (err) {
         if (!(err instanceof NumberingError)) throw err;
         decision.error = { code: err.code, message: err.message };
@@ -262,7 +291,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       decision.classification = id;
       try {
         const cands = await resolveId(id, st, 0);
-        decision.contacts = contactsOf(cands, caller);
+        decision.contacts = contactsOf(cands, asserted);
         if (decision.contacts.length === 0) return finish(404, `no usable destination for ${id.display}`);
         return finish(302);
       } catch (err) {

@@ -22,9 +22,15 @@ export async function startDns(zonesDir = ZONES_DIR, cacheEntries?: number): Pro
   return dns;
 }
 
-/** A config as `callx serve` would read it, pointing at the test DNS server. */
+/**
+ * A config as `callx serve` would read it, pointing at the test DNS server. The test clients on
+ * loopback are a trusted peer (a softswitch of ours, CALLX_SIP_TRUSTED), so suites about routing
+ * reach every destination; the trust suites (test/trust) set CALLX_SIP_TRUSTED themselves ('' for
+ * nobody).
+ */
 export function sipConfig(dnsPort: number, env: Record<string, string> = {}) {
   return loadConfig({
+    CALLX_SIP_TRUSTED: '127.0.0.0/8,::1',
     CALLX_APEX: 'callx.test',
     CALLX_SIP_ADDR: '127.0.0.1',
     CALLX_SIP_PORT: '0',

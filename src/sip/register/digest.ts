@@ -5,8 +5,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type DigestAlgorithm, digestHash as H } from '#core';
 
 export type { DigestAlgorithm } from '#core';
-/** Challenges are sent strongest first (RFC 8760 §2.4). */
-export const ALGORITHMS: DigestAlgorithm[] = ['SHA-256', 'MD5'];
+/**
+ * Challenges in the order sent, most preferred first (RFC 8760 §2.4); the default of
+ * CALLX_SIP_DIGEST_ALGORITHMS. MD5 first: SIPp reads only the first challenge and computes only
+ * MD5, as do several deployed clients (docs/trust.md, "Clients"); SHA-256 is there for UAs that
+ * support nothing else or are configured for it.
+ */
+export const ALGORITHMS: DigestAlgorithm[] = ['MD5', 'SHA-256'];
 
 /** The expected `response` for qop=auth. */
 export function digestResponse(
