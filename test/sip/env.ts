@@ -94,17 +94,20 @@ export function request(o: RequestOptions): string {
 /** A UDP SIP client bound to an ephemeral port. */
 export class UdpClient {
   readonly socket = dgram.createSocket('udp4');
+  address = '127.0.0.1';
   private readonly queue: string[] = [];
   private waiters: ((m: string) => void)[] = [];
   port = 0;
 
-  async open(): Promise<this> {
+  /** Binds to `address` (any 127.x.y.z: another source address), 127.0.0.1 by default. */
+  async open(address = '127.0.0.1'): Promise<this> {
+    this.address = address;
     this.socket.on('message', (buf) => {
       const w = this.waiters.shift();
       if (w) w(buf.toString('utf8'));
       else this.queue.push(buf.toString('utf8'));
     });
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => this.socket.bind(0, address, () => r()));
     this.port = this.socket.address().port;
     return this;
   }

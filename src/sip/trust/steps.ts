@@ -295,10 +295,7 @@ export const policy = (deps: PipelineDeps): Step => ({
     for (let i = 0; i < d.contacts.length; i++) {
       const r = routes[i]!;
       const cls = destinationClass(r.source);
-      if (!allowed.has(cls)) {
-        denied ??= cls;
-        continue;
-      }
+      // blocked numbers first: nobody reaches them, authenticated or not (a 403, not a 401)
       if (cls !== 'on-net' && r.e164) {
         const type = d.dialed && d.dialed.e164 === r.e164 ? d.dialed.type : numberInfo(r.e164).type;
         const b = blockedDestination(p, r.e164, type);
@@ -307,11 +304,17 @@ export const policy = (deps: PipelineDeps): Step => ({
           continue;
         }
       }
+      if (!allowed.has(cls)) {
+        denied ??= cls;
+        continue;
+      }
       contacts.push(d.contacts[i]!);
       kept.push(r);
     }
     if (contacts.length === 0) {
-      if (blocked) return refuse(t, c, blocked.refusal, 403, blocked.why);
+      // a blocked number is said so even to an anonymous caller: authenticating would not help
+      if (blocked && (!denied || caller.kind === 'anonymous'))
+        return refuse(t, c, blocked.refusal, 403, blocked.why);
       if (caller.kind === 'anonymous')
         return refuse(
           t,
