@@ -65,6 +65,8 @@ export interface SipServiceDeps {
   trustRefreshMs?: number;
   /** How often call counts are shared with the other redirectors (ms, default 500). */
   limitSyncMs?: number;
+  /** How long a signed PASSporT is reused for the same claims (s, default 1: its iat second; 0: never). */
+  stirReuseS?: number;
 }
 
 export interface SipService {
@@ -238,7 +240,13 @@ export function createSipService(deps: SipServiceDeps): SipService {
   async function loadSigner(): Promise<void> {
     if (!deps.stir || !stirConfig?.enabled) return;
     const creds = await deps.stir();
-    signer = await createSigner({ keyPem: creds.keyPem, certPem: creds.certPem, x5u: stirConfig.x5u, clock });
+    signer = await createSigner({
+      keyPem: creds.keyPem,
+      certPem: creds.certPem,
+      x5u: stirConfig.x5u,
+      clock,
+      ...(deps.stirReuseS !== undefined ? { reuseS: deps.stirReuseS } : {}),
+    });
     log.info(
       { x5u: stirConfig.x5u, demo: creds.demo },
       creds.demo

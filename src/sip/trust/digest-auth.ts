@@ -5,7 +5,7 @@
 // (RFC 7616 §3.4.6, RFC 3261 §22.4). Credentials are HA1 digests, never passwords.
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '#core';
-import { parseUri, type SipMessage } from '../message.ts';
+import { header, parseUri, type SipMessage } from '../message.ts';
 import {
   ALGORITHMS,
   challenge,
@@ -147,7 +147,7 @@ export function createDigestVerifier(deps: DigestVerifierDeps): DigestVerifier {
     },
 
     async verify(msg, lookup) {
-      const values = msg.get('authorization');
+      const values = header(msg, 'authorization');
       if (!values) return { kind: 'none', foreign: false };
       if (values.length > MAX_AUTHORIZATION)
         return { kind: 'malformed', why: `Authorization longer than ${MAX_AUTHORIZATION} octets` };

@@ -43,6 +43,8 @@ export interface RateLimiter {
 }
 
 interface KeyCount {
+  /** The key's field name in the shared document (hashed once per window). */
+  h: string;
   /** Counted here in this window. */
   local: number;
   /** Of `local`, what was added to the shared document. */
@@ -53,6 +55,7 @@ interface Window {
   rule: string;
   w: number;
   windowMs: number;
+  /** By key as given (hashed only when first seen in the window). */
   keys: Map<string, KeyCount>;
   /** The shared totals by hashed key, as last read. */
   totals: Record<string, number>;
@@ -88,11 +91,11 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
     if (!coll) return;
     const inc: Record<string, number> = {};
     const sent = new Map<string, number>();
-    for (const [h, k] of win.keys) {
+    for (const k of win.keys.values()) {
       const d = k.local - k.flushed;
       if (d > 0) {
-        inc[`c.${h}`] = d;
-        sent.set(h, d);
+        inc[`c.${k.h}`] = d;
+        sent.set(k.h, d);
       }
     }
     win.dirty = false;
@@ -104,9 +107,9 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
             { upsert: true },
           )
         : await coll.get(id);
-    for (const [h, d] of sent) {
-      const k = win.keys.get(h);
-      if (k) k.flushed += d;
+    for (const k of win.keys.values()) {
+      const d = sent.get(k.h);
+      if (d) k.flushed += d;
     }
     if (doc) win.totals = doc.c ?? {};
   }
@@ -143,21 +146,20 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
       if (!(limit > 0)) return { ok: true, count: 0, retryAfterS: 0 };
       const now = deps.clock.now();
       const win = windowOf(rule, windowMs, now);
-      const h = hashKey(key);
-      let k = win.keys.get(h);
+      let k = win.keys.get(key);
       if (!k) {
         if (win.keys.size >= maxKeys) {
           // the table is full (an attack from very many sources): the oldest key is dropped
           const oldest = win.keys.keys().next().value;
           if (oldest !== undefined) win.keys.delete(oldest);
         }
-        k = { local: 0, flushed: 0 };
-        win.keys.set(h, k);
+        k = { h: hashKey(key), local: 0, flushed: 0 };
+        win.keys.set(key, k);
       }
       k.local++;
       win.dirty = true;
       // the others' attempts: the shared total as last read, less what we had flushed into it
-      const others = Math.max(0, (win.totals[h] ?? 0) - k.flushed);
+      const others = Math.max(0, (win.totals[k.h] ?? 0) - k.flushed);
       const count = k.local + others;
       const retryAfterS = Math.max(1, Math.ceil(((win.w + 1) * windowMs - now) / 1000));
       return { ok: count <= limit, count, retryAfterS };

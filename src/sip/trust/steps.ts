@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { parseIdentifier } from '#numbering';
 import { emergencyDial, escapeHeaderValue, type Route, withEscapedUriHeader } from '#resolve';
 import { answer, type Call, callerOf, type Outcome, type ResolveCaller, type Step } from '../call.ts';
+import { header } from '../message.ts';
 import type { PipelineDeps } from '../pipeline.ts';
 import { spec } from '../spec.ts';
 import { warning } from '../warning.ts';
@@ -173,7 +174,7 @@ export const classify = (deps: PipelineDeps): Step => ({
         return refuse(t, c, 'auth-failed', 401, out.why, await t.verifier.challenges(out.stale));
       }
     }
-    const identity = readIdentity(msg.get('identity'), t.clock.now());
+    const identity = readIdentity(header(msg, 'identity'), t.clock.now());
     if (identity && !identity.ok && !c.emergency)
       return refuse(t, c, 'identity-invalid', identity.status, identity.why, [], identity.reason);
     if (identity?.ok) {
@@ -355,6 +356,17 @@ export const policy = (deps: PipelineDeps): Step => ({
   },
 });
 
+// an Identity value %-escaped for a URI header (~500 characters, one by one): once per PASSporT
+const escapes = new LRUCache<string, string>({ max: 10_000 });
+function escapedOnce(value: string): string {
+  let e = escapes.get(value);
+  if (e === undefined) {
+    e = escapeHeaderValue(value);
+    escapes.set(value, e);
+  }
+  return e;
+}
+
 /** The E.164 digits of a caller's number, for a PASSporT (RFC 8224 §8.3: no '+'). */
 const tn = (e164: string) => e164.replace(/^\+/, '');
 
@@ -410,7 +422,7 @@ export const identity = (deps: PipelineDeps): Step => ({
       values = [await signer.identity(claims)];
       t.observer?.identity('signed');
     }
-    const escaped = values.map(escapeHeaderValue);
+    const escaped = values.map(escapedOnce);
     const d = c.decision!;
     c.decision = {
       ...d,
@@ -419,7 +431,10 @@ export const identity = (deps: PipelineDeps): Step => ({
         const end = v.lastIndexOf('>');
         if (!v.startsWith('<') || end < 0) return v;
         // any Identity a NAPTR result carried is replaced; a peer's several are all passed on
-        let uri = withEscapedUriHeader(v.slice(1, end), 'Identity', escaped[0]!);
+        const inner = v.slice(1, end);
+        let uri = /[?&]identity=/i.test(inner)
+          ? withEscapedUriHeader(inner, 'Identity', escaped[0]!)
+          : `${inner}${inner.includes('?') ? '&' : '?'}Identity=${escaped[0]!}`;
         for (const e of escaped.slice(1)) uri += `&Identity=${e}`;
         return `<${uri}>${v.slice(end + 1)}`;
       }),
