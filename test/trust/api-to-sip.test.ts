@@ -105,7 +105,12 @@ describe('from the API to the redirector', () => {
     const logged: string[] = [];
     const logger = pino(
       { level: 'warn' },
-      new Writable({ write: (c, _e, done) => (logged.push(String(c)), done()) }),
+      new Writable({
+        write(c, _e, done) {
+          logged.push(String(c));
+          done();
+        },
+      }),
     );
     const sip = createSipService({ config: sipConfig(dns.port, { CALLX_STIR: 'off' }), logger });
     try {
