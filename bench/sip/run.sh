@@ -29,7 +29,7 @@
 #   trust: bench/sip/trust.ts (the in-process cost of classification, policy and signing per call)
 #   steps: bench/sip/steps.ts (time per step, warm caches) and bench/sip/miss.ts (a cache miss)
 # Env:   DNS_PORT SIP_PORT AUTH_PORT SIPP_PORT (5321 5072 5076 5080: another run at once needs others)
-#        AUTH_DEST=+12125551234 AUTH_REUSE=1
+#        AUTH_DEST=+12125551234 AUTH_REUSE=1 KAM_VARIANTS="nocache htable"
 #        RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
 #        LATRATES="500 8000" (capture at these rates instead of 500 and half the maximum)
 #        PEERS=<shared/peers dir>  CALLX_ANCHOR_DATA=<generated data, default bench/data/sip>
@@ -260,7 +260,8 @@ fi
 
 if want kamailio; then
   log "== Kamailio (the peers' own script, same data): nocache and htable"
-  SIP_OUT=sip-kamailio RUNS=$RUNS STEP=$STEP RATES="$RATES" BISECT=$BISECT LAT=$LAT "$PEERS/sip_bench.sh" nocache htable
+  # shellcheck disable=SC2086
+  SIP_OUT=sip-kamailio RUNS=$RUNS STEP=$STEP RATES="$RATES" BISECT=$BISECT LAT=$LAT "$PEERS/sip_bench.sh" ${KAM_VARIANTS:-nocache htable}
 fi
 
 # summary (medians), markdown
