@@ -17,6 +17,9 @@ import {
   openStore,
   registryBindingSource,
   registryCenters,
+  type StirCredentials,
+  stirCredentials,
+  stirFromFiles,
 } from '#registry';
 import { createResolver, dnsCenters } from '#resolve';
 import { createSipService, type SipService } from '#sip';
@@ -63,6 +66,17 @@ function servesApex(dns: DnsNode, apex: string): boolean {
   return dns.zones.findZone(keyOf(apex)) !== undefined;
 }
 
+/** Where the signing key and certificate come from: CALLX_STIR_KEY/CERT, or the registry's demo key. */
+function stirSource(config: Config, store: Parameters<typeof stirCredentials>[0]) {
+  if (!config.stir.enabled) return undefined;
+  const { keyFile, certFile } = config.stir;
+  if (keyFile && certFile) {
+    let read: Promise<StirCredentials> | undefined;
+    return () => (read ??= stirFromFiles(keyFile, certFile));
+  }
+  return stirCredentials(store, { apex: config.apex });
+}
+
 export interface Callx {
   /** Where each running front-end listens (ports as bound, useful with port 0). */
   readonly listening: Partial<Record<Part, number>>;
@@ -96,6 +110,9 @@ export async function startCallx(
     // what the registry publishes in DNS: one derivation for the publisher and the DNS node
     const derivation = derivationFor(config);
     const metrics = createMetrics();
+    // the key and certificate of signed caller identities (docs/trust.md): files, or the registry's demo key
+    const stir = stirSource(config, store);
+    if (config.stir.enabled && config.stir.keyFile) await stir!(); // configured files must load
 
     let dns: DnsNode | undefined;
     if (parts.includes('dns')) {
@@ -123,7 +140,7 @@ export async function startCallx(
 
     let sip: SipService | undefined;
     if (parts.includes('sip')) {
-      sip = createSipService({ config, logger, store, metrics: metrics.sip });
+      sip = createSipService({ config, logger, store, metrics: metrics.sip, ...(stir ? { stir } : {}) });
       listening.sip = await bound('sip', config.sip, () => sip!.start());
       stops.push(() => sip!.stop());
     }
@@ -184,6 +201,8 @@ export async function startCallx(
           ...(dns ? { zones: dns.ready(), apex: servesApex(dns, config.apex) } : {}),
           ...(sip ? sip.readiness() : {}),
         }),
+        readinessDetail: () => sip?.readinessDetail() ?? {},
+        ...(stir ? { stirCertificate: async () => (await stir()).certPem } : {}),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
         page: (identifier) => resolver.page(identifier),
         ...(dns

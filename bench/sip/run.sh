@@ -18,9 +18,19 @@
 # before the 302, so this runs uac_enum_stateful.xml (bench/sip: the peers' uac_enum.xml plus an
 # optional 100, the ACK with the INVITE's branch); SCENARIO=stateful gives callx the same.
 #
-# Usage: bench/sip/run.sh [callx] [drachtio] [kamailio] [steps]     (default: callx kamailio steps)
+# auth: the redirector with caller trust (docs/trust.md), every call a member's with digest
+# authentication and a signed identity: bench/sip/uac_auth.xml (INVITE, 401, ACK, INVITE with
+# credentials, 302 with the Identity, ACK) against serve.ts sip --auth. SIPp's digest uri is one
+# string per run (-auth_uri), and callx checks it against the Request-URI, so every call of the
+# run dials one number (AUTH_DEST, a US PSTN number): the PASSporT is reused within its iat second
+# (AUTH_REUSE=1, the default); AUTH_REUSE=0 signs every call, as distinct destinations would.
+#
+# Usage: bench/sip/run.sh [callx] [auth] [drachtio] [kamailio] [steps] [trust]  (default: callx kamailio steps)
+#   trust: bench/sip/trust.ts (the in-process cost of classification, policy and signing per call)
 #   steps: bench/sip/steps.ts (time per step, warm caches) and bench/sip/miss.ts (a cache miss)
-# Env:   RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
+# Env:   DNS_PORT SIP_PORT AUTH_PORT SIPP_PORT (5321 5072 5076 5080: another run at once needs others)
+#        AUTH_DEST=+12125551234 AUTH_REUSE=1 KAM_VARIANTS="nocache htable"
+#        RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
 #        LATRATES="500 8000" (capture at these rates instead of 500 and half the maximum)
 #        PEERS=<shared/peers dir>  CALLX_ANCHOR_DATA=<generated data, default bench/data/sip>
 #        SCENARIO=peers|stateful (callx's scenario; drachtio always runs the stateful one)
@@ -39,8 +49,14 @@ BISECT=${BISECT:-2}; LAT=${LAT:-1}; CRITERION=${CRITERION:-failed}
 SIPP_BUFF=${SIPP_BUFF:-4194304}
 export CRITERION
 NODE="$ROOT/node_modules/.bin/node"
-DNS_PORT=5321
-SIP_PORT=5072
+DNS_PORT=${DNS_PORT:-5321}
+SIP_PORT=${SIP_PORT:-5072}
+AUTH_PORT=${AUTH_PORT:-5076}
+AUTH_DEST=${AUTH_DEST:-+12125551234}
+AUTH_REUSE=${AUTH_REUSE:-1}
+AUTH_SCENARIO="$ROOT/bench/sip/uac_auth.xml"
+SIPP_PORT=${SIPP_PORT:-5080}
+TGT_ARGS=()
 DRACHTIO_SIP_PORT=5074
 DRACHTIO_ADMIN_PORT=9032
 DRACHTIO_METRICS_PORT=9033
@@ -79,9 +95,10 @@ ZONE
   taskset -a -p -c "$SERVER_CPU" "$DNSPID" > /dev/null
 }
 
-start_sip() { # builtin|drachtio -> sets SIPPID_<mode> (and DRPID with drachtio)
+start_sip() { # builtin|drachtio|auth -> sets SIPPID_<mode> (and DRPID with drachtio)
   local mode=$1 port=$SIP_PORT pid i
   [ "$mode" = drachtio ] && port=$DRACHTIO_SIP_PORT
+  [ "$mode" = auth ] && port=$AUTH_PORT
   port_free udp "$port" || { log "port $port busy"; return 1; }
   if [ "$mode" = drachtio ]; then
     local secret=bench-drachtio-secret
@@ -94,12 +111,16 @@ start_sip() { # builtin|drachtio -> sets SIPPID_<mode> (and DRPID with drachtio)
     sleep 1; taskset -a -p -c "$SERVER_CPU" "$DRPID" > /dev/null
     taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --resolver "127.0.0.1:$DNS_PORT" \
       --drachtio "127.0.0.1:$DRACHTIO_ADMIN_PORT:$secret" > "$OUT/callx-sip-$mode.log" 2>&1 &
+  elif [ "$mode" = auth ]; then
+    taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --auth --stir-reuse "$AUTH_REUSE" --port "$AUTH_PORT" \
+      --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
   else
     taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
   fi
   pid=$!; register_pid "callx-sip-$mode" "$pid"
   printf -v "SIPPID_$mode" '%s' "$pid"
   for i in $(seq 1 100); do
+    # (an anonymous probe of a member's number: 302 with caller trust on as well)
     python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 2>/dev/null | grep -q ' 302 ' && break
     sleep 0.2
   done
@@ -108,9 +129,13 @@ start_sip() { # builtin|drachtio -> sets SIPPID_<mode> (and DRPID with drachtio)
   cat "$OUT/$mode.verify" >&2
 }
 
-target() { # callx|drachtio: what the ladder, the steps and the captures measure
+target() { # callx|drachtio|auth: what the ladder, the steps and the captures measure
+  TGT_ARGS=()
   if [ "$1" = drachtio ]; then
     TGT=drachtio; TGT_PORT=$DRACHTIO_SIP_PORT; TGT_SCENARIO=$STATEFUL; SIPPID=$SIPPID_drachtio; XPID=$DRPID
+  elif [ "$1" = auth ]; then
+    TGT=auth; TGT_PORT=$AUTH_PORT; TGT_SCENARIO=$AUTH_SCENARIO; SIPPID=$SIPPID_auth; XPID=""
+    TGT_ARGS=(-s "$AUTH_DEST" -au kim -ap bench-pw -auth_uri "$AUTH_DEST@127.0.0.1:$AUTH_PORT")
   else
     TGT=callx; TGT_PORT=$SIP_PORT; TGT_SCENARIO=$CALLX_SCENARIO; SIPPID=$SIPPID_builtin; XPID=""
   fi
@@ -124,10 +149,10 @@ sipp_step() { # RUN RATE -> writes $OUT/$TGT/run<r>-<rate>.* ; prints PASS|FAIL|
   rm -f "$dir"/"${sn}"_*_rtt.csv "$dir"/"${sn}"_*_errors.log
   sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc0=$(cpu_ticks "$XPID"); fi; t0=$(date +%s.%N)
   ( cd "$dir" && timeout $((STEP + 60)) taskset -c "$CLIENT_CPU" sipp 127.0.0.1:$TGT_PORT \
-      -sf "$TGT_SCENARIO" -inf "$CSV" -i 127.0.0.1 -p 5080 \
+      -sf "$TGT_SCENARIO" -inf "$CSV" -i 127.0.0.1 -p "$SIPP_PORT" \
       -r "$rate" -rp 1000 -m "$n" -l 10000 -nostdin -f 5 -buff_size "$SIPP_BUFF" \
       -recv_timeout 4000 -max_retrans 3 -timeout $((STEP + 45)) \
-      -trace_stat -stf "$f.stat.csv" -fd 1 -trace_rtt -rtt_freq 500 -trace_err \
+      -trace_stat -stf "$f.stat.csv" -fd 1 -trace_rtt -rtt_freq 500 -trace_err "${TGT_ARGS[@]}" \
       > "$f.screen" 2>&1 ); rc=$?
   sc1=$(cpu_ticks "$SIPPID"); dc1=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc1=$(cpu_ticks "$XPID"); fi; t1=$(date +%s.%N)
   wall=$(echo "($t1 - $t0) * 100" | bc -l | cut -d. -f1)
@@ -173,6 +198,12 @@ latency() { # RATE: one step under a loopback capture -> microsecond INVITE->302
   log "   $TGT latency @ $rate cps: $(tail -2 "$OUT/$TGT/latency-$rate.txt" | tr '\n' ' ')"
 }
 
+if want trust; then
+  log "== callx: caller trust per call, in process (bench/sip/trust.ts)"
+  taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/trust.ts" 20000 > "$OUT/callx-trust.json"
+  cat "$OUT/callx-trust.json" >&2
+fi
+
 if want steps; then
   log "== callx: time per step (bench/sip/steps.ts)"
   taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/steps.ts" 50000 > "$OUT/callx-steps.json"
@@ -180,12 +211,13 @@ if want steps; then
   cat "$OUT/callx-steps.json" "$OUT/callx-miss.json" >&2
 fi
 
-TARGETS=(); want callx && TARGETS+=(callx); want drachtio && TARGETS+=(drachtio)
+TARGETS=(); want callx && TARGETS+=(callx); want auth && TARGETS+=(auth); want drachtio && TARGETS+=(drachtio)
 if [ ${#TARGETS[@]} -gt 0 ]; then
   log "== callx redirector: ${TARGETS[*]} (the ladders alternate, so both meet the same machine)"
   want drachtio && DRACHTIO_BIN=${CALLX_DRACHTIO_BIN:-$(bash "${CALLX_DRACHTIO_BUILD:-$ROOT/../shared/peers/drachtio/build.sh}")}
   start_dns
   want callx && start_sip builtin
+  want auth && start_sip auth
   want drachtio && start_sip drachtio
   for t in "${TARGETS[@]}"; do mkdir -p "$OUT/$t"; rm -f "$OUT/$t"/latency-*.txt; : > "$OUT/$t.maxrates"; done
   if [ "$RUNS" -gt 0 ]; then
@@ -219,12 +251,17 @@ if [ ${#TARGETS[@]} -gt 0 ]; then
     stop_pid callx-sip-builtin "$SIPPID_builtin"
     grep stats "$OUT/callx-sip-builtin.log" >> "$OUT/callx.meta" || true
   fi
+  if want auth; then
+    stop_pid callx-sip-auth "$SIPPID_auth"
+    grep stats "$OUT/callx-sip-auth.log" >> "$OUT/auth.meta" || true
+  fi
   stop_pid callx-dns "$DNSPID"
 fi
 
 if want kamailio; then
   log "== Kamailio (the peers' own script, same data): nocache and htable"
-  SIP_OUT=sip-kamailio RUNS=$RUNS STEP=$STEP RATES="$RATES" BISECT=$BISECT LAT=$LAT "$PEERS/sip_bench.sh" nocache htable
+  # shellcheck disable=SC2086
+  SIP_OUT=sip-kamailio RUNS=$RUNS STEP=$STEP RATES="$RATES" BISECT=$BISECT LAT=$LAT "$PEERS/sip_bench.sh" ${KAM_VARIANTS:-nocache htable}
 fi
 
 # summary (medians), markdown
@@ -241,6 +278,7 @@ fi
     echo "| $label | $med ($(tr '\n' ' ' < "$mr" | sed 's/ $//')) | ${l500:--} | ${lhalf:--} |"
   }
   row "callx, builtin transport (redirector + callx DNS, core 1)" "$OUT/callx.maxrates" "$OUT/callx"
+  row "callx, every INVITE digest-authenticated (401, then credentials) and signed, PASSporT reuse $AUTH_REUSE s" "$OUT/auth.maxrates" "$OUT/auth"
   row "callx, drachtio transport (drachtio-server 9c2dd4cb6a + redirector + callx DNS, core 1)" "$OUT/drachtio.maxrates" "$OUT/drachtio"
   row "Kamailio 5.6, ENUM query per call (+ Knot)" "$RES/sip-kamailio/nocache.maxrates" "$RES/sip-kamailio/nocache"
   row "Kamailio 5.6, htable result cache (+ Knot)" "$RES/sip-kamailio/htable.maxrates" "$RES/sip-kamailio/htable"

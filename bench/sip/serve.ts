@@ -3,9 +3,15 @@
 //   node bench/sip/serve.ts dns --zones DIR --port 5321
 //   node bench/sip/serve.ts sip --port 5072 --resolver 127.0.0.1:5321 [--apex callx.test]
 //   node bench/sip/serve.ts sip --drachtio 127.0.0.1:9032:secret --resolver 127.0.0.1:5321   (drachtio transport)
+//   node bench/sip/serve.ts sip --auth --port 5076 --resolver 127.0.0.1:5321 [--stir-reuse 1]
+//     caller trust on (docs/trust.md): nobody trusted, the member kim (password bench-pw, +82 2 6200
+//     6200) authenticates by digest, its calls are signed (ES256, a key made at start), no limits
+//     (a benchmark is one member at thousands of calls a second); --stir-reuse 0 signs every call
 // Prints one JSON line when ready and counters on SIGTERM.
 import { parseArgs } from 'node:util';
+import { ha1 } from '#core';
 import { createDnsServer } from '#dns';
+import { generateStirCredentials } from '#registry';
 import { createSipService } from '#sip';
 import { loadConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/log.ts';
@@ -18,6 +24,8 @@ const { values, positionals } = parseArgs({
     resolver: { type: 'string' },
     apex: { type: 'string', default: 'callx.test' },
     drachtio: { type: 'string' },
+    auth: { type: 'boolean', default: false },
+    'stir-reuse': { type: 'string', default: '1' },
   },
 });
 const role = positionals[0];
@@ -48,6 +56,7 @@ if (role === 'dns') {
     CALLX_SIP_PORT: values.port ?? '5072',
     CALLX_SIP_RESOLVERS: values.resolver ?? '127.0.0.1:5321',
     CALLX_DEFAULT_COUNTRY: 'KR',
+    CALLX_SIP_TRUSTED: values.auth ? '' : '127.0.0.0/8',
     ...(values.drachtio
       ? {
           CALLX_SIP_TRANSPORT: 'drachtio',
@@ -57,7 +66,50 @@ if (role === 'dns') {
         }
       : {}),
   });
-  const sip = createSipService({ config, logger: log });
+  const auth = values.auth
+    ? {
+        accounts: {
+          byUsername: async (u: string) =>
+            u === 'kim'
+              ? {
+                  username: 'kim',
+                  ha1Md5: ha1('MD5', 'kim', 'callx.test', 'bench-pw'),
+                  ha1Sha256: ha1('SHA-256', 'kim', 'callx.test', 'bench-pw'),
+                  memberId: 'm-kim',
+                  registrarId: 'bench',
+                  country: 'KR',
+                  numbers: ['+82262006200'],
+                  displayName: 'Kim',
+                }
+              : null,
+        },
+        trustSource: {
+          load: async () => ({
+            peers: [],
+            policies: new Map([
+              ['default', { limits: { memberPerMinute: 0, sourcePerMinute: 0, internationalPerDay: 0 } }],
+            ]),
+          }),
+        },
+        stir: () => generateStirCredentials('callx.test', Date.now()),
+        stirReuseS: Number(values['stir-reuse']),
+      }
+    : {};
+  const sip = createSipService({
+    config: values.auth
+      ? {
+          ...config,
+          stir: {
+            enabled: true,
+            keyFile: undefined,
+            certFile: undefined,
+            x5u: 'http://127.0.0.1:8080/stir/cert.pem',
+          },
+        }
+      : config,
+    logger: log,
+    ...auth,
+  });
   const port = await sip.start();
   if (values.drachtio) {
     // listening means connected to drachtio-server with the routes registered

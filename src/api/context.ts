@@ -25,6 +25,8 @@ export type ApiApp = OpenAPIHono<Env>;
 
 /** Readiness of the parts the API depends on besides the store: name -> ready (e.g. zones loaded). */
 export type ReadinessCheck = () => Promise<Record<string, boolean>> | Record<string, boolean>;
+/** What /readyz shows besides its checks, without failing them (e.g. countries without an emergency route). */
+export type ReadinessDetail = () => Record<string, unknown>;
 
 /** The same resolution `callx resolve` runs (src/sip createResolver(config).resolve). */
 export type ResolveFn = (
@@ -55,4 +57,7 @@ export interface Services {
   page: PageFn | undefined;
   exportZone: ExportZoneFn | undefined;
   readiness: ReadinessCheck | undefined;
+  readinessDetail: ReadinessDetail | undefined;
+  /** PEM of the certificate of signed caller identities (GET /stir/cert.pem); null: not signing. */
+  stirCertificate: (() => Promise<string | null>) | undefined;
 }

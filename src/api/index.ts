@@ -18,11 +18,27 @@ import {
   type SalesService,
 } from '#registry';
 import { type AppOptions, createApp } from './app.ts';
-import type { ApiApp, ExportZoneFn, PageFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+import type {
+  ApiApp,
+  ExportZoneFn,
+  PageFn,
+  ReadinessCheck,
+  ReadinessDetail,
+  ResolveFn,
+  Services,
+} from './context.ts';
 import { toProblem } from './errors.ts';
 import { createIdempotency } from './idempotency.ts';
 
-export type { ApiApp, ExportZoneFn, PageFn, ReadinessCheck, ResolveFn, Services } from './context.ts';
+export type {
+  ApiApp,
+  ExportZoneFn,
+  PageFn,
+  ReadinessCheck,
+  ReadinessDetail,
+  ResolveFn,
+  Services,
+} from './context.ts';
 export { PROBLEM_BASE, PROBLEMS, type ProblemKind } from './errors.ts';
 export { openApiDocument } from './openapi.ts';
 
@@ -43,6 +59,10 @@ export interface ApiDeps {
   centers?: CenterCheck;
   /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
   readiness?: ReadinessCheck;
+  /** What /readyz shows without failing (e.g. the redirector's countries without an emergency route). */
+  readinessDetail?: ReadinessDetail;
+  /** The certificate of signed caller identities, served at GET /stir/cert.pem (the x5u URL). */
+  stirCertificate?: () => Promise<string | null>;
   /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
   resolve?: ResolveFn;
   /** GET /n/{identifier}: number pages through the same resolver (resolver.page). */
@@ -92,7 +112,12 @@ export function createServices(deps: ApiDeps): Services {
     store: deps.store,
     metrics: deps.metrics ?? createMetrics(),
     auth: createAuthService({ store: deps.store, clock, adminToken: deps.config.http.adminToken }),
-    routing: createRoutingService({ store: deps.store, publisher: deps.publisher, clock }),
+    routing: createRoutingService({
+      store: deps.store,
+      publisher: deps.publisher,
+      clock,
+      realm: deps.config.sip?.realm ?? deps.config.apex,
+    }),
     zones: createZoneService({
       store: deps.store,
       publisher: deps.publisher,
@@ -128,6 +153,8 @@ export function createServices(deps: ApiDeps): Services {
     page: deps.page,
     exportZone: deps.exportZone,
     readiness: deps.readiness,
+    readinessDetail: deps.readinessDetail,
+    stirCertificate: deps.stirCertificate,
   };
 }
 

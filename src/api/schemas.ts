@@ -1,5 +1,6 @@
 // Schema helpers shared by the route modules: request bodies, responses, common fields.
 import { z } from '@hono/zod-openapi';
+import type { PeerTrust } from '#core';
 import { ZoneApex } from '#registry';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -56,3 +57,17 @@ export const named = <T extends z.ZodTypeAny>(schema: T, id: string, description
 
 /** A zone apex in a path: absolute, any case, with or without the trailing dot (the registry's rule). */
 export const ApexParam = pathParam('apex', ZoneApex);
+
+/** A routing document's peer as a trusted caller (docs/trust.md); its secret is never shown, only its username. */
+export const PeerTrustView = z
+  .object({
+    sources: z.array(z.string()).openapi({ example: ['198.51.100.0/24'] }),
+    digestUsername: z.string().nullable().openapi({
+      description: "The digest username when a shared secret is set ('gateway:gw-kr')",
+      example: null,
+    }),
+  })
+  .openapi('PeerTrustView');
+
+export const presentTrust = (t: PeerTrust | undefined) =>
+  t ? { trust: { sources: t.sources ?? [], digestUsername: t.digest?.username ?? null } } : {};

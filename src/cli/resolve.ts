@@ -63,7 +63,7 @@ export function registerResolveCommand(program: Command): void {
     )
     .option(
       '-f, --from <caller>',
-      "the caller's identity (a number or URI), for national numbers and caller-id switching",
+      "the caller's identity (a member's number or a URI): the country of national numbers and emergency codes (`callx resolve 112 --from +82262006200`), caller-id switching",
     )
     .action(async (identifier: string, options: { from?: string }) => {
       const { json, code } = await resolveCommand(identifier, options, loadConfig());

@@ -52,6 +52,19 @@ export const DNS_LIMITS = {
   cacheBytes: 64 * 1024 * 1024,
 } as const;
 
+/** Addresses and CIDR prefixes ('192.0.2.0/24', '2001:db8::/32', '127.0.0.1'). */
+export function isAddressOrCidr(s: string): boolean {
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(s);
+  if (!m) return false;
+  const family = isIP(m[1]!);
+  if (family === 0) return false;
+  return m[2] === undefined || Number(m[2]) <= (family === 4 ? 32 : 128);
+}
+
+const cidrList = list.refine((xs) => xs.every(isAddressOrCidr), {
+  error: 'expected addresses and CIDR prefixes such as 192.0.2.10,198.51.100.0/24,2001:db8::/32',
+});
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Environment variable name -> schema. Keys are the documented names (README, "Configuration"). */
@@ -128,12 +141,26 @@ export const envSchema = z.object({
       error: 'expected E.164 digit prefixes such as 88299,8270',
     })
     .default([]),
-  /** Digest algorithms REGISTER challenges with, most preferred first (RFC 8760 §2.4). */
+  /**
+   * Digest algorithms the redirector challenges with (REGISTER, INVITE, MESSAGE), most preferred
+   * first (RFC 8760 §2.4). MD5 first by default: SIPp reads only the first challenge and computes
+   * only MD5, and so do several deployed clients (docs/trust.md, "Clients").
+   */
   CALLX_SIP_DIGEST_ALGORITHMS: list
     .refine((xs) => xs.length > 0 && xs.every((x) => x === 'SHA-256' || x === 'MD5'), {
       error: 'expected SHA-256 and/or MD5, most preferred first',
     })
-    .default(['SHA-256', 'MD5']),
+    .default(['MD5', 'SHA-256']),
+  /** Trusted peers by source address for fixed deployments (besides those in the registry). */
+  CALLX_SIP_TRUSTED: cidrList.default([]),
+  /** Sign caller identities (STIR/SHAKEN Identity in each Contact): on, or off. */
+  CALLX_STIR: z.enum(['on', 'off']).default('on'),
+  /** PEM file of the ES256 (P-256) signing key; unset: a self-signed demo key kept in the registry. */
+  CALLX_STIR_KEY: z.string().min(1).optional(),
+  /** PEM file of its certificate (chain), served at the x5u URL. */
+  CALLX_STIR_CERT: z.string().min(1).optional(),
+  /** The public URL of that certificate (PASSporT x5u); default: this API's /stir/cert.pem. */
+  CALLX_STIR_X5U: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   DRACHTIO_HOST: z.string().min(1).default('127.0.0.1'),
   DRACHTIO_PORT: port.default(9022),
   DRACHTIO_SECRET: z.string().default('cymru'),
@@ -190,7 +217,16 @@ export type Config = {
     dnsTries: number;
     ownedRanges: string[];
     digestAlgorithms: ('SHA-256' | 'MD5')[];
+    /** Trusted peers by source address (CALLX_SIP_TRUSTED). */
+    trusted: string[];
     drachtio: { host: string; port: number; secret: string };
+  };
+  /** Signed caller identity (STIR/SHAKEN, docs/trust.md). */
+  stir: {
+    enabled: boolean;
+    keyFile: string | undefined;
+    certFile: string | undefined;
+    x5u: string;
   };
   http: {
     addr: string;
@@ -207,6 +243,12 @@ export type HostPort = { host: string; port: number };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** This API's certificate URL: a wildcard listen address is written as the loopback address. */
+function defaultX5u(addr: string, port: number): string {
+  const host = addr === '0.0.0.0' ? '127.0.0.1' : addr === '::' ? '::1' : addr;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/stir/cert.pem`;
 }
 
 function toConfig(e: z.infer<typeof envSchema>): Config {
@@ -243,7 +285,14 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       dnsTries: e.CALLX_SIP_DNS_TRIES,
       ownedRanges: e.CALLX_SIP_OWNED_RANGES,
       digestAlgorithms: e.CALLX_SIP_DIGEST_ALGORITHMS as ('SHA-256' | 'MD5')[],
+      trusted: e.CALLX_SIP_TRUSTED,
       drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
+    },
+    stir: {
+      enabled: e.CALLX_STIR === 'on',
+      keyFile: e.CALLX_STIR_KEY,
+      certFile: e.CALLX_STIR_CERT,
+      x5u: e.CALLX_STIR_X5U ?? defaultX5u(e.CALLX_HTTP_ADDR, e.CALLX_HTTP_PORT),
     },
     http: {
       addr: e.CALLX_HTTP_ADDR,
@@ -287,6 +336,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (v !== undefined && v !== '') merged[key] = v;
   }
   const parsed = envSchema.safeParse(merged);
+  if (
+    parsed.success &&
+    (parsed.data.CALLX_STIR_KEY === undefined) !== (parsed.data.CALLX_STIR_CERT === undefined)
+  )
+    throw new ConfigError('config: CALLX_STIR_KEY and CALLX_STIR_CERT: set both, or neither (a demo key)');
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'config');

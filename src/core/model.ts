@@ -49,6 +49,10 @@ export const COLLECTIONS = {
   resetTokens: 'resetTokens',
   checkouts: 'checkouts',
   webhookEvents: 'webhookEvents',
+  /** Call policies: who may reach which destinations, fraud limits (docs/trust.md). */
+  policies: 'policies',
+  /** Call-attempt counts the redirectors share, one document per limit and time window (docs/trust.md). */
+  rateWindows: 'rateWindows',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -71,6 +75,18 @@ export interface ApiToken {
 
 // --- routing data: countries and centers, PSTN gateways, partner carriers ------------------
 
+/**
+ * A trusted peer: the country center, PSTN gateway or partner carrier a routing document
+ * describes, recognised by the source address of its SIP requests and, when a secret is set, by
+ * a digest under its own username (docs/trust.md). Its callers may reach paid destinations.
+ */
+export interface PeerTrust {
+  /** Addresses and CIDR prefixes its requests come from; empty: any address, with the digest. */
+  sources: string[];
+  /** A shared secret: username '<kind>:<id>' ('gateway:gw-kr'), HA1 digests, never the password. */
+  digest?: SipCredentials;
+}
+
 export interface CenterTarget {
   /** Host name of one SIP server of the center, e.g. sip1.kr.center.callx.test. */
   host: string;
@@ -90,6 +106,13 @@ export interface Country extends Versioned {
   callingCode: string;
   name: string;
   center: { targets: CenterTarget[] };
+  /**
+   * The country's emergency gateway, SIP host[:port]: emergency short codes dialed by its callers
+   * go there (published at <cc>.emergency.<apex>, docs/trust.md).
+   */
+  emergency?: { host: string };
+  /** Its center as a trusted peer. */
+  trust?: PeerTrust;
   registrarId: string | null;
 }
 
@@ -101,6 +124,8 @@ export interface PstnGateway extends Versioned {
   host: string;
   /** E.164 digit prefixes without '+': ['82', '8210']. */
   prefixes: string[];
+  /** The gateway as a trusted peer (calls it sends us). */
+  trust?: PeerTrust;
   registrarId: string | null;
 }
 
@@ -118,6 +143,8 @@ export interface PartnerCarrier extends Versioned {
   callerIdFormat: CallerIdFormat;
   /** The partner's own ENUM tree, if it runs one (also listed in CALLX_ENUM_SUFFIXES to be asked). */
   enumSuffix?: string;
+  /** The partner as a trusted peer (calls it sends us). */
+  trust?: PeerTrust;
   registrarId: string | null;
 }
 
@@ -336,6 +363,57 @@ export interface RRsetDoc extends Versioned {
   ttl: number;
   /** RDATA in presentation format, as in a master file. */
   records: string[];
+}
+
+// --- call policy: who may reach what, fraud limits (docs/trust.md) -------------------------
+
+/** What a destination costs: our own trees are on-net and free; the others are paid. */
+export type DestinationClass = 'on-net' | 'pstn' | 'carrier' | 'partner' | 'emergency';
+/** Who is calling, as the redirector classifies every INVITE and MESSAGE. */
+export type CallerKind = 'anonymous' | 'member' | 'peer';
+
+export interface CallLimits {
+  /** Call attempts per minute of one member (its authenticated requests). */
+  memberPerMinute?: number;
+  /** Call attempts per minute from one source address (an IPv6 /64), whoever sends them. */
+  sourcePerMinute?: number;
+  /** Call attempts per minute of one trusted peer (0: none). */
+  peerPerMinute?: number;
+  /** Calls of one member to paid destinations outside its country, per day (UTC). */
+  internationalPerDay?: number;
+}
+
+/** The rules of one scope; a field absent here comes from the wider scope (registrar > country > default). */
+export interface CallPolicyRules {
+  /** Destination classes each kind of caller may reach (emergency calls are always routed). */
+  access?: Partial<Record<CallerKind, DestinationClass[]>>;
+  limits?: CallLimits;
+  /** E.164 digit prefixes no call may reach (premium-rate, high-risk ranges). */
+  blockedPrefixes?: string[];
+  /** Numbers libphonenumber types PREMIUM_RATE are blocked (unless allowed below). */
+  blockPremium?: boolean;
+  /** E.164 digit prefixes allowed although premium-rate. */
+  allowedPrefixes?: string[];
+  /** Members refused every call but emergency calls (403). */
+  blockedMembers?: string[];
+  /** Source addresses and CIDR prefixes refused every call but emergency calls (403). */
+  blockedSources?: string[];
+}
+
+/** A policy document: `_id` 'default', 'country:KR' (callers of that country) or 'registrar:<id>' (its members). */
+export interface CallPolicy extends Versioned, CallPolicyRules {
+  _id: string;
+}
+
+/** Call attempts counted in one window of one limit, by key (hashed), shared by every redirector. */
+export interface RateWindow {
+  /** `${rule}|${window index}` */
+  _id: string;
+  rule: string;
+  /** Window index: floor(epoch ms / window length). */
+  w: number;
+  /** Hashed key -> attempts counted by every redirector that flushed. */
+  c: Record<string, number>;
 }
 
 // --- SIP registrations ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ export type {
   SipMetrics,
   SipTable,
 } from './types.ts';
+export { SIP_CALLER_KINDS, SIP_REFUSALS } from './types.ts';
 
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

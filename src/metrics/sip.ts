@@ -1,6 +1,14 @@
 import { Gauge, type Registry } from 'prom-client';
 import { arrayMetric, FAST_BUCKETS, fixedHistogram, type Sample } from './array.ts';
-import { SIP_TABLES, type SipHealthSample, type SipMetrics, type SipTable } from './types.ts';
+import {
+  SIP_CALLER_KINDS,
+  SIP_IDENTITY_OUTCOMES,
+  SIP_REFUSALS,
+  SIP_TABLES,
+  type SipHealthSample,
+  type SipMetrics,
+  type SipTable,
+} from './types.ts';
 
 // The redirector answers in tens of microseconds, so its hot path only bumps cells of
 // preallocated typed arrays (a counter per method x status, fixed latency buckets); prom-client
@@ -163,7 +171,64 @@ export function createSipMetrics(registry: Registry, prefix: string): SipMetrics
     },
   });
 
+  // the trust steps (docs/trust.md): callers by kind, refusals by reason and caller kind, identities
+  const callers = new Float64Array(SIP_CALLER_KINDS.length);
+  const refusals = new Float64Array(SIP_REFUSALS.length * SIP_CALLER_KINDS.length);
+  const identities = new Float64Array(SIP_IDENTITY_OUTCOMES.length);
+  const kindIndex = (k: string) => Math.max(0, (SIP_CALLER_KINDS as readonly string[]).indexOf(k));
+  arrayMetric(
+    registry,
+    `${prefix}sip_callers_total`,
+    'INVITE and MESSAGE requests by caller class: anonymous, member (digest), peer (trusted)',
+    'counter',
+    () =>
+      SIP_CALLER_KINDS.flatMap((kind, i) =>
+        callers[i]! > 0 ? [{ labels: { class: kind }, value: callers[i]! }] : [],
+      ),
+    () => callers.fill(0),
+  );
+  arrayMetric(
+    registry,
+    `${prefix}sip_refusals_total`,
+    'Calls refused by the trust steps, by reason (authentication, limits, policy, blocked destinations) and caller class',
+    'counter',
+    () => {
+      const out: Sample[] = [];
+      for (let i = 0; i < refusals.length; i++) {
+        if (refusals[i] === 0) continue;
+        const k = i % SIP_CALLER_KINDS.length;
+        const reason = SIP_REFUSALS[(i - k) / SIP_CALLER_KINDS.length]!;
+        out.push({ labels: { reason, class: SIP_CALLER_KINDS[k]! }, value: refusals[i]! });
+      }
+      return out;
+    },
+    () => refusals.fill(0),
+  );
+  arrayMetric(
+    registry,
+    `${prefix}sip_identity_total`,
+    "Caller identities placed in 302 Contacts: signed (a PASSporT of ours) or passed (a trusted peer's)",
+    'counter',
+    () =>
+      SIP_IDENTITY_OUTCOMES.flatMap((outcome, i) =>
+        identities[i]! > 0 ? [{ labels: { outcome }, value: identities[i]! }] : [],
+      ),
+    () => identities.fill(0),
+  );
+
   return {
+    caller(kind) {
+      callers[kindIndex(kind)]!++;
+    },
+    refusal(reason, caller) {
+      const r = (SIP_REFUSALS as readonly string[]).indexOf(reason);
+      if (r < 0) return;
+      refusals[r * SIP_CALLER_KINDS.length + kindIndex(caller)]!++;
+    },
+    identity(outcome) {
+      const i = (SIP_IDENTITY_OUTCOMES as readonly string[]).indexOf(outcome);
+      if (i >= 0) identities[i]!++;
+    },
     request(method, status, seconds) {
       const m = sipMethodIndex(method);
       const cell =

@@ -45,6 +45,12 @@ export interface SipMetrics {
   tables(read: () => Partial<Record<SipTable, number>>): () => void;
   /** Where a redirector's dependencies (drachtio-server, the registry) are read at scrape time; returns the forget function. */
   health(read: () => SipHealthSample): () => void;
+  /** One INVITE or MESSAGE classified: `kind` anonymous, member or peer (docs/trust.md). */
+  caller(kind: string): void;
+  /** A call refused by the trust steps: `reason` one of SIP_REFUSALS, `caller` the caller's kind (the audit trail). */
+  refusal(reason: string, caller: string): void;
+  /** A caller identity placed in a 302: `signed` by us, or `passed` on from a trusted peer. */
+  identity(outcome: string): void;
 }
 
 /** A redirector's dependencies as /metrics shows them; a field is absent when the redirector has no such part. */
@@ -83,5 +89,27 @@ export const SIP_TABLES = [
   'parsed',
   'bindings',
   'tcp_connections',
+  'accounts',
+  'rate_keys',
 ] as const;
+
+/** Kinds of callers (src/sip/trust/types.ts CallerKind). */
+export const SIP_CALLER_KINDS = ['anonymous', 'member', 'peer'] as const;
+/** Why calls are refused (src/sip/trust/types.ts REFUSALS: the same list, checked by a test). */
+export const SIP_REFUSALS = [
+  'auth-required',
+  'auth-failed',
+  'auth-malformed',
+  'identity-invalid',
+  'blocked-caller',
+  'blocked-source',
+  'rate-member',
+  'rate-source',
+  'rate-peer',
+  'policy',
+  'blocked-destination',
+  'premium',
+  'international-limit',
+] as const;
+export const SIP_IDENTITY_OUTCOMES = ['signed', 'passed'] as const;
 export type SipTable = (typeof SIP_TABLES)[number];

@@ -60,5 +60,22 @@ export function deriveCountry(c: Country, ctx: PublishContext): PublishedRRset[]
     if (v4.length) out.push({ name: host, type: 'A', ttl, rdata: v4 });
     if (v6.length) out.push({ name: host, type: 'AAAA', ttl, rdata: v6 });
   }
+  // the emergency gateway: the short code dialed (the AUS) onto its host (docs/trust.md)
+  if (c.emergency) {
+    out.push({
+      name: `${c._id.toLowerCase()}.emergency.${ctx.apex}`,
+      type: 'NAPTR',
+      ttl,
+      rdata: [
+        naptrRdata({
+          order: 100,
+          preference: 10,
+          flags: 'u',
+          service: 'E2U+sip',
+          regexp: `!^(.*)$!sip:\\1@${c.emergency.host}!`,
+        }),
+      ],
+    });
+  }
   return out;
 }

@@ -108,8 +108,20 @@ export type { MemberView } from './members/views.ts';
 // the web's services (docs/web.md): checkout and payment providers, the CRM, logins and staff, the portal
 export { createPortal, type PortalService } from './portal/index.ts';
 export { anyCenter, type CenterCheck, registryCenters, requireCenter } from './routing/centers.ts';
-export type { CountryService, RouteService, RoutingService } from './routing/index.ts';
+export type {
+  CountryService,
+  PeerKind,
+  PeerService,
+  PolicyService,
+  PolicyView,
+  RouteService,
+  RoutingService,
+  StirCredentials,
+  TrustRecords,
+} from './routing/index.ts';
 export {
+  AddressOrCidr,
+  CallPolicyInput,
   CarrierInput,
   CarrierPatch,
   CenterTarget,
@@ -117,8 +129,19 @@ export {
   CountryKey,
   CountryPatch,
   createRoutingService,
+  EmergencyGateway,
   GatewayInput,
   GatewayPatch,
+  generateStirCredentials,
+  loadTrust,
+  PEER_KINDS,
+  PeerSecretInput,
+  PeerTrustInput,
+  PolicyScope,
+  peerUsername,
+  STIR_SECRET_ID,
+  stirCredentials,
+  stirFromFiles,
 } from './routing/index.ts';
 export type { SalesService } from './sales/index.ts';
 export {

@@ -77,4 +77,7 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.resetTokens]: [ix('expiresAt')],
   [COLLECTIONS.checkouts]: [ix('orderId'), ix('registrarId', 'status'), ix('status', 'expiresAt')],
   [COLLECTIONS.webhookEvents]: [ix('at')],
+  [COLLECTIONS.policies]: [],
+  // old windows are deleted by rule and window index (src/sip/trust/limits.ts)
+  [COLLECTIONS.rateWindows]: [ix('rule', 'w')],
 };

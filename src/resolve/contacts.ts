@@ -13,6 +13,8 @@ export interface Candidate {
   source: string;
   format: CallerIdFormat;
   destCountry: string | null;
+  /** The E.164 number it reaches off our network (PSTN, carrier, partner tree). */
+  e164?: string;
 }
 
 export function createContacts(apex: string, maxContacts: number) {
@@ -44,7 +46,15 @@ export function createContacts(apex: string, maxContacts: number) {
     return kept.map((c, i) => {
       const { callerId, escaped } = switched(caller, c);
       const uri = callerId ? withEscapedUriHeader(c.uri, 'P-Asserted-Identity', escaped) : c.uri;
-      return { uri, target: c.uri, q: qs[i]!, source: c.source, callerId, header: contactValue(uri, qs[i]!) };
+      return {
+        uri,
+        target: c.uri,
+        q: qs[i]!,
+        source: c.source,
+        callerId,
+        header: contactValue(uri, qs[i]!),
+        ...(c.e164 ? { e164: c.e164 } : {}),
+      };
     });
   }
 

@@ -67,6 +67,14 @@ export function decisionJson(d: Decision) {
     ...(d.retryAfter !== undefined ? { retryAfter: d.retryAfter } : {}),
     classification: d.classification,
     ...(d.error ? { error: d.error } : {}),
+    ...(d.emergency
+      ? {
+          emergency: {
+            ...d.emergency,
+            why: `${d.emergency.code} is an emergency number in ${d.emergency.country} (libphonenumber ShortNumberInfo): routed to that country's emergency gateway, whoever calls, never blocked by limits`,
+          },
+        }
+      : {}),
     caller: d.caller,
     queries: d.queries.map(presentStep),
     contacts: d.contacts.map((c) => ({
@@ -75,6 +83,7 @@ export function decisionJson(d: Decision) {
       q: c.q,
       source: c.source,
       callerId: c.callerId,
+      ...(c.e164 ? { e164: c.e164 } : {}),
     })),
     services: d.services,
     notes: d.notes,

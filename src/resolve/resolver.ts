@@ -16,6 +16,7 @@ import {
 import type { Caller } from './callerid.ts';
 import { takeUriParam } from './contact.ts';
 import { type Candidate, createContacts } from './contacts.ts';
+import { emergencyDial, emergencyOwner } from './emergency.ts';
 import { createIdentify } from './identify.ts';
 import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
 import {
@@ -122,6 +123,8 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     destCountry: string | null,
     st: State,
     depth: number,
+    /** The number these records route off our network (partner, carrier, PSTN trees). */
+    e164?: string,
   ): Promise<Candidate[]> {
     st.services.push(...r.services);
     const out: Candidate[] = [];
@@ -130,11 +133,11 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         // E2U+tel: a number of someone else (another carrier, the PSTN) goes where such a number
         // goes — partner ENUM trees, the carriers tree, the PSTN tree — and takes the record's
         // place; one that leads nowhere is reported, never dropped silently
-        const e164 = item.tel;
-        const found = await offNet(e164, destCountry, st, depth);
+        const tel = item.tel;
+        const found = await offNet(tel, destCountry, st, depth);
         if (found.length === 0)
           st.notes.push(
-            `${source}: tel:${e164} leads nowhere (no partner ENUM tree, carrier range or PSTN route has it): skipped`,
+            `${source}: tel:${tel} leads nowhere (no partner ENUM tree, carrier range or PSTN route has it): skipped`,
           );
         for (const c of found) out.push({ ...c, source: `${source}>${c.source}` });
         continue;
@@ -161,7 +164,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
           continue;
         }
       }
-      out.push({ uri, source, format: fmt, destCountry });
+      out.push({ uri, source, format: fmt, destCountry, ...(e164 ? { e164 } : {}) });
     }
     return out;
   }
@@ -211,7 +214,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         throw err;
       }
       if (usable(r)) {
-        const c = await candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth);
+        const c = await candidatesOf(r, `enum:${suffix}`, 'e164', country, st, depth, e164);
         if (c.length > 0) return c;
       }
     }
@@ -222,12 +225,12 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       e164,
       st.steps,
     );
-    if (usable(carriers)) return candidatesOf(carriers, 'carriers', 'e164', country, st, depth);
+    if (usable(carriers)) return candidatesOf(carriers, 'carriers', 'e164', country, st, depth, e164);
     const pstn = await naptrChain(deps.dns, 'pstn', enumName(e164, treeApex('pstn', apex)), e164, st.steps);
     if (usable(pstn)) {
       // the PSTN tree routes; a tel record there would only lead back to it
       const routes = { ...pstn, items: pstn.items.filter((i) => 'sip' in i), tel: [] };
-      return candidatesOf(routes, 'pstn', 'e164', country, st, depth);
+      return candidatesOf(routes, 'pstn', 'e164', country, st, depth, e164);
     }
     return [];
   }
@@ -305,9 +308,35 @@ export function createResolution(deps: ResolutionDeps): Resolution {
         if (warning) decision.warning = warning;
         return decision;
       };
+      const country = callerIn?.country ?? caller?.country ?? deps.defaultCountry;
+      // what the caller asserted is placed in the Contacts only when it is asserted (docs/trust.md)
+      const asserted = callerIn?.assert === false ? null : caller;
+      const sos = emergencyDial(target, country);
+      if (sos) {
+        // an emergency code of the caller's country: its emergency gateway, whatever else the digits are
+        decision.emergency = sos;
+        try {
+          const r = await naptrChain(
+            deps.dns,
+            'emergency',
+            emergencyOwner(sos.country, apex),
+            sos.code,
+            st.steps,
+          );
+          decision.contacts = contactsOf(
+            r.sip.map((x) => ({ uri: x.uri, source: 'emergency', format: 'e164', destCountry: sos.country })),
+            asserted,
+          );
+          if (decision.contacts.length > 0) return finish(302);
+          return finish(503, `no emergency route for ${sos.country} (${emergencyOwner(sos.country, apex)})`);
+        } catch (err) {
+          if (!(err instanceof ResolutionUnavailable)) throw err;
+          return finish(503, `DNS unavailable: ${err.message}`);
+        }
+      }
       let id: Identifier;
       try {
-        id = parse(target, caller?.country ?? deps.defaultCountry);
+        id = parse(target, country);
       } catch (err) {
         if (!(err instanceof NumberingError)) throw err;
         decision.error = { code: err.code, message: err.message };
@@ -316,7 +345,7 @@ export function createResolution(deps: ResolutionDeps): Resolution {
       decision.classification = id;
       try {
         const cands = await resolveId(id, st, 0);
-        decision.contacts = contactsOf(cands, caller);
+        decision.contacts = contactsOf(cands, asserted);
         if (decision.contacts.length === 0)
           return finish(
             404,

@@ -53,6 +53,16 @@ export interface ResolvedContact {
   callerId: SwitchedCallerId | null;
   /** The Contact header value. */
   header: string;
+  /** The E.164 number this Contact reaches off our network (PSTN, carrier, partner tree), for the call policy. */
+  e164?: string;
+}
+
+/** Where a Contact leads, as the call policy needs it (src/sip/trust). */
+export interface Route {
+  /** Where it came from (ResolvedContact.source): its last hop is the destination's class. */
+  source: string;
+  /** The E.164 number it reaches off our network (PSTN, carrier, partner tree). */
+  e164?: string;
 }
 
 export interface Decision {
@@ -73,15 +83,35 @@ export interface Decision {
   bindingKeys: string[];
   /** What was decided besides the Contacts: routes skipped and why, shared calling codes, terminals. */
   notes: string[];
+  /** An emergency short code, routed to the emergency gateway of that country. */
+  emergency?: { code: string; country: string };
 }
 
-export type CallerInput = { uri: string; display?: string | undefined; header?: Caller['header'] };
+/**
+ * The caller as resolution takes it. `assert: false` (an anonymous caller, docs/trust.md): no
+ * P-Asserted-Identity is placed in the Contacts; the caller still gives the country national
+ * numbers and emergency codes are read in. `country`, when known (an authenticated member's
+ * home country), wins over the country of the caller's number.
+ */
+export type CallerInput = {
+  uri: string;
+  display?: string | undefined;
+  header?: Caller['header'];
+  assert?: boolean;
+  country?: string | undefined;
+};
 
 /** What a SIP answer needs from a decision. */
 export interface Verdict {
   status: number;
   /** Contact header values in order. */
   contacts: string[];
+  /** Where each Contact leads, in the same order (the call policy filters by it). */
+  routes: Route[];
+  /** The dialed number, when it is one (E.164, its country and libphonenumber type). */
+  dialed?: { e164: string; country: string | null; type: string | null };
+  /** An emergency short code and the country whose emergency gateway the Contacts reach. */
+  emergency?: { code: string; country: string };
   warning?: string;
   retryAfter?: number;
 }

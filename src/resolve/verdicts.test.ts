@@ -25,7 +25,8 @@ function decision(status: number, queries: QueryStep[], extra: Partial<Decision>
     status,
     reason: '',
     queries,
-    contacts: status === 302 ? [{ header: '<sip:a@b>;q=1.0' } as Decision['contacts'][number]] : [],
+    contacts:
+      status === 302 ? [{ header: '<sip:a@b>;q=1.0', source: 'e164' } as Decision['contacts'][number]] : [],
     services: [],
     bindingKeys: [],
     notes: [],
@@ -103,6 +104,7 @@ describe('verdicts', () => {
   it('are bounded by estimated bytes as well as by count', async () => {
     const contacts = Array.from({ length: 16 }, (_, i) => ({
       header: `<sip:+8226200${i}@a-long-host-name-for-a-contact.example;user=phone>;q=0.${i}`,
+      source: 'e164',
     })) as Decision['contacts'];
     const v = createVerdicts(async () => decision(302, [step('NOERROR', 300)], { contacts }), {
       max: 1000,

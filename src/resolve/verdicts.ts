@@ -33,6 +33,7 @@ interface Remembered {
 function rememberedSize(key: string, r: Remembered): number {
   let n = 300 + key.length * 2 + (r.verdict.warning?.length ?? 0) * 2;
   for (const c of r.verdict.contacts) n += 40 + c.length * 2;
+  for (const x of r.verdict.routes) n += 60 + x.source.length * 2 + (x.e164 ? 60 : 0);
   for (const k of r.bindingKeys ?? []) n += 40 + k.length * 2;
   return n;
 }
@@ -75,7 +76,15 @@ export function createVerdicts(
   };
 
   function remember(key: string, d: Decision, started: number): Verdict {
-    const v: Verdict = { status: d.status, contacts: d.contacts.map((c) => c.header) };
+    const v: Verdict = {
+      status: d.status,
+      contacts: d.contacts.map((c) => c.header),
+      routes: d.contacts.map((c) => (c.e164 ? { source: c.source, e164: c.e164 } : { source: c.source })),
+    };
+    const id = d.classification;
+    if (id && (id.kind === 'e164' || id.kind === 'pin'))
+      v.dialed = { e164: id.e164, country: id.country, type: id.type };
+    if (d.emergency) v.emergency = d.emergency;
     if (d.warning) v.warning = d.warning;
     if (d.retryAfter !== undefined) v.retryAfter = d.retryAfter;
     const ttl = verdictTtlMs(d, opts.bindingsTtlMs);
@@ -88,7 +97,9 @@ export function createVerdicts(
 
   return {
     decide(target, caller) {
-      const key = caller ? `${target}\u0000${caller.uri}\u0000${caller.display ?? ''}` : target;
+      const key = caller
+        ? `${target}\u0000${caller.uri}\u0000${caller.display ?? ''}\u0000${caller.assert === false ? '' : 'a'}\u0000${caller.country ?? ''}`
+        : target;
       const hit = verdicts.get(key);
       if (hit && stillValid(hit)) return Promise.resolve(hit.verdict);
       const started = ++generation; // bindings read from now on are newer than any change noted before

@@ -8,6 +8,16 @@
 // A step gets the call and `next` (the rest of the pipeline): it answers, drops (null), or
 // returns what `next` gives (possibly after adding to it). docs/sip.md lists the steps.
 import type { Logger, LogLimiter } from '#core';
+import {
+  answer,
+  type Call,
+  type Inbound,
+  type Outcome,
+  type RedirectDecision,
+  type Reply,
+  type ResolveCaller,
+  type Step,
+} from './call.ts';
 import { salvageRequest } from './malformed.ts';
 import {
   header,
@@ -17,58 +27,25 @@ import {
   type SipMessage,
   SipParseError,
   splitValues,
-  type Via,
 } from './message.ts';
 import { topViaOf } from './response.ts';
 import { spec } from './spec.ts';
 import { type Transactions, toTagFor, transactionKey } from './transactions.ts';
+import { classify, identity, limits, policy, redirect, route } from './trust/steps.ts';
+import type { Trust } from './trust/trust.ts';
 import type { RequestContext, SipResponseSpec } from './types.ts';
 import { UNSAFE_IN_HEADER, warning } from './warning.ts';
 
+export type { Call, Step } from './call.ts';
+export { callerOf } from './call.ts';
+
 export const ALLOW = 'INVITE, ACK, CANCEL, OPTIONS, MESSAGE, REGISTER';
+const ANONYMOUS = { kind: 'anonymous' } as const;
 export const SERVER = 'callx';
 
-/** One received message, as a transport hands it to the pipeline. */
-export interface Inbound {
-  /** The message: the bytes received (builtin), or the text drachtio-server forwarded. */
-  raw: Buffer | string;
-  ctx: RequestContext;
-  /** `raw` is one UDP datagram as received (its Content-Length is checked against it). */
-  datagram?: boolean;
-  /** `raw` parsed already (drachtio-srf parses every message it is handed). */
-  parsed?: SipMessage;
-  /** The transport could not frame the stream any further (TCP): answer this when the request can be addressed. */
-  refused?: { status: 400 | 513; reason: string };
-}
+export type { CallerIdentity, Inbound, RedirectDecision, Reply, ResolveCaller } from './call.ts';
 
-/** An answer: the decision, and the request it answers (or what could be read of a malformed one). */
-export interface Reply {
-  spec: SipResponseSpec;
-  /** Via, From, To, Call-ID and CSeq of the response come from it (builtin transport). */
-  request: SipMessage;
-  via: Via;
-  method: string;
-}
-
-/** The caller as the request names it: P-Asserted-Identity, else From. */
-export interface CallerIdentity {
-  uri: string;
-  display: string | undefined;
-  header: 'P-Asserted-Identity' | 'From';
-}
-
-/** What resolution decided, as far as the SIP answer is concerned. */
-export interface RedirectDecision {
-  status: number;
-  /** Contact header values in order (already with q and embedded headers). */
-  contacts: string[];
-  /** Why, for a Warning header on errors (RFC 3261 §20.43). */
-  warning?: string;
-  /** Seconds, with 503. */
-  retryAfter?: number;
-}
-
-export type ResolveFn = (requestUri: string, caller: CallerIdentity | undefined) => Promise<RedirectDecision>;
+export type ResolveFn = (requestUri: string, caller: ResolveCaller | undefined) => Promise<RedirectDecision>;
 export type RegisterFn = (msg: SipMessage, ctx: RequestContext, toTag: string) => Promise<SipResponseSpec>;
 
 export interface PipelineDeps {
@@ -79,35 +56,8 @@ export interface PipelineDeps {
   /** Repeated log lines (a store outage fails every request alike). */
   limiter: LogLimiter;
   tx: Transactions;
-}
-
-type Outcome = Reply | null;
-type Next = () => Outcome | Promise<Outcome>;
-
-/** Where one message is on its way through the steps. */
-interface Call {
-  readonly input: Inbound;
-  /** The message as text; '' until the `text` step decoded it. */
-  text: string;
-  msg: SipMessage | undefined;
-  via: Via | undefined;
-  method: string;
-  callId: string;
-  cseq: number;
-  fromTag: string | undefined;
-  /** Transaction key (RFC 3261 §17.2.3) and the To tag derived from it. */
-  key: string;
-  toTag: string;
-}
-
-export interface Step {
-  readonly name: string;
-  run(c: Call, next: Next): Outcome | Promise<Outcome>;
-}
-
-/** An answer to the parsed request `c.msg`. */
-function answer(c: Call, s: SipResponseSpec): Reply {
-  return { spec: s, request: c.msg!, via: c.via!, method: c.method };
+  /** Who is calling and what they may reach (docs/trust.md): the trust steps' dependencies. */
+  trust: Trust;
 }
 
 /**
@@ -404,37 +354,20 @@ const maxForwards = (): Step => ({
   },
 });
 
-/** The caller's identity: the first P-Asserted-Identity (RFC 3325), a tel: one preferred, else From. */
-export function callerOf(msg: SipMessage): CallerIdentity | undefined {
-  const pai = header(msg, 'p-asserted-identity');
-  if (pai) {
-    const values = splitValues(pai)
-      .map(parseNameAddr)
-      .filter((v) => v !== null);
-    const chosen = values.find((v) => v.uri.toLowerCase().startsWith('tel:')) ?? values[0];
-    if (chosen) return { uri: chosen.uri, display: chosen.display, header: 'P-Asserted-Identity' };
-  }
-  const from = parseNameAddr(header(msg, 'from') ?? '');
-  return from ? { uri: from.uri, display: from.display, header: 'From' } : undefined;
-}
-
-/** INVITE and MESSAGE are redirected, OPTIONS answered, REGISTER registered; anything else 405. */
+/**
+ * OPTIONS answered, REGISTER registered, anything else but INVITE and MESSAGE 405; INVITE and
+ * MESSAGE go on to the trust steps and the redirect. A failure on the way is a 500 (logged).
+ */
 const method = (deps: PipelineDeps): Step => ({
   name: 'method',
-  async run(c) {
+  async run(c, next) {
     const msg = c.msg!;
     const toTag = c.toTag;
     try {
       switch (c.method) {
         case 'INVITE':
-        case 'MESSAGE': {
-          const d = await deps.resolve(msg.uri ?? '', callerOf(msg));
-          const headers: [string, string][] = [];
-          if (d.status >= 300 && d.status < 400) for (const v of d.contacts) headers.push(['Contact', v]);
-          if (d.retryAfter !== undefined) headers.push(['Retry-After', String(d.retryAfter)]);
-          if (d.warning && d.status >= 400) headers.push(warning(d.warning));
-          return answer(c, spec(d.status, toTag, headers));
-        }
+        case 'MESSAGE':
+          return await next();
         case 'OPTIONS':
           return answer(
             c,
@@ -478,6 +411,14 @@ export const PIPELINE: readonly ((deps: PipelineDeps) => Step)[] = [
   require,
   maxForwards,
   method,
+  // INVITE and MESSAGE (docs/trust.md): who calls, fraud limits, resolution, what they may reach,
+  // the signed identity, the 302
+  classify,
+  limits,
+  route,
+  policy,
+  identity,
+  redirect,
 ];
 
 /** Builds the steps with their dependencies; `run` takes one message through them. */
@@ -501,6 +442,11 @@ export function createPipeline(deps: PipelineDeps): {
         fromTag: undefined,
         key: '',
         toTag: '',
+        caller: ANONYMOUS,
+        presented: undefined,
+        emergency: null,
+        identities: [],
+        decision: undefined,
       };
       return at(c, 0);
     },

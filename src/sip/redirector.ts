@@ -4,9 +4,10 @@
 import { type Clock, createLogLimiter, type Logger } from '#core';
 import { createPipeline, type RegisterFn, type ResolveFn } from './pipeline.ts';
 import { createTransactions, type Transactions } from './transactions.ts';
+import { createTrust, type Trust } from './trust/trust.ts';
 import type { Redirector } from './types.ts';
 
-export type { CallerIdentity, RedirectDecision, RegisterFn, ResolveFn } from './pipeline.ts';
+export type { CallerIdentity, RedirectDecision, RegisterFn, ResolveCaller, ResolveFn } from './pipeline.ts';
 export { ALLOW, callerOf } from './pipeline.ts';
 
 export interface RedirectorDeps {
@@ -17,6 +18,8 @@ export interface RedirectorDeps {
   /** Remembered transactions: how many, for how long (default 64*T1 = 32 s). */
   transactions?: { max: number; ttlMs: number };
   clock?: Clock;
+  /** Who is calling and what they may reach (docs/trust.md); default: nobody is trusted, every caller is anonymous. */
+  trust?: Trust;
 }
 
 /** The core, its transaction table (metrics, the sweeper) and the names of its steps in order. */
@@ -34,6 +37,7 @@ export function createRedirector(deps: RedirectorDeps): RedirectorCore {
     log: deps.log,
     limiter,
     tx,
+    trust: deps.trust ?? createTrust({ log: deps.log, ...(deps.clock ? { clock: deps.clock } : {}) }),
   });
   return {
     transactions: tx,

@@ -1,14 +1,15 @@
 // Wiring: resolution over DNS, the redirector core, and a transport (builtin UDP+TCP, or a
 // drachtio-server connection). `callx serve` starts one of these per redirector.
-import { type Clock, createLogLimiter, type Logger, type Store, systemClock } from '#core';
+import { type Clock, type Config, createLogLimiter, type Logger, type Store, systemClock } from '#core';
 import type { SipMetrics } from '#metrics';
+import type { StirCredentials } from '#registry';
 import { type BindingSource, createResolver, type ResolverConfig, type ResolverHandle } from '#resolve';
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 import {
-  type CallerIdentity,
   createRedirector,
   type RedirectDecision,
   type RegisterFn,
+  type ResolveCaller,
 } from './redirector.ts';
 import { createRegistrar } from './register/registrar.ts';
 import {
@@ -16,7 +17,9 @@ import {
   cachedBindingSource,
   registryBindings,
   registryCredentials,
+  registryMemberAccounts,
   registryNonceSecret,
+  registryTrustSource,
 } from './register/stores.ts';
 import { createSweeper } from './sweeper.ts';
 import {
@@ -26,10 +29,17 @@ import {
 } from './transport/drachtio.ts';
 import { createTcpTransport, type TcpTransport } from './transport/tcp.ts';
 import { createUdpTransport, type UdpTransport } from './transport/udp.ts';
+import { type AccountSource, cachedAccounts } from './trust/accounts.ts';
+import { createTrustState, type TrustSource } from './trust/data.ts';
+import { createDigestVerifier } from './trust/digest-auth.ts';
+import { createEmergencyRoutes } from './trust/emergency-routes.ts';
+import { createRateLimiter } from './trust/limits.ts';
+import { createSigner, type Signer } from './trust/stir.ts';
+import { createTrust, type TrustObserver } from './trust/trust.ts';
 import type { AnswerObserver, Redirector } from './types.ts';
 
-/** What a redirector is configured with. */
-export type SipConfig = ResolverConfig;
+/** What a redirector is configured with; `stir` absent (a config built by hand): no signing. */
+export type SipConfig = ResolverConfig & { stir?: Config['stir'] };
 
 export interface SipServiceDeps {
   config: SipConfig;
@@ -45,6 +55,18 @@ export interface SipServiceDeps {
   register?: RegisterFn;
   limits?: Partial<SipLimits>;
   clock?: Clock;
+  /** Members' accounts for call authentication when there is no `store` (tests, benchmarks). */
+  accounts?: AccountSource;
+  /** Trusted peers and policies when there is no `store` (tests, benchmarks). */
+  trustSource?: TrustSource;
+  /** The signing key and certificate (files, or the registry's demo key: src/main.ts); none: no Identity. */
+  stir?: () => Promise<StirCredentials>;
+  /** How often trusted peers and policies are read again (ms, default 5000). */
+  trustRefreshMs?: number;
+  /** How often call counts are shared with the other redirectors (ms, default 500). */
+  limitSyncMs?: number;
+  /** How long a signed PASSporT is reused for the same claims (s, default 1: its iat second; 0: never). */
+  stirReuseS?: number;
 }
 
 export interface SipService {
@@ -61,6 +83,10 @@ export interface SipService {
   health(): SipHealth;
   /** /readyz checks: `sip_drachtio` (connected) with that transport, `sip_registry` (bindings answer) with a store. */
   readiness(): Record<string, boolean>;
+  /** /readyz detail: countries served without an emergency route (`sip_emergency.missing`), when any. */
+  readinessDetail(): Record<string, unknown>;
+  /** The identity signer, once its key is loaded (null: signing off or not loaded). */
+  signer(): Signer | null;
 }
 
 export interface SipHealth {
@@ -79,6 +105,8 @@ export interface SipTables {
   parsed: number;
   bindings: number;
   tcp_connections: number;
+  accounts: number;
+  rate_keys: number;
 }
 
 export interface SipStats {
@@ -102,6 +130,14 @@ export function createSipService(deps: SipServiceDeps): SipService {
   let dropCached: (keys: string[]) => void = () => {};
   let register = deps.register;
   let bindingCache: ReturnType<typeof cachedBindingSource> | undefined;
+  const realm = deps.config.sip.realm;
+  // one digest verifier for REGISTER, INVITE and MESSAGE: one nonce secret, one replay table
+  const verifier = createDigestVerifier({
+    realm,
+    algorithms: deps.config.sip.digestAlgorithms,
+    clock,
+    ...(deps.store ? { nonceSecret: registryNonceSecret(deps.store, clock) } : {}),
+  });
   if (deps.store && !bindings && !register) {
     const store = registryBindings(deps.store, deps.config.sip.realm);
     const cached = cachedBindingSource(store, {
@@ -118,12 +154,12 @@ export function createSipService(deps: SipServiceDeps): SipService {
     };
     bindings = cached;
     register = createRegistrar({
-      realm: deps.config.sip.realm,
+      realm,
       algorithms: deps.config.sip.digestAlgorithms,
       defaultCountry: deps.config.defaultCountry,
       credentials: registryCredentials(deps.store),
       bindings: store,
-      nonceSecret: registryNonceSecret(deps.store, clock),
+      verifier,
       log,
       clock,
       onChange: (keys) => dropCached(keys),
@@ -135,7 +171,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
     limits,
     metrics: deps.metrics,
   });
-  const resolve = async (uri: string, caller: CallerIdentity | undefined): Promise<RedirectDecision> => {
+  const resolve = async (uri: string, caller: ResolveCaller | undefined): Promise<RedirectDecision> => {
     const d = await resolver.decide(uri, caller);
     if (d.status >= 500 && d.status < 600) {
       // our failures (a 604 is an answer): one line per kind and window, with a count of the rest
@@ -148,12 +184,84 @@ export function createSipService(deps: SipServiceDeps): SipService {
     }
     return d;
   };
+  // who is calling and what they may reach (docs/trust.md)
+  const accountSource = deps.accounts ?? (deps.store ? registryMemberAccounts(deps.store, realm) : undefined);
+  const accounts = accountSource ? cachedAccounts(accountSource, { clock }) : undefined;
+  const trustState = createTrustState({
+    configured: deps.config.sip.trusted ?? [],
+    source: deps.trustSource ?? (deps.store ? registryTrustSource(deps.store) : undefined),
+    ...(deps.trustRefreshMs !== undefined ? { refreshMs: deps.trustRefreshMs } : {}),
+    clock,
+    log,
+    limiter,
+  });
+  const rateLimiter = createRateLimiter({
+    store: deps.store,
+    clock,
+    ...(deps.limitSyncMs !== undefined ? { syncMs: deps.limitSyncMs } : {}),
+    log,
+    limiter,
+  });
+  let signer: Signer | null = null;
+  const m = deps.metrics;
+  const observer: TrustObserver | undefined = m
+    ? {
+        caller: (kind) => m.caller(kind),
+        refusal: (reason, kind) => m.refusal(reason, kind),
+        identity: (outcome) => m.identity(outcome),
+      }
+    : undefined;
+  const trust = createTrust({
+    verifier,
+    accounts,
+    state: trustState,
+    limits: rateLimiter,
+    signer: () => signer,
+    defaultCountry: deps.config.defaultCountry,
+    clock,
+    log,
+    observer,
+  });
+  // checked through a resolver of its own: its queries neither count in the redirector's metrics
+  // nor take the query slots calls need
+  let checkResolver: ResolverHandle | undefined;
+  const emergencyRoutes = createEmergencyRoutes({
+    dns: {
+      lookup: (name, type) => {
+        checkResolver ??= createResolver(deps.config, { limits: { dnsCacheEntries: 1000, dnsInflight: 16 } });
+        return checkResolver.cache.lookup(name, type);
+      },
+    },
+    apex: deps.config.apex,
+    log,
+  });
+  const stirConfig = deps.config.stir;
+  let signerRetry: NodeJS.Timeout | undefined;
+  async function loadSigner(): Promise<void> {
+    if (!deps.stir || !stirConfig?.enabled) return;
+    const creds = await deps.stir();
+    signer = await createSigner({
+      keyPem: creds.keyPem,
+      certPem: creds.certPem,
+      x5u: stirConfig.x5u,
+      clock,
+      ...(deps.stirReuseS !== undefined ? { reuseS: deps.stirReuseS } : {}),
+    });
+    log.info(
+      { x5u: stirConfig.x5u, demo: creds.demo },
+      creds.demo
+        ? 'sip: stir: signing caller identities with the self-signed demo key (set CALLX_STIR_KEY and CALLX_STIR_CERT for a real one)'
+        : 'sip: stir: signing caller identities',
+    );
+  }
+
   const redirector = createRedirector({
     resolve,
     register,
     log,
     clock,
     transactions: { max: limits.transactions, ttlMs: limits.transactionTtlMs },
+    trust,
   });
 
   // answered requests: counted for metrics, and for the sweeper to know when it is quiet
@@ -183,6 +291,8 @@ export function createSipService(deps: SipServiceDeps): SipService {
       parsed: r.parsed,
       bindings: bindingCache?.size ?? 0,
       tcp_connections: tcp?.connections ?? 0,
+      accounts: accounts?.size ?? 0,
+      rate_keys: rateLimiter.size,
     };
   };
 
@@ -191,6 +301,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
     resolver.purgeStale();
     resolver.cache.purgeStale();
     bindingCache?.purgeStale();
+    accounts?.purgeStale();
   };
   const sweeper = createSweeper({
     everyMs: limits.sweepMs,
@@ -257,8 +368,36 @@ export function createSipService(deps: SipServiceDeps): SipService {
     }
   }
 
+  /** Trust data, shared counts, the signer and the emergency check: before the first request. */
+  async function startTrust(): Promise<void> {
+    await trustState.start();
+    rateLimiter.start();
+    try {
+      await loadSigner();
+    } catch (err) {
+      // files named in the configuration must load; the registry's demo key is tried again
+      if (stirConfig?.keyFile) throw err;
+      log.warn(
+        { err: (err as Error).message },
+        'sip: stir: the demo signing key could not be read; trying again',
+      );
+      signerRetry = setInterval(() => {
+        loadSigner().then(
+          () => {
+            clearInterval(signerRetry);
+            signerRetry = undefined;
+          },
+          () => {},
+        );
+      }, 10_000);
+      signerRetry.unref();
+    }
+    emergencyRoutes.start();
+  }
+
   return {
     async start() {
+      await startTrust();
       if (sip.transport === 'drachtio') {
         drachtio = createDrachtioTransport(
           { ...sip.drachtio, retryMaxDelayMs: 5000 },
@@ -289,7 +428,12 @@ export function createSipService(deps: SipServiceDeps): SipService {
       forgetHealth?.();
       forgetTables = forgetHealth = undefined;
       limiter.flush();
-      await Promise.all([udp?.stop(), tcp?.stop(), drachtio?.stop()]);
+      trustState.stop();
+      emergencyRoutes.stop();
+      checkResolver?.close();
+      checkResolver = undefined;
+      if (signerRetry) clearInterval(signerRetry);
+      await Promise.all([udp?.stop(), tcp?.stop(), drachtio?.stop(), rateLimiter.stop()]);
       udp = tcp = null;
       drachtio = null;
       resolver.close();
@@ -314,5 +458,12 @@ export function createSipService(deps: SipServiceDeps): SipService {
         ...(h.registry ? { sip_registry: !h.registry.degraded } : {}),
       };
     },
+    readinessDetail() {
+      const missing = emergencyRoutes.missing();
+      return missing && missing.length > 0
+        ? { sip_emergency: { missing, why: 'countries with a center and no <cc>.emergency route' } }
+        : {};
+    },
+    signer: () => signer,
   };
 }

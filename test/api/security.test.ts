@@ -176,6 +176,44 @@ const CASES: Record<string, Case> = {
   },
   'DELETE /v1/carriers/{id}': { kind: 'admin-only', req: () => ({ path: '/v1/carriers/car-op' }) },
 
+  // caller trust (docs/trust.md): peers' secrets and call policies are the operator's too
+  'PUT /v1/countries/{code}/peer-secret': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/countries/JP/peer-secret', body: { password: 'a peer secret of ours' } }),
+  },
+  'DELETE /v1/countries/{code}/peer-secret': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/countries/JP/peer-secret' }),
+  },
+  'PUT /v1/gateways/{id}/peer-secret': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/gateways/gw-op/peer-secret', body: { password: 'a peer secret of ours' } }),
+  },
+  'DELETE /v1/gateways/{id}/peer-secret': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/gateways/gw-op/peer-secret' }),
+  },
+  'PUT /v1/carriers/{id}/peer-secret': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/carriers/car-op/peer-secret', body: { password: 'a peer secret of ours' } }),
+  },
+  'DELETE /v1/carriers/{id}/peer-secret': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/carriers/car-op/peer-secret' }),
+  },
+  'GET /v1/policies': { kind: 'list', req: () => ({ path: '/v1/policies' }) },
+  'GET /v1/policies/{scope}': { kind: 'foreign', req: () => ({ path: '/v1/policies/registrar:b' }) },
+  'PUT /v1/policies/{scope}': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/policies/registrar:b', body: { access: { member: ['on-net', 'pstn'] } } }),
+  },
+  'DELETE /v1/policies/{scope}': { kind: 'admin-only', req: () => ({ path: '/v1/policies/registrar:b' }) },
+  'GET /stir/cert.pem': {
+    kind: 'public',
+    why: 'the public certificate of signed caller identities (the x5u URL)',
+    req: () => ({ path: '/stir/cert.pem' }),
+  },
+
   'POST /v1/inventory': {
     kind: 'create',
     req: () => ({
@@ -350,6 +388,10 @@ async function world(h: Harness): Promise<World> {
     admin('/v1/carriers', { id: 'car-op', name: 'UK', ingress: 'sbc.op.example', ranges: ['4420'] }),
     'carrier',
   );
+  // call policies: the operator's default, and one for B's members that only B (and the admin) reads
+  const put = (path: string, body: unknown) => h.call('PUT', path, { token: ADMIN_TOKEN, body });
+  await ok(put('/v1/policies/default', { limits: { sourcePerMinute: 300 } }), 'default policy');
+  await ok(put('/v1/policies/registrar:b', { blockedSources: ['192.0.2.66'] }), "B's policy");
   await ok(
     call('POST', '/v1/zones', {
       apex: 'b.example',

@@ -51,6 +51,29 @@ describe('callx resolve', () => {
     expect(json.services).toEqual([{ service: 'E2U+web:http', uri: 'https://www.example.kr/' }]);
   });
 
+  it("explains an emergency call: the code of the caller's country, its emergency gateway, never limited", async () => {
+    const { json, code } = await resolveCommand('112', { from: '+82262006200' }, sipConfig(dns.port));
+    expect([code, json.status]).toEqual([0, 302]);
+    expect(json.emergency).toEqual({
+      code: '112',
+      country: 'KR',
+      why: "112 is an emergency number in KR (libphonenumber ShortNumberInfo): routed to that country's emergency gateway, whoever calls, never blocked by limits",
+    });
+    expect(json.queries.map((q) => [q.tree, q.question, q.outcome])).toEqual([
+      ['emergency', 'kr.emergency.callx.test. IN NAPTR', 'NOERROR'],
+    ]);
+    expect(json.contacts.map((c) => [c.target, c.source, c.callerId?.value])).toEqual([
+      ['sip:112@sos.kr.callx.test', 'emergency', '<tel:+82262006200>'],
+    ]);
+    // 911 in the US, where test/sip/zones has no emergency route: 503, said why
+    const us = await resolveCommand('911', { from: '+12125550100' }, sipConfig(dns.port));
+    expect([us.code, us.json.status, us.json.why]).toEqual([
+      1,
+      503,
+      'no emergency route for US (us.emergency.callx.test)',
+    ]);
+  });
+
   it('records negative answers with their SOA, the route taken after them', async () => {
     const { json } = await resolveCommand('+12125550100', {}, sipConfig(dns.port), { store: null });
     expect(json.queries.map((q) => [q.tree, q.outcome])).toEqual([

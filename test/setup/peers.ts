@@ -16,6 +16,8 @@ export interface Peer {
   from: { apt: string } | { build: string };
   /** The programs tests run from it. */
   binaries: string[];
+  /** Python modules it provides to Debian's python3 (PYTHON below), checked by importing them. */
+  python?: string[];
   /** The vitest projects (vitest.config.ts) whose tests run it. */
   projects: string[];
 }
@@ -32,6 +34,9 @@ export const PEERS: Peer[] = [
   // Korean and Japanese screenshots show their text (no binary to look for: installed by .ci/run)
   { from: { apt: 'chromium' }, binaries: ['chromium'], projects: ['interop'] },
   { from: { apt: 'fonts-noto-cjk' }, binaries: [], projects: ['interop'] },
+  // an independent PASSporT verifier (test/trust): PyJWT and cryptography, as Debian ships them
+  { from: { apt: 'python3-jwt' }, binaries: [], python: ['jwt'], projects: ['interop'] },
+  { from: { apt: 'python3-cryptography' }, binaries: [], python: ['cryptography'], projects: ['interop'] },
   // drachtio-server 9c2dd4cb6a for the drachtio transport: the shared script beside the repository
   // builds it once (4-6 minutes) into ~/.cache/callx; test/sip/drachtio-server.ts finds it there
   {
@@ -40,6 +45,19 @@ export const PEERS: Peer[] = [
     projects: ['interop'],
   },
 ];
+
+/**
+ * The interpreter Debian's python3-* packages install for (another python3 may come first on
+ * PATH, e.g. pyenv's, without them); tests run Python peers with it.
+ */
+export const PYTHON = '/usr/bin/python3';
+
+/** True when Debian's python3 imports every module. */
+function pythonImports(modules: string[]): boolean {
+  if (!isExecutable(PYTHON)) return false;
+  const r = spawnSync(PYTHON, ['-c', modules.map((m) => `import ${m}`).join('; ')], { stdio: 'ignore' });
+  return r.status === 0;
+}
 
 /** Where a peer binary is looked for besides PATH: Debian puts daemons in sbin, off a user's PATH. */
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
@@ -91,6 +109,7 @@ export function checkPeers(project: string, peers: Peer[] = PEERS, env = process
       if (path) paths[b] = path;
       else ok = false;
     }
+    if (peer.python && !pythonImports(peer.python)) ok = false;
     if (!ok) missing.push(peer);
   }
   return { paths, missing };
@@ -103,7 +122,10 @@ function aptPackages(peers: Peer[]): string[] {
 function describeMissing(missing: Peer[], paths: Record<string, string>): string {
   return missing
     .map((p) => {
-      const absent = p.binaries.filter((b) => !paths[b]).join(', ');
+      const absent = [
+        ...p.binaries.filter((b) => !paths[b]),
+        ...(p.python ?? []).map((m) => `python module ${m}`),
+      ].join(', ');
       return `${absent} (${source(p)})`;
     })
     .join('; ');
@@ -176,7 +198,9 @@ export function ensurePeers(
   }
   const again = checkPeers(project, peers, env);
   Object.assign(paths, again.paths);
-  const missing = again.missing.filter((p) => p.binaries.some((b) => !paths[b]));
+  const missing = again.missing.filter(
+    (p) => p.binaries.some((b) => !paths[b]) || (p.python !== undefined && !pythonImports(p.python)),
+  );
   if (missing.length === 0) return paths;
   throw new PeerMissingError(
     `test: the ${project} tests run real peers, and these are missing: ${describeMissing(missing, paths)}. ` +

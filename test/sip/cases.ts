@@ -152,7 +152,8 @@ export const SIPP_CASES: SippCase[] = [
     name: 'REGISTER with digest (MD5), then the INVITE reaches the terminal first',
     scenario: 'register_invite.xml',
     rows: [['sip:+82262006204@callx.test']],
-    args: ['-au', 'kim', '-ap', 's3cret'],
+    // SIPp's digest uri is sip:<remote address> unless -auth_uri names the Request-URI (sip:callx.test)
+    args: ['-au', 'kim', '-ap', 's3cret', '-auth_uri', 'callx.test'],
     expect: 'pass',
   },
 ];

@@ -22,9 +22,15 @@ export async function startDns(zonesDir = ZONES_DIR, cacheEntries?: number): Pro
   return dns;
 }
 
-/** A config as `callx serve` would read it, pointing at the test DNS server. */
+/**
+ * A config as `callx serve` would read it, pointing at the test DNS server. The test clients on
+ * loopback are a trusted peer (a softswitch of ours, CALLX_SIP_TRUSTED), so suites about routing
+ * reach every destination; the trust suites (test/trust) set CALLX_SIP_TRUSTED themselves ('' for
+ * nobody).
+ */
 export function sipConfig(dnsPort: number, env: Record<string, string> = {}) {
   return loadConfig({
+    CALLX_SIP_TRUSTED: '127.0.0.0/8,::1',
     CALLX_APEX: 'callx.test',
     CALLX_SIP_ADDR: '127.0.0.1',
     CALLX_SIP_PORT: '0',
@@ -88,17 +94,20 @@ export function request(o: RequestOptions): string {
 /** A UDP SIP client bound to an ephemeral port. */
 export class UdpClient {
   readonly socket = dgram.createSocket('udp4');
+  address = '127.0.0.1';
   private readonly queue: string[] = [];
   private waiters: ((m: string) => void)[] = [];
   port = 0;
 
-  async open(): Promise<this> {
+  /** Binds to `address` (any 127.x.y.z: another source address), 127.0.0.1 by default. */
+  async open(address = '127.0.0.1'): Promise<this> {
+    this.address = address;
     this.socket.on('message', (buf) => {
       const w = this.waiters.shift();
       if (w) w(buf.toString('utf8'));
       else this.queue.push(buf.toString('utf8'));
     });
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => this.socket.bind(0, address, () => r()));
     this.port = this.socket.address().port;
     return this;
   }

@@ -17,6 +17,8 @@ import {
   NO_CONTENT,
   named,
   OwnerField,
+  PeerTrustView,
+  presentTrust,
   versionedFields,
 } from '../schemas.ts';
 import { RouteIdParam } from './gateways.ts';
@@ -29,6 +31,7 @@ const CarrierSchema = z
     ranges: z.array(z.string()),
     callerIdFormat: z.enum(['e164', 'national', 'pin']),
     enumSuffix: z.string().optional(),
+    trust: PeerTrustView.optional(),
     registrarId: OwnerField,
     ...versionedFields,
   })
@@ -44,6 +47,7 @@ const present = (x: PartnerCarrier) => ({
   ranges: x.ranges,
   callerIdFormat: x.callerIdFormat,
   ...(x.enumSuffix ? { enumSuffix: x.enumSuffix } : {}),
+  ...presentTrust(x.trust),
   registrarId: x.registrarId,
   version: x.version,
   createdAt: iso(x.createdAt),

@@ -3,7 +3,7 @@
 // every token reads it, only the admin writes it (docs/api.md, "Routing data").
 import { z } from '@hono/zod-openapi';
 import type { Country } from '#core';
-import { CenterTarget, CountryInput, CountryKey, CountryPatch, PageInput } from '#registry';
+import { CenterTarget, CountryInput, CountryKey, CountryPatch, EmergencyGateway, PageInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { IfMatchHeaderSchema, ifMatchVersion, notModified, setEtag } from '../etag.ts';
@@ -17,7 +17,9 @@ import {
   NO_CONTENT,
   named,
   OwnerField,
+  PeerTrustView,
   pathParam,
+  presentTrust,
   versionedFields,
 } from '../schemas.ts';
 
@@ -27,6 +29,8 @@ const CountrySchema = z
     callingCode: z.string().openapi({ example: '82' }),
     name: z.string(),
     center: z.object({ targets: z.array(CenterTarget) }),
+    emergency: EmergencyGateway.optional(),
+    trust: PeerTrustView.optional(),
     registrarId: OwnerField,
     ...versionedFields,
   })
@@ -41,6 +45,8 @@ const present = (c: Country) => ({
   callingCode: c.callingCode,
   name: c.name,
   center: c.center,
+  ...(c.emergency ? { emergency: c.emergency } : {}),
+  ...presentTrust(c.trust),
   registrarId: c.registrarId,
   version: c.version,
   createdAt: iso(c.createdAt),

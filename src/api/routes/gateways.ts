@@ -17,7 +17,9 @@ import {
   NO_CONTENT,
   named,
   OwnerField,
+  PeerTrustView,
   pathParam,
+  presentTrust,
   versionedFields,
 } from '../schemas.ts';
 
@@ -27,6 +29,7 @@ const GatewaySchema = z
     name: z.string(),
     host: z.string(),
     prefixes: z.array(z.string()),
+    trust: PeerTrustView.optional(),
     registrarId: OwnerField,
     ...versionedFields,
   })
@@ -42,6 +45,7 @@ const present = (g: PstnGateway) => ({
   name: g.name,
   host: g.host,
   prefixes: g.prefixes,
+  ...presentTrust(g.trust),
   registrarId: g.registrarId,
   version: g.version,
   createdAt: iso(g.createdAt),

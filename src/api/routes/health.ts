@@ -8,6 +8,14 @@ const ReadySchema = z
   .object({
     status: z.enum(['ready', 'not-ready']),
     checks: z.record(z.string(), z.boolean()).openapi({ example: { store: true, zones: true } }),
+    detail: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description:
+          'What operators should know that fails no check, e.g. countries without an emergency route',
+        example: { sip_emergency: { missing: ['US'] } },
+      }),
   })
   .openapi('Readiness');
 
@@ -67,10 +75,12 @@ export function registerHealthRoutes(app: ApiApp, s: Services): void {
         }
       }
       const ready = Object.values(checks).every(Boolean);
+      const detail = s.readinessDetail?.() ?? {};
+      const extra = Object.keys(detail).length > 0 ? { detail } : {};
       c.header('cache-control', 'no-store');
       return ready
-        ? c.json({ status: 'ready' as const, checks }, 200)
-        : c.json({ status: 'not-ready' as const, checks }, 503);
+        ? c.json({ status: 'ready' as const, checks, ...extra }, 200)
+        : c.json({ status: 'not-ready' as const, checks, ...extra }, 503);
     },
   );
 

@@ -15,6 +15,7 @@ import { registerPriceRuleRoutes } from './price-rules.ts';
 import { registerRegistrarRoutes } from './registrars.ts';
 import { registerResolveRoute } from './resolve.ts';
 import { registerRRsetRoutes } from './rrsets.ts';
+import { registerTrustRoutes } from './trust.ts';
 import { registerVerificationRoutes } from './verification.ts';
 import { registerZoneExportRoute } from './zone-export.ts';
 import { registerZoneRoutes } from './zones.ts';
@@ -28,6 +29,7 @@ export function registerRoutes(app: ApiApp, s: Services): void {
   registerCountryRoutes(app, s);
   registerGatewayRoutes(app, s);
   registerCarrierRoutes(app, s);
+  registerTrustRoutes(app, s);
   registerInventoryRoutes(app, s);
   registerPriceRuleRoutes(app, s);
   registerNumberRoutes(app, s);

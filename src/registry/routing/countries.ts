@@ -62,6 +62,8 @@ export function createCountryService(deps: {
           callingCode: callingCodeOf(v.code),
           name: v.name,
           center: v.center,
+          ...(v.emergency ? { emergency: v.emergency } : {}),
+          ...(v.trust ? { trust: { sources: v.trust.sources } } : {}),
           registrarId: null,
           createdAt: now,
           updatedAt: now,
@@ -80,9 +82,18 @@ export function createCountryService(deps: {
       const filter: Filter = { _id: code, ...LIVE };
       if (ifVersion !== undefined) filter.version = ifVersion;
       const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
+      const unset: Record<string, ''> = {};
       if (v.name !== undefined) set.name = v.name;
       if (v.center !== undefined) set.center = v.center;
-      const doc = await deps.publisher.update<Country>(COLLECTIONS.countries, filter, { $set: set });
+      if (v.emergency === null) unset.emergency = '';
+      else if (v.emergency !== undefined) set.emergency = v.emergency;
+      // the peer's sources change; its secret (set apart) stays
+      if (v.trust === null) unset.trust = '';
+      else if (v.trust !== undefined) set['trust.sources'] = v.trust.sources;
+      const doc = await deps.publisher.update<Country>(COLLECTIONS.countries, filter, {
+        $set: set,
+        ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+      });
       return doc ?? whyNoMatch(coll, code, ifVersion, what(code));
     },
 

@@ -96,6 +96,8 @@ export function createRouteService<T extends RouteDoc, I extends z.ZodType, P ex
       // null clears an optional field (JSON merge-patch style)
       for (const [k, x] of Object.entries(v)) {
         if (x === null) unset[k] = '';
+        // a peer's sources change; its secret (set apart) stays
+        else if (k === 'trust') set['trust.sources'] = (x as { sources: string[] }).sources;
         else if (x !== undefined) set[k] = x;
       }
       const update: Update = { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) };

@@ -3,6 +3,7 @@
 // shows as named components of its OpenAPI document carry their name, zod .meta id).
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isAddressOrCidr } from '#core';
 import { prefixProblem } from '#numbering';
 import { CountryCode, Name, Slug } from '../kernel/index.ts';
 
@@ -78,11 +79,55 @@ export const Center = z
   .strict()
   .meta({ id: 'Center' });
 
-export const CountryInput = z.object({ code: CountryCode, name: Name, center: Center }).strict();
+/** An address or CIDR prefix a trusted peer's requests come from. */
+export const AddressOrCidr = z
+  .string()
+  .max(64, { error: 'expected at most 64 characters' })
+  .refine(isAddressOrCidr, { error: (i) => `'${String(i.input)}' is not an address or CIDR prefix` })
+  .meta({ example: '198.51.100.0/24' });
+
+/**
+ * The routing document's peer as a trusted caller (docs/trust.md): the source addresses of its
+ * requests. Its shared secret, when it has one, is set with PUT .../peer-secret and never shown.
+ */
+export const PeerTrustInput = z
+  .object({
+    sources: z
+      .array(AddressOrCidr)
+      .max(64, { error: 'expected at most 64 addresses or prefixes' })
+      .transform((xs) => [...new Set(xs)])
+      .describe('Addresses and CIDR prefixes its SIP requests come from; empty: any, with its digest'),
+  })
+  .strict()
+  .meta({ id: 'PeerTrust' });
+export type PeerTrustInput = z.input<typeof PeerTrustInput>;
+
+/** A country's emergency gateway (its emergency short codes are routed there). */
+export const EmergencyGateway = z
+  .object({ host: SipHost })
+  .strict()
+  .meta({ id: 'EmergencyGateway', description: 'SIP host[:port] of the emergency gateway' });
+
+export const CountryInput = z
+  .object({
+    code: CountryCode,
+    name: Name,
+    center: Center,
+    emergency: EmergencyGateway.optional(),
+    trust: PeerTrustInput.optional(),
+  })
+  .strict();
 export type CountryInput = z.input<typeof CountryInput>;
 
 export const CountryPatch = z
-  .object({ name: Name.optional(), center: Center.optional().describe('The whole target list') })
+  .object({
+    name: Name.optional(),
+    center: Center.optional().describe('The whole target list'),
+    emergency: EmergencyGateway.nullable().optional().describe('null removes it'),
+    trust: PeerTrustInput.nullable()
+      .optional()
+      .describe('null: no longer a trusted peer (its secret goes too)'),
+  })
   .strict();
 export type CountryPatch = z.input<typeof CountryPatch>;
 
@@ -98,6 +143,7 @@ export const GatewayInput = z
     name: Name,
     host: SipHost,
     prefixes: Prefixes,
+    trust: PeerTrustInput.optional(),
   })
   .strict();
 export type GatewayInput = z.input<typeof GatewayInput>;
@@ -107,6 +153,9 @@ export const GatewayPatch = z
     name: Name.optional(),
     host: SipHost.optional(),
     prefixes: Prefixes.optional().describe('The whole list'),
+    trust: PeerTrustInput.nullable()
+      .optional()
+      .describe('null: no longer a trusted peer (its secret goes too)'),
   })
   .strict();
 export type GatewayPatch = z.input<typeof GatewayPatch>;
@@ -133,6 +182,7 @@ export const CarrierInput = z
     ranges: Prefixes,
     callerIdFormat: CallerIdFormat.default('e164'),
     enumSuffix: EnumSuffix.optional(),
+    trust: PeerTrustInput.optional(),
   })
   .strict();
 export type CarrierInput = z.input<typeof CarrierInput>;
@@ -144,6 +194,20 @@ export const CarrierPatch = z
     ranges: Prefixes.optional().describe('The whole list'),
     callerIdFormat: CallerIdFormat.optional(),
     enumSuffix: EnumSuffix.nullable().optional().describe('null removes it'),
+    trust: PeerTrustInput.nullable()
+      .optional()
+      .describe('null: no longer a trusted peer (its secret goes too)'),
   })
   .strict();
+
+/** A trusted peer's shared secret: its digest username is '<kind>:<id>', the password is never stored. */
+export const PeerSecretInput = z
+  .object({
+    password: z
+      .string()
+      .min(12, { error: 'expected a password of at least 12 characters' })
+      .max(256, { error: 'expected a password of at most 256 characters' }),
+  })
+  .strict();
+export type PeerSecretInput = z.input<typeof PeerSecretInput>;
 export type CarrierPatch = z.input<typeof CarrierPatch>;

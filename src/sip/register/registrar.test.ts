@@ -116,8 +116,42 @@ describe('registrar', () => {
     expect(replay.headers).toContainEqual(['Warning', '399 callx "nonce count replayed"']);
     // the UA's own next request with that nonce counts up: accepted
     expect((await register(msg(4, answer(wwwAuth(ch), '00000002'), 'c-nc'), ctx, 't')).status).toBe(200);
+    // a count that is not 8 hex digits cannot be read: 400, said why
     const bad = await register(msg(5, answer(wwwAuth(ch), 'zz'), 'c-nc'), ctx, 't');
-    expect(bad.status).toBe(401);
+    expect([bad.status, bad.headers]).toEqual([400, [['Warning', '399 callx "nc is not 8 hex digits"']]]);
+  });
+
+  it('refuses credentials whose digest uri is not the Request-URI (RFC 7616 §3.4.6, RFC 3261 §22.4)', async () => {
+    const ch = await register(msg(1, undefined, 'c-uri'), ctx, 't');
+    const p = parseAuthorization(wwwAuth(ch))!;
+    const other = 'sip:elsewhere.example';
+    const response = digestResponse('MD5', ha1('MD5', 'lee', 'callx.test', 'pw'), {
+      nonce: p.get('nonce')!,
+      nc: '00000001',
+      cnonce: 'x',
+      qop: 'auth',
+      method: 'REGISTER',
+      uri: other,
+    });
+    // a correct digest, computed for another URI: the credentials of one request reused for another
+    const auth = `Digest username="lee", realm="callx.test", nonce="${p.get('nonce')}", uri="${other}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="x"`;
+    const res = await register(msg(2, auth, 'c-uri'), ctx, 't');
+    expect([res.status, res.headers]).toEqual([
+      400,
+      [['Warning', '399 callx "the digest uri is not the Request-URI"']],
+    ]);
+    // the same URI written with another case of scheme and host is the same URI (RFC 3261 §19.1.4)
+    const same = 'SIP:CALLX.TEST';
+    const ok = digestResponse('MD5', ha1('MD5', 'lee', 'callx.test', 'pw'), {
+      nonce: p.get('nonce')!,
+      nc: '00000002',
+      cnonce: 'x',
+      qop: 'auth',
+      method: 'REGISTER',
+      uri: same,
+    });
+    const auth2 = `Digest username="lee", realm="callx.test", nonce="${p.get('nonce')}", uri="${same}", response="${ok}", algorithm=MD5, qop=auth, nc=00000002, cnonce="x"`;
+    expect((await register(msg(3, auth2, 'c-uri'), ctx, 't')).status).toBe(200);
   });
 
   it('refuses an older CSeq from the same Call-ID (RFC 3261 §10.3 step 7)', async () => {

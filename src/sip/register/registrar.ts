@@ -1,7 +1,6 @@
 // REGISTER (RFC 3261 §10.3) with digest authentication against members' SIP credentials.
 // Bindings live in the registry so every redirector sees them; they are never published in DNS.
 
-import { LRUCache } from 'lru-cache';
 import {
   type Binding,
   type Clock,
@@ -16,18 +15,10 @@ import { type Identifier, parseIdentifier } from '#numbering';
 import { SAFE_URI } from '#resolve';
 import { parseCSeq, parseNameAddr, type SipMessage, splitValues } from '../message.ts';
 import { spec } from '../spec.ts';
+import { createDigestVerifier, type DigestVerifier } from '../trust/digest-auth.ts';
 import type { RequestContext, SipResponseSpec } from '../types.ts';
 import { warning } from '../warning.ts';
-import {
-  ALGORITHMS,
-  challenge,
-  createNonces,
-  type DigestAlgorithm,
-  digestResponse,
-  type Nonces,
-  parseAuthorization,
-  sameDigest,
-} from './digest.ts';
+import type { DigestAlgorithm } from './digest.ts';
 import { withTimeout } from './stores.ts';
 
 /** A member's SIP account, as the registrar needs it. */
@@ -123,6 +114,8 @@ export interface RegistrarDeps {
   sweepEveryMs?: number;
   /** Longest wait for one registry call (ms, default 2 s); past it the REGISTER gets 503 with Retry-After. */
   storeTimeoutMs?: number;
+  /** The redirector's digest verifier (shared with INVITE and MESSAGE); built from the fields above when absent. */
+  verifier?: DigestVerifier;
 }
 
 export function createRegistrar(deps: RegistrarDeps) {
@@ -162,92 +155,45 @@ export function createRegistrar(deps: RegistrarDeps) {
         sweeping = false;
       });
   }
-  const lifetimeMs = deps.nonceLifetimeMs ?? 300_000;
-  const algorithms = deps.algorithms ?? ALGORITHMS;
+  const verifier =
+    deps.verifier ??
+    createDigestVerifier({
+      realm: deps.realm,
+      ...(deps.algorithms ? { algorithms: deps.algorithms } : {}),
+      clock,
+      ...(deps.nonceLifetimeMs !== undefined ? { nonceLifetimeMs: deps.nonceLifetimeMs } : {}),
+      ...(nonceSecret ? { nonceSecret } : {}),
+    });
   const minExpires = deps.minExpires ?? 60;
   const maxExpires = deps.maxExpires ?? 86_400;
   const defaultExpires = deps.defaultExpires ?? 3600;
   const maxContacts = deps.maxContacts ?? 10;
-  // RFC 7616 §3.4: a UA counts up (nc) the requests it makes with one nonce, so the same count
-  // twice is a replay. Counts are remembered per redirector for the nonce's life (a replay sent
-  // to another redirector of the deployment is not seen: docs/sip.md).
-  const counts = new LRUCache<string, number>({ max: 50_000, ttl: lifetimeMs });
-
-  // the secret is read once (a failure is not remembered: the next REGISTER tries again)
-  let nonces: Nonces | undefined = nonceSecret ? undefined : createNonces(lifetimeMs, undefined, deps.realm);
-  let loading: Promise<Nonces> | undefined;
-  function noncesReady(): Nonces | Promise<Nonces> {
-    if (nonces) return nonces;
-    if (!loading) {
-      loading = nonceSecret!().then(
-        (secret) => {
-          nonces = createNonces(lifetimeMs, secret, deps.realm);
-          return nonces;
-        },
-        (err: unknown) => {
-          loading = undefined;
-          throw err;
-        },
-      );
-    }
-    return loading;
-  }
 
   const challengeSpec = async (toTag: string, stale: boolean, why?: string): Promise<SipResponseSpec> => {
-    const nonce = (await noncesReady()).issue(now());
-    const headers: [string, string][] = algorithms.map((a) => [
-      'WWW-Authenticate',
-      challenge(a, deps.realm, nonce, stale),
-    ]);
+    const headers = await verifier.challenges(stale);
     if (why) headers.push(warning(why));
     return spec(401, toTag, headers);
   };
 
   /** Checks the Authorization header; returns the account or the response to send. */
   async function authenticate(msg: SipMessage, toTag: string): Promise<SipAccount | SipResponseSpec> {
-    const values = msg.get('authorization');
-    if (!values) return challengeSpec(toTag, false);
-    // a UA may answer several challenges; take the one for our realm with an algorithm we know
-    const auths = splitAuthorizations(values)
-      .map(parseAuthorization)
-      .filter((a): a is Map<string, string> => a !== null && a.get('realm') === deps.realm);
-    const auth = auths.find((a) =>
-      algorithms.includes((a.get('algorithm') ?? 'MD5').toUpperCase() as DigestAlgorithm),
-    );
-    if (!auth) return challengeSpec(toTag, false, 'no Digest credentials for this realm');
-    const alg = (auth.get('algorithm') ?? 'MD5').toUpperCase() as DigestAlgorithm;
-    const [username, nonce, uri, response, qop, nc, cnonce] = [
-      'username',
-      'nonce',
-      'uri',
-      'response',
-      'qop',
-      'nc',
-      'cnonce',
-    ].map((k) => auth.get(k));
-    if (!username || !nonce || !uri || !response)
-      return spec(400, toTag, [warning('incomplete Authorization')]);
-    if (qop !== 'auth' || !nc || !cnonce) return challengeSpec(toTag, false, 'qop=auth is required');
-    const fresh = (await noncesReady()).check(nonce, now());
-    if (fresh === 'bad') return challengeSpec(toTag, false, 'unknown nonce');
-    const account = await credentials.byUsername(username, deps.realm);
-    const ha1 = account ? (alg === 'MD5' ? account.ha1Md5 : account.ha1Sha256) : undefined;
-    const expected = ha1 ? digestResponse(alg, ha1, { nonce, nc, cnonce, qop, method: 'REGISTER', uri }) : '';
-    if (!account || !sameDigest(expected, response)) {
-      deps.log.info({ username }, 'sip: register: wrong credentials');
-      return challengeSpec(toTag, false, 'wrong credentials');
+    const out = await verifier.verify(msg, (u) => credentials.byUsername(u, deps.realm));
+    switch (out.kind) {
+      case 'ok':
+        return out.account;
+      case 'none':
+        return challengeSpec(toTag, false, out.foreign ? 'no Digest credentials for this realm' : undefined);
+      case 'malformed':
+        return spec(400, toTag, [warning(out.why)]);
+      case 'challenge':
+        if (out.why === 'wrong credentials' || out.why === 'nonce count replayed')
+          deps.log.info({ username: out.username?.slice(0, 64) }, `sip: register: ${out.why}`);
+        return challengeSpec(
+          toTag,
+          out.stale,
+          out.stale && out.why === 'nonce expired' ? undefined : out.why,
+        );
     }
-    // right password, old nonce: the UA retries at once without asking its user (RFC 7616 §3.3)
-    if (fresh === 'stale') return challengeSpec(toTag, true);
-    if (!/^[0-9a-f]{8}$/i.test(nc)) return challengeSpec(toTag, false, 'nc is not 8 hex digits');
-    const count = Number.parseInt(nc, 16);
-    const last = counts.get(nonce);
-    if (last !== undefined && count <= last) {
-      deps.log.info({ username, nc }, 'sip: register: nonce count replayed');
-      return challengeSpec(toTag, true, 'nonce count replayed');
-    }
-    counts.set(nonce, count);
-    return account;
   }
 
   return async function register(
@@ -350,9 +296,4 @@ export function createRegistrar(deps: RegistrarDeps) {
     ]);
     return spec(200, toTag, headers);
   }
-}
-
-/** Authorization values are comma-joined by the message model; split them at each "Digest". */
-function splitAuthorizations(v: string): string[] {
-  return v.split(/,\s*(?=Digest\s)/i);
 }

@@ -13,8 +13,10 @@ import {
   type Store,
   systemClock,
 } from '#core';
-import { lookupSipAccount, memberIdentityKeys, registryTerminals } from '#registry';
+import { loadTrust, lookupSipAccount, memberIdentityKeys, registryTerminals } from '#registry';
 import type { BindingSource } from '#resolve';
+import type { AccountSource, MemberAccount } from '../trust/accounts.ts';
+import type { TrustSource } from '../trust/data.ts';
 import type { BindingStore, CredentialStore, SipAccount } from './registrar.ts';
 
 /** Identity keys of a member now: PINs, VNS branches, domain, email, SIP username (#registry). */
@@ -38,6 +40,32 @@ export function registryCredentials(store: Store): CredentialStore {
       };
     },
   };
+}
+
+/** Members' accounts as call authentication reads them (cached by the redirector: trust/accounts.ts). */
+export function registryMemberAccounts(store: Store, realm: string): AccountSource {
+  return {
+    async byUsername(username): Promise<MemberAccount | null> {
+      const rec = await lookupSipAccount(store, username, realm);
+      if (!rec) return null;
+      const m = rec.member;
+      return {
+        username: rec.username,
+        ha1Md5: rec.ha1Md5,
+        ha1Sha256: rec.ha1Sha256,
+        memberId: rec.memberId,
+        registrarId: rec.registrarId,
+        country: m.country,
+        numbers: m.numbers.flatMap((n) => (n.kind === 'pin' ? [n.e164] : [])),
+        displayName: m.displayName,
+      };
+    },
+  };
+}
+
+/** Trusted peers and call policies from the registry (its routing data and `policies`). */
+export function registryTrustSource(store: Store): TrustSource {
+  return { load: () => loadTrust(store) };
 }
 
 /**
