@@ -24,6 +24,11 @@ export const REGISTRY_PROBLEMS: Record<RegistryErrorCode, ProblemKind> = {
   'member-deleting': 'state-conflict',
   'amount-mismatch': 'payment-mismatch',
   'member-type': 'unprocessable',
+  'currency-mismatch': 'currency-mismatch',
+  'insufficient-funds': 'insufficient-funds',
+  'key-reused': 'idempotency-key-reused',
+  'period-closed': 'state-conflict',
+  'review-state': 'state-conflict',
 };
 
 /** Field issues at `location`: a JSON pointer into the body, else the parameter's dotted name. */

@@ -135,9 +135,25 @@ describe('the derivation', () => {
   // so that DNS nodes and `callx registry republish` know the records changed
   // (docs/registry.md, "Derivation versions"). A refactoring that derives the same records
   // keeps both.
+  it('publishes a number suspended for unpaid rent as a TXT marker, its other numbers as before', () => {
+    const two: Member = {
+      ...individual,
+      numbers: [...individual.numbers, { kind: 'pin', e164: '+82262006201' }],
+    };
+    const rrsets = d.derive('members', { ...two, suspendedNumbers: ['pin:+82262006200'] }).rrsets;
+    expect(rrsets.filter((r) => r.name.startsWith('0.0.2.6.0.0.2.6.2.2.8.'))).toEqual([
+      { name: '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test', type: 'TXT', ttl: 300, rdata: ['"callx-suspended"'] },
+    ]);
+    expect(rrsets.find((r) => r.name.startsWith('1.0.2.6.'))?.type).toBe('NAPTR');
+    const vns = d.derive('members', { ...company, suspendedNumbers: ['vns:62006200'] }).rrsets;
+    expect(vns.filter((r) => r.name.endsWith('vns.callx.test')).map((r) => r.type)).toEqual(['TXT', 'TXT']);
+  });
+
   it('derives what its version says (bump DERIVATION_VERSION with any change of output)', () => {
     const out = {
-      members: [individual, company].map((m) => d.derive('members', m)),
+      members: [individual, company, { ...company, suspendedNumbers: ['vns:62006200'] }].map((m) =>
+        d.derive('members', m),
+      ),
       countries: d.derive('countries', country),
       zones: [d.derive('zones', zone), d.derive('zones', { ...zone, deleted: true })],
       rrsets: d.derive('rrsets', rrset),
@@ -145,8 +161,8 @@ describe('the derivation', () => {
     };
     const digest = createHash('sha256').update(JSON.stringify(out)).digest('hex');
     expect({ version: DERIVATION_VERSION, digest }).toEqual({
-      version: 1,
-      digest: 'a005a1bc38c14f0a3ea53c223a80a46e6ba889fb2c9cf532cb3d381bfb482fed',
+      version: 2,
+      digest: '72bdd0be2724797318fb1c60a9c17c6b929b420e3e5749ec0bc4a0463733ca55',
     });
   });
 });

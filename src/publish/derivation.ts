@@ -24,12 +24,14 @@ import { deriveCarrierTree, derivePstnTree } from './routes.ts';
 import { deriveRRset, deriveZone } from './zone.ts';
 
 /**
+ * 2: numbers suspended for unpaid rent publish a TXT marker instead of their NAPTRs.
+ *
  * Bump whenever the records derived from some document or aggregate change (a new record type,
  * another TTL, another NAPTR order, a new kind of document): then `callx registry republish`
  * brings every published source to the new output, and DNS nodes never mix two outputs under
  * one serial. A change that derives exactly the same records for every input keeps it.
  */
-export const DERIVATION_VERSION = 1;
+export const DERIVATION_VERSION = 2;
 
 /**
  * What documents published before derivations had versions were derived with: the code of

@@ -14,6 +14,7 @@ export {
   LEGACY_DERIVATION,
   sameContribution,
 } from './derivation.ts';
+export { SUSPENDED_TXT } from './member.ts';
 export { naptrRdata, quoted, terminal } from './naptr.ts';
 export type { Route } from './routes.ts';
 export { deriveRouteTree } from './routes.ts';

@@ -57,21 +57,27 @@ function domainTarget(m: Member, apex: string): string | undefined {
   return pin ? e164Owner(pin.e164, apex) : undefined;
 }
 
+/**
+ * What a number suspended for unpaid rent publishes instead of its NAPTRs (docs/billing.md,
+ * "Number rental"): the name stays, so resolution tells "suspended" (SIP 480) from "nobody".
+ */
+export const SUSPENDED_TXT = '"callx-suspended"';
+
 export function deriveMember(m: Member, ctx: PublishContext): PublishedRRset[] {
   const { apex } = ctx;
   const ttl = ctx.ttl.member;
   const out: PublishedRRset[] = [];
+  const suspended = new Set(m.suspendedNumbers ?? []);
   for (const { e164 } of pins(m)) {
-    out.push({ name: e164Owner(e164, apex), type: 'NAPTR', ttl, rdata: numberRecords(m, e164, apex) });
+    const name = e164Owner(e164, apex);
+    if (suspended.has(`pin:${e164}`)) out.push({ name, type: 'TXT', ttl, rdata: [SUSPENDED_TXT] });
+    else out.push({ name, type: 'NAPTR', ttl, rdata: numberRecords(m, e164, apex) });
   }
   for (const v of vnses(m)) {
     for (const b of v.branches) {
-      out.push({
-        name: vnsOwner(v.base, callingCodeOf(b.country), apex),
-        type: 'NAPTR',
-        ttl,
-        rdata: branchRecords(v.base, b, apex),
-      });
+      const name = vnsOwner(v.base, callingCodeOf(b.country), apex);
+      if (suspended.has(`vns:${v.base}`)) out.push({ name, type: 'TXT', ttl, rdata: [SUSPENDED_TXT] });
+      else out.push({ name, type: 'NAPTR', ttl, rdata: branchRecords(v.base, b, apex) });
     }
   }
   if (m.type === 'company' && m.domain) {

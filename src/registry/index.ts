@@ -40,6 +40,10 @@ export type {
   TokenTarget,
 } from './auth/index.ts';
 export { createAuthService, RegistrarInput, TokenId, TokenInput } from './auth/index.ts';
+// The fee system (docs/billing.md).
+export type { BillingConfig, BillingDeps, BillingService } from './billing/index.ts';
+export * as billing from './billing/index.ts';
+export { createBilling, DEFAULT_BILLING } from './billing/index.ts';
 export { applyRetention } from './journal-retention.ts';
 // The services and their kernel (docs/registry.md, "Services").
 export * from './kernel/index.ts';

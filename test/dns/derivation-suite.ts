@@ -51,7 +51,11 @@ const NEW: Derivation = {
   ...createDerivation(publishContext(APEX, { member: 600, route: 900 })),
   version: DERIVATION_VERSION + 1,
 };
-const OLD = DERIVATION;
+/**
+ * The legacy derivation (version 1): this code derives what it derived for every document of
+ * that time (version 2 only added suspended numbers, which no document had then).
+ */
+const OLD: Derivation = { ...DERIVATION, version: LEGACY_DERIVATION };
 
 function country(now = Date.now()): Omit<Country, 'version'> {
   return {

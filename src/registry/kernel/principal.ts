@@ -18,7 +18,18 @@ export interface RegistrarPrincipal {
   readonly registrarId: string;
 }
 
-export type Principal = AdminPrincipal | RegistrarPrincipal;
+/**
+ * A counterparty acting through its token: a PSTN gateway operator, a partner carrier or a
+ * country center posting the CDRs of the calls it carried and reading its own statements
+ * (docs/billing.md). It sees no registrar's data: every registrar decision refuses it.
+ */
+export interface CounterpartyPrincipal {
+  readonly role: 'counterparty';
+  /** Party key: 'gateway:gw-kr', 'carrier:car-uk', 'center:KR'. */
+  readonly party: string;
+}
+
+export type Principal = AdminPrincipal | RegistrarPrincipal | CounterpartyPrincipal;
 
 export const ADMIN: AdminPrincipal = { role: 'admin' };
 
@@ -31,13 +42,21 @@ function unknownPrincipal(p: never): never {
   throw new Error(`registry: unknown principal ${JSON.stringify(p)}`);
 }
 
-/** The registrar whose data the principal is confined to; null: none (the operator sees all). */
+const noRegistrarData = (p: CounterpartyPrincipal, what: string): RegistryError =>
+  new RegistryError('forbidden', `registry: ${p.party} is a counterparty: it may not ${what}`);
+
+/**
+ * The registrar whose data the principal is confined to; null: none (the operator sees all).
+ * A counterparty has no registrar data at all: 'forbidden'.
+ */
 export function registrarOf(p: Principal): string | null {
   switch (p.role) {
     case 'admin':
       return null;
     case 'registrar':
       return p.registrarId;
+    case 'counterparty':
+      throw noRegistrarData(p, "read or change registrars' data");
     default:
       return unknownPrincipal(p);
   }
@@ -50,6 +69,8 @@ export function principalKey(p: Principal): string {
       return 'admin';
     case 'registrar':
       return `registrar:${p.registrarId}`;
+    case 'counterparty':
+      return `counterparty:${p.party}`;
     default:
       return unknownPrincipal(p);
   }
@@ -59,6 +80,7 @@ export const isAdmin = (p: Principal): boolean => p.role === 'admin';
 
 /** True when the principal may see and change data owned by `owner` (a registrar id; null: the operator's). */
 export function canAccess(p: Principal, owner: string | null | undefined): boolean {
+  if (p.role === 'counterparty') return false;
   const mine = registrarOf(p);
   return mine === null || owner === mine;
 }
@@ -88,6 +110,7 @@ export function requireAdmin(p: Principal, action: string): void {
     case 'admin':
       return;
     case 'registrar':
+    case 'counterparty':
       throw new RegistryError('forbidden', `${action}: only the admin may do this`);
     default:
       unknownPrincipal(p);
@@ -107,6 +130,8 @@ export function actingRegistrar(p: Principal, requested: string | undefined, whe
           `${where}: registrar ${p.registrarId} may not act for ${requested}`,
         );
       return p.registrarId;
+    case 'counterparty':
+      throw noRegistrarData(p, `act for a registrar (${where})`);
     case 'admin':
       if (requested === undefined)
         throw new RegistryError('invalid-input', `${where}: registrarId: the admin must name the registrar`, {

@@ -98,7 +98,14 @@ export type AssignInput = z.input<typeof AssignInput>;
 export const NumberRefInput = z.object({ number: NumberText }).strict();
 export type NumberRefInput = z.input<typeof NumberRefInput>;
 
-export const InventoryStatus = z.enum(['available', 'reserved', 'sold', 'assigned', 'released']);
+export const InventoryStatus = z.enum([
+  'available',
+  'reserved',
+  'sold',
+  'assigned',
+  'released',
+  'quarantined',
+]);
 
 export const ListInventoryInput = z
   .object({

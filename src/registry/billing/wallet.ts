@@ -1,0 +1,158 @@
+// The holder's side of credit leases (docs/billing.md, "Leases and holds"), as Diameter
+// Credit-Control (RFC 4006) grants quota: a redirector leases a slice of an account's funds with
+// one atomic store write, then holds each call's maximum cost against that slice locally —
+// no store write per call. It renews the slice in the background before it runs out, and gives
+// back what it did not use when the account goes quiet. The store never grants more than the
+// account has, so any number of redirectors cannot together hold more than that.
+import type { Clock } from '#core';
+import type { Ledger } from './ledger.ts';
+
+export interface WalletOptions {
+  ledger: Pick<Ledger, 'acquire' | 'extend' | 'giveBack'>;
+  /** Who holds the leases (a redirector's id): shown on the account. */
+  holder: string;
+  clock: Clock;
+  /** How long calls may be authorized against a lease before it is renewed (ms, default 60 s). */
+  authMs?: number;
+  /** How long the funds of the last call authorized stay held: the longest call, set-up and a CDR's delay (ms). */
+  holdMs: number;
+  /** Lease this many times what a call needs, to renew less often (default 4). */
+  slices?: number;
+  /** Give a lease back after this long without a call (ms, default 30 s). */
+  idleMs?: number;
+}
+
+interface Local {
+  id: string;
+  granted: number;
+  used: number;
+  authUntil: number;
+  lastUse: number;
+  /** What a call needed last: the renewal target. */
+  want: number;
+}
+
+export interface Take {
+  lease?: string;
+  amount: number;
+}
+
+export type Wallet = ReturnType<typeof createWallet>;
+
+export function createWallet(opts: WalletOptions) {
+  const { ledger, clock, holder } = opts;
+  const authMs = opts.authMs ?? 60_000;
+  const slices = opts.slices ?? 4;
+  const idleMs = opts.idleMs ?? 30_000;
+  const local = new Map<string, Local>();
+  const inflight = new Map<string, Promise<void>>();
+
+  const usable = (l: Local | undefined, now: number): l is Local => l !== undefined && l.authUntil > now;
+
+  /** What this holder may still hold for the account, minor units. */
+  function remaining(acct: string): number {
+    const l = local.get(acct);
+    return usable(l, clock.now()) ? l.granted - l.used : 0;
+  }
+
+  async function renew(acct: string, want: number, min: number): Promise<void> {
+    const now = clock.now();
+    const l = local.get(acct);
+    const authUntil = now + authMs;
+    const holdUntil = authUntil + opts.holdMs;
+    const have = usable(l, now) ? l.granted - l.used : 0;
+    const target = Math.max(want * slices, want);
+    if (l) {
+      const more = Math.max(0, target - have);
+      const g = await ledger.extend(acct, l.id, more, Math.max(0, min - have), authUntil, holdUntil);
+      if (g) {
+        l.granted = g.lease.granted;
+        l.authUntil = g.lease.authUntil;
+        l.want = want;
+        return;
+      }
+      // gone, returned, or too little available to grow it: try a new lease; the old one's holds stay
+      if (usable(l, now) && have >= min) return;
+      local.delete(acct);
+      if (l.granted > l.used || l.used > 0) await ledger.giveBack(acct, l.id, l.used).catch(() => null);
+    }
+    const g = await ledger.acquire(acct, holder, target, min, authUntil, holdUntil);
+    if (g) local.set(acct, { id: g.id, granted: g.lease.granted, used: 0, authUntil, lastUse: now, want });
+  }
+
+  /**
+   * Makes sure this holder holds at least `want` for the account if it can, and at least `min`
+   * (one billing increment) if that much is available; one store write when it must lease more.
+   */
+  async function ensure(acct: string, want: number, min: number): Promise<void> {
+    const now = clock.now();
+    const l = local.get(acct);
+    if (usable(l, now) && l.granted - l.used >= want && l.authUntil - now > authMs / 4) return;
+    const running = inflight.get(acct);
+    if (running) {
+      await running;
+      if (remaining(acct) >= min) return;
+    }
+    const p = renew(acct, want, min).finally(() => inflight.delete(acct));
+    inflight.set(acct, p);
+    await p;
+  }
+
+  /**
+   * Holds `amount` of the account's lease for one call (synchronous: no store write). When the
+   * lease runs low it is renewed in the background.
+   */
+  function take(acct: string, amount: number): Take {
+    const now = clock.now();
+    const l = local.get(acct);
+    if (!usable(l, now) || amount <= 0) return { amount: 0 };
+    if (l.granted - l.used < amount)
+      throw new Error(`billing: wallet: ${acct}: holding ${amount} beyond the lease`);
+    l.used += amount;
+    l.lastUse = now;
+    if ((l.granted - l.used < l.want || l.authUntil - now < authMs / 4) && !inflight.has(acct)) {
+      const p = renew(acct, l.want, 0)
+        .catch(() => {})
+        .finally(() => inflight.delete(acct));
+      inflight.set(acct, p);
+    }
+    return { lease: l.id, amount };
+  }
+
+  /** Gives back the leases of accounts without a call for idleMs. */
+  async function returnIdle(): Promise<number> {
+    const now = clock.now();
+    let n = 0;
+    for (const [acct, l] of [...local]) {
+      if (now - l.lastUse < idleMs && l.authUntil > now) continue;
+      if (inflight.has(acct)) continue;
+      local.delete(acct);
+      await ledger.giveBack(acct, l.id, l.used);
+      n++;
+    }
+    return n;
+  }
+
+  /** Gives back every lease (a redirector stopping). */
+  async function close(): Promise<void> {
+    await Promise.allSettled([...inflight.values()]);
+    for (const [acct, l] of [...local]) {
+      local.delete(acct);
+      await ledger.giveBack(acct, l.id, l.used).catch(() => null);
+    }
+  }
+
+  return {
+    holder,
+    ensure,
+    remaining,
+    take,
+    returnIdle,
+    close,
+    /** The local view of a lease (tests, metrics). */
+    lease: (acct: string) => {
+      const l = local.get(acct);
+      return l ? { ...l } : null;
+    },
+  };
+}
