@@ -154,17 +154,25 @@ export function createAuthorizer(opts: AuthorizerOptions) {
           cost: null,
         })),
       };
-    if (want > 0 && currency)
-      await wallet.ensure(req.memberId, want, min === Number.POSITIVE_INFINITY ? 0 : min);
+    // the call's funds: the most it could need (the longest call on the dearest candidate), at
+    // least one increment of the cheapest, held from this redirector's lease
+    const reserved =
+      want > 0 && currency
+        ? await wallet.reserve(req.memberId, want, min === Number.POSITIVE_INFINITY ? 0 : min)
+        : { amount: 0 };
     const d = decide({
       candidates: rated,
-      available: currency ? wallet.remaining(req.memberId) : 0,
+      available: reserved.amount,
       currency: currency ?? 'USD',
       capSeconds: opts.capSeconds,
       emergency,
     });
-    if (d.outcome !== 'authorized') return d;
-    const held = wallet.take(req.memberId, d.hold);
+    if (d.outcome !== 'authorized') {
+      wallet.unhold(req.memberId, reserved, reserved.amount);
+      return d;
+    }
+    wallet.unhold(req.memberId, reserved, reserved.amount - d.hold);
+    const held = { ...reserved, amount: d.hold };
     const routeId = newRouteId(now);
     const route: CallRoute = {
       _id: routeId,

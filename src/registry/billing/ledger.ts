@@ -266,11 +266,32 @@ export function createLedger(opts: LedgerOptions) {
     return a;
   }
 
+  /**
+   * One fold of an account at a time in this process: postings that finish together share it
+   * (with many writers on one account, folds racing on its `seq` would mostly lose and retry).
+   */
+  const folding = new Map<string, { run: Promise<Account>; again: Promise<Account> | null }>();
+  function sharedFold(acct: string): Promise<Account> {
+    const cur = folding.get(acct);
+    if (cur) {
+      // one more fold after the running one picks up whatever was written meanwhile
+      cur.again ??= cur.run.catch(() => undefined).then(() => sharedFold(acct));
+      return cur.again;
+    }
+    const entry = { run: fold(acct), again: null as Promise<Account> | null };
+    folding.set(acct, entry);
+    entry.run.then(
+      () => folding.get(acct) === entry && folding.delete(acct),
+      () => folding.get(acct) === entry && folding.delete(acct),
+    );
+    return entry.run;
+  }
+
   /** Folds up to `seq`, waiting a little for concurrent writers of the numbers before it. */
   async function foldUntil(acct: string, seq: number): Promise<Account> {
     const deadline = Date.now() + graceMs * 2 + 500;
     for (;;) {
-      const a = await fold(acct, seq);
+      const a = await sharedFold(acct);
       if (a.seq >= seq || Date.now() > deadline) return a;
       await sleep(10);
     }

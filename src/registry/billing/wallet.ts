@@ -46,6 +46,11 @@ export function createWallet(opts: WalletOptions) {
   const idleMs = opts.idleMs ?? 30_000;
   const local = new Map<string, Local>();
   const inflight = new Map<string, Promise<void>>();
+  /** What calls waiting for a renewal need together: one renewal serves them all. */
+  const demand = new Map<string, number>();
+  /** When a renewal last got less than it asked for: the account has no more for now. */
+  const dryAt = new Map<string, number>();
+  const DRY_MS = 1000;
 
   const usable = (l: Local | undefined, now: number): l is Local => l !== undefined && l.authUntil > now;
 
@@ -61,16 +66,19 @@ export function createWallet(opts: WalletOptions) {
     const authUntil = now + authMs;
     const holdUntil = authUntil + opts.holdMs;
     const have = usable(l, now) ? l.granted - l.used : 0;
-    const target = Math.max(want * slices, want);
+    const target = Math.max(want * slices, demand.get(acct) ?? 0);
     if (l) {
       const more = Math.max(0, target - have);
       const g = await ledger.extend(acct, l.id, more, Math.max(0, min - have), authUntil, holdUntil);
       if (g) {
+        if (g.lease.granted - l.granted < more) dryAt.set(acct, clock.now());
+        else dryAt.delete(acct);
         l.granted = g.lease.granted;
         l.authUntil = g.lease.authUntil;
         l.want = want;
         return;
       }
+      dryAt.set(acct, clock.now());
       // gone, returned, or too little available to grow it: try a new lease; the old one's holds stay
       if (usable(l, now) && have >= min) return;
       local.delete(acct);
@@ -78,6 +86,14 @@ export function createWallet(opts: WalletOptions) {
     }
     const g = await ledger.acquire(acct, holder, target, min, authUntil, holdUntil);
     if (g) local.set(acct, { id: g.id, granted: g.lease.granted, used: 0, authUntil, lastUse: now, want });
+    if (!g || g.lease.granted < target) dryAt.set(acct, clock.now());
+    else dryAt.delete(acct);
+  }
+
+  /** True when the account had no more to lease a moment ago (asking again now would not help). */
+  function dry(acct: string): boolean {
+    const at = dryAt.get(acct);
+    return at !== undefined && clock.now() - at < DRY_MS;
   }
 
   /**
@@ -91,7 +107,7 @@ export function createWallet(opts: WalletOptions) {
     const running = inflight.get(acct);
     if (running) {
       await running;
-      if (remaining(acct) >= min) return;
+      return;
     }
     const p = renew(acct, want, min).finally(() => inflight.delete(acct));
     inflight.set(acct, p);
@@ -117,6 +133,39 @@ export function createWallet(opts: WalletOptions) {
       inflight.set(acct, p);
     }
     return { lease: l.id, amount };
+  }
+
+  /**
+   * Holds up to `want` for one call — at least `min`, or nothing — leasing more first when
+   * needed. The check and the hold happen together, so calls waiting for one renewal never
+   * count the same funds twice. Give back what the call did not need with `unhold`.
+   */
+  async function reserve(acct: string, want: number, min: number): Promise<Take> {
+    const rem0 = remaining(acct);
+    if (rem0 >= want) return take(acct, want);
+    // wait with the others: the next renewal asks for what all of them need
+    demand.set(acct, (demand.get(acct) ?? 0) + want);
+    try {
+      for (let round = 0; round < 4; round++) {
+        const rem = remaining(acct);
+        if (rem >= want || (rem >= min && dry(acct))) return take(acct, Math.min(rem, want));
+        if (dry(acct)) break;
+        await ensure(acct, want, min);
+      }
+      const rem = remaining(acct);
+      return rem >= min && rem > 0 ? take(acct, Math.min(rem, want)) : { amount: 0 };
+    } finally {
+      const d = (demand.get(acct) ?? want) - want;
+      if (d > 0) demand.set(acct, d);
+      else demand.delete(acct);
+    }
+  }
+
+  /** Returns part of a hold to the lease (what the call turned out not to need). */
+  function unhold(acct: string, t: Take, amount: number): void {
+    const l = local.get(acct);
+    if (!l || t.lease !== l.id || amount <= 0) return;
+    l.used -= Math.min(amount, l.used);
   }
 
   /** Gives back the leases of accounts without a call for idleMs. */
@@ -146,7 +195,10 @@ export function createWallet(opts: WalletOptions) {
     holder,
     ensure,
     remaining,
+    dry,
     take,
+    reserve,
+    unhold,
     returnIdle,
     close,
     /** The local view of a lease (tests, metrics). */
