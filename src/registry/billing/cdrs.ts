@@ -261,6 +261,10 @@ export function createCdrService(opts: CdrServiceOptions) {
         : route.candidates.findIndex((x) => x.party === source);
     const rc = route.candidates[k];
     if (!rc) return review('wrong-party', `route ${route._id} does not lead to ${source}`);
+    // one call per route and counterparty: another Call-ID on a route charged before is a replay
+    const prior = force ? null : await cdrs.findOne({ routeId: route._id, source, status: 'rated' });
+    if (prior && prior._id !== id)
+      return review('conflict', `route ${route._id} was charged by ${prior._id}`);
     if (!force && seconds > rc.maxSeconds + OVERRUN_SECONDS)
       return review(
         'over-max-duration',

@@ -27,7 +27,9 @@ describe('billing: the authorization decision', () => {
       warning:
         'insufficient funds: 0.14 USD available does not cover the first billing increment (60 s at 0.10 USD/min + 0.05 connection: 0.15)',
     });
-    expect(decide({ ...base, candidates: [gw(0.1, 60, 60, 0.05)], available: 15 }).outcome).toBe('authorized');
+    expect(decide({ ...base, candidates: [gw(0.1, 60, 60, 0.05)], available: 15 }).outcome).toBe(
+      'authorized',
+    );
   });
 
   it('rates each candidate on its own, and holds the largest', () => {
@@ -47,14 +49,27 @@ describe('billing: the authorization decision', () => {
   it('never refuses an emergency number, funds or not', () => {
     const d = decide({ ...base, emergency: true, candidates: [gw(0.1)], available: 0 });
     expect(d).toMatchObject({ outcome: 'authorized', hold: 0, grants: [{ maxSeconds: 14_400, paid: true }] });
-    const unrated = decide({ ...base, emergency: true, candidates: [{ party: 'gateway:gw', paid: true, sell: null, cost: null }], available: 0 });
+    const unrated = decide({
+      ...base,
+      emergency: true,
+      candidates: [{ party: 'gateway:gw', paid: true, sell: null, cost: null }],
+      available: 0,
+    });
     expect(unrated.outcome).toBe('authorized');
   });
 
   it('lets free (on-net) routes through, and says 403 when no paid candidate has a rate', () => {
-    const free = decide({ ...base, candidates: [{ party: 'center:KR', paid: false, sell: null, cost: null }], available: 0 });
+    const free = decide({
+      ...base,
+      candidates: [{ party: 'center:KR', paid: false, sell: null, cost: null }],
+      available: 0,
+    });
     expect(free).toMatchObject({ outcome: 'authorized', hold: 0, grants: [{ paid: false, hold: 0 }] });
-    const none = decide({ ...base, candidates: [{ party: 'gateway:gw', paid: true, sell: null, cost: null }], available: 500 });
+    const none = decide({
+      ...base,
+      candidates: [{ party: 'gateway:gw', paid: true, sell: null, cost: null }],
+      available: 500,
+    });
     expect(none).toMatchObject({ outcome: 'no-rate', status: 403 });
   });
 

@@ -20,7 +20,8 @@ describe('billing: route tokens', () => {
     t = await tempStore();
   });
   afterEach(() => t.close());
-  const tokensOn = () => createRouteTokens({ store: t.store, clock, logger: silentLogger, issuer: 'callx.test', ttlMs: 60_000 });
+  const tokensOn = () =>
+    createRouteTokens({ store: t.store, clock, logger: silentLogger, issuer: 'callx.test', ttlMs: 60_000 });
 
   it('signs ES256 JWTs that an independent verifier accepts with the published JWKS', async () => {
     const tokens = tokensOn();
@@ -33,16 +34,25 @@ describe('billing: route tokens', () => {
       currentDate: new Date(clock.now()),
     });
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT' });
-    expect(payload).toMatchObject({ ...claims, iss: 'callx.test', iat: clock.now() / 1000, exp: clock.now() / 1000 + 60 });
+    expect(payload).toMatchObject({
+      ...claims,
+      iss: 'callx.test',
+      iat: clock.now() / 1000,
+      exp: clock.now() / 1000 + 60,
+    });
     // no private key material is published
     expect(JSON.stringify(tokens.jwks())).not.toMatch(/"d":/);
     // a tampered token does not verify
     const [h, p, s] = jwt.split('.');
     const forged = Buffer.from(JSON.stringify({ ...payload, max: 99_999 })).toString('base64url');
-    await expect(jwtVerify(`${h}.${forged}.${s}`, jwks, { currentDate: new Date(clock.now()) })).rejects.toThrow();
+    await expect(
+      jwtVerify(`${h}.${forged}.${s}`, jwks, { currentDate: new Date(clock.now()) }),
+    ).rejects.toThrow();
     expect(p).toBeTruthy();
     // expired after its set-up time
-    await expect(jwtVerify(jwt, jwks, { currentDate: new Date(clock.now() + 120_000) })).rejects.toThrow(/exp/);
+    await expect(jwtVerify(jwt, jwks, { currentDate: new Date(clock.now() + 120_000) })).rejects.toThrow(
+      /exp/,
+    );
   });
 
   it('shares one key between processes, and rotates: a new key signs after its lead time, the old one stays published', async () => {

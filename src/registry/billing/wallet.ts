@@ -48,9 +48,12 @@ export function createWallet(opts: WalletOptions) {
   const inflight = new Map<string, Promise<void>>();
   /** What calls waiting for a renewal need together: one renewal serves them all. */
   const demand = new Map<string, number>();
-  /** When a renewal last got less than it asked for: the account has no more for now. */
+  /**
+   * Renewals so far, and the last one per account that got less than it asked for: calls
+   * waiting for funds stop asking once a renewal made after they arrived came back short.
+   */
+  let renewals = 0;
   const dryAt = new Map<string, number>();
-  const DRY_MS = 1000;
 
   const usable = (l: Local | undefined, now: number): l is Local => l !== undefined && l.authUntil > now;
 
@@ -61,6 +64,7 @@ export function createWallet(opts: WalletOptions) {
   }
 
   async function renew(acct: string, want: number, min: number): Promise<void> {
+    const gen = ++renewals;
     const now = clock.now();
     const l = local.get(acct);
     const authUntil = now + authMs;
@@ -71,14 +75,14 @@ export function createWallet(opts: WalletOptions) {
       const more = Math.max(0, target - have);
       const g = await ledger.extend(acct, l.id, more, Math.max(0, min - have), authUntil, holdUntil);
       if (g) {
-        if (g.lease.granted - l.granted < more) dryAt.set(acct, clock.now());
+        if (g.lease.granted - l.granted < more) dryAt.set(acct, gen);
         else dryAt.delete(acct);
         l.granted = g.lease.granted;
         l.authUntil = g.lease.authUntil;
         l.want = want;
         return;
       }
-      dryAt.set(acct, clock.now());
+      dryAt.set(acct, gen);
       // gone, returned, or too little available to grow it: try a new lease; the old one's holds stay
       if (usable(l, now) && have >= min) return;
       local.delete(acct);
@@ -86,14 +90,14 @@ export function createWallet(opts: WalletOptions) {
     }
     const g = await ledger.acquire(acct, holder, target, min, authUntil, holdUntil);
     if (g) local.set(acct, { id: g.id, granted: g.lease.granted, used: 0, authUntil, lastUse: now, want });
-    if (!g || g.lease.granted < target) dryAt.set(acct, clock.now());
+    if (!g || g.lease.granted < target) dryAt.set(acct, gen);
     else dryAt.delete(acct);
   }
 
-  /** True when the account had no more to lease a moment ago (asking again now would not help). */
-  function dry(acct: string): boolean {
+  /** True when a renewal since renewal number `since` found the account without more to lease. */
+  function dry(acct: string, since = 0): boolean {
     const at = dryAt.get(acct);
-    return at !== undefined && clock.now() - at < DRY_MS;
+    return at !== undefined && at > since;
   }
 
   /**
@@ -145,11 +149,12 @@ export function createWallet(opts: WalletOptions) {
     if (rem0 >= want) return take(acct, want);
     // wait with the others: the next renewal asks for what all of them need
     demand.set(acct, (demand.get(acct) ?? 0) + want);
+    const since = renewals;
     try {
       for (let round = 0; round < 4; round++) {
         const rem = remaining(acct);
-        if (rem >= want || (rem >= min && dry(acct))) return take(acct, Math.min(rem, want));
-        if (dry(acct)) break;
+        if (rem >= want || (rem >= min && dry(acct, since))) return take(acct, Math.min(rem, want));
+        if (dry(acct, since)) break;
         await ensure(acct, want, min);
       }
       const rem = remaining(acct);
