@@ -8,7 +8,9 @@ import { type Clock, type Store, systemClock } from '#core';
 import { createMetrics, type Metrics } from '#metrics';
 import type { Publisher } from '#registry';
 import {
+  type BillingService,
   createAuthService,
+  createBilling,
   createMembers,
   createRoutingService,
   createSales,
@@ -27,7 +29,10 @@ export { openApiDocument } from './openapi.ts';
 
 export interface ApiDeps {
   /** `sip.realm` is the digest realm of members' SIP credentials (default: the apex). */
-  config: Pick<Config, 'apex' | 'http'> & { sip?: Pick<Config['sip'], 'realm'> };
+  config: Pick<Config, 'apex' | 'http'> & {
+    sip?: Pick<Config['sip'], 'realm'>;
+    billing?: Partial<Config['billing']>;
+  };
   logger: Logger;
   store: Store;
   /** The registry publisher, built with the process's derivation (`derivationFor(config)`). */
@@ -38,6 +43,8 @@ export interface ApiDeps {
   /** The sales and members services; built on the store and publisher when absent (their sweepers are the caller's to run). */
   sales?: SalesService;
   members?: MembersService;
+  /** The fee system; built on the store and publisher when absent (its sweeper is the caller's to run). */
+  billing?: BillingService;
   /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
   readiness?: ReadinessCheck;
   /** GET /v1/resolve: the redirector's resolution (src/sip createResolver(config).resolve). */
@@ -73,7 +80,12 @@ export function createServices(deps: ApiDeps): Services {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ component: 'api' });
   return {
-    config: deps.config,
+    config: {
+      http: deps.config.http,
+      ...(deps.config.billing?.importLimit
+        ? { billing: { importLimit: deps.config.billing.importLimit } }
+        : {}),
+    },
     logger: deps.logger,
     clock,
     store: deps.store,
@@ -97,6 +109,16 @@ export function createServices(deps: ApiDeps): Services {
         logger: deps.logger,
         clock,
         realm: deps.config.sip?.realm ?? deps.config.apex,
+      }),
+    billing:
+      deps.billing ??
+      createBilling({
+        store: deps.store,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        clock,
+        apex: deps.config.apex,
+        ...(deps.config.billing ? { config: deps.config.billing } : {}),
       }),
     idempotent: createIdempotency({
       store: deps.store,

@@ -212,6 +212,11 @@ export function createDeckService(deps: DeckServiceDeps) {
   async function list(p: Principal, input: ListDecksInput = {}): Promise<Page<DeckView>> {
     const v = parseInput(ListDecksInput, input, 'registry: billing: decks');
     const mine = registrarOf(p);
+    if (mine !== null && v.party !== undefined && v.party !== `registrar:${mine}`)
+      throw new RegistryError(
+        'forbidden',
+        `registry: billing: decks: registrar ${mine} lists only its own decks`,
+      );
     const filter = {
       ...(mine === null ? {} : { registrarId: mine }),
       ...(v.party ? { party: v.party } : {}),

@@ -50,7 +50,7 @@ export { DECK_COLUMNS, type RateRow, readDeckCsv, writeDeckCsv } from './deck-cs
 export type { DeckView, ImportResult, MatchView } from './decks.ts';
 export { createLedger, type Ledger, type LedgerFaultStep, type PostResult } from './ledger.ts';
 export * from './money.ts';
-export { COUNTERPARTY_KINDS, PARTY_KINDS, PartyKey, parseParty } from './parties.ts';
+export { COUNTERPARTY_KINDS, CounterpartyKey, PARTY_KINDS, PartyKey, parseParty } from './parties.ts';
 export { nextPeriod, type PeriodUnit, periodEnd, periodOf, periodStart } from './periods.ts';
 export { createRateBook, type RateBook } from './rates.ts';
 export type { RentalRulesView, RentalView } from './rental.ts';
