@@ -9,6 +9,7 @@ import { createMetrics } from '#metrics';
 import { derivationFor } from '#publish';
 import {
   applyRetention,
+  createBilling,
   createJournal,
   createMembers,
   createPublisher,
@@ -119,11 +120,14 @@ export async function startCallx(
         derivation,
         logger,
       });
-      const sales = createSales({ store, publisher, logger });
+      // the fee system (docs/billing.md): number sales post to its ledger
+      const billing = createBilling({ store, publisher, logger, apex: config.apex, config: config.billing });
+      const sales = createSales({ store, publisher, logger, onPaid: billing.onPaid });
       const members = createMembers({ store, publisher, logger, realm: config.sip.realm });
       publisher.startSweeper();
       sales.startSweeper();
       members.startSweeper();
+      await billing.start();
       // journal retention: entries older than CALLX_JOURNAL_KEEP_HOURS that every reader is past
       const retention = createPeriodic(
         () =>
@@ -136,6 +140,7 @@ export async function startCallx(
         publisher.stop();
         sales.stop();
         members.stop();
+        billing.stop();
         retention.stop();
       });
       // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
@@ -149,6 +154,7 @@ export async function startCallx(
         metrics,
         sales,
         members,
+        billing,
         readiness: (): Record<string, boolean> => (dns ? { zones: dns.ready() } : {}),
         resolve: (identifier, caller) => resolver.resolve(identifier, caller),
         ...(dns
