@@ -82,7 +82,8 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
     ix('registrarId', 'period'),
     ix('accountId', 'end'),
     ix('receivedAt'),
-    ix('routeId'),
+    // one call per route and counterparty (src/registry/billing/cdrs.ts)
+    ix('routeId', 'source'),
   ],
   [COLLECTIONS.billingPeriods]: [ix('status')],
   [COLLECTIONS.statements]: [],

@@ -573,7 +573,7 @@ async function world(h: Harness): Promise<World> {
     caller: '+82262006199',
     destination: '+442079460000',
     hold: 0,
-    candidates: [{ party: 'gateway:gw-op', sell, cost: null, maxSeconds: 3600 }],
+    candidates: JSON.stringify([{ party: 'gateway:gw-op', sell, cost: null, maxSeconds: 3600 }]),
   });
   const admin2 = (path: string, body: unknown) => h.call('POST', path, { token: ADMIN_TOKEN, body });
   const at = (ms: number) => new Date(ms).toISOString();

@@ -5,7 +5,7 @@
 // candidate and log the route (written to the store in batches). No store write per call: the
 // wallet leases funds ahead, the route log writes many routes at once.
 import { randomBytes } from 'node:crypto';
-import type { CallRoute, Clock, Collection, Logger, RateSnapshot, Store } from '#core';
+import type { CallRoute, Clock, Collection, Logger, RateSnapshot, RouteCandidate, Store } from '#core';
 import { COLLECTIONS } from '#core';
 import { type CandidateGrant, decide, type RatedCandidate } from './decide.ts';
 import type { RateRow } from './deck-csv.ts';
@@ -108,8 +108,11 @@ export interface AuthorizerOptions {
 const snap = (deck: { snapshot(r: RateRow): RateSnapshot } | null, r: RateRow | null) =>
   deck && r ? deck.snapshot(r) : null;
 
+/** This process's part of route ids (random), and a counter: unique without a random draw per call. */
+const ROUTE_PREFIX = randomBytes(6).toString('base64url');
+let routeCounter = 0;
 export const newRouteId = (now: number): string =>
-  `r${now.toString(36)}${randomBytes(6).toString('base64url')}`;
+  `r${now.toString(36)}${ROUTE_PREFIX}${(routeCounter++ % 0x100000000).toString(36)}`;
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
 
@@ -186,12 +189,16 @@ export function createAuthorizer(opts: AuthorizerOptions) {
       ...(emergency ? { emergency: true as const } : {}),
       ...(held.lease ? { lease: held.lease } : {}),
       hold: held.amount,
-      candidates: d.grants.map((g) => ({
-        party: g.party,
-        sell: snap(sellDeck, rows[g.index]!.sell),
-        cost: snap(rows[g.index]!.costDeck, rows[g.index]!.cost),
-        maxSeconds: g.maxSeconds,
-      })),
+      candidates: JSON.stringify(
+        d.grants.map(
+          (g): RouteCandidate => ({
+            party: g.party,
+            sell: snap(sellDeck, rows[g.index]!.sell),
+            cost: snap(rows[g.index]!.costDeck, rows[g.index]!.cost),
+            maxSeconds: g.maxSeconds,
+          }),
+        ),
+      ),
     };
     opts.routes.add(route);
     const grants: AuthGrant[] = d.grants.map((g, k) => {

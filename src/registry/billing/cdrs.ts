@@ -13,7 +13,7 @@
 // charged twice. A crash between the writes is completed by posting the batch again, or by the
 // sweep (CDRs stored but not posted).
 import { createHash } from 'node:crypto';
-import type { CallRoute, CdrDoc, Clock, Logger, Posting, ReviewReason, Store } from '#core';
+import type { CallRoute, CdrDoc, Clock, Logger, Posting, ReviewReason, RouteCandidate, Store } from '#core';
 import { COLLECTIONS } from '#core';
 import {
   type InputIssue,
@@ -217,6 +217,61 @@ export function createCdrService(opts: CdrServiceOptions) {
   }
 
   /** Rates a CDR against its route; a doc in review when it cannot be charged as is. */
+  /** What rating a CDR needs from the store, read for a whole batch at once (see prefetch). */
+  interface Found {
+    route: CallRoute | null;
+    routeId?: string;
+    cand?: number;
+    /** The CDRs rated before on this route from this source. */
+    rated: CdrDoc[];
+  }
+
+  /** Routes and earlier CDRs of a batch: three queries for the batch instead of three per CDR. */
+  async function prefetch(list: Parsed[], source: string): Promise<Found[]> {
+    const refs = await Promise.all(
+      list.map(async (c): Promise<{ routeId?: string; cand?: number }> => {
+        if (c.routeToken) {
+          const claims = await opts.tokens.verify(c.routeToken, c.start);
+          if (claims) {
+            const [routeId, k] = claims.jti.split('.');
+            return { routeId: routeId!, cand: Number(k) };
+          }
+        }
+        return c.routeId ? { routeId: c.routeId.split('.')[0]! } : {};
+      }),
+    );
+    const byId = new Map(
+      (
+        await routes.find({ _id: { $in: [...new Set(refs.flatMap((r) => (r.routeId ? [r.routeId] : [])))] } })
+      ).map((r) => [r._id, r]),
+    );
+    const callIds = list.filter((_, i) => !refs[i]!.routeId).map((c) => c.callId);
+    const byCall = new Map<string, CallRoute>();
+    if (callIds.length)
+      for (const r of await routes.find({ callId: { $in: callIds } })) if (r.callId) byCall.set(r.callId, r);
+    const found = list.map((c, i): Omit<Found, 'rated'> => {
+      const ref = refs[i]!;
+      const route = ref.routeId ? (byId.get(ref.routeId) ?? null) : (byCall.get(c.callId) ?? null);
+      return {
+        route,
+        ...(ref.routeId ? { routeId: ref.routeId } : {}),
+        ...(ref.cand !== undefined ? { cand: ref.cand } : {}),
+      };
+    });
+    const routeIds = [...new Set(found.flatMap((f) => (f.route ? [f.route._id] : [])))];
+    const earlier = new Map<string, CdrDoc[]>();
+    if (routeIds.length)
+      for (const d of await cdrs.find({ routeId: { $in: routeIds }, source })) {
+        const l = earlier.get(d.routeId!) ?? [];
+        l.push(d);
+        earlier.set(d.routeId!, l);
+      }
+    return found.map((f) => ({
+      ...f,
+      rated: f.route ? (earlier.get(f.route._id) ?? []).filter((d) => d.status === 'rated') : [],
+    }));
+  }
+
   async function rate(
     c: Parsed,
     source: string,
@@ -224,6 +279,7 @@ export function createCdrService(opts: CdrServiceOptions) {
     hash: string,
     now: number,
     force = false,
+    pre?: Found,
   ): Promise<CdrDoc> {
     const seconds = c.answer === undefined ? 0 : Math.ceil((c.end - c.answer) / 1000);
     const base: CdrDoc = {
@@ -245,7 +301,7 @@ export function createCdrService(opts: CdrServiceOptions) {
       status: 'review',
       review: { reason, detail, at: now },
     });
-    const { route, routeId, cand } = await routeOf(c);
+    const { route, routeId, cand } = pre ?? (await routeOf(c));
     if (!route) {
       if (routeId) base.routeId = routeId;
       return review('no-route', routeId ? `no route ${routeId}` : `no route has Call-ID ${c.callId}`);
@@ -255,14 +311,18 @@ export function createCdrService(opts: CdrServiceOptions) {
     base.memberId = route.memberId;
     base.registrarId = route.registrarId;
     base.destination = route.destination;
+    const candidates = JSON.parse(route.candidates) as RouteCandidate[];
     const k =
-      cand !== undefined && route.candidates[cand]?.party === source
+      cand !== undefined && candidates[cand]?.party === source
         ? cand
-        : route.candidates.findIndex((x) => x.party === source);
-    const rc = route.candidates[k];
+        : candidates.findIndex((x) => x.party === source);
+    const rc = candidates[k];
     if (!rc) return review('wrong-party', `route ${route._id} does not lead to ${source}`);
     // one call per route and counterparty: another Call-ID on a route charged before is a replay
-    const prior = force ? null : await cdrs.findOne({ routeId: route._id, source, status: 'rated' });
+    const prior = force
+      ? null
+      : (pre?.rated ??
+          (await cdrs.find({ routeId: route._id, source })).filter((d) => d.status === 'rated'))[0];
     if (prior && prior._id !== id)
       return review('conflict', `route ${route._id} was charged by ${prior._id}`);
     if (!force && seconds > rc.maxSeconds + OVERRUN_SECONDS)
@@ -321,7 +381,7 @@ export function createCdrService(opts: CdrServiceOptions) {
   async function callOver(d: CdrDoc): Promise<boolean> {
     if (d.disposition === 'answered' || d.disposition === 'cancelled') return true;
     const r = d.routeId ? await routes.get(d.routeId) : null;
-    return !r || r.candidates.at(-1)?.party === d.source;
+    return !r || (JSON.parse(r.candidates) as RouteCandidate[]).at(-1)?.party === d.source;
   }
 
   async function post(docs: CdrDoc[]): Promise<void> {
@@ -387,7 +447,26 @@ export function createCdrService(opts: CdrServiceOptions) {
         results[k] = resultOf(copy, c.index, 'review');
       }
     });
-    const rated = await Promise.all(fresh.map((k) => rate(list[k]!, source, ids[k]!, hashes[k]!, now)));
+    const pre = await prefetch(
+      fresh.map((k) => list[k]!),
+      source,
+    );
+    const rated = await Promise.all(
+      fresh.map((k, j) => rate(list[k]!, source, ids[k]!, hashes[k]!, now, false, pre[j])),
+    );
+    // one call per route: a second Call-ID on a route in the same batch is a replay too
+    const routeTaken = new Map<string, string>();
+    for (const [j, d] of rated.entries()) {
+      if (d.status !== 'rated' || !d.routeId) continue;
+      const first = routeTaken.get(d.routeId);
+      if (first === undefined) routeTaken.set(d.routeId, d._id);
+      else
+        rated[j] = {
+          ...d,
+          status: 'review',
+          review: { reason: 'conflict', detail: `route ${d.routeId} was charged by ${first}`, at: now },
+        };
+    }
     const ins = await cdrs.insertMany(rated);
     const raced = new Set(ins.duplicates.map(String));
     if (conflicts.length) await cdrs.insertMany(conflicts);

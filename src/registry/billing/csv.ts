@@ -25,12 +25,14 @@ export function parseCsv(text: string): CsvRow[] {
   let line = 1;
   let i = 0;
   const n = s.length;
+  // the next quote in the text: found once, not once a line (that would be quadratic)
+  let q = s.indexOf('"');
   while (i < n) {
     const start = line;
     // fast path: a line without quotes
     const eol = s.indexOf('\n', i);
     const end = eol === -1 ? n : eol;
-    const q = s.indexOf('"', i);
+    if (q !== -1 && q < i) q = s.indexOf('"', i);
     if (q === -1 || q >= end) {
       let lineText = s.slice(i, end);
       if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);

@@ -158,8 +158,8 @@ describe('billing: compiled decks', () => {
   it('agrees with a brute-force longest-prefix match on a random deck', () => {
     let seed = 42;
     const rnd = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
     };
     const big = new Map<string, number>();
     while (big.size < 5000)

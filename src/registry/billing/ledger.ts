@@ -378,64 +378,81 @@ export function createLedger(opts: LedgerOptions) {
       }
       plans.push({ acct, a, first, repeats });
     }
-    for (const { acct, a, first, repeats } of plans) {
-      const known = new Map(
-        (await postings.find({ _id: { $in: first.map((i) => intentId(acct, items[i]!.key)) } })).map((p) => [
-          p._id,
-          p,
-        ]),
-      );
-      const later: { i: number; intent: PostingIntent }[] = [];
+    // which keys were posted before (one query for the batch)
+    const known = new Map(
+      (
+        await postings.find({
+          _id: { $in: plans.flatMap((pl) => pl.first.map((i) => intentId(pl.acct, items[i]!.key))) },
+        })
+      ).map((p) => [p._id, p]),
+    );
+    const later: { i: number; intent: PostingIntent }[] = [];
+    const batch: { acct: string; a: Account; fresh: number[]; intents: PostingIntent[]; last: number }[] = [];
+    for (const { acct, a, first } of plans) {
       const fresh: number[] = [];
       for (const i of first) {
         const prior = known.get(intentId(acct, items[i]!.key));
         if (prior) later.push({ i, intent: prior });
         else fresh.push(i);
       }
-      let last = 0;
-      if (fresh.length > 0) {
-        const where = `registry: billing: account ${acct}: post`;
-        last = await takeSeqs(acct, fresh.length, a.currency, where);
-        const now = clock.now();
-        const intents = fresh.map(
-          (i, k): PostingIntent => ({
-            _id: intentId(acct, items[i]!.key),
-            accountId: acct,
-            key: items[i]!.key,
-            hash: postingHash(items[i]!.posting),
-            seq: last - fresh.length + 1 + k,
-            posting: items[i]!.posting,
-            at: now,
-          }),
-        );
-        const key0 = items[fresh[0]!]!.key;
-        await fault('seq', acct, key0);
-        const res = await postings.insertMany(intents);
-        const lost = new Set(res.duplicates.map(String));
-        await fault('intent', acct, key0);
-        const entries = intents.map((p) => entryOf(p, a.registrarId));
-        const written = await ledger.insertMany(entries.filter((_e, k) => !lost.has(intents[k]!._id)));
-        const clash = new Set(written.duplicates.map(String));
-        for (let k = 0; k < intents.length; k++) {
-          const p = intents[k]!;
-          const i = fresh[k]!;
-          if (lost.has(p._id)) {
-            // a concurrent posting of the same key won: our number is filled, its entry is the one
-            await closeSeq(acct, p.seq);
-            const other = await postings.get(p._id);
-            if (other) later.push({ i, intent: other });
-            continue;
-          }
-          const entry = clash.has(entries[k]!._id) ? await writeEntry(p, a.registrarId) : entries[k]!;
-          out[i] = { entry, account: a, duplicate: false };
-        }
-        await fault('entry', acct, key0);
+      if (fresh.length === 0) {
+        batch.push({ acct, a, fresh, intents: [], last: 0 });
+        continue;
       }
-      const folded = await foldUntil(acct, last);
-      for (const i of fresh) if (out[i]) out[i] = { ...out[i]!, account: folded };
-      for (const { i, intent } of later) out[i] = await finish(intent, postingHash(items[i]!.posting), true);
-      for (const [i, f] of repeats) out[i] = { ...out[f]!, duplicate: true };
+      // one $inc per account hands out its numbers
+      const last = await takeSeqs(acct, fresh.length, a.currency, `registry: billing: account ${acct}: post`);
+      const now = clock.now();
+      const intents = fresh.map(
+        (i, k): PostingIntent => ({
+          _id: intentId(acct, items[i]!.key),
+          accountId: acct,
+          key: items[i]!.key,
+          hash: postingHash(items[i]!.posting),
+          seq: last - fresh.length + 1 + k,
+          posting: items[i]!.posting,
+          at: now,
+        }),
+      );
+      await fault('seq', acct, items[fresh[0]!]!.key);
+      batch.push({ acct, a, fresh, intents, last });
     }
+    // every account's intents in one write, then every entry in one write
+    const allIntents = batch.flatMap((b) => b.intents);
+    const lost = new Set(
+      (allIntents.length ? await postings.insertMany(allIntents) : { duplicates: [] }).duplicates.map(String),
+    );
+    for (const b of batch) if (b.intents.length) await fault('intent', b.acct, b.intents[0]!.key);
+    const entries = batch.flatMap((b) =>
+      b.intents.filter((p) => !lost.has(p._id)).map((p) => entryOf(p, b.a.registrarId)),
+    );
+    const clash = new Set(
+      (entries.length ? await ledger.insertMany(entries) : { duplicates: [] }).duplicates.map(String),
+    );
+    const written = new Map(entries.map((e) => [e._id, e]));
+    for (const b of batch) {
+      for (const [k, p] of b.intents.entries()) {
+        const i = b.fresh[k]!;
+        if (lost.has(p._id)) {
+          // a concurrent posting of the same key won: our number is filled, its entry is the one
+          await closeSeq(b.acct, p.seq);
+          const other = await postings.get(p._id);
+          if (other) later.push({ i, intent: other });
+          continue;
+        }
+        const id = entryId(b.acct, p.seq);
+        const entry = clash.has(id) ? await writeEntry(p, b.a.registrarId) : written.get(id)!;
+        out[i] = { entry, account: b.a, duplicate: false };
+      }
+      if (b.intents.length) await fault('entry', b.acct, b.intents[0]!.key);
+    }
+    // one fold per account
+    for (const b of batch) {
+      if (b.intents.length === 0) continue;
+      const folded = await foldUntil(b.acct, b.last);
+      for (const i of b.fresh) if (out[i]) out[i] = { ...out[i]!, account: folded };
+    }
+    for (const { i, intent } of later) out[i] = await finish(intent, postingHash(items[i]!.posting), true);
+    for (const { repeats } of plans) for (const [i, f] of repeats) out[i] = { ...out[f]!, duplicate: true };
     return out;
   }
 
@@ -444,7 +461,8 @@ export function createLedger(opts: LedgerOptions) {
   /**
    * Grants a lease of up to `want` (at least `min`) minor units of the account's available
    * funds to `holder`, with one conditional update that keeps `available` ≥ 0. Null when less
-   * than `min` is available.
+   * than `min` is available. With `share`, asks for at least that fraction of what is
+   * available (a busy holder renews less often).
    */
   async function acquire(
     acct: string,
@@ -453,10 +471,11 @@ export function createLedger(opts: LedgerOptions) {
     min: number,
     authUntil: number,
     holdUntil: number,
+    share = 0,
   ): Promise<LeaseGrant | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const a = await accountOr404(acct, `registry: billing: lease for ${holder}`);
-      const grant = Math.min(want, a.available);
+      const grant = Math.min(Math.max(want, Math.floor(a.available * share)), a.available);
       if (grant < min || grant < 0) return null;
       const id = newLeaseId();
       const lease: Lease = { holder, amount: grant, granted: grant, authUntil, holdUntil };
@@ -483,12 +502,14 @@ export function createLedger(opts: LedgerOptions) {
     min: number,
     authUntil: number,
     holdUntil: number,
+    share = 0,
   ): Promise<LeaseGrant | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const a = await accountOr404(acct, `registry: billing: lease ${id}`);
       const cur = a.leases[id];
       if (!cur || cur.returned) return null;
-      const grant = Math.min(want, Math.max(0, a.available));
+      const avail = Math.max(0, a.available);
+      const grant = want > 0 ? Math.min(Math.max(want, Math.floor(avail * share)), avail) : 0;
       if (grant < min) return null;
       const done = await accounts.findOneAndUpdate(
         {

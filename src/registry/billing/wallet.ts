@@ -12,14 +12,24 @@ export interface WalletOptions {
   /** Who holds the leases (a redirector's id): shown on the account. */
   holder: string;
   clock: Clock;
-  /** How long calls may be authorized against a lease before it is renewed (ms, default 60 s). */
+  /** How long calls may be authorized against a lease before it is renewed (ms, default 5 minutes). */
   authMs?: number;
   /** How long the funds of the last call authorized stay held: the longest call, set-up and a CDR's delay (ms). */
   holdMs: number;
-  /** Lease this many times what a call needs, to renew less often (default 4). */
+  /**
+   * Lease this many times what a call needs at first (default 4); each renewal of a busy
+   * account's lease doubles it (up to 1,024), so a member calling often costs a store write per
+   * many calls, and one calling rarely does not tie up its funds.
+   */
   slices?: number;
-  /** Give a lease back after this long without a call (ms, default 30 s). */
+  /** Give a lease back after this long without a call (ms, default 2 minutes). */
   idleMs?: number;
+  /**
+   * Ask for at least this fraction of the account's available funds (default 1/8): a rich
+   * account's calls then need a store write per thousands of calls, a poor one's no more than
+   * they need. Several holders of one account share it; what one does not use it gives back.
+   */
+  share?: number;
 }
 
 interface Local {
@@ -30,7 +40,11 @@ interface Local {
   lastUse: number;
   /** What a call needed last: the renewal target. */
   want: number;
+  /** How many calls' worth the next renewal asks for. */
+  slices: number;
 }
+
+const MAX_SLICES = 1024;
 
 export interface Take {
   lease?: string;
@@ -41,9 +55,10 @@ export type Wallet = ReturnType<typeof createWallet>;
 
 export function createWallet(opts: WalletOptions) {
   const { ledger, clock, holder } = opts;
-  const authMs = opts.authMs ?? 60_000;
+  const authMs = opts.authMs ?? 300_000;
   const slices = opts.slices ?? 4;
-  const idleMs = opts.idleMs ?? 30_000;
+  const idleMs = opts.idleMs ?? 120_000;
+  const share = opts.share ?? 1 / 8;
   const local = new Map<string, Local>();
   const inflight = new Map<string, Promise<void>>();
   /** What calls waiting for a renewal need together: one renewal serves them all. */
@@ -70,16 +85,18 @@ export function createWallet(opts: WalletOptions) {
     const authUntil = now + authMs;
     const holdUntil = authUntil + opts.holdMs;
     const have = usable(l, now) ? l.granted - l.used : 0;
-    const target = Math.max(want * slices, demand.get(acct) ?? 0);
+    const n = l?.slices ?? slices;
+    const target = Math.max(want * n, demand.get(acct) ?? 0);
     if (l) {
       const more = Math.max(0, target - have);
-      const g = await ledger.extend(acct, l.id, more, Math.max(0, min - have), authUntil, holdUntil);
+      const g = await ledger.extend(acct, l.id, more, Math.max(0, min - have), authUntil, holdUntil, share);
       if (g) {
         if (g.lease.granted - l.granted < more) dryAt.set(acct, gen);
         else dryAt.delete(acct);
         l.granted = g.lease.granted;
         l.authUntil = g.lease.authUntil;
         l.want = want;
+        l.slices = Math.min(l.slices * 2, MAX_SLICES);
         return;
       }
       dryAt.set(acct, gen);
@@ -88,8 +105,17 @@ export function createWallet(opts: WalletOptions) {
       local.delete(acct);
       if (l.granted > l.used || l.used > 0) await ledger.giveBack(acct, l.id, l.used).catch(() => null);
     }
-    const g = await ledger.acquire(acct, holder, target, min, authUntil, holdUntil);
-    if (g) local.set(acct, { id: g.id, granted: g.lease.granted, used: 0, authUntil, lastUse: now, want });
+    const g = await ledger.acquire(acct, holder, target, min, authUntil, holdUntil, share);
+    if (g)
+      local.set(acct, {
+        id: g.id,
+        granted: g.lease.granted,
+        used: 0,
+        authUntil,
+        lastUse: now,
+        want,
+        slices: Math.min((l?.slices ?? slices) * 2, MAX_SLICES),
+      });
     if (!g || g.lease.granted < target) dryAt.set(acct, gen);
     else dryAt.delete(acct);
   }
@@ -130,7 +156,9 @@ export function createWallet(opts: WalletOptions) {
       throw new Error(`billing: wallet: ${acct}: holding ${amount} beyond the lease`);
     l.used += amount;
     l.lastUse = now;
-    if ((l.granted - l.used < l.want || l.authUntil - now < authMs / 4) && !inflight.has(acct)) {
+    // renew ahead — when a quarter of a renewal's worth is left — so calls rarely wait for it
+    const low = l.want * Math.max(2, l.slices / 4);
+    if ((l.granted - l.used < low || l.authUntil - now < authMs / 4) && !inflight.has(acct)) {
       const p = renew(acct, l.want, 0)
         .catch(() => {})
         .finally(() => inflight.delete(acct));
