@@ -31,7 +31,9 @@ const publisher = createPublisher({
 });
 const billing = createBilling({ store, publisher, logger: silentLogger, clock, apex: 'callx.test' });
 const admin = { role: 'admin' as const };
-await store.collection('registrars').insert({ _id: 'a', name: 'A', version: 1, createdAt: 0, updatedAt: 0 });
+await store
+  .collection('registrars')
+  .insert({ _id: 'a', name: 'A', version: 1, createdAt: 0, updatedAt: 0 } as never);
 await store.collection('gateways').insert({
   _id: 'gw',
   name: 'GW',
@@ -41,7 +43,7 @@ await store.collection('gateways').insert({
   version: 1,
   createdAt: 0,
   updatedAt: 0,
-});
+} as never);
 const sell = deckCsv(100_000, 7);
 const cost = deckCsv(10_000, 8);
 await billing.decks.create(admin, { party: 'registrar:a', currency: 'USD' });
@@ -62,7 +64,7 @@ for (let i = 0; i < MEMBERS; i++) {
     version: 1,
     createdAt: 0,
     updatedAt: 0,
-  });
+  } as never);
   await billing.accounts.open(admin, { memberId: id, currency: 'USD' });
   await billing.ledger.post(id, 'seed', { kind: 'topup', amount: 100_000_000_000, currency: 'USD' });
   members.push(id);
