@@ -50,7 +50,7 @@ async function importInto(label: string, store: Store) {
   await store.ensureSchema(SCHEMA);
   await store
     .collection('registrars')
-    .insert({ _id: 'a', name: 'A', version: 1, createdAt: 0, updatedAt: 0 });
+    .insert({ _id: 'a', name: 'A', version: 1, createdAt: 0, updatedAt: 0 } as never);
   const decks = createDeckService({ store, clock: { now: () => Date.now() } });
   await decks.create({ role: 'admin' }, { party: 'registrar:a', currency: 'USD' });
   const runs: number[] = [];
