@@ -1,5 +1,5 @@
-// Pre-call authorization as the redirector will call it (docs/billing.md, "Pre-call
-// authorization"): rate each candidate of a route with the member's sell deck and the
+// Pre-call authorization as the redirector will call it
+// (docs/billing.md, "Pre-call authorization"): rate each candidate of a route with the member's sell deck and the
 // counterparty's cost deck (compiled, in memory), decide with the funds this redirector holds
 // for the account (its lease), hold the call's maximum cost locally, sign a route token per paid
 // candidate and log the route (written to the store in batches). No store write per call: the

@@ -1,5 +1,5 @@
 // Accounts and their append-only, idempotent ledger, with single-document atomic writes only
-// (docs/billing.md, "The ledger"). The journal's design, per account:
+// (docs/billing.md, "Accounts and the ledger"). The journal's design, per account:
 //
 //   1. intent   postings/<account>|<key> is inserted with a sequence number taken by $inc on
 //               the account's `next`: the unique `_id` makes a key post once, however retried;
