@@ -10,6 +10,7 @@ import { derivationFor } from '#publish';
 import {
   anyCenter,
   applyRetention,
+  createBilling,
   createJournal,
   createMembers,
   createPublisher,
@@ -164,11 +165,14 @@ export async function startCallx(
       if (!sip) stops.push(() => resolver.close());
       // a country has a center when the registry or DNS (master files too) has one
       const centers = anyCenter(registryCenters(store), dnsCenters(resolver.cache, config.apex));
-      const sales = createSales({ store, publisher, logger, centers });
+      // the fee system (docs/billing.md): number sales post to its ledger
+      const billing = createBilling({ store, publisher, logger, apex: config.apex, config: config.billing });
+      const sales = createSales({ store, publisher, logger, centers, onPaid: billing.onPaid });
       const members = createMembers({ store, publisher, logger, realm: config.sip.realm, centers });
       publisher.startSweeper();
       sales.startSweeper();
       members.startSweeper();
+      await billing.start();
       // journal retention: entries older than CALLX_JOURNAL_KEEP_HOURS that every reader is past
       const retention = createPeriodic(
         () =>
@@ -181,6 +185,7 @@ export async function startCallx(
         publisher.stop();
         sales.stop();
         members.stop();
+        billing.stop();
         retention.stop();
       });
       // the web pages (docs/web.md) on the same port, in front of the API
@@ -196,6 +201,7 @@ export async function startCallx(
         metrics,
         sales,
         members,
+        billing,
         // the redirector's dependencies: drachtio-server connected, the registry's bindings answering
         readiness: (): Record<string, boolean> => ({
           ...(dns ? { zones: dns.ready(), apex: servesApex(dns, config.apex) } : {}),

@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
+import { DEFAULT_BILLING } from '#registry';
 import { authMiddleware } from './auth.ts';
 import type { ApiApp, Env, Services } from './context.ts';
 import { ApiError, problemResponse, toProblem, validationHook } from './errors.ts';
@@ -12,6 +13,9 @@ import { createRateLimiter } from './ratelimit.ts';
 import { checkResponse, type RouteTable, routeTable } from './responses.ts';
 import { registerRoutes } from './routes/index.ts';
 import { storeGate } from './store-gate.ts';
+
+/** PUT /v1/billing/decks/{id}/rates: the one route whose body may exceed CALLX_HTTP_BODY_LIMIT. */
+const DECK_IMPORT = /^\/v1\/billing\/decks\/[^/]+\/rates$/;
 
 export interface AppOptions {
   /** Check every JSON response against its declared schema (tests); a mismatch is a 500 and an error log. */
@@ -63,18 +67,17 @@ export function createApp(s: Services, opts: AppOptions = {}): ApiApp {
 
   app.use('/v1/*', storeGate(s.store));
   app.use('/v1/*', authMiddleware(s.auth, limiter, s.metrics));
-  app.use(
-    '*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: s.config.http.bodyLimit,
+      maxSize,
       onError: () => {
-        throw new ApiError(
-          'payload-too-large',
-          `the request body is larger than ${s.config.http.bodyLimit} bytes`,
-        );
+        throw new ApiError('payload-too-large', `the request body is larger than ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  const normal = limit(s.config.http.bodyLimit);
+  // rate decks are large CSV files (100,000 prefixes: ~5 MB): their import has a limit of its own
+  const decks = limit(s.config.billing?.importLimit ?? DEFAULT_BILLING.importLimit);
+  app.use('*', (c, next) => (DECK_IMPORT.test(c.req.path) ? decks(c, next) : normal(c, next)));
 
   if (opts.validateResponses) {
     app.use('*', async (c, next) => {

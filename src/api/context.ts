@@ -6,6 +6,7 @@ import type { Metrics } from '#metrics';
 import type {
   Authenticated,
   AuthService,
+  BillingService,
   MembersService,
   RoutingService,
   SalesService,
@@ -42,7 +43,7 @@ export type ExportZoneFn = (apex: string) => Promise<string | null>;
 
 export interface Services {
   /** The HTTP settings the middleware reads (limits, admin token, web domain); the apex reaches the services. */
-  config: Pick<Config, 'http'>;
+  config: Pick<Config, 'http'> & { billing?: Pick<Config['billing'], 'importLimit'> };
   logger: Logger;
   clock: Clock;
   store: Store;
@@ -52,6 +53,8 @@ export interface Services {
   zones: ZoneService;
   sales: SalesService;
   members: MembersService;
+  /** The fee system (docs/billing.md). */
+  billing: BillingService;
   idempotent: Idempotent;
   resolve: ResolveFn | undefined;
   page: PageFn | undefined;

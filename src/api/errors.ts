@@ -33,6 +33,11 @@ export const PROBLEMS = {
     title: 'The email address, domain name or SIP username belongs to another member',
   },
   'payment-mismatch': { status: 422, title: "The payment does not match the order's price" },
+  'currency-mismatch': {
+    status: 409,
+    title: 'Amounts of two currencies met: the account, deck or posting is in another currency',
+  },
+  'insufficient-funds': { status: 409, title: "The account's available funds do not cover this" },
   unprocessable: { status: 422, title: 'The request is well-formed but cannot be applied' },
   'idempotency-key-in-use': {
     status: 409,

@@ -8,8 +8,10 @@ import { type Clock, type Store, systemClock } from '#core';
 import { createMetrics, type Metrics } from '#metrics';
 import type { Publisher } from '#registry';
 import {
+  type BillingService,
   type CenterCheck,
   createAuthService,
+  createBilling,
   createMembers,
   createRoutingService,
   createSales,
@@ -44,7 +46,10 @@ export { openApiDocument } from './openapi.ts';
 
 export interface ApiDeps {
   /** `sip.realm` is the digest realm of members' SIP credentials (default: the apex). */
-  config: Pick<Config, 'apex' | 'http'> & { sip?: Pick<Config['sip'], 'realm'> };
+  config: Pick<Config, 'apex' | 'http'> & {
+    sip?: Pick<Config['sip'], 'realm'>;
+    billing?: Partial<Config['billing']>;
+  };
   logger: Logger;
   store: Store;
   /** The registry publisher, built with the process's derivation (`derivationFor(config)`). */
@@ -57,6 +62,8 @@ export interface ApiDeps {
   members?: MembersService;
   /** Which countries have a call center (default: the registry's countries); `callx serve` adds DNS. */
   centers?: CenterCheck;
+  /** The fee system; built on the store and publisher when absent (its sweeper is the caller's to run). */
+  billing?: BillingService;
   /** Extra /readyz checks besides the store, e.g. `{ zones: dnsNode.ready() }`. */
   readiness?: ReadinessCheck;
   /** What /readyz shows without failing (e.g. the redirector's countries without an emergency route). */
@@ -106,7 +113,12 @@ export function createServices(deps: ApiDeps): Services {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ component: 'api' });
   return {
-    config: deps.config,
+    config: {
+      http: deps.config.http,
+      ...(deps.config.billing?.importLimit
+        ? { billing: { importLimit: deps.config.billing.importLimit } }
+        : {}),
+    },
     logger: deps.logger,
     clock,
     store: deps.store,
@@ -143,6 +155,16 @@ export function createServices(deps: ApiDeps): Services {
         clock,
         realm: deps.config.sip?.realm ?? deps.config.apex,
         ...(deps.centers ? { centers: deps.centers } : {}),
+      }),
+    billing:
+      deps.billing ??
+      createBilling({
+        store: deps.store,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        clock,
+        apex: deps.config.apex,
+        ...(deps.config.billing ? { config: deps.config.billing } : {}),
       }),
     idempotent: createIdempotency({
       store: deps.store,

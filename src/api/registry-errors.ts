@@ -28,6 +28,11 @@ export const REGISTRY_PROBLEMS: Record<RegistryErrorCode, ProblemKind> = {
   'verification-required': 'state-conflict',
   'verification-failed': 'unprocessable',
   unavailable: 'unavailable',
+  'currency-mismatch': 'currency-mismatch',
+  'insufficient-funds': 'insufficient-funds',
+  'key-reused': 'idempotency-key-reused',
+  'period-closed': 'state-conflict',
+  'review-state': 'state-conflict',
 };
 
 /** Field issues at `location`: a JSON pointer into the body, else the parameter's dotted name. */

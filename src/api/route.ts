@@ -13,7 +13,7 @@ export const AUTH_ERRORS = [400, 401, 429] as const;
 /** ... and every route that takes a body. */
 export const BODY_ERRORS = [413, 415] as const;
 
-export type Tag = 'registrars' | 'zones' | 'routing' | 'sales' | 'members' | 'resolve';
+export type Tag = 'registrars' | 'zones' | 'routing' | 'sales' | 'members' | 'resolve' | 'billing';
 
 type V1Input = Omit<RouteConfig, 'tags' | 'security' | 'summary'> & {
   tag: Tag;

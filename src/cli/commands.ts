@@ -1,5 +1,6 @@
 // Every sub-command module registers itself here; keep the list sorted by command name.
 import type { Command } from 'commander';
+import { registerBillingCommand } from './billing.ts';
 import { registerNumberCommand } from './number.ts';
 import { registerRegistryCommand } from './registry.ts';
 import { registerResolveCommand } from './resolve.ts';
@@ -8,6 +9,7 @@ import { registerTokenCommand } from './token.ts';
 import { registerZoneCommand } from './zone.ts';
 
 export function registerCommands(program: Command): void {
+  registerBillingCommand(program);
   registerNumberCommand(program);
   registerRegistryCommand(program);
   registerResolveCommand(program);

@@ -180,6 +180,34 @@ export const envSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+
+  // the fee system (docs/billing.md)
+  /** Settlement periods: calendar months or days, UTC. */
+  CALLX_BILLING_PERIOD: z.enum(['month', 'day']).default('month'),
+  /** The longest call authorized, seconds (a route token's maximum duration at most). */
+  CALLX_BILLING_MAX_CALL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(14_400),
+  /** Emergency numbers as dialed: never refused for lack of funds. */
+  CALLX_BILLING_EMERGENCY: list
+    .refine((xs) => xs.every((x) => /^[0-9]{2,6}$/.test(x)), {
+      error: 'expected short numbers such as 112,911',
+    })
+    .default(['112', '911', '999', '000', '110', '119', '118', '100', '101', '102', '15', '17', '18']),
+  /** How long a route token may be used to set a call up, seconds. */
+  CALLX_BILLING_TOKEN_TTL_S: z.coerce.number().int().min(5).max(3600).default(60),
+  /** A settlement period closes by itself this many hours after it ended (0: only by hand). */
+  CALLX_BILLING_CLOSE_AFTER_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 366)
+    .default(120),
+  /** Largest rate deck CSV accepted over HTTP, bytes. */
+  CALLX_BILLING_IMPORT_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
 });
 
 export type Config = {
@@ -236,6 +264,14 @@ export type Config = {
     bodyLimit: number;
     /** Number pages by host name (`<digits>.<webDomain>`); unset: only GET /n/{identifier}. */
     webDomain?: string | undefined;
+  };
+  billing: {
+    period: 'month' | 'day';
+    maxCallSeconds: number;
+    emergency: string[];
+    tokenTtlSeconds: number;
+    closeAfterHours: number;
+    importLimit: number;
   };
 };
 
@@ -301,6 +337,14 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       rateLimit: e.CALLX_HTTP_RATE_LIMIT,
       bodyLimit: e.CALLX_HTTP_BODY_LIMIT,
       webDomain: e.CALLX_WEB_DOMAIN,
+    },
+    billing: {
+      period: e.CALLX_BILLING_PERIOD,
+      maxCallSeconds: e.CALLX_BILLING_MAX_CALL_SECONDS,
+      emergency: e.CALLX_BILLING_EMERGENCY,
+      tokenTtlSeconds: e.CALLX_BILLING_TOKEN_TTL_S,
+      closeAfterHours: e.CALLX_BILLING_CLOSE_AFTER_HOURS,
+      importLimit: e.CALLX_BILLING_IMPORT_LIMIT,
     },
   };
 }

@@ -53,6 +53,18 @@ export const COLLECTIONS = {
   policies: 'policies',
   /** Call-attempt counts the redirectors share, one document per limit and time window (docs/trust.md). */
   rateWindows: 'rateWindows',
+  // the fee system (docs/billing.md)
+  rateDecks: 'rateDecks',
+  rateChunks: 'rateChunks',
+  accounts: 'accounts',
+  ledger: 'ledger',
+  postings: 'postings',
+  callRoutes: 'callRoutes',
+  cdrs: 'cdrs',
+  billingPeriods: 'billingPeriods',
+  statements: 'statements',
+  rentalRules: 'rentalRules',
+  rentals: 'rentals',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -67,8 +79,10 @@ export interface Registrar extends Versioned {
 export interface ApiToken {
   /** SHA-256 hex of the secret token; the token itself is shown once and never stored. */
   _id: string;
-  role: 'admin' | 'registrar';
+  role: 'admin' | 'registrar' | 'counterparty';
   registrarId: string | null;
+  /** A counterparty's token (role 'counterparty'): whose CDRs it posts, as a party key 'gateway:gw-kr'. */
+  party?: string;
   label: string;
   createdAt: Millis;
 }
@@ -151,7 +165,7 @@ export interface PartnerCarrier extends Versioned {
 // --- number inventory and sales --------------------------------------------------------------
 
 export type NumberKind = 'pin' | 'vns';
-export type NumberStatus = 'available' | 'reserved' | 'sold' | 'assigned' | 'released';
+export type NumberStatus = 'available' | 'reserved' | 'sold' | 'assigned' | 'released' | 'quarantined';
 
 export interface Money {
   amount: number;
@@ -181,6 +195,11 @@ export interface InventoryNumber extends Versioned {
   releasedAt?: Millis;
   /** When the number last went back to stock from a sale (kept while available): churn in the CRM. */
   lastReleasedAt?: Millis;
+  /**
+   * A release into quarantine (unpaid rent, docs/billing.md): the number is not sellable
+   * (status 'quarantined') until then; the sales sweep returns it to stock afterwards.
+   */
+  quarantineUntil?: Millis;
 }
 
 /**
@@ -314,6 +333,11 @@ export interface Member extends Versioned {
   sip?: SipCredentials;
   /** Set when a deletion began: no numbers are assigned to it any more; the members sweep finishes it. */
   deleting?: true;
+  /**
+   * Number keys ('pin:+82262006200', 'vns:62006200') suspended for unpaid rent: they publish no
+   * NAPTR, only the suspension marker (docs/billing.md, "Number rental"). Written by billing only.
+   */
+  suspendedNumbers?: string[];
 }
 
 /** A value that must be unique across documents (an email address, a domain), claimed by its `_id`. */
@@ -598,4 +622,288 @@ export interface WebhookEvent {
   _id: string;
   at: Millis;
   type: string;
+}
+
+// --- the fee system: rate decks, accounts and ledger, routes, CDRs, settlement, rental --------
+// docs/billing.md. Ledger amounts are integers in minor units of their currency (ISO 4217
+// exponent); rates and fees are integers in micro-units of the minor unit (1e-6), so a rate of
+// 0.0125 USD a minute is 1,250,000. Never floats.
+
+/** Who money flows to or from: 'registrar:reg-a', 'gateway:gw-kr', 'carrier:car-uk', 'center:KR'. */
+export type PartyKind = 'registrar' | 'gateway' | 'carrier' | 'center';
+
+/** A rate deck: what a registrar's members pay (sell), or what a gateway or carrier charges us (cost). */
+export interface RateDeck extends Versioned {
+  /** `<party kind>.<party id>.<CURRENCY>`: one deck per party and currency ('gateway.gw-kr.KRW'). */
+  _id: string;
+  kind: 'sell' | 'cost';
+  /** Party key ('registrar:reg-a' for a sell deck, 'gateway:gw-kr' or 'carrier:car-uk' for a cost deck). */
+  party: string;
+  /** The registrar a sell deck belongs to; null for the operator's cost decks. */
+  registrarId: string | null;
+  currency: string;
+  name: string;
+  /** Billing increments (seconds) of rows that give none. */
+  defaults: { first: number; next: number };
+  /** The revision whose chunks are the deck's rates (0: none yet). */
+  revision: number;
+  /** The last revision number handed to an import. */
+  nextRevision: number;
+  /** Rows of the current revision. */
+  entries: number;
+  importedAt?: Millis;
+}
+
+/** Up to 5,000 rows of one revision of a deck, as columns (FerretDB allows no arrays in arrays). */
+export interface RateChunk {
+  /** `${deckId}#${revision}#${n}` */
+  _id: string;
+  deckId: string;
+  revision: number;
+  n: number;
+  createdAt: Millis;
+  prefix: string[];
+  name: string[];
+  /** Price per minute, micro-units of the minor unit. */
+  rate: number[];
+  /** Connection fee, micro-units of the minor unit. */
+  fee: number[];
+  first: number[];
+  next: number[];
+  from: number[];
+  /** End of validity (exclusive); null: open-ended. */
+  until: (number | null)[];
+}
+
+/** A share of an account's funds granted to one holder (a redirector, a rent charge): docs/billing.md, "Leases and holds". */
+export interface Lease {
+  holder: string;
+  /** Minor units still held (granted, less what CDRs released). */
+  amount: number;
+  /** Everything granted so far. */
+  granted: number;
+  /** The holder may authorize calls against it until then. */
+  authUntil: Millis;
+  /** The funds are held until then (calls authorized by authUntil end before it). */
+  holdUntil: Millis;
+  /** The holder returned its unused part; what is left is held for calls in progress. */
+  returned?: true;
+}
+
+/** A member's account; `_id` is the member id. */
+export interface Account extends Versioned {
+  _id: string;
+  registrarId: string;
+  currency: string;
+  mode: 'prepaid' | 'postpaid';
+  /** Minor units a postpaid account may go below zero. */
+  creditLimit: number;
+  /** The last ledger sequence number handed out. */
+  next: number;
+  /** Ledger entries up to this sequence are folded into `balance`. */
+  seq: number;
+  /** next − seq: entries handed out and not folded yet (the ledger sweep finds accounts by it). */
+  pending: number;
+  /** Sum of the folded entries (minor units). */
+  balance: number;
+  /** balance + credit limit (postpaid) − Σ lease amounts: what may still be leased. */
+  available: number;
+  /** Lease id -> lease. */
+  leases: Record<string, Lease>;
+  /** How many leases the map holds (the lease sweep finds accounts with leases by it). */
+  leaseCount: number;
+}
+
+export type LedgerKind =
+  | 'topup'
+  | 'refund'
+  | 'adjustment'
+  | 'charge'
+  | 'call'
+  | 'rental'
+  | 'number-sale'
+  | 'payment';
+
+/** What a posting changes: the entry's content. */
+export interface Posting {
+  kind: LedgerKind;
+  /** Signed minor units: credits positive, debits negative. */
+  amount: number;
+  currency: string;
+  memo?: string;
+  /** What it is about: a CDR id, an order id, a number. */
+  ref?: string;
+  /** Held funds this posting releases (a call's hold, a rent reservation). */
+  release?: { lease: string; amount: number };
+}
+
+/** A posting's claim on its idempotency key, with the sequence number it was given. */
+export interface PostingIntent {
+  /** `${accountId}|${key}` */
+  _id: string;
+  accountId: string;
+  key: string;
+  /** Digest of the posting: the same key with another posting is refused. */
+  hash: string;
+  seq: number;
+  posting: Posting;
+  at: Millis;
+}
+
+/** One ledger entry; append-only. A `noop` entry fills a sequence number its writer never used. */
+export interface LedgerEntry extends Partial<Posting> {
+  /** `${accountId}:${seq as 12 digits}` */
+  _id: string;
+  accountId: string;
+  seq: number;
+  at: Millis;
+  registrarId?: string;
+  key?: string;
+  /** Settlement period of the posting ('2026-01'). */
+  period?: string;
+  noop?: true;
+}
+
+/** The rate a route was authorized with, copied from its deck. */
+export interface RateSnapshot {
+  deck: string;
+  revision: number;
+  prefix: string;
+  name: string;
+  /** micro-units of the minor unit per minute */
+  rate: number;
+  /** micro-units of the minor unit */
+  fee: number;
+  first: number;
+  next: number;
+  currency: string;
+}
+
+/** A route the redirector authorized (written in batches): what its CDR is rated with. */
+export interface CallRoute {
+  _id: string;
+  callId?: string;
+  at: Millis;
+  accountId: string;
+  memberId: string;
+  registrarId: string;
+  caller: string;
+  /** E.164 (or the emergency number dialed). */
+  destination: string;
+  emergency?: true;
+  /** The lease the hold was taken from, and the hold (minor units). */
+  lease?: string;
+  hold: number;
+  /**
+   * JSON of the candidates (`RouteCandidate[]`): written once and read whole, so one string
+   * keeps the write of a route cheap (the redirector logs one per call).
+   */
+  candidates: string;
+}
+
+/** A candidate of an authorized route: where it leads and the rates it was authorized with. */
+export interface RouteCandidate {
+  party: string;
+  sell: RateSnapshot | null;
+  cost: RateSnapshot | null;
+  maxSeconds: number;
+}
+
+export type CdrDisposition = 'answered' | 'busy' | 'no-answer' | 'failed' | 'cancelled';
+export type ReviewReason = 'no-route' | 'conflict' | 'over-max-duration' | 'wrong-party' | 'no-account';
+
+/** A call detail record as received and rated. */
+export interface CdrDoc {
+  /** `${source}|${callId}`; a conflicting copy in review: `${source}|${callId}|${hash}`. */
+  _id: string;
+  /** Party key of the poster ('gateway:gw-kr'). */
+  source: string;
+  callId: string;
+  routeId?: string;
+  /** Digest of what the poster sent: the same CDR again is a duplicate, other content a conflict. */
+  hash: string;
+  start: Millis;
+  answer?: Millis;
+  end: Millis;
+  disposition: CdrDisposition;
+  receivedAt: Millis;
+  status: 'rated' | 'review' | 'dismissed';
+  review?: { reason: ReviewReason; detail: string; at: Millis; note?: string };
+  accountId?: string;
+  memberId?: string;
+  registrarId?: string;
+  destination?: string;
+  /** Seconds from answer to end (whole, rounded up). */
+  seconds: number;
+  sell?: RateSnapshot | null;
+  costRate?: RateSnapshot | null;
+  /** Billed seconds and amounts (minor units) to the member and to the counterparty. */
+  billedSeconds?: number;
+  charge?: number;
+  currency?: string;
+  costSeconds?: number;
+  cost?: number;
+  costCurrency?: string;
+  /** Settlement period it counts in. */
+  period?: string;
+  hold?: { lease: string; amount: number };
+}
+
+/** A settlement period ('2026-01', or '2026-01-31' with daily periods). */
+export interface BillingPeriod {
+  _id: string;
+  status: 'open' | 'closing' | 'closed';
+  closingAt?: Millis;
+  closedAt?: Millis;
+}
+
+/** Totals of one currency in a statement. */
+export interface StatementLine {
+  currency: string;
+  calls: number;
+  answered: number;
+  seconds: number;
+  /** Minor units. */
+  revenue: number;
+  cost: number;
+  margin: number;
+}
+
+/** The statement of a closed period, stored once; `_id` `${party}|${period}`. */
+export interface StatementDoc {
+  _id: string;
+  party: string;
+  period: string;
+  lines: StatementLine[];
+  /** Ledger totals by kind and currency (registrars): number sales, rent, top-ups ... */
+  ledger: { kind: string; currency: string; amount: number; count: number }[];
+  closedAt: Millis;
+}
+
+/** A registrar's number rental prices and life-cycle times; `_id` the registrar id. */
+export interface RentalRules extends Versioned {
+  _id: string;
+  currency: string;
+  /** Minor units per period, by kind; 0: no rent. */
+  amounts: Record<NumberKind, number>;
+  base: Array<{ country: string; kind: NumberKind; amount: number }>;
+  graceMs: number;
+  suspendMs: number;
+  quarantineMs: number;
+}
+
+/** A rented number's billing state; `_id` is the number key. */
+export interface Rental extends Versioned {
+  _id: string;
+  registrarId: string;
+  memberId: string;
+  amount: number;
+  currency: string;
+  state: 'active' | 'grace' | 'suspended';
+  /** Rent is paid up to this time (the end of a period). */
+  paidUntil: Millis;
+  graceUntil?: Millis;
+  releaseAt?: Millis;
+  /** The member's DNS still has to follow the state (suspend or restore the number). */
+  dns?: 'suspend' | 'restore';
 }

@@ -141,9 +141,25 @@ describe('the derivation', () => {
   // so that DNS nodes and `callx registry republish` know the records changed
   // (docs/registry.md, "Derivation versions"). A refactoring that derives the same records
   // keeps both.
+  it('publishes a number suspended for unpaid rent as a TXT marker, its other numbers as before', () => {
+    const two: Member = {
+      ...individual,
+      numbers: [...individual.numbers, { kind: 'pin', e164: '+82262006201' }],
+    };
+    const rrsets = d.derive('members', { ...two, suspendedNumbers: ['pin:+82262006200'] }).rrsets;
+    expect(rrsets.filter((r) => r.name.startsWith('0.0.2.6.0.0.2.6.2.2.8.'))).toEqual([
+      { name: '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test', type: 'TXT', ttl: 300, rdata: ['"callx-suspended"'] },
+    ]);
+    expect(rrsets.find((r) => r.name.startsWith('1.0.2.6.'))?.type).toBe('NAPTR');
+    const vns = d.derive('members', { ...company, suspendedNumbers: ['vns:62006200'] }).rrsets;
+    expect(vns.filter((r) => r.name.endsWith('vns.callx.test')).map((r) => r.type)).toEqual(['TXT', 'TXT']);
+  });
+
   it('derives what its version says (bump DERIVATION_VERSION with any change of output)', () => {
     const out = {
-      members: [individual, company, chosen].map((m) => d.derive('members', m)),
+      members: [individual, company, chosen, { ...company, suspendedNumbers: ['vns:62006200'] }].map((m) =>
+        d.derive('members', m),
+      ),
       countries: d.derive('countries', country),
       zones: [d.derive('zones', zone), d.derive('zones', { ...zone, deleted: true })],
       rrsets: d.derive('rrsets', rrset),
@@ -151,8 +167,8 @@ describe('the derivation', () => {
     };
     const digest = createHash('sha256').update(JSON.stringify(out)).digest('hex');
     expect({ version: DERIVATION_VERSION, digest }).toEqual({
-      version: 2,
-      digest: 'b6fa7c49c6d76d58cedcbccca012739b41d12a4062d6ce00ee08a5443f1c7714',
+      version: 3,
+      digest: '53b138eb03f61d842b7f5b243cb779ae3e1d84a3cc05f10f4929a88324fd703f',
     });
   });
 });

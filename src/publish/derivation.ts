@@ -24,6 +24,8 @@ import { deriveCarrierTree, derivePstnTree } from './routes.ts';
 import { deriveRRset, deriveZone } from './zone.ts';
 
 /**
+ * 2: numbers suspended for unpaid rent publish a TXT marker instead of their NAPTRs.
+ *
  * Bump whenever the records derived from some document or aggregate change (a new record type,
  * another TTL, another NAPTR order, a new kind of document): then `callx registry republish`
  * brings every published source to the new output, and DNS nodes never mix two outputs under
@@ -33,8 +35,10 @@ import { deriveRRset, deriveZone } from './zone.ts';
  *    code share one RRset, companies publish E2U+web/E2U+email at their branches and their
  *    address in the email tree, routing trees carry routes only (DNS nodes add the fillers over
  *    every source: docs/dns.md, "Routing fillers").
+ * 3: numbers suspended for unpaid rent publish a TXT marker instead of their NAPTRs
+ *    (docs/billing.md, "Number rental").
  */
-export const DERIVATION_VERSION = 2;
+export const DERIVATION_VERSION = 3;
 
 /**
  * What documents published before derivations had versions were derived with: the code of

@@ -14,7 +14,7 @@ export {
   LEGACY_DERIVATION,
   sameContribution,
 } from './derivation.ts';
-export { centerCountryOfBranch, centerCountryOfNumber, countryOfNumber } from './member.ts';
+export { centerCountryOfBranch, centerCountryOfNumber, countryOfNumber, SUSPENDED_TXT } from './member.ts';
 export { naptrRdata, quoted, terminal } from './naptr.ts';
 export type { Route } from './routes.ts';
 export { deriveRouteTree } from './routes.ts';

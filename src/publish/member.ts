@@ -100,6 +100,12 @@ function firstPin(m: Member, apex: string): string | undefined {
   return pin ? e164Owner(pin.e164, apex) : undefined;
 }
 
+/**
+ * What a number suspended for unpaid rent publishes instead of its NAPTRs (docs/billing.md,
+ * "Number rental"): the name stays, so resolution tells "suspended" (SIP 480) from "nobody".
+ */
+export const SUSPENDED_TXT = '"callx-suspended"';
+
 /** The branches of one VNS base grouped by calling code, each group in the company's order. */
 function branchGroups(v: VnsNumber): Map<string, VnsBranch[]> {
   const groups = new Map<string, VnsBranch[]>();
@@ -116,14 +122,22 @@ export function deriveMember(m: Member, ctx: PublishContext): PublishedRRset[] {
   const { apex } = ctx;
   const ttl = ctx.ttl.member;
   const out: PublishedRRset[] = [];
+  const suspended = new Set(m.suspendedNumbers ?? []);
   for (const { e164 } of pins(m)) {
-    out.push({ name: e164Owner(e164, apex), type: 'NAPTR', ttl, rdata: numberRecords(m, e164, apex) });
+    const name = e164Owner(e164, apex);
+    if (suspended.has(`pin:${e164}`)) out.push({ name, type: 'TXT', ttl, rdata: [SUSPENDED_TXT] });
+    else out.push({ name, type: 'NAPTR', ttl, rdata: numberRecords(m, e164, apex) });
   }
   for (const v of vnses(m)) {
     for (const [cc, group] of branchGroups(v)) {
+      const name = vnsOwner(v.base, cc, apex);
+      if (suspended.has(`vns:${v.base}`)) {
+        out.push({ name, type: 'TXT', ttl, rdata: [SUSPENDED_TXT] });
+        continue;
+      }
       const rdata = group.flatMap((b, k) => branchRecords(m, v.base, b, k, apex));
       rdata.push(...serviceRecords(m, 100 * (group.length - 1) + 60));
-      out.push({ name: vnsOwner(v.base, cc, apex), type: 'NAPTR', ttl, rdata });
+      out.push({ name, type: 'NAPTR', ttl, rdata });
     }
   }
   // A domain and an address lead where the member's calls go: its home branch or first number,

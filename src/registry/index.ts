@@ -40,6 +40,10 @@ export type {
   TokenTarget,
 } from './auth/index.ts';
 export { createAuthService, RegistrarInput, TokenId, TokenInput } from './auth/index.ts';
+// The fee system (docs/billing.md).
+export type { BillingConfig, BillingDeps, BillingService } from './billing/index.ts';
+export * as billing from './billing/index.ts';
+export { createBilling, DEFAULT_BILLING } from './billing/index.ts';
 export {
   type CheckoutService,
   type CheckoutView,

@@ -25,7 +25,7 @@ const pending = ix('publishPendingAt');
 
 export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.registrars]: [],
-  [COLLECTIONS.tokens]: [ix('registrarId')],
+  [COLLECTIONS.tokens]: [ix('registrarId'), ix('party')],
   [COLLECTIONS.countries]: [ix('callingCode'), pending],
   [COLLECTIONS.gateways]: [ix('registrarId'), pending],
   [COLLECTIONS.carriers]: [ix('registrarId'), pending],
@@ -47,6 +47,8 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
     ix('status', 'expiresAt'),
     ix('numberId'),
     ix('memberId'),
+    // the fee system posts paid orders to the ledger (docs/billing.md, "Number sales")
+    ix('status', 'updatedAt'),
   ],
   [COLLECTIONS.payments]: [ix('orderId'), ix('registrarId', 'at')],
   [COLLECTIONS.priceRules]: [],
@@ -80,4 +82,24 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.policies]: [],
   // old windows are deleted by rule and window index (src/sip/trust/limits.ts)
   [COLLECTIONS.rateWindows]: [ix('rule', 'w')],
+  // the fee system (docs/billing.md)
+  [COLLECTIONS.rateDecks]: [ix('party'), ix('registrarId')],
+  [COLLECTIONS.rateChunks]: [ix('deckId', 'revision', 'n'), ix('createdAt')],
+  [COLLECTIONS.accounts]: [ix('registrarId'), ix('leaseCount'), ix('pending')],
+  [COLLECTIONS.ledger]: [ix('accountId', 'seq'), ix('registrarId', 'period')],
+  [COLLECTIONS.postings]: [ix('accountId', 'seq')],
+  [COLLECTIONS.callRoutes]: [ix('callId'), ix('at')],
+  [COLLECTIONS.cdrs]: [
+    ix('status', 'receivedAt'),
+    ix('source', 'period'),
+    ix('registrarId', 'period'),
+    ix('accountId', 'end'),
+    ix('receivedAt'),
+    // one call per route and counterparty (src/registry/billing/cdrs.ts)
+    ix('routeId', 'source'),
+  ],
+  [COLLECTIONS.billingPeriods]: [ix('status')],
+  [COLLECTIONS.statements]: [],
+  [COLLECTIONS.rentalRules]: [],
+  [COLLECTIONS.rentals]: [ix('state', 'paidUntil'), ix('memberId', 'state'), ix('dns')],
 };

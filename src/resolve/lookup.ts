@@ -6,13 +6,14 @@ import { DnsError, type DnsRecord } from './dns-client.ts';
 import { type EvaluatedNaptr, type Naptr, processNaptrs } from './naptr.ts';
 
 export const TYPE_NAPTR = 35;
+export const TYPE_TXT = 16;
 /** Non-terminal NAPTRs followed at most this deep (RFC 3402 §4 asks clients to bound loops). */
 export const MAX_NONTERMINAL_HOPS = 5;
 
 export interface QueryStep {
   tree: string;
   name: string;
-  type: 'NAPTR';
+  type: 'NAPTR' | 'TXT';
   outcome: LookupResult['outcome'] | 'FAILED';
   ttl: number;
   cached: boolean;
@@ -67,21 +68,22 @@ function evaluate(records: DnsRecord[], aus: string): EvaluatedNaptr[] {
   return ev;
 }
 
-/** Queries NAPTR at `name`; a failure throws ResolutionUnavailable after recording the step. */
+/** Queries NAPTR (or TXT) at `name`; a failure throws ResolutionUnavailable after recording the step. */
 export async function lookupStep(
   dns: DnsCache,
   tree: string,
   name: string,
   steps: QueryStep[],
+  type: 'NAPTR' | 'TXT' = 'NAPTR',
 ): Promise<QueryStep> {
   let r: LookupResult;
   try {
-    r = await dns.lookup(name, TYPE_NAPTR);
+    r = await dns.lookup(name, type === 'NAPTR' ? TYPE_NAPTR : TYPE_TXT);
   } catch (err) {
     const step: QueryStep = {
       tree,
       name,
-      type: 'NAPTR',
+      type,
       outcome: 'FAILED',
       ttl: 0,
       cached: false,
@@ -99,7 +101,7 @@ export async function lookupStep(
   const step: QueryStep = {
     tree,
     name,
-    type: 'NAPTR',
+    type,
     outcome: r.outcome,
     ttl: r.ttl,
     cached: r.cached,

@@ -18,7 +18,7 @@ import { takeUriParam } from './contact.ts';
 import { type Candidate, createContacts } from './contacts.ts';
 import { emergencyDial, emergencyOwner } from './emergency.ts';
 import { createIdentify } from './identify.ts';
-import { type ChainResult, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
+import { type ChainResult, lookupStep, naptrChain, type QueryStep, ResolutionUnavailable } from './lookup.ts';
 import {
   type CallerInput,
   CID_PARAM,
@@ -45,6 +45,7 @@ const REASON: Record<number, string> = {
   302: 'Moved Temporarily',
   400: 'Bad Request',
   404: 'Not Found',
+  480: 'Temporarily Unavailable',
   484: 'Address Incomplete',
   503: 'Service Unavailable',
   604: 'Does Not Exist Anywhere',
@@ -178,10 +179,18 @@ export function createResolution(deps: ResolutionDeps): Resolution {
     depth: number,
   ): Promise<Candidate[]> {
     const out = await registered(telKey(e164), country, st);
-    const own = await naptrChain(deps.dns, 'e164', e164Owner(e164, apex), e164, st.steps);
+    const owner = e164Owner(e164, apex);
+    const own = await naptrChain(deps.dns, 'e164', owner, e164, st.steps);
     if (usable(own) || out.length > 0) {
       out.push(...(await candidatesOf(own, 'e164', 'e164', country, st, depth)));
       return out;
+    }
+    // A member's number without NAPTRs: suspended for unpaid rent if it carries the marker
+    // (src/publish SUSPENDED_TXT, docs/billing.md "Number rental").
+    if (own.outcome === 'NODATA') {
+      const txt = await lookupStep(deps.dns, 'e164', owner, st.steps, 'TXT');
+      if (txt.records.some((r) => Array.isArray(r.txt) && r.txt.includes('callx-suspended')))
+        throw new Terminal(480, `${e164} is suspended: its rent is unpaid`);
     }
     if (own.outcome === 'NXDOMAIN' && owned(e164)) {
       throw new Terminal(604, `${e164} is in a range of ours and assigned to nobody`);

@@ -8,6 +8,7 @@ import type { DnsRecord } from './dns-client.ts';
 
 const TYPE_CNAME = 5;
 const TYPE_SOA = 6;
+const TYPE_TXT = 16;
 const TYPE_NAPTR = 35;
 const TYPE_OPT = 41;
 
@@ -87,6 +88,9 @@ function record(msg: Buffer, pos: number): { rr: DnsRecord; next: number } {
     });
   } else if (type === TYPE_CNAME) {
     rr.domain = join(readRdata(type, msg, p, len, false).fields[0] as string[]);
+  } else if (type === TYPE_TXT) {
+    const strs = readRdata(type, msg, p, len, false).fields[0] as (string | Uint8Array)[];
+    rr.txt = strs.map((s) => (typeof s === 'string' ? s : Buffer.from(s).toString('latin1')));
   }
   return { rr, next: p + len };
 }

@@ -8,7 +8,7 @@
 // callers and numbers, so it is the operator's: a registrar reads it, only the admin writes it.
 import { beforeAll, describe, expect } from 'vitest';
 import { routeTable } from '../../src/api/responses.ts';
-import { COLLECTIONS } from '../../src/core/model.ts';
+import { type CallRoute, COLLECTIONS, type Rental } from '../../src/core/model.ts';
 import { it } from './helpers/fixtures.ts';
 import { ADMIN_TOKEN, type CallOptions, type Harness, harness, type Res } from './helpers/harness.ts';
 import { replace, rrsets } from './helpers/records.ts';
@@ -29,6 +29,10 @@ interface World {
   codeB: string;
   soldNumberB: string;
   availableNumberB: string;
+  /** A CDR of the gateway's in review, and a token of the gateway's (the operator's). */
+  reviewCdr: string;
+  partyTokenId: string;
+  period: string;
 }
 
 /** Things of B's that A never sends: none may appear in an answer to A. */
@@ -352,7 +356,150 @@ const CASES: Record<string, Case> = {
     kind: 'foreign',
     req: (w) => ({ path: `/v1/members/${w.memberB}/sip-credentials` }),
   },
+
+  // the fee system: decks, accounts and ledgers are a registrar's own; CDRs, review, periods
+  // and counterparties' tokens are the operator's (counterparties post CDRs with their tokens)
+  'POST /v1/billing/decks': {
+    kind: 'create',
+    req: () => ({ path: '/v1/billing/decks', body: { party: 'registrar:b', currency: 'EUR' } }),
+    status: [403],
+    control: () => ({ path: '/v1/billing/decks', body: { party: 'registrar:a', currency: 'USD' } }),
+  },
+  'GET /v1/billing/decks': {
+    kind: 'list',
+    req: () => ({ path: '/v1/billing/decks' }),
+    variants: [() => ({ path: `/v1/billing/decks?party=${enc('registrar:b')}` })],
+  },
+  'GET /v1/billing/decks/{id}': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/billing/decks/registrar.b.USD' }),
+  },
+  'DELETE /v1/billing/decks/{id}': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/billing/decks/registrar.b.USD' }),
+  },
+  'PUT /v1/billing/decks/{id}/rates': {
+    kind: 'foreign',
+    req: () => ({
+      path: '/v1/billing/decks/registrar.b.USD/rates',
+      raw: 'prefix,rate\n44,9.99\n',
+      contentType: 'text/csv',
+    }),
+  },
+  'GET /v1/billing/decks/{id}/rates': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/billing/decks/registrar.b.USD/rates' }),
+  },
+  'GET /v1/billing/decks/{id}/match': {
+    kind: 'foreign',
+    req: () => ({ path: `/v1/billing/decks/registrar.b.USD/match?number=${enc('+442079460000')}` }),
+  },
+  'PUT /v1/members/{id}/account': {
+    kind: 'foreign',
+    req: (w) => ({
+      path: `/v1/members/${w.memberB}/account`,
+      body: { currency: 'USD', mode: 'postpaid', creditLimit: '1000' },
+    }),
+  },
+  'GET /v1/members/{id}/account': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/members/${w.memberB}/account` }),
+  },
+  'GET /v1/members/{id}/ledger': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/members/${w.memberB}/ledger` }),
+  },
+  'POST /v1/members/{id}/ledger': {
+    kind: 'foreign',
+    req: (w) => ({
+      path: `/v1/members/${w.memberB}/ledger`,
+      headers: { 'idempotency-key': 'steal-1' },
+      body: { kind: 'charge', amount: '1.00', currency: 'USD' },
+    }),
+  },
+  'POST /v1/billing/cdrs': {
+    kind: 'admin-only',
+    req: (w) => ({
+      path: '/v1/billing/cdrs',
+      body: { source: 'gateway:gw-op', cdrs: [cdrOf(w, 'sec-1')] },
+    }),
+  },
+  'POST /v1/billing/cdrs/csv': {
+    kind: 'admin-only',
+    req: (w) => {
+      const c = cdrOf(w, 'sec-2');
+      return {
+        path: `/v1/billing/cdrs/csv?source=${enc('gateway:gw-op')}`,
+        raw: `call_id,start,end,disposition\n${c.callId},${c.start},${c.end},${c.disposition}\n`,
+        contentType: 'text/csv',
+      };
+    },
+  },
+  'GET /v1/billing/cdrs': {
+    kind: 'list',
+    req: () => ({ path: '/v1/billing/cdrs' }),
+    variants: [() => ({ path: '/v1/billing/cdrs?registrarId=b' })],
+  },
+  'GET /v1/billing/review': { kind: 'admin-only', req: () => ({ path: '/v1/billing/review' }) },
+  'POST /v1/billing/review/{id}/resolve': {
+    kind: 'admin-only',
+    req: (w) => ({ path: `/v1/billing/review/${enc(w.reviewCdr)}/resolve`, body: { action: 'dismiss' } }),
+  },
+  'GET /v1/billing/statements/{party}/{period}': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/billing/statements/registrar:b/${w.period}` }),
+  },
+  'POST /v1/billing/periods/{period}/close': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/billing/periods/2024-12/close' }),
+  },
+  'GET /v1/billing/rental-rules': {
+    kind: 'foreign',
+    req: () => ({ path: '/v1/billing/rental-rules?registrarId=b' }),
+    status: [403],
+  },
+  'PUT /v1/billing/rental-rules': {
+    kind: 'foreign',
+    req: () => ({
+      path: '/v1/billing/rental-rules',
+      body: { registrarId: 'b', rules: { currency: 'USD', amounts: { pin: '999.00', vns: '0' } } },
+    }),
+    status: [403],
+  },
+  'GET /v1/billing/rentals': {
+    kind: 'list',
+    req: () => ({ path: '/v1/billing/rentals' }),
+    variants: [() => ({ path: '/v1/billing/rentals?registrarId=b' })],
+  },
+  'POST /v1/billing/counterparties/{party}/tokens': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/billing/counterparties/gateway:gw-op/tokens', body: { label: 'x' } }),
+  },
+  'GET /v1/billing/counterparties/{party}/tokens': {
+    kind: 'admin-only',
+    req: () => ({ path: '/v1/billing/counterparties/gateway:gw-op/tokens' }),
+  },
+  'DELETE /v1/billing/counterparties/{party}/tokens/{tokenId}': {
+    kind: 'admin-only',
+    req: (w) => ({ path: `/v1/billing/counterparties/gateway:gw-op/tokens/${w.partyTokenId}` }),
+  },
+  'GET /.well-known/jwks.json': {
+    kind: 'public',
+    why: 'public keys of route tokens, for gateways to verify them',
+    req: () => ({ path: '/.well-known/jwks.json' }),
+  },
 };
+
+/** A CDR the operator's gateway posts (no route: it goes to review). */
+function cdrOf(w: World, callId: string) {
+  const now = w.h.clock.now();
+  return {
+    callId,
+    start: new Date(now - 60_000).toISOString(),
+    end: new Date(now - 50_000).toISOString(),
+    disposition: 'no-answer',
+  };
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON of many shapes from the API, asserted field by field
 async function ok(r: Promise<Res>, what: string): Promise<any> {
@@ -473,6 +620,85 @@ async function world(h: Harness): Promise<World> {
     call('POST', `/v1/orders/${vns.order.id}/payments`, { reference: 'b-2', amount: vns.price }),
     'pay vns',
   );
+  // the fee system: B's deck, account, a rated call and a rental; the operator's CDR in review,
+  // a gateway token and the route-token keys (made on first use, not by the request under test)
+  await ok(call('POST', '/v1/billing/decks', { party: 'registrar:b', currency: 'USD' }), 'deck');
+  await ok(
+    h.call('PUT', '/v1/billing/decks/registrar.b.USD/rates', {
+      token: b,
+      raw: 'prefix,rate\n44,0.10\n',
+      contentType: 'text/csv',
+    }),
+    'rates',
+  );
+  await ok(call('PUT', `/v1/members/${m.id}/account`, { currency: 'USD' }), 'account');
+  await ok(
+    h.call('POST', `/v1/members/${m.id}/ledger`, {
+      token: b,
+      body: { kind: 'topup', amount: '20.00', currency: 'USD' },
+      headers: { 'idempotency-key': 'b-top' },
+    }),
+    'topup',
+  );
+  const now = h.clock.now();
+  const sell = {
+    deck: 'registrar.b.USD',
+    revision: 1,
+    prefix: '44',
+    name: '',
+    rate: 10_000_000,
+    fee: 0,
+    first: 60,
+    next: 60,
+    currency: 'USD',
+  };
+  await h.t.store.collection<CallRoute>('callRoutes').insert({
+    _id: 'r-b',
+    callId: 'b-call',
+    at: now,
+    accountId: m.id,
+    memberId: m.id,
+    registrarId: 'b',
+    caller: '+82262006199',
+    destination: '+442079460000',
+    hold: 0,
+    candidates: JSON.stringify([{ party: 'gateway:gw-op', sell, cost: null, maxSeconds: 3600 }]),
+  });
+  const admin2 = (path: string, body: unknown) => h.call('POST', path, { token: ADMIN_TOKEN, body });
+  const at = (ms: number) => new Date(ms).toISOString();
+  await ok(
+    admin2('/v1/billing/cdrs', {
+      source: 'gateway:gw-op',
+      cdrs: [
+        {
+          callId: 'b-call',
+          start: at(now - 90_000),
+          answer: at(now - 80_000),
+          end: at(now - 20_000),
+          disposition: 'answered',
+        },
+        { callId: 'lost', start: at(now - 90_000), end: at(now - 80_000), disposition: 'busy' },
+      ],
+    }),
+    'cdrs',
+  );
+  await h.t.store.collection<Rental>('rentals').insert({
+    _id: 'pin:+82262006199',
+    registrarId: 'b',
+    memberId: m.id,
+    amount: 200,
+    currency: 'USD',
+    state: 'active',
+    paidUntil: now + 86_400_000,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const partyToken = await ok(
+    admin2('/v1/billing/counterparties/gateway:gw-op/tokens', { label: 'op gateway' }),
+    'party token',
+  );
+  await ok(h.call('GET', '/.well-known/jwks.json', { token: null }), 'jwks');
   return {
     h,
     a,
@@ -488,6 +714,9 @@ async function world(h: Harness): Promise<World> {
     codeB: code,
     soldNumberB: 'pin:+82262006199',
     availableNumberB: 'pin:+82262006200',
+    reviewCdr: 'gateway:gw-op|lost',
+    partyTokenId: partyToken.id,
+    period: new Date(now).toISOString().slice(0, 7),
   };
 }
 

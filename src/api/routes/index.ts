@@ -1,10 +1,17 @@
 // Every route module, in the order they appear in the OpenAPI document.
 import type { ApiApp, Services } from '../context.ts';
+import { registerBillingAccountRoutes } from './billing-accounts.ts';
+import { registerBillingCdrRoutes } from './billing-cdrs.ts';
+import { registerBillingDeckRoutes } from './billing-decks.ts';
+import { registerBillingPartyRoutes } from './billing-parties.ts';
+import { registerBillingRentalRoutes } from './billing-rental.ts';
+import { registerBillingSettlementRoutes } from './billing-settlement.ts';
 import { registerCarrierRoutes } from './carriers.ts';
 import { registerCountryRoutes } from './countries.ts';
 import { registerGatewayRoutes } from './gateways.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerInventoryRoutes } from './inventory.ts';
+import { registerJwksRoute } from './jwks.ts';
 import { registerMemberSipRoutes } from './member-sip.ts';
 import { registerMemberRoutes } from './members.ts';
 import { registerNumberPageRoutes } from './number-page.ts';
@@ -40,4 +47,12 @@ export function registerRoutes(app: ApiApp, s: Services): void {
   registerMemberSipRoutes(app, s);
   registerResolveRoute(app, s);
   registerNumberPageRoutes(app, s);
+  // the fee system (docs/billing.md)
+  registerBillingDeckRoutes(app, s);
+  registerBillingAccountRoutes(app, s);
+  registerBillingCdrRoutes(app, s);
+  registerBillingSettlementRoutes(app, s);
+  registerBillingRentalRoutes(app, s);
+  registerBillingPartyRoutes(app, s);
+  registerJwksRoute(app, s);
 }

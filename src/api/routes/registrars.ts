@@ -16,8 +16,12 @@ const RegistrarSchema = z
 const TokenSchema = z
   .object({
     id: z.string().openapi({ description: 'SHA-256 of the token, hex: its public identifier' }),
-    role: z.enum(['admin', 'registrar']),
+    role: z.enum(['admin', 'registrar', 'counterparty']),
     registrarId: z.string().nullable(),
+    party: z
+      .string()
+      .optional()
+      .openapi({ description: "A counterparty's token: its party ('gateway:gw-kr')" }),
     label: z.string(),
     createdAt: Timestamp,
   })

@@ -21,7 +21,7 @@ export const NumberSchema = z
     display: z.string().openapi({ example: '02-6200-6200-082' }),
     e164: z.string().optional(),
     base: z.string().optional(),
-    status: z.enum(['available', 'reserved', 'sold', 'assigned', 'released']),
+    status: z.enum(['available', 'reserved', 'sold', 'assigned', 'released', 'quarantined']),
     price: MoneyOut,
     registrarId: z.string(),
     reservation: z.object({ orderId: z.string(), expiresAt: Timestamp }).optional(),

@@ -72,6 +72,33 @@ describe('registry auth: registrars and tokens', () => {
     expect(await auth.authenticate(tb.token)).not.toBeNull();
   });
 
+  it("makes counterparties' tokens (the admin only) that authenticate as the counterparty", async () => {
+    const gw = await auth.createToken(
+      ADMIN,
+      { role: 'counterparty', party: 'gateway:gw-kr' },
+      { label: 'kr' },
+    );
+    expect(gw).toMatchObject({ role: 'counterparty', registrarId: null, party: 'gateway:gw-kr' });
+    expect(await auth.authenticate(gw.token)).toEqual({
+      principal: { role: 'counterparty', party: 'gateway:gw-kr' },
+      tokenId: gw.id,
+    });
+    expect(await code(auth.createToken(A, { role: 'counterparty', party: 'gateway:gw-kr' }))).toBe(
+      'forbidden',
+    );
+    expect((await auth.listPartyTokens(ADMIN, 'gateway:gw-kr')).items.map((x) => x.id)).toEqual([gw.id]);
+    expect(await code(auth.listPartyTokens(A, 'gateway:gw-kr'))).toBe('forbidden');
+    // a counterparty's token is none of a registrar's: not listed, not revocable as one
+    expect((await auth.listTokens(ADMIN, 'a')).items).toEqual([]);
+    expect(await code(auth.revokeToken(ADMIN, 'a', gw.id))).toBe('not-found');
+    // a counterparty sees no registrar
+    const p = (await auth.authenticate(gw.token))!.principal;
+    expect(await code(auth.listRegistrars(p))).toBe('forbidden');
+    expect(await code(auth.getRegistrar(p, 'a'))).toBe('not-found');
+    await auth.revokePartyToken(ADMIN, 'gateway:gw-kr', gw.id);
+    expect(await auth.authenticate(gw.token)).toBeNull();
+  });
+
   it('revokes a token at once', async () => {
     const ta = await auth.createToken(A, { role: 'registrar', registrarId: 'a' });
     expect((await auth.listTokens(A, 'a')).items.map((x) => x.id)).toEqual([ta.id]);

@@ -58,6 +58,8 @@ export interface TokenInfo {
   id: string;
   role: ApiToken['role'];
   registrarId: string | null;
+  /** A counterparty's token: its party key ('gateway:gw-kr'). */
+  party?: string;
   label: string;
   createdAt: number;
 }
@@ -67,8 +69,14 @@ export interface CreatedToken extends TokenInfo {
   token: string;
 }
 
-/** Whose token to make: an admin token (admin only), or a registrar's (the admin, or that registrar). */
-export type TokenTarget = AdminPrincipal | { role: 'registrar'; registrarId: string };
+/**
+ * Whose token to make: an admin token (admin only), a registrar's (the admin, or that
+ * registrar), or a counterparty's that posts CDRs (admin only; docs/billing.md).
+ */
+export type TokenTarget =
+  | AdminPrincipal
+  | { role: 'registrar'; registrarId: string }
+  | { role: 'counterparty'; party: string };
 
 export interface AuthService {
   /** Resolves a bearer token to its principal; null for an unknown or malformed token. */
@@ -81,6 +89,9 @@ export interface AuthService {
   /** A registrar's tokens (never the secrets), in creation order. */
   listTokens(p: Principal, registrarId: string, input?: PageInput): Promise<Page<TokenInfo>>;
   revokeToken(p: Principal, registrarId: string, tokenId: string): Promise<void>;
+  /** A counterparty's tokens (the admin only), in creation order. */
+  listPartyTokens(p: Principal, party: string, input?: PageInput): Promise<Page<TokenInfo>>;
+  revokePartyToken(p: Principal, party: string, tokenId: string): Promise<void>;
 }
 
 export interface AuthDeps {
@@ -98,6 +109,7 @@ const info = (t: ApiToken): TokenInfo => ({
   id: t._id,
   role: t.role,
   registrarId: t.registrarId,
+  ...(t.party ? { party: t.party } : {}),
   label: t.label,
   createdAt: t.createdAt,
 });
@@ -114,6 +126,8 @@ export function createAuthService(deps: AuthDeps): AuthService {
     const t = await tokens.get(hashToken(token));
     if (!t) return null;
     if (t.role === 'admin') return { principal: { role: 'admin' }, tokenId: t._id };
+    if (t.role === 'counterparty')
+      return t.party ? { principal: { role: 'counterparty', party: t.party }, tokenId: t._id } : null;
     if (!t.registrarId) return null;
     return { principal: { role: 'registrar', registrarId: t.registrarId }, tokenId: t._id };
   }
@@ -152,12 +166,14 @@ export function createAuthService(deps: AuthDeps): AuthService {
     async createToken(p, target, input = {}) {
       const v = parseInput(TokenInput, input, 'registry: create token');
       if (target.role === 'admin') requireAdmin(p, 'registry: create admin token');
+      else if (target.role === 'counterparty') requireAdmin(p, `registry: create token of ${target.party}`);
       else await getRegistrar(p, target.registrarId);
       const token = newTokenSecret();
       const doc: ApiToken = {
         _id: hashToken(token),
         role: target.role,
-        registrarId: target.role === 'admin' ? null : target.registrarId,
+        registrarId: target.role === 'registrar' ? target.registrarId : null,
+        ...(target.role === 'counterparty' ? { party: target.party } : {}),
         label: v.label,
         createdAt: clock.now(),
       };
@@ -175,6 +191,24 @@ export function createAuthService(deps: AuthDeps): AuthService {
         { list: 'tokens', query: { registrarId }, key: 'createdAt', unique: false },
         info,
       );
+    },
+
+    async listPartyTokens(p, party, input = {}) {
+      requireAdmin(p, `registry: tokens of ${party}`);
+      const v = parseInput(PageInput, input, `registry: ${party}: tokens`);
+      return page(
+        tokens,
+        { party },
+        v,
+        { list: 'party tokens', query: { party }, key: 'createdAt', unique: false },
+        info,
+      );
+    },
+
+    async revokePartyToken(p, party, tokenId) {
+      requireAdmin(p, `registry: revoke a token of ${party}`);
+      const gone = await tokens.findOneAndDelete({ _id: tokenId, role: 'counterparty', party });
+      if (!gone) throw new RegistryError('not-found', `registry: ${party}: token ${tokenId}: not found`);
     },
 
     async revokeToken(p, registrarId, tokenId) {

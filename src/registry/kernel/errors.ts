@@ -47,6 +47,16 @@ export const REGISTRY_ERROR_CODES = [
   'verification-failed',
   /** A service the registry needs to decide (DNS) did not answer; try again. */
   'unavailable',
+  /** Amounts of two currencies met: an account, a deck or a posting in another currency (docs/billing.md). */
+  'currency-mismatch',
+  /** The account's available funds do not cover this debit. */
+  'insufficient-funds',
+  /** The idempotency key was used before for a different posting. */
+  'key-reused',
+  /** The settlement period is closed (or closing): its statements no longer change. */
+  'period-closed',
+  /** The CDR in review is not in a state that allows this (resolved already). */
+  'review-state',
 ] as const;
 
 export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];

@@ -71,6 +71,19 @@ describe('registry kernel: principals', () => {
     expect(listingScope(ADMIN, 'reg-b', 'w')).toBe('reg-b');
   });
 
+  it("gives a counterparty nothing of any registrar's, and the operator's operations neither", () => {
+    const gw = { role: 'counterparty', party: 'gateway:gw-kr' } as const;
+    expect(canAccess(gw, 'reg-a')).toBe(false);
+    expect(canAccess(gw, null)).toBe(false);
+    expect(codeOf(() => visible(gw, { registrarId: null }, 'x'))).toBe('not-found');
+    expect(codeOf(() => visibleFilter(gw))).toBe('forbidden');
+    expect(codeOf(() => registrarOf(gw))).toBe('forbidden');
+    expect(codeOf(() => actingRegistrar(gw, undefined, 'w'))).toBe('forbidden');
+    expect(codeOf(() => listingScope(gw, undefined, 'w'))).toBe('forbidden');
+    expect(codeOf(() => requireAdmin(gw, 'w'))).toBe('forbidden');
+    expect(principalKey(gw)).toBe('counterparty:gateway:gw-kr');
+  });
+
   it('keeps operations of the operator to the admin', () => {
     expect(codeOf(() => requireAdmin(ADMIN, 'x'))).toBe('ok');
     expect(codeOf(() => requireAdmin(a, 'registry: create country'))).toBe('forbidden');

@@ -45,7 +45,23 @@ export interface MemberPrincipal {
   readonly memberId: string;
 }
 
-export type Principal = AdminPrincipal | RegistrarPrincipal | StaffPrincipal | MemberPrincipal;
+/**
+ * A counterparty acting through its token: a PSTN gateway operator, a partner carrier or a
+ * country center posting the CDRs of the calls it carried and reading its own statements
+ * (docs/billing.md). It sees no registrar's data: every registrar decision refuses it.
+ */
+export interface CounterpartyPrincipal {
+  readonly role: 'counterparty';
+  /** Party key: 'gateway:gw-kr', 'carrier:car-uk', 'center:KR'. */
+  readonly party: string;
+}
+
+export type Principal =
+  | AdminPrincipal
+  | RegistrarPrincipal
+  | StaffPrincipal
+  | MemberPrincipal
+  | CounterpartyPrincipal;
 
 export const ADMIN: AdminPrincipal = { role: 'admin' };
 
@@ -58,7 +74,13 @@ function unknownPrincipal(p: never): never {
   throw new Error(`registry: unknown principal ${JSON.stringify(p)}`);
 }
 
-/** The registrar whose data the principal is confined to; null: none (the operator sees all). */
+const noRegistrarData = (p: CounterpartyPrincipal, what: string): RegistryError =>
+  new RegistryError('forbidden', `registry: ${p.party} is a counterparty: it may not ${what}`);
+
+/**
+ * The registrar whose data the principal is confined to; null: none (the operator sees all).
+ * A counterparty has no registrar data at all: 'forbidden'.
+ */
 export function registrarOf(p: Principal): string | null {
   switch (p.role) {
     case 'admin':
@@ -67,6 +89,8 @@ export function registrarOf(p: Principal): string | null {
     case 'staff':
     case 'member':
       return p.registrarId;
+    case 'counterparty':
+      throw noRegistrarData(p, "read or change registrars' data");
     default:
       return unknownPrincipal(p);
   }
@@ -83,6 +107,8 @@ export function principalKey(p: Principal): string {
       return `staff:${p.registrarId}:${p.userId}`;
     case 'member':
       return `member:${p.registrarId}:${p.memberId}`;
+    case 'counterparty':
+      return `counterparty:${p.party}`;
     default:
       return unknownPrincipal(p);
   }
@@ -100,6 +126,9 @@ export function canAccess(p: Principal, owner: string | null | undefined): boole
       return owner === p.registrarId;
     case 'member':
       // a member's own data is reached through the portal (ownMemberId), never registrar-wide
+      return false;
+    case 'counterparty':
+      // a counterparty reads only its own party's data (docs/billing.md), never a registrar's
       return false;
     default:
       return unknownPrincipal(p);
@@ -129,6 +158,8 @@ export function visibleFilter(p: Principal): Filter {
       return { registrarId: p.registrarId };
     case 'member':
       return { _id: { $in: [] } };
+    case 'counterparty':
+      throw noRegistrarData(p, "list registrars' data");
     default:
       return unknownPrincipal(p);
   }
@@ -142,6 +173,7 @@ export function requireAdmin(p: Principal, action: string): void {
     case 'registrar':
     case 'staff':
     case 'member':
+    case 'counterparty':
       throw new RegistryError('forbidden', `${action}: only the admin may do this`);
     default:
       unknownPrincipal(p);
@@ -173,6 +205,8 @@ export function actingRegistrar(p: Principal, requested: string | undefined, whe
         'forbidden',
         `${where}: a member acts only on its own data, through the portal`,
       );
+    case 'counterparty':
+      throw noRegistrarData(p, `act for a registrar (${where})`);
     case 'admin':
       if (requested === undefined)
         throw new RegistryError('invalid-input', `${where}: registrarId: the admin must name the registrar`, {
@@ -210,6 +244,7 @@ export function hasCapability(p: Principal, cap: Capability): boolean {
     case 'staff':
       return STAFF_CAPABILITIES[p.staffRole].includes(cap);
     case 'member':
+    case 'counterparty':
       return false;
     default:
       return unknownPrincipal(p);

@@ -9,7 +9,7 @@ import { cancel } from './cancel.ts';
 import { type ServiceDeps, serviceContext } from './context.ts';
 import { type ExtendInput, extend } from './extend.ts';
 import { getNumber, getOrder, listInventory, listOrders } from './orders.ts';
-import { pay } from './pay.ts';
+import { type PayResult, pay } from './pay.ts';
 import { release } from './release.ts';
 import { DEFAULT_RESERVATION_MS, reserve } from './reserve.ts';
 import { getPriceRules, setPriceRules } from './rules.ts';
@@ -56,6 +56,12 @@ export interface SalesOptions extends ServiceDeps {
   reservationTtlMs?: number;
   /** How old a half-done sale or release must be before the sweep finishes it (default 10 s). */
   settleMs?: number;
+  /**
+   * Called after every successful pay() (a duplicate too): the fee system posts the sale to the
+   * member's ledger (docs/billing.md, "Number sales"). A failure is logged, never the payment's:
+   * the ledger catches up from the paid orders.
+   */
+  onPaid?: (result: PayResult) => Promise<void>;
 }
 
 export type SalesService = ReturnType<typeof createSales>;
@@ -73,7 +79,16 @@ export function createSales(opts: SalesOptions) {
     setPriceRules: (p: Principal, input: SetPriceRulesInput) => setPriceRules(ctx, p, input),
     search: (p: Principal, input: SearchInput) => search(ctx, p, input),
     reserve: (p: Principal, input: ReserveInput) => reserve(ctx, p, input, ttl),
-    pay: (p: Principal, input: PayInput) => pay(ctx, p, input),
+    async pay(p: Principal, input: PayInput): Promise<PayResult> {
+      const r = await pay(ctx, p, input);
+      if (opts.onPaid)
+        await opts
+          .onPaid(r)
+          .catch((err: unknown) =>
+            ctx.log.warn({ err, orderId: r.order.id }, 'registry: sales: pay: the ledger hook failed'),
+          );
+      return r;
+    },
     cancel: (p: Principal, input: OrderRef) => cancel(ctx, p, input),
     /** Holds a reserved order's number longer (a bank transfer); never revives an expired one. */
     extend: (p: Principal, input: ExtendInput) => extend(ctx, p, input),

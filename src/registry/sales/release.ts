@@ -1,7 +1,8 @@
 // Releasing a sold or assigned number back to stock, in three idempotent steps:
 //   1. number: sold|assigned -> released (releasedAt): no sale or assignment touches it now
 //   2. member: $pull the number (through the publisher: its DNS records go)
-//   3. number: released -> available (owner, order and payment cleared)
+//   3. number: released -> available (owner, order and payment cleared), or -> quarantined
+//      until `quarantineUntil` when step 1 set it (unpaid rent, docs/billing.md)
 // A crash after step 1 leaves a 'released' number, which the sweep (or a second release) finishes.
 
 import type { InventoryNumber } from '#core';
@@ -20,26 +21,38 @@ export async function finishRelease(
   n: InventoryNumber,
 ): Promise<InventoryNumber | null> {
   if (n.ownerMemberId) await removeNumberFromMember(ctx, n.ownerMemberId, n._id);
+  const now = ctx.clock.now();
+  const quarantined = n.quarantineUntil !== undefined && n.quarantineUntil > now;
   const available = await ctx.numbers.findOneAndUpdate(
     { _id: n._id, status: 'released' },
     {
       // lastReleasedAt stays for the web CRM's churn (docs/web.md)
       $set: {
-        status: 'available',
-        updatedAt: ctx.clock.now(),
-        lastReleasedAt: n.releasedAt ?? ctx.clock.now(),
+        status: quarantined ? 'quarantined' : 'available',
+        updatedAt: now,
+        lastReleasedAt: n.releasedAt ?? now,
       },
-      $unset: { ownerMemberId: '', orderId: '', paymentId: '', releasedAt: '' },
+      $unset: {
+        ownerMemberId: '',
+        orderId: '',
+        paymentId: '',
+        releasedAt: '',
+        ...(quarantined ? {} : { quarantineUntil: '' }),
+      },
       $inc: { version: 1 },
     },
   );
   return available ?? ctx.numbers.get(n._id);
 }
 
-/** Steps 1-3 for a sold or assigned number (any owner); null when it is in neither state. */
+/**
+ * Steps 1-3 for a sold or assigned number (any owner); null when it is in neither state. With
+ * `quarantineUntil` the number is not sellable until then (status 'quarantined').
+ */
 export async function releaseNumber(
   ctx: ServiceContext,
   n: InventoryNumber,
+  quarantineUntil?: number,
 ): Promise<InventoryNumber | null> {
   if (n.status === 'released') return finishRelease(ctx, n);
   if (n.status !== 'sold' && n.status !== 'assigned') return null;
@@ -48,11 +61,19 @@ export async function releaseNumber(
   const now = ctx.clock.now();
   const released = await ctx.numbers.findOneAndUpdate(
     { _id: n._id, status: { $in: ['sold', 'assigned'] }, version: n.version },
-    { $set: { status: 'released', releasedAt: now, updatedAt: now }, $inc: { version: 1 } },
+    {
+      $set: {
+        status: 'released',
+        releasedAt: now,
+        updatedAt: now,
+        ...(quarantineUntil === undefined ? {} : { quarantineUntil }),
+      },
+      $inc: { version: 1 },
+    },
   );
   if (!released) {
     const cur = await ctx.numbers.get(n._id);
-    return cur && cur.status !== n.status ? releaseNumber(ctx, cur) : null;
+    return cur && cur.status !== n.status ? releaseNumber(ctx, cur, quarantineUntil) : null;
   }
   return finishRelease(ctx, released);
 }
@@ -67,7 +88,7 @@ export async function release(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     await backoff(attempt);
     const n = await ownNumber(ctx, principal, v.number, where);
-    if (n.status === 'available') return numberView(n);
+    if (n.status === 'available' || n.status === 'quarantined') return numberView(n);
     if (n.status === 'reserved') {
       throw new RegistryError(
         'number-state',

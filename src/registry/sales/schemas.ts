@@ -130,7 +130,14 @@ export type ApproveInput = z.input<typeof ApproveInput>;
 export const NumberRefInput = z.object({ number: NumberText }).strict();
 export type NumberRefInput = z.input<typeof NumberRefInput>;
 
-export const InventoryStatus = z.enum(['available', 'reserved', 'sold', 'assigned', 'released']);
+export const InventoryStatus = z.enum([
+  'available',
+  'reserved',
+  'sold',
+  'assigned',
+  'released',
+  'quarantined',
+]);
 
 export const ListInventoryInput = z
   .object({

@@ -94,5 +94,20 @@ export async function sweep(ctx: ServiceContext, settleMs: number): Promise<Swee
   )) {
     if ((await finishRelease(ctx, n))?.status === 'available') out.released++;
   }
+  // Quarantine over (numbers released for unpaid rent, docs/billing.md): back to stock.
+  for (const n of await ctx.numbers.find(
+    { status: 'quarantined', quarantineUntil: { $lte: now } },
+    { sort: { updatedAt: 1 }, limit: BATCH },
+  )) {
+    const back = await ctx.numbers.findOneAndUpdate(
+      { _id: n._id, status: 'quarantined', version: n.version },
+      {
+        $set: { status: 'available', updatedAt: now },
+        $unset: { quarantineUntil: '' },
+        $inc: { version: 1 },
+      },
+    );
+    if (back) out.released++;
+  }
   return out;
 }

@@ -305,6 +305,7 @@ export const en = {
   'status.sold': 'sold',
   'status.assigned': 'assigned',
   'status.released': 'released',
+  'status.quarantined': 'quarantined (unpaid rent)',
   'footer.note': 'callx — a federated call exchange. Times are shown in UTC.',
 } as const;
 

@@ -301,5 +301,6 @@ export const ja: Catalog = {
   'status.sold': '販売済み',
   'status.assigned': '割り当て済み',
   'status.released': '返却中',
+  'status.quarantined': '保留中（賃料未払い）',
   'footer.note': 'callx — 連合型通話交換。時刻はUTCで表示しています。',
 };

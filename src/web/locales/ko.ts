@@ -298,5 +298,6 @@ export const ko: Catalog = {
   'status.sold': '판매됨',
   'status.assigned': '배정됨',
   'status.released': '반납 중',
+  'status.quarantined': '격리 중 (임대료 미납)',
   'footer.note': 'callx — 연합 통화 교환. 시간은 UTC로 표시합니다.',
 };

@@ -1,0 +1,59 @@
+// The fee system on one store for the integration suites (run on the embedded store and on
+// MongoDB/FerretDB): billing, sales (with the ledger hook) and members over a real journal and
+// publisher, a clock the test moves, and what DNS would see (the journal folded as a DNS node does).
+import { silentLogger } from '../../src/core/log.ts';
+import type { Store } from '../../src/core/store.ts';
+import { type BillingDeps, createBilling } from '../../src/registry/billing/index.ts';
+import { createSales } from '../../src/registry/sales/index.ts';
+import { REALM, servicesOn } from '../helpers/sales.ts';
+import type { StoreSpec } from '../registry/fixtures/open.ts';
+
+export interface OpenedStore {
+  store: Store;
+  spec: StoreSpec;
+  close(): Promise<void>;
+}
+export type StoreOpener = () => Promise<OpenedStore>;
+
+export type BillingHarnessOptions = Pick<BillingDeps, 'ledger' | 'config'>;
+
+export async function billingOn(store: Store, opts: BillingHarnessOptions = {}) {
+  const s = await servicesOn(store);
+  const billing = createBilling({
+    store,
+    publisher: s.publisher,
+    logger: silentLogger,
+    clock: s.clock,
+    apex: REALM,
+    closingGraceMs: 0,
+    ...opts,
+    config: { closeAfterHours: 0, ...opts.config },
+  });
+  const sales = createSales({
+    store,
+    publisher: s.publisher,
+    logger: silentLogger,
+    clock: s.clock,
+    reservationTtlMs: 60_000,
+    settleMs: 1_000,
+    onPaid: billing.onPaid,
+  });
+  await billing.tokens.load();
+  return { ...s, sales, billing };
+}
+
+export type BillingHarness = Awaited<ReturnType<typeof billingOn>> & { spec: StoreSpec };
+
+export function harnessFactory(open: StoreOpener) {
+  const opened: OpenedStore[] = [];
+  return {
+    async fresh(opts: BillingHarnessOptions = {}): Promise<BillingHarness> {
+      const h = await open();
+      opened.push(h);
+      return { ...(await billingOn(h.store, opts)), spec: h.spec };
+    },
+    async closeAll(): Promise<void> {
+      for (const h of opened.splice(0)) await h.close();
+    },
+  };
+}
