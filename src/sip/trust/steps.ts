@@ -31,7 +31,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** A refused call: counted in metrics, logged (rate-limited, never a credential), answered. */
-function refuse(
+export function refuse(
   t: Trust,
   c: Call,
   refusal: Refusal,
@@ -233,7 +233,7 @@ export const limits = (deps: PipelineDeps): Step => ({
 });
 
 /** The caller as resolution takes it: a member's own number, a peer's as presented, an anonymous caller's unasserted. */
-function resolveCaller(t: Trust, c: Call): ResolveCaller | undefined {
+export function resolveCaller(t: Trust, c: Call): ResolveCaller | undefined {
   const caller = c.caller;
   if (caller.kind === 'member') {
     const own = ownNumber(c, caller.numbers, caller.country);
