@@ -3,7 +3,7 @@
 // numbers (test/sip/zones: the pstn tree sends them to gw.us.callx.test), DNS answers cached;
 // with authorization each call is rated on a 100,000-prefix sell deck and a 10,000-prefix cost
 // deck, held from the member's lease (embedded store), logged (route log, batched) and gets an
-// ES256 route token — signed on libuv's thread pool (the default) or on the event loop. No
+// ES256 route token — signed on the event loop (the default) or on libuv's thread pool. No
 // PASSporT (STIR off in every variant): what is compared is the authorization alone.
 // Measured two ways: one call at a time (CPU and wall µs per call), and 64 calls in flight
 // (calls per second of wall time, and CPU µs per call of the whole process — thread pool

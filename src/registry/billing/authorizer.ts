@@ -102,8 +102,8 @@ export interface AuthorizerOptions {
   /** Emergency numbers as dialed (digits): never refused. */
   emergency: ReadonlySet<string>;
   /**
-   * Sign route tokens on libuv's thread pool (default) rather than on the event loop: an ES256
-   * signature is ~50-100 µs of CPU (docs/billing.md, "Signing cost").
+   * Sign route tokens on libuv's thread pool rather than on the event loop (default: on the
+   * event loop, measured faster on a busy two-core machine: docs/billing.md, "Signing cost").
    */
   signOffThread?: boolean;
   /** The account's currency (cached by the caller; null when the member has no account). */
@@ -206,7 +206,7 @@ export function createAuthorizer(opts: AuthorizerOptions) {
       ),
     };
     opts.routes.add(route);
-    const offThread = opts.signOffThread ?? true;
+    const offThread = opts.signOffThread ?? false;
     const grants: AuthGrant[] = await Promise.all(
       d.grants.map(async (g, k): Promise<AuthGrant> => {
         if (!g.paid) return g;

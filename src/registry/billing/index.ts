@@ -166,7 +166,7 @@ export function createBilling(deps: BillingDeps) {
     authMs?: number;
     slices?: number;
     idleMs?: number;
-    /** Route tokens signed on the thread pool (default) or on the event loop. */
+    /** Route tokens signed on libuv's thread pool, or on the event loop (default). */
     signOffThread?: boolean;
   }) {
     const holdMs = (cfg.maxCallSeconds + cfg.tokenTtlSeconds) * 1000 + 3_600_000;
