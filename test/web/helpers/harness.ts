@@ -80,7 +80,9 @@ export async function webOn(
     await web.services.routing.countries.create(ADMIN, {
       code,
       name,
-      center: { targets: [{ host: `sip1.${code.toLowerCase()}.center.${APEX}`, port: 5060, transport: 'udp' }] },
+      center: {
+        targets: [{ host: `sip1.${code.toLowerCase()}.center.${APEX}`, port: 5060, transport: 'udp' }],
+      },
     });
   return {
     store,
