@@ -89,7 +89,8 @@ beforeAll(async () => {
           : null,
     },
     state: createTrustState({
-      configured: [],
+      // a trusted peer by its source address
+      configured: ['192.0.2.50'],
       clock,
       log: silentLogger,
       limiter: { log: () => {}, flush: () => {}, suppressed: 0 } as never,
@@ -105,13 +106,15 @@ beforeAll(async () => {
     trust,
     billing: { authorize: auth.authorize, parties: () => parties },
     resolve: async (uri) =>
-      uri.startsWith('sip:112@')
-        ? SOS
-        : uri.includes('+4420')
-          ? PSTN
-          : uri.includes('+33')
-            ? NO_RATE
-            : ON_NET,
+      uri.includes('+82262006299')
+        ? { status: 480, contacts: [], warning: 'this number is suspended' }
+        : uri.startsWith('sip:112@')
+          ? SOS
+          : uri.includes('+4420')
+            ? PSTN
+            : uri.includes('+33')
+              ? NO_RATE
+              : ON_NET,
   });
 });
 afterAll(async () => {
@@ -120,7 +123,7 @@ afterAll(async () => {
 });
 
 /** An INVITE to `uri`, first unauthenticated (the challenge), then as kim. */
-async function call(uri: string, authenticated = true) {
+async function call(uri: string, authenticated = true, from = '192.0.2.1') {
   const send = async (extra: string[], to = uri) => {
     n++;
     const raw = [
@@ -137,7 +140,7 @@ async function call(uri: string, authenticated = true) {
     ].join('\r\n');
     return (await redirector.process({
       raw,
-      ctx: { transport: 'udp', remoteAddress: '192.0.2.1', remotePort: 5060 },
+      ctx: { transport: 'udp', remoteAddress: from, remotePort: 5060 },
     }))!.spec;
   };
   if (!authenticated) return send([]);
@@ -216,6 +219,21 @@ describe('sip: the authorize step', () => {
     expect(contacts(res)).toEqual(ON_NET.contacts);
     const anon = await call('sip:+82262006201@callx.test', false);
     expect([anon.status, contacts(anon)]).toEqual([302, ON_NET.contacts]);
+  });
+
+  it("a trusted peer's call to the PSTN is no member's to pay: 302, unsigned", async () => {
+    const res = await call(`sip:${UK}@callx.test`, false, '192.0.2.50');
+    expect(res.status).toBe(302);
+    expect(contacts(res)).toEqual(PSTN.contacts);
+  });
+
+  it('a suspended number: 480 with its reason phrase and Warning', async () => {
+    const res = await call('sip:+82262006299@callx.test');
+    expect([res.status, res.reason, warningOf(res)]).toEqual([
+      480,
+      'Temporarily Unavailable',
+      '399 callx "this number is suspended"',
+    ]);
   });
 
   it('no rate in the tariff: 403 with why', async () => {
