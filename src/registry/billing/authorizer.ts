@@ -103,7 +103,7 @@ export interface AuthorizerOptions {
   emergency: ReadonlySet<string>;
   /**
    * Sign route tokens on libuv's thread pool rather than on the event loop (default: on the
-   * event loop, measured faster on a busy two-core machine: docs/billing.md, "Signing cost").
+   * event loop, measured faster on a busy two-core machine: docs/billing.md, "On the SIP path").
    */
   signOffThread?: boolean;
   /** The account's currency (cached by the caller; null when the member has no account). */
