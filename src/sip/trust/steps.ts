@@ -1,7 +1,7 @@
-// The steps of the pipeline that INVITE and MESSAGE take after `method` (docs/sip.md, "The
-// request pipeline"; docs/trust.md): classify (who calls), limits (fraud limits before any
-// work), route (resolution), policy (what this caller may reach), identity (the signed caller
-// identity), redirect (the 302). Each reads the typed caller the classify step left in
+// The steps of the pipeline that INVITE and MESSAGE take after `method`
+// (docs/sip.md, "The request pipeline"; docs/trust.md): classify (who calls), limits (fraud
+// limits before any work), route (resolution), policy (what this caller may reach), identity
+// (the signed caller identity), redirect (the 302). Each reads the typed caller the classify step left in
 // `Call.caller`; a later step (the fee system's authorization) goes between policy and identity.
 
 import { LRUCache } from 'lru-cache';
