@@ -169,6 +169,21 @@ describe('the trust steps', () => {
     expect([res.status, warningOf(res)]).toEqual([401, '399 callx "wrong credentials"']);
   });
 
+  it('wrong passwords count against their source: guessing one gets 503 like any flood', async () => {
+    const x = setup({ policies: new Map([['default', { limits: { sourcePerMinute: 3 } }]]) });
+    const uri = 'sip:+12125551234@callx.test';
+    const addr = '198.51.100.7';
+    const ch = await x.send({ uri, addr }); // the challenge: the first attempt
+    expect(ch.status).toBe(401);
+    const answers = [];
+    for (const guess of ['a-guess', 'b-guess', 'c-guess'])
+      answers.push(await x.send({ uri, addr, extra: [x.authFor(ch, uri, guess)] }));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 503]);
+    expect(warningOf(answers[2]!)).toBe('399 callx "too many call attempts from this address"');
+    // another source is not held back by these guesses
+    expect((await x.send({ uri, extra: [x.authFor(ch, uri)] })).status).toBe(302);
+  });
+
   it("a configured peer by address reaches the PSTN; its own Identity is passed on, an anonymous caller's never", async () => {
     const identity = await signer.identity({
       attest: 'A',
