@@ -94,6 +94,14 @@ describe.concurrent('callx start: each command loads what it uses', () => {
     expect(folders(r.files)).toEqual(['cli', 'core', 'numbering', 'src/cli.ts']);
   });
 
+  it('a registry command loads the registry but no front end', async () => {
+    const r = await loads(['token', 'create']);
+    expect(r.code).toBe(2); // neither --admin nor --registrar: refused before the store is opened
+    const f = folders(r.files);
+    expect(f).toContain('registry');
+    for (const other of ['dns', 'sip', 'api', 'web', 'src/main.ts']) expect(f).not.toContain(other);
+  });
+
   it('zone check loads the DNS side but no other front end, nor the serve wiring', async () => {
     const r = await loads(['zone', 'check', zoneFile]);
     expect(r.code).toBe(0);
