@@ -1,9 +1,18 @@
 // What a `callx` start loads: the grammar (src/cli/commands.ts) imports no command's module, and
 // each command loads only what it uses, so `callx number` or `--help` does not pay for the
 // registry, DNS, SIP, API and web modules (bench/RESULTS.md, "CLI start"). Each case is a real
-// child process under Node 24 with a module hook that writes down every module it loads.
+// child process under Node 24 with a module hook that writes down every module it loads. And
+// bin/callx.js turns Node's compile cache on, which halves a start from the second run on.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +42,7 @@ let n = 0;
 /** Runs the CLI; the source files (relative to the repository) and packages it loaded. */
 function loads(
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; files: string[]; packages: string[] }> {
   const out = join(dir, `loads-${n++}`);
   return new Promise((resolve) => {
@@ -40,7 +50,12 @@ function loads(
       node,
       ['--import', hook, callx, ...args],
       {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CALLX_TEST_LOADS: out },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          CALLX_TEST_LOADS: out,
+          ...env,
+        },
         timeout: 60_000,
       },
       (err, stdout) => {
@@ -109,5 +124,30 @@ describe.concurrent('callx start: each command loads what it uses', () => {
     const f = folders(r.files);
     expect(f).toContain('dns');
     for (const other of ['sip', 'api', 'web', 'src/main.ts']) expect(f).not.toContain(other);
+  });
+});
+
+describe('callx start: the compile cache', () => {
+  const files = (d: string): string[] =>
+    existsSync(d)
+      ? readdirSync(d, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+      : [];
+
+  // NODE_COMPILE_CACHE would turn the cache on by itself: this is bin/callx.js's own default,
+  // os.tmpdir()/node-compile-cache (TMPDIR here)
+  it('bin/callx.js keeps compiled modules in $TMPDIR/node-compile-cache, unless NODE_DISABLE_COMPILE_CACHE=1', async () => {
+    const on = join(dir, 'tmp-on');
+    const off = join(dir, 'tmp-off');
+    mkdirSync(on);
+    mkdirSync(off);
+    expect((await loads(['number', '+82262006200'], { TMPDIR: on })).code).toBe(0);
+    expect(files(join(on, 'node-compile-cache')).length).toBeGreaterThan(20);
+    const again = await loads(['number', '+82262006200'], { TMPDIR: on });
+    expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'e164', e164: '+82262006200' });
+    const r = await loads(['number', '+82262006200'], { TMPDIR: off, NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(r.code).toBe(0);
+    expect(files(off)).toEqual([]);
   });
 });
