@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derivationFor } from '#publish';
 import {
+  ADMIN,
   createJournal,
   createMembers,
   createOutbox,
@@ -71,6 +72,18 @@ export async function webOn(
     mailer: outbox,
     scryptLog2N: 4,
   });
+  // the operator's call centers: members and numbers are refused in a country without one
+  for (const [code, name] of [
+    ['KR', 'Korea'],
+    ['JP', 'Japan'],
+  ] as const)
+    await web.services.routing.countries.create(ADMIN, {
+      code,
+      name,
+      center: {
+        targets: [{ host: `sip1.${code.toLowerCase()}.center.${APEX}`, port: 5060, transport: 'udp' }],
+      },
+    });
   return {
     store,
     web,
