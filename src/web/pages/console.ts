@@ -712,9 +712,36 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
       l.t('console.rateDecks'),
       table(
         l.t('console.rateDecks'),
-        ['id', l.t('console.name'), l.t('console.currency'), '#'],
-        decks.map((d) => [html`${d.id}`, html`${d.name}`, html`${d.currency}`, html`${l.number(d.rates)}`]),
+        [
+          'id',
+          l.t('console.name'),
+          l.t('console.deckKind'),
+          l.t('console.currency'),
+          l.t('console.deckRevision'),
+          l.t('console.deckRates'),
+        ],
+        decks.map((d) => [
+          html`${d.id}`,
+          html`${d.name}`,
+          html`${d.kind}`,
+          html`${d.currency}`,
+          html`${l.number(d.revision)}`,
+          html`${l.number(d.rates)}`,
+        ]),
+        '/console/rate-decks.csv',
+        l,
       ),
+    );
+  });
+  app.get('/console/rate-decks.csv', async (c) => {
+    const billing = c.var.s.billing;
+    if (!billing?.rateDecks) return c.notFound();
+    const decks = await billing.rateDecks(staffOf(c)!);
+    return csvResponse(
+      c,
+      'rate-decks',
+      ['id', 'name', 'kind', 'currency', 'revision', 'rates'],
+      decks.map((d) => [d.id, d.name, d.kind, d.currency, d.revision, d.rates]),
     );
   });
 
@@ -787,7 +814,9 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
       t('crm.active'),
       t('crm.churned'),
       t('crm.churn'),
-      ...(report.calls ? [t('crm.calls'), t('crm.minutes'), t('crm.topDestinations')] : []),
+      ...(report.calls
+        ? [t('crm.calls'), t('crm.minutes'), t('crm.callRevenue'), t('crm.topDestinations')]
+        : []),
     ];
     const rows = report.rows.map((r) => [
       ...(admin ? [html`${r.registrarId}`] : []),
@@ -803,6 +832,7 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
         ? [
             html`${l.number(r.calls ?? 0)}`,
             html`${l.number(r.minutes ?? 0)}`,
+            html`${revenueText(r.callRevenue ?? {})}`,
             html`${(r.topDestinations ?? []).map((d) => `${d.destination} (${d.calls})`).join(', ')}`,
           ]
         : []),
@@ -869,6 +899,7 @@ ${
         'churned',
         'calls',
         'minutes',
+        'call_revenue',
         'top_destinations',
       ],
       report.rows.map((r) => [
@@ -884,6 +915,9 @@ ${
         r.churned,
         r.calls,
         r.minutes,
+        Object.entries(r.callRevenue ?? {})
+          .map(([cur, a]) => `${a} ${cur}`)
+          .join(' '),
         (r.topDestinations ?? []).map((d) => `${d.destination}:${d.calls}`).join(' '),
       ]),
     );
