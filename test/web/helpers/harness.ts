@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derivationFor } from '#publish';
 import {
+  ADMIN,
+  type BillingService,
+  createBilling,
   createJournal,
   createMembers,
   createOutbox,
@@ -14,7 +17,7 @@ import {
   type Outbox,
   SCHEMA,
 } from '#registry';
-import { createWeb, type Web } from '#web';
+import { billingPort, createWeb, type Web } from '#web';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { Store } from '../../../src/core/store.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
@@ -38,6 +41,8 @@ export interface WebHarness {
   outbox: Outbox;
   clock: Clocked;
   services: Web['services'];
+  /** The fee system, when the harness was asked for it (`billing: true`). */
+  billing?: BillingService;
   browser(opts?: { lang?: string }): Browser;
   close(): Promise<void>;
 }
@@ -45,7 +50,7 @@ export interface WebHarness {
 export async function webOn(
   store: Store,
   close: () => Promise<void>,
-  opts: { clock?: Clocked } = {},
+  opts: { clock?: Clocked; billing?: boolean } = {},
 ): Promise<WebHarness> {
   await store.ensureSchema(SCHEMA);
   const clock = opts.clock ?? testClock();
@@ -57,7 +62,16 @@ export async function webOn(
     clock,
     logger: silentLogger,
   });
-  const sales = createSales({ store, publisher, clock, logger: silentLogger });
+  const billing = opts.billing
+    ? createBilling({ store, publisher, logger: silentLogger, clock, apex: APEX })
+    : undefined;
+  const sales = createSales({
+    store,
+    publisher,
+    clock,
+    logger: silentLogger,
+    ...(billing ? { onPaid: billing.onPaid } : {}),
+  });
   const members = createMembers({ store, publisher, clock, logger: silentLogger, realm: APEX });
   const outbox = createOutbox();
   const web = createWeb({
@@ -70,19 +84,40 @@ export async function webOn(
     clock,
     mailer: outbox,
     scryptLog2N: 4,
+    ...(billing ? { billing: billingPort(billing), calls: billing.callStats } : {}),
   });
+  // members need their country's call center (the routing data, docs/routing.md): the operator's
+  for (const [code, name, addr] of [
+    ['KR', 'Korea', '127.0.21.1'],
+    ['JP', 'Japan', '127.0.21.2'],
+  ] as const)
+    await web.services.routing.countries.create(ADMIN, {
+      code,
+      name,
+      center: {
+        targets: [
+          {
+            host: `sip1.${code.toLowerCase()}.center.${APEX}`,
+            port: 5060,
+            transport: 'udp',
+            addresses: [addr],
+          },
+        ],
+      },
+    });
   return {
     store,
     web,
     outbox,
     clock,
     services: web.services,
+    ...(billing ? { billing } : {}),
     browser: (o = {}) => new Browser(web, o.lang),
     close,
   };
 }
 
-export async function embeddedWeb(opts: { clock?: Clocked } = {}): Promise<WebHarness> {
+export async function embeddedWeb(opts: { clock?: Clocked; billing?: boolean } = {}): Promise<WebHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'callx-web-'));
   const store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
   return webOn(
