@@ -447,6 +447,16 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       expect(decks).toContain('registrar.acme.USD');
       expect(decks).not.toContain('registrar.beta.USD');
       await check(boss.p, 'console-rate-decks');
+      // the console's forms: a member's details, the price rules
+      await boss.p.goto(`${s.base}/console/members/${yuna}`);
+      await boss.p.getByLabel('Name shown to callers').fill('Yuna Park');
+      await boss.p.getByLabel('Preferred language').selectOption('ko');
+      await boss.p.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => boss.p.locator('main').textContent()).toContain('Saved.');
+      expect((await svc.members.get(ADMIN, { memberId: yuna })).displayName).toBe('Yuna Park');
+      await check(boss.p, 'console-member-edit');
+      await boss.p.getByRole('link', { name: 'Price rules' }).click();
+      await check(boss.p, 'console-prices-edit');
       await boss.c.close();
       // another registrar's staff: its own call only
       const other2 = await staff('boss@beta.example');

@@ -415,6 +415,16 @@ const CASES: Record<string, Case> = {
     req: (w) => ({ who: 'staffA', method: 'GET', path: `/console/members/${w.memberBId}` }),
     control: (w) => ({ who: 'staffB', path: `/console/members/${w.memberBId}` }),
   },
+  'POST /console/members/:id': {
+    kind: 'foreign',
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/members/${w.memberBId}`,
+      form: { displayName: 'Renamed by A', contactPstn: '', language: 'en' },
+      from: '/console/members',
+    }),
+  },
   'GET /console/inventory': ownList('/console/inventory', false),
   'GET /console/inventory.csv': ownList('/console/inventory.csv', false),
   'POST /console/inventory': {
@@ -429,6 +439,16 @@ const CASES: Record<string, Case> = {
   },
   'GET /console/prices': ownList('/console/prices', false),
   'GET /console/prices.csv': ownList('/console/prices.csv', false),
+  'POST /console/prices': {
+    kind: 'own',
+    req: () => ({
+      who: 'staffA',
+      method: 'POST',
+      path: '/console/prices',
+      form: { registrarId: 'b', version: '0', pin: '1.00', vns: '2.00' },
+      from: '/console/prices',
+    }),
+  },
   'GET /console/routing': ownList('/console/routing', false),
   'GET /console/routing.csv': ownList('/console/routing.csv', false),
   'GET /console/staff': ownList('/console/staff'),
@@ -476,6 +496,7 @@ async function bState(h: WebHarness, memberBId: string): Promise<string> {
     COLLECTIONS.rateDecks,
   ])
     out[c] = await h.store.collection(c).find({ registrarId: 'b' }, { sort: { _id: 1 } });
+  out.priceRules = await h.store.collection(COLLECTIONS.priceRules).find({ _id: 'b' });
   out.logins = await h.store.collection(COLLECTIONS.logins).find({ memberId: memberBId });
   out.claims = await h.store.collection(COLLECTIONS.claims).find({ ownerId: memberBId });
   return JSON.stringify(out);
