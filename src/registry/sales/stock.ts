@@ -7,6 +7,7 @@ import { parseIdentifier } from '#numbering';
 import { actingRegistrar, issue, type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { expandBlock } from './blocks.ts';
 import type { ServiceContext } from './context.ts';
+import { writeGrams } from './grams.ts';
 import { priceOf } from './pricing.ts';
 import { loadPriceRules } from './rules.ts';
 import { RepriceInput, StockInput } from './schemas.ts';
@@ -57,6 +58,12 @@ export async function stock(
     updatedAt: now,
   }));
   const r = await ctx.numbers.insertMany(docs);
+  // the search grams of these numbers (a number another registrar holds already has its own)
+  const taken = new Set(r.duplicates.map(String));
+  await writeGrams(
+    ctx,
+    docs.filter((d) => !taken.has(d._id)),
+  );
   ctx.log.info({ registrarId, country: v.country, kind: v.kind, stocked: r.inserted }, `${where}: stocked`);
   return { registrarId, stocked: r.inserted, existing: r.duplicates.map(String) };
 }
