@@ -86,7 +86,7 @@ export async function webOn(
     scryptLog2N: 4,
     ...(billing ? { billing: billingPort(billing), calls: billing.callStats } : {}),
   });
-  // members need their country's call center (the routing data, docs/routing.md): the operator's
+  // members need their country's call center (src/registry/routing/centers.ts): the operator's routing data
   for (const [code, name, addr] of [
     ['KR', 'Korea', '127.0.21.1'],
     ['JP', 'Japan', '127.0.21.2'],
