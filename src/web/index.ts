@@ -77,7 +77,7 @@ export function createWeb(deps: WebDeps): Web {
     sipPort: deps.config.sip.port,
     sales: deps.sales,
     members: deps.members,
-    portal: createPortal({ members: deps.members }),
+    portal: createPortal({ members: deps.members, sales: deps.sales }),
     logins,
     checkout: createCheckout({
       store: deps.store,

@@ -141,6 +141,36 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Create account' }).click();
       await expect.poll(() => page.url()).toMatch(/\/portal$/);
+      // a personal number is someone's line: paid, it waits for proof of ownership, unpublished
+      await check(page, 'portal-awaiting-proof');
+      const awaiting = await page.getByRole('table', { name: /waiting for proof/ }).textContent();
+      expect(awaiting).toContain('02-6200-6200-082');
+      expect(await page.locator('main').textContent()).not.toContain('0.0.2.6.0.0.2.6.2.2.8.e164.callx.test');
+      // (the demo zone files publish this number too; the member's own records name its contact line)
+      expect((await s.dig('0.0.2.6.0.0.2.6.2.2.8.e164.callx.test', 'NAPTR')).join('\n')).not.toContain(
+        'tel:+8225550101',
+      );
+      // the registrar records the letter of authorisation and approves, in the console
+      const staff = await noJs();
+      const desk = await staff.newPage();
+      await desk.goto(`${s.base}/console/login`);
+      await desk.getByLabel('Email address').fill('boss@acme.example');
+      await desk.getByLabel('Password').fill(PASSWORD);
+      await desk.getByRole('button', { name: 'Log in' }).first().click();
+      await expect.poll(() => desk.url()).toMatch(/\/console\/orders$/);
+      await desk.getByRole('link', { name: 'Proof of ownership' }).click();
+      // approving before any evidence is refused, with the reason on the page
+      await desk.getByRole('button', { name: 'Approve 02-6200-6200-082' }).click();
+      await expect.poll(() => desk.locator('main').textContent()).toContain('no proof that the buyer holds');
+      await desk.getByLabel('Letter of authorisation reference for 02-6200-6200-082').fill('LOA-2026-0042');
+      await desk.getByRole('button', { name: 'Record the letter' }).click();
+      await expect.poll(() => desk.locator('main').textContent()).toContain('Evidence recorded');
+      expect(await desk.locator('main').textContent()).toContain('letter of authorisation LOA-2026-0042');
+      await check(desk, 'console-proofs');
+      await desk.getByRole('button', { name: 'Approve 02-6200-6200-082' }).click();
+      await expect.poll(() => desk.locator('main').textContent()).toContain('Approved');
+      await staff.close();
+      await page.reload();
       await check(page, 'portal');
       expect(await page.locator('main').textContent()).toContain('0.0.2.6.0.0.2.6.2.2.8.e164.callx.test');
       await page.getByRole('link', { name: 'SIP phones' }).click();
@@ -159,7 +189,7 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       const owner = '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test';
       const naptr = await until('the NAPTR of the number sold in the store', 5000, async () => {
         const a = await s.dig(owner, 'NAPTR');
-        return a.length ? a : null;
+        return a.join('\n').includes('tel:+8225550101') ? a : null;
       });
       expect(naptr.join('\n')).toContain('sip:+82262006200@kr.center.callx.test');
       const ua = await new UdpClient().open();
@@ -247,7 +277,16 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       // the visitor's page now says what happens next
       await vp.reload();
       await expect.poll(() => vp.locator('main').textContent()).toContain('Paid. Next: create your account');
+      expect(await vp.locator('main').textContent()).toContain('proof that the line is yours');
       await visitor.close();
+      // the PIN is the buyer's line: the registrar records the letter and approves; it is sold then
+      await page.getByRole('link', { name: 'Proof of ownership' }).click();
+      const jpRow = page.getByRole('row', { name: /03-1234-5671-081/ });
+      await jpRow.getByLabel('Letter of authorisation reference for 03-1234-5671-081').fill('LOA-JP-7');
+      await jpRow.getByRole('button', { name: 'Record the letter' }).click();
+      await expect.poll(() => page.locator('main').textContent()).toContain('Evidence recorded');
+      await page.getByRole('button', { name: 'Approve 03-1234-5671-081' }).click();
+      await expect.poll(() => page.locator('main').textContent()).toContain('Approved');
 
       for (const [link, name] of [
         ['Members', 'console-members'],

@@ -408,6 +408,30 @@ const CASES: Record<string, Case> = {
       from: '/console/transfers',
     }),
   },
+  'GET /console/proofs': ownList('/console/proofs'),
+  'GET /console/proofs.csv': ownList('/console/proofs.csv'),
+  'POST /console/proofs/:id/evidence': {
+    kind: 'foreign',
+    status: 404,
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/proofs/${w.orderB}/evidence`,
+      form: { reference: 'LOA-FORGED' },
+      from: '/console/proofs',
+    }),
+  },
+  'POST /console/proofs/:id/approve': {
+    kind: 'foreign',
+    status: 404,
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/proofs/${w.orderB}/approve`,
+      form: {},
+      from: '/console/proofs',
+    }),
+  },
   'GET /console/members': ownList('/console/members'),
   'GET /console/members.csv': ownList('/console/members.csv'),
   'GET /console/members/:id': {
@@ -529,10 +553,12 @@ describe('web security: registrars and members apart on every page', () => {
     for (const [m, reg, num] of [
       [mA, a, '02-6200-6201-082'],
       [mB, b, 'vns:73007300'],
+      // a PIN: paid, it waits in B's proof-of-ownership queue
+      [mB, b, '02-7300-7303-082'],
     ] as const) {
       const r = await s.sales.reserve(reg, { number: num, memberId: m.id });
       if (!r.approved) throw new Error(r.message);
-      await s.sales.pay(reg, { orderId: r.order.id, reference: `ref-${m.id}`, amount: r.price });
+      await s.sales.pay(reg, { orderId: r.order.id, reference: `ref-${m.id}-${num}`, amount: r.price });
     }
     await s.logins.createMemberLogin({
       email: 'alice@a.example',

@@ -256,6 +256,14 @@ export function createCheckout(deps: CheckoutDeps) {
       const order = await deps.sales.getOrder(reach, { orderId: c.orderId });
       if (order.status === 'paid' && !order.memberId)
         await deps.sales.assign(reach, { orderId: c.orderId, memberId });
+      if (order.status === 'pending-verification' && !order.memberId) {
+        // a PIN waits for its proof of ownership: the buyer is recorded, the approval assigns it
+        try {
+          await deps.sales.assign(reach, { orderId: c.orderId, memberId });
+        } catch (err) {
+          if (!(err instanceof RegistryError) || err.code !== 'verification-required') throw err;
+        }
+      }
       return view(updated ?? c);
     },
 

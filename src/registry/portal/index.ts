@@ -5,11 +5,12 @@
 
 import { type MemberPrincipal, memberReach, ownMemberId } from '../kernel/index.ts';
 import type { MemberChange, MembersService, SetBranchesInput } from '../members/index.ts';
+import type { SalesService } from '../sales/index.ts';
 
 export type PortalService = ReturnType<typeof createPortal>;
 
-export function createPortal(deps: { members: MembersService }) {
-  const { members } = deps;
+export function createPortal(deps: { members: MembersService; sales: SalesService }) {
+  const { members, sales } = deps;
   const self = (p: MemberPrincipal, where: string) => ({ memberId: ownMemberId(p, p.memberId, where) });
   return {
     me: (p: MemberPrincipal) => members.get(memberReach(p), self(p, 'registry: portal: me')),
@@ -21,5 +22,14 @@ export function createPortal(deps: { members: MembersService }) {
       members.setSipCredentials(memberReach(p), { ...input, ...self(p, 'registry: portal: sip') }),
     clearSipCredentials: (p: MemberPrincipal) =>
       members.clearSipCredentials(memberReach(p), self(p, 'registry: portal: sip')),
+    /** The member's paid PINs waiting for proof of ownership (docs/sales.md, "Proof of ownership"). */
+    awaitingProof: async (p: MemberPrincipal) =>
+      (
+        await sales.listOrders(memberReach(p), {
+          ...self(p, 'registry: portal: orders'),
+          status: 'pending-verification',
+          limit: 50,
+        })
+      ).items,
   };
 }

@@ -2,7 +2,9 @@
 // reserve, pay, register), or re-trying an assignment that failed.
 
 import { type Principal, parseInput, RegistryError } from '../kernel/index.ts';
+import { refusal } from '../members/numbers.ts';
 import type { ServiceContext } from './context.ts';
+import { refOfKey } from './numbers.ts';
 import { ownOrder } from './orders.ts';
 import { assignNumber } from './sale.ts';
 import { AssignInput } from './schemas.ts';
@@ -17,9 +19,25 @@ export async function assign(
   const where = `registry: sales: assign order ${v.orderId} to ${v.memberId}`;
   const order = await ownOrder(ctx, principal, v.orderId, where);
   if (order.status === 'pending-verification') {
+    // The buyer registered after paying for a PIN: recorded on the order, so the approval gives
+    // the number to them; nothing is published before it (docs/sales.md, "Proof of ownership").
+    if (!order.memberId) {
+      const refused = refusal(
+        await ctx.members.get(v.memberId),
+        v.memberId,
+        order.registrarId,
+        refOfKey(order.numberId),
+        where,
+      );
+      if (refused) throw refused;
+      await ctx.orders.findOneAndUpdate(
+        { _id: order._id, status: 'pending-verification', memberId: { $exists: false } },
+        { $set: { memberId: v.memberId, updatedAt: ctx.clock.now() }, $inc: { version: 1 } },
+      );
+    }
     throw new RegistryError(
       'verification-required',
-      `${where}: the order waits for proof that the buyer holds ${order.numberId.slice(4)}; approve it first`,
+      `${where}: the order waits for proof that the buyer holds ${order.numberId.slice(4)}; the number goes to its buyer when it is approved`,
       { details: { orderStatus: order.status } },
     );
   }

@@ -78,13 +78,14 @@ export async function listOrders(
   const filter: Filter = {
     ...(registrarId !== undefined ? { registrarId } : {}),
     ...(v.status ? { status: v.status } : {}),
+    ...(v.memberId ? { memberId: v.memberId } : {}),
   };
   // order ids start with their creation time: `_id` order is creation order
   return page(
     ctx.orders,
     filter,
     v,
-    { list: 'sales: orders', query: { registrarId, status: v.status } },
+    { list: 'sales: orders', query: { registrarId, status: v.status, memberId: v.memberId } },
     orderView,
   );
 }

@@ -154,6 +154,8 @@ export const ListOrdersInput = z
   .object({
     registrarId: RegistrarId.optional(),
     status: OrderStatus.optional(),
+    /** One buyer's orders (the member portal: orders waiting for proof of ownership). */
+    memberId: DocId.optional(),
     ...pageFields,
   })
   .strict();

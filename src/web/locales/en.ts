@@ -172,6 +172,9 @@ export const en = {
   'portal.welcome': 'Welcome, {{name}}',
   'portal.numbers': 'My numbers',
   'portal.noNumbers': 'You have no number yet.',
+  'portal.awaitingProof': 'Paid, waiting for proof that the line is yours',
+  'portal.awaitingProofNext':
+    'A personal number is an existing telephone line. Your registrar sets it up once it has proof that the line is yours: a letter of authorisation, or a code you confirm by calling from that line. Nothing is published before that.',
   'portal.buyAnother': 'Find another number',
   'portal.profile': 'Profile and forwarding',
   'portal.sip': 'SIP phones',
@@ -327,6 +330,20 @@ export const en = {
   'status.assigned': 'assigned',
   'status.released': 'released',
   'status.quarantined': 'quarantined (unpaid rent)',
+  'proofs.title': 'Proof of ownership',
+  'proofs.intro':
+    'Paid personal numbers wait here until you have proof that the buyer holds the line (a letter of authorisation, or a code the buyer confirmed from the line through the country center). Record the letter, then approve: the number goes to its buyer and into DNS.',
+  'proofs.evidence': 'Evidence',
+  'proofs.letter': 'letter of authorisation {{reference}}',
+  'proofs.codeSent': 'code sent, not confirmed yet',
+  'proofs.codeConfirmed': 'code confirmed from the line',
+  'proofs.none': 'none yet',
+  'proofs.reference': 'Letter of authorisation reference for {{number}}',
+  'proofs.record': 'Record the letter',
+  'proofs.approve': 'Approve {{number}}',
+  'proofs.recorded': 'Evidence recorded. Approve the order when you have checked it.',
+  'proofs.approved': 'Approved: the number now belongs to its buyer and answers in DNS.',
+  'proofs.empty': 'No order is waiting for proof of ownership.',
   'footer.note': 'callx — a federated call exchange. Times are shown in UTC.',
 } as const;
 

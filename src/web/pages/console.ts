@@ -39,6 +39,7 @@ import {
 import { currencyDigits, LANGUAGE_NAMES, LANGUAGES, type Language, type Locale } from '../i18n.ts';
 import { showNumber } from '../numbers.ts';
 import { loginPage, resetRoutes } from './account.ts';
+import { proofRoutes } from './console-proofs.ts';
 
 function staffOf(c: Context<WebEnv>): Principal | null {
   const s = c.var.v.session;
@@ -70,6 +71,7 @@ function consoleNav(c: Context<WebEnv>, l: Locale, p: Principal): Html {
   const links: Array<[string, string, Capability]> = [
     ['/console/orders', t('console.orders'), 'read'],
     ['/console/transfers', t('console.transfers'), 'read'],
+    ['/console/proofs', t('proofs.title'), 'read'],
     ['/console/members', t('console.members'), 'read'],
     ['/console/inventory', t('console.inventory'), 'read'],
     ['/console/prices', t('console.prices'), 'read'],
@@ -1100,5 +1102,6 @@ ${
     );
   });
 
+  app.route('/', proofRoutes({ staffOf, scopeOf, page }));
   return app;
 }

@@ -90,6 +90,7 @@ export function portalRoutes(): Hono<WebEnv> {
     const { t } = l;
     const p = memberOf(c)!;
     const m = await s.portal.me(p);
+    const awaiting = await s.portal.awaitingProof(p);
     const billing = s.billing;
     let money: Html = html``;
     if (billing && (billing.balance || billing.calls || billing.statements)) {
@@ -165,6 +166,19 @@ ${
         m.numbers.map((n) => numberRow(l, n, m, s.apex)),
       )
     : notice(t('portal.noNumbers'))
+}
+${
+  awaiting.length
+    ? html`${table(
+        t('portal.awaitingProof'),
+        [t('store.number'), t('console.order'), t('common.status')],
+        awaiting.map((o) => [
+          html`${o.display}`,
+          html`<code>${o.id}</code>`,
+          html`${t(`status.${o.status}`)}`,
+        ]),
+      )}<p class="steps">${t('portal.awaitingProofNext')}</p>`
+    : ''
 }
 <p><a href="/">${t('portal.buyAnother')}</a></p>
 ${money}`,

@@ -252,10 +252,17 @@ ${
       (order.status === 'reserved' && co.status === 'open' && order.expiresAt <= now);
     const member = c.var.v.session?.kind === 'member';
     const state = (): Html => {
-      if (co.status === 'paid' || order.status === 'paid')
-        return co.memberId || member
-          ? html`<p class="steps">${t('checkout.next.paidMember')}</p><p><a class="button" href="/portal">${t('checkout.toPortal')}</a></p>`
-          : html`<p class="steps">${t('checkout.next.paid')}</p><p><a class="button" href="/account/signup?checkout=${co.id}">${t('checkout.signup')}</a></p>`;
+      // a PIN is set up only once its buyer's hold of the line is proven (docs/sales.md)
+      const proof =
+        order.status === 'pending-verification'
+          ? html`<p class="steps">${t('portal.awaitingProofNext')}</p>`
+          : '';
+      if (co.status === 'paid' || order.status === 'paid' || order.status === 'pending-verification')
+        return html`${proof}${
+          co.memberId || member
+            ? html`<p class="steps">${t('checkout.next.paidMember')}</p><p><a class="button" href="/portal">${t('checkout.toPortal')}</a></p>`
+            : html`<p class="steps">${t('checkout.next.paid')}</p><p><a class="button" href="/account/signup?checkout=${co.id}">${t('checkout.signup')}</a></p>`
+        }`;
       if (co.status === 'failed')
         return html`<p class="steps">${t('checkout.next.failed', { reason: co.failure ?? '' })}</p><p><a href="/">${t('checkout.searchAgain')}</a></p>`;
       if (expired)

@@ -86,23 +86,16 @@ export async function webOn(
     scryptLog2N: 4,
     ...(billing ? { billing: billingPort(billing), calls: billing.callStats } : {}),
   });
-  // members need their country's call center (src/registry/routing/centers.ts): the operator's routing data
-  for (const [code, name, addr] of [
-    ['KR', 'Korea', '127.0.21.1'],
-    ['JP', 'Japan', '127.0.21.2'],
+  // the operator's call centers: members and numbers are refused in a country without one
+  for (const [code, name] of [
+    ['KR', 'Korea'],
+    ['JP', 'Japan'],
   ] as const)
     await web.services.routing.countries.create(ADMIN, {
       code,
       name,
       center: {
-        targets: [
-          {
-            host: `sip1.${code.toLowerCase()}.center.${APEX}`,
-            port: 5060,
-            transport: 'udp',
-            addresses: [addr],
-          },
-        ],
+        targets: [{ host: `sip1.${code.toLowerCase()}.center.${APEX}`, port: 5060, transport: 'udp' }],
       },
     });
   return {
