@@ -509,6 +509,6 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       await other2.p.getByRole('link', { name: 'Rate decks' }).click();
       expect(await other2.p.locator('main').textContent()).not.toContain('registrar.acme.USD');
       await other2.c.close();
-    });
+    }, 120_000);
   });
 }
