@@ -7,8 +7,9 @@
 // key). A pattern with a run of 4 or more literal digits reads that run's first gram's range,
 // page by page, and checks the whole pattern, status, price and registrar on those numbers only.
 //
-// Grams are written when numbers are stocked (digits never change; numbers are never deleted)
-// and by `indexGrams` for numbers stocked before grams existed; the `!ready` document says the
+// Grams are written just before numbers are stocked (digits never change; numbers are never
+// deleted; a gram of a number that is not there is skipped) and by `indexGrams` for numbers
+// stocked before grams existed; the `!ready` document says the
 // backfill finished, and until it has, searches walk the digits index as before.
 import type { Filter, InventoryNumber, NumberKind } from '#core';
 import { callingCodeOf } from '#numbering';
@@ -93,7 +94,7 @@ export function gramOfPattern(pattern: string): string | null {
   return longest.length >= GRAM ? longest.slice(0, GRAM) : null;
 }
 
-let readyCache: WeakSet<object> = new WeakSet();
+const readyCache = new WeakSet<object>();
 
 /** Whether the grams are complete (cached once true, per collection). */
 export async function gramsReady(ctx: ServiceContext): Promise<boolean> {
@@ -101,11 +102,6 @@ export async function gramsReady(ctx: ServiceContext): Promise<boolean> {
   const ready = (await ctx.numberGrams.get(READY_ID)) !== null;
   if (ready) readyCache.add(ctx.numberGrams);
   return ready;
-}
-
-/** Tests: forget that grams were seen ready. */
-export function resetGramsCache(): void {
-  readyCache = new WeakSet();
 }
 
 /**

@@ -57,13 +57,10 @@ export async function stock(
     createdAt: now,
     updatedAt: now,
   }));
+  // the search grams first: a crash between the writes leaves grams of numbers not stocked (the
+  // search skips them), never stocked numbers without grams (a search by '*…' would miss them)
+  await writeGrams(ctx, docs);
   const r = await ctx.numbers.insertMany(docs);
-  // the search grams of these numbers (a number another registrar holds already has its own)
-  const taken = new Set(r.duplicates.map(String));
-  await writeGrams(
-    ctx,
-    docs.filter((d) => !taken.has(d._id)),
-  );
   ctx.log.info({ registrarId, country: v.country, kind: v.kind, stocked: r.inserted }, `${where}: stocked`);
   return { registrarId, stocked: r.inserted, existing: r.duplicates.map(String) };
 }
