@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { headers, request, status, UdpClient } from '../sip/env.ts';
 import { remove, replaceSipNaptr, rrsets } from './helpers/records.ts';
-import { E2E_ADMIN, e2eIt as it, until } from './helpers/stack.ts';
+import { E2E_ADMIN, e2eIt as it, SOFTSWITCH, until } from './helpers/stack.ts';
 
 describe('e2e: zones, record sets and routes over HTTP, answered by the DNS node', () => {
   it('serves a zone created over HTTP and follows its record set changes', async ({ stack: s }) => {
@@ -60,16 +60,21 @@ describe('e2e: zones, record sets and routes over HTTP, answered by the DNS node
     await until('the pstn route', 5000, async () =>
       (await s.dig('1.2.3.4.5.6.7.8.9.1.3.3.pstn.callx.test', 'NAPTR')).length ? true : null,
     );
-    const ua = await new UdpClient().open();
+    // a paid route: our softswitch (a trusted peer) gets it; an anonymous caller is challenged
+    const ua = await new UdpClient().open(SOFTSWITCH);
+    const anonymous = await new UdpClient().open();
     try {
-      const answer = await ua.ask(
-        s.sipPort,
-        request({ uri: 'sip:+33198765432@callx.test;user=phone', localPort: ua.port }),
-      );
+      const invite = (c: UdpClient) =>
+        c.ask(s.sipPort, request({ uri: 'sip:+33198765432@callx.test;user=phone', localPort: c.port }));
+      const answer = await invite(ua);
       expect(status(answer)).toBe(302);
       expect(headers(answer, 'Contact').join()).toContain('sip:+33198765432@gw.fr.example;user=phone');
+      const refused = await invite(anonymous);
+      expect(status(refused)).toBe(401);
+      expect(headers(refused, 'WWW-Authenticate').length).toBeGreaterThan(0);
     } finally {
       ua.close();
+      anonymous.close();
     }
   });
 });

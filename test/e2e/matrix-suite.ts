@@ -4,7 +4,10 @@
 // centers, the PSTN gateway and the partner carrier are created through the registry services,
 // numbers are stocked, sold (a PIN with its proof of ownership) and assigned, members register
 // with SIP credentials; the publisher journals it all, a real DNS node serves it to a real SIP
-// redirector, and a SIP client asks over UDP.
+// redirector, and a SIP client asks over UDP. The client is a softswitch of ours (a trusted peer,
+// CALLX_SIP_TRUSTED), so it gets every route resolution gives; an anonymous caller (issue 9) gets
+// the on-net part of it — a member's center and terminals, not the member's number at another
+// carrier — and a 401 where nothing on-net is left.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +42,8 @@ const ACME_DESK = 'sip:desk@192.0.2.60:5060';
 const KR_CENTER = (user: string) => `sip:${user}@kr.center.callx.test`;
 /** The member's other number, at the partner whose range the carriers tree holds. */
 const MINJI_PARTNER = 'sip:+442079460123@sip.partner.example;user=phone';
+/** The softswitch's address; the anonymous caller sends from 127.0.0.1. */
+const SOFTSWITCH = '127.0.0.2';
 
 interface Row {
   kind: string;
@@ -47,6 +52,8 @@ interface Row {
   plain: string[] | 404;
   /** Whose terminal comes first once registered (null: nobody's: the same as plain). */
   terminal: string | null;
+  /** What an anonymous caller gets without a terminal registered (on-net Contacts only, else 401). */
+  anonymous: string[] | 401 | 404;
 }
 
 const ROWS: Row[] = [
@@ -55,25 +62,35 @@ const ROWS: Row[] = [
     uri: 'sip:02-6200-6200-082@callx.test',
     plain: [KR_CENTER('+82262006200'), MINJI_PARTNER],
     terminal: MINJI_PHONE,
+    anonymous: [KR_CENTER('+82262006200')],
   },
   {
     kind: 'E.164',
     uri: 'sip:+82262006200@callx.test;user=phone',
     plain: [KR_CENTER('+82262006200'), MINJI_PARTNER],
     terminal: MINJI_PHONE,
+    anonymous: [KR_CENTER('+82262006200')],
   },
   {
     kind: 'email',
     uri: 'sip:minji@example.kr',
     plain: [KR_CENTER('+82262006200'), MINJI_PARTNER],
     terminal: MINJI_PHONE,
+    anonymous: [KR_CENTER('+82262006200')],
   },
-  { kind: 'SIP user at our realm', uri: 'sip:minji@callx.test', plain: 404, terminal: MINJI_PHONE },
+  {
+    kind: 'SIP user at our realm',
+    uri: 'sip:minji@callx.test',
+    plain: 404,
+    terminal: MINJI_PHONE,
+    anonymous: 404,
+  },
   {
     kind: 'VNS (KR)',
     uri: 'sip:62006200%23082@callx.test',
     plain: [KR_CENTER('62006200%23082')],
     terminal: ACME_DESK,
+    anonymous: [KR_CENTER('62006200%23082')],
   },
   {
     // +1 is the US's and Canada's: both branches, in the company's order
@@ -81,13 +98,21 @@ const ROWS: Row[] = [
     uri: 'sip:62006200%23001@callx.test',
     plain: ['sip:62006200%23001@us.center.callx.test', 'sip:62006200%23001@ca.center.callx.test'],
     terminal: ACME_DESK,
+    anonymous: ['sip:62006200%23001@us.center.callx.test', 'sip:62006200%23001@ca.center.callx.test'],
   },
-  { kind: 'domain', uri: 'sip:acme.example', plain: [KR_CENTER('62006200%23082')], terminal: ACME_DESK },
+  {
+    kind: 'domain',
+    uri: 'sip:acme.example',
+    plain: [KR_CENTER('62006200%23082')],
+    terminal: ACME_DESK,
+    anonymous: [KR_CENTER('62006200%23082')],
+  },
   {
     kind: "company's email",
     uri: 'sip:info@acme.example',
     plain: [KR_CENTER('62006200%23082')],
     terminal: ACME_DESK,
+    anonymous: [KR_CENTER('62006200%23082')],
   },
   // a PIN paid for but not proven: nothing published, so it is someone's PSTN line
   {
@@ -95,18 +120,21 @@ const ROWS: Row[] = [
     uri: 'sip:+82262006201@callx.test',
     plain: ['sip:+82262006201@gw.kr.callx.test;user=phone'],
     terminal: null,
+    anonymous: 401,
   },
   {
     kind: 'PSTN number (registry gateway)',
     uri: 'sip:+82212345678@callx.test',
     plain: ['sip:+82212345678@gw.kr.callx.test;user=phone'],
     terminal: null,
+    anonymous: 401,
   },
   {
     kind: "partner's number (registry carrier)",
     uri: 'sip:+442079460999@callx.test',
     plain: ['sip:+442079460999@sip.partner.example;user=phone'],
     terminal: null,
+    anonymous: 401,
   },
 ];
 
@@ -118,6 +146,7 @@ export function defineMatrixSuite(label: string, makeRegistry: () => Registry): 
     let sip: SipService;
     let sipPort: number;
     let udp: UdpClient;
+    let anonymous: UdpClient;
     const zonesDir = mkdtempSync(join(tmpdir(), 'callx-matrix-zones-')); // empty: everything is the registry's
 
     beforeAll(async () => {
@@ -232,14 +261,17 @@ export function defineMatrixSuite(label: string, makeRegistry: () => Registry): 
         CALLX_SIP_PORT: '0',
         CALLX_SIP_RESOLVERS: `127.0.0.1:${node.port}`,
         CALLX_SIP_DNS_TIMEOUT_MS: '1000',
+        CALLX_SIP_TRUSTED: SOFTSWITCH,
       });
       sip = createSipService({ config, logger: silentLogger, store: await reg.open(), bindingCacheMs: 200 });
       sipPort = await sip.start();
-      udp = await new UdpClient().open();
+      udp = await new UdpClient().open(SOFTSWITCH);
+      anonymous = await new UdpClient().open();
     });
 
     afterAll(async () => {
       udp?.close();
+      anonymous?.close();
       await sip?.stop();
       await node?.stop();
       await reg?.close();
@@ -248,14 +280,18 @@ export function defineMatrixSuite(label: string, makeRegistry: () => Registry): 
 
     const contactsOf = (res: string): string[] =>
       headers(res, 'Contact').map((c) => /^<([^?>]*)/.exec(c)?.[1] ?? c);
-    async function call(uri: string): Promise<string[] | 404 | number> {
-      const res = await udp.ask(sipPort, request({ uri, localPort: udp.port }));
+    async function call(uri: string, from = udp): Promise<string[] | 404 | number> {
+      const res = await from.ask(sipPort, request({ uri, localPort: from.port }));
       const st = status(res);
       return st === 302 ? contactsOf(res) : st;
     }
 
     it.for(ROWS)('$kind, no terminal registered', async (row) => {
       expect([row.kind, await call(row.uri)]).toEqual([row.kind, row.plain]);
+    });
+
+    it.for(ROWS)('$kind, an anonymous caller: on-net routes only', async (row) => {
+      expect([row.kind, await call(row.uri, anonymous)]).toEqual([row.kind, row.anonymous]);
     });
 
     it('a terminal registered per member (REGISTER with digest over UDP)', async () => {
@@ -301,5 +337,14 @@ export function defineMatrixSuite(label: string, makeRegistry: () => Registry): 
         row.terminal === null ? row.plain : [row.terminal, ...(row.plain === 404 ? [] : row.plain)];
       expect([row.kind, await call(row.uri)]).toEqual([row.kind, want]);
     });
+
+    it.for(ROWS)(
+      '$kind, terminals registered, an anonymous caller: the holder’s terminal first',
+      async (row) => {
+        const on = row.anonymous;
+        const want = row.terminal === null || on === 401 ? on : [row.terminal, ...(on === 404 ? [] : on)];
+        expect([row.kind, await call(row.uri, anonymous)]).toEqual([row.kind, want]);
+      },
+    );
   });
 }

@@ -38,6 +38,9 @@ async function serve(drachtio: Drachtio, dataDir: string): Promise<Serve> {
     DRACHTIO_HOST: '127.0.0.1',
     DRACHTIO_PORT: String(drachtio.adminPort),
     DRACHTIO_SECRET: drachtio.secret,
+    // the load below comes from a softswitch of ours: a trusted peer, whom no per-source limit
+    // slows (an anonymous source may send 600 call attempts a minute, issue 9)
+    CALLX_SIP_TRUSTED: SOFTSWITCH,
   };
   const child = spawn(NODE, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let buf = '';
@@ -63,6 +66,9 @@ const get = async (port: number, path: string) => {
   return { status: r.status, text: await r.text() };
 };
 
+/** The load generator's source address (trusted); other test clients are anonymous callers. */
+const SOFTSWITCH = '127.0.0.2';
+
 /** A steady stream of INVITEs to a demo member; counts the 302s by the second they were sent in. */
 function load(port: number, perSecond: number) {
   const answered = new Set<string>();
@@ -72,7 +78,7 @@ function load(port: number, perSecond: number) {
   let n = 0;
   return {
     async start() {
-      c = await new UdpClient().open();
+      c = await new UdpClient().open(SOFTSWITCH);
       c.socket.on('message', (b) => {
         const m = b.toString();
         if (status(m) === 302) answered.add(headers(m, 'Call-ID')[0]!);
@@ -119,7 +125,8 @@ describe('callx serve on drachtio-server, as an operator runs it', () => {
       let res = await c.next();
       if (status(res) === 100) res = await c.next();
       expect(status(res)).toBe(302);
-      expect(headers(res!, 'Contact')[0]).toMatch(/^<sip:\+82262006200@kr\.center\.callx\.test\?/);
+      // an anonymous caller (nothing trusted in this deployment): its From is not asserted onwards
+      expect(headers(res!, 'Contact')[0]).toBe('<sip:+82262006200@kr.center.callx.test>;q=1.0');
       expect(headers(res!, 'Server')).toEqual(['callx']);
     } finally {
       c.close();
@@ -159,7 +166,8 @@ describe('callx serve on drachtio-server, as an operator runs it', () => {
       await waitRouted(drachtio.sipPort, 'calls to be routed again after the restart');
       await new Promise((r) => setTimeout(r, 3000));
       const after = traffic.answeredBetween(reconnected + 500, Date.now() - 500);
-      const first = traffic.answeredBetween(before - 1000, before);
+      // the calls sent in the last 500 ms before the kill may still be in flight when it comes
+      const first = traffic.answeredBetween(before - 1400, before - 500);
       const outage = traffic.answeredBetween(before + 200, restarted);
       expect(first.sent).toBeGreaterThan(20);
       expect(first.answered).toBe(first.sent);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Binding, COLLECTIONS, type Store } from '#core';
+import { type Binding, COLLECTIONS, type Member, type Store } from '#core';
 import type { DnsServer } from '#dns';
 import { createMetrics } from '#metrics';
 import { createMongoStore, SCHEMA } from '#registry';
@@ -116,6 +116,19 @@ beforeAll(async () => {
   ferret = await startFerret();
   store = await createMongoStore({ uri: ferret.uri, dbName: 'outage', logger: silentLogger });
   await store.ensureSchema(SCHEMA);
+  // the member holding the number: a binding answers for what its member holds at look-up time
+  await store.collection<Member>(COLLECTIONS.members).insert({
+    _id: 'm_kim',
+    registrarId: 'r1',
+    type: 'individual',
+    displayName: 'Kim',
+    country: 'KR',
+    numbers: [{ kind: 'pin', e164: '+82262006204' }],
+    otherCarriers: [],
+    version: 1,
+    createdAt: 0,
+    updatedAt: 0,
+  });
   const binding: Binding = {
     _id: `m_kim|${TERMINAL}`,
     memberId: 'm_kim',

@@ -28,6 +28,12 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const E2E_ADMIN = 'e2e-admin-token-0123456789abcdef';
 export const APEX = 'callx.test';
+/**
+ * A softswitch of ours, trusted by its source address (CALLX_SIP_TRUSTED): a UA bound to it
+ * reaches paid routes (PSTN gateways, partner carriers). From any other loopback address (the
+ * default 127.0.0.1) a UA is an anonymous caller, who reaches only on-net destinations.
+ */
+export const SOFTSWITCH = '127.0.0.2';
 
 export interface Stack {
   store: Store;
@@ -61,6 +67,7 @@ export async function startStack(): Promise<Stack> {
     CALLX_ADMIN_TOKEN: E2E_ADMIN,
     CALLX_SIP_PORT: '0',
     CALLX_SIP_DNS_TIMEOUT_MS: '500',
+    CALLX_SIP_TRUSTED: SOFTSWITCH,
   });
   const journal = createJournal({ store, logger: silentLogger });
   const derivation = derivationFor(config);
