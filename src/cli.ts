@@ -1,7 +1,7 @@
-// The `callx` command line: one program, one sub-command module per concern under src/cli/.
+// The `callx` command line: one program, one sub-command module per concern under src/cli/. The
+// grammar (src/cli/commands.ts) imports no command's module; each action imports its own.
 import { Command, CommanderError } from 'commander';
 import { registerCommands, UsageError } from '#cli';
-import { ConfigError } from '#core';
 import pkg from '../package.json' with { type: 'json' };
 
 export function buildProgram(): Command {
@@ -27,7 +27,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`callx: ${err.message.replace(/^error: /, '')}\n`);
       return 2;
     }
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    // #core is loaded by then when the error is a ConfigError (only its loadConfig throws one)
+    if (err instanceof UsageError || err instanceof (await import('#core')).ConfigError) {
       process.stderr.write(`callx: ${err.message}\n`);
       return 2;
     }

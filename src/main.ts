@@ -25,7 +25,7 @@ import {
 } from '#registry';
 import { createResolver, dnsCenters } from '#resolve';
 import { createSipService, type SipService } from '#sip';
-import { createWeb, isWebPath } from '#web';
+import { billingPort, createWeb, isWebPath } from '#web';
 import { keyOf } from '#wire';
 
 const RETENTION_EVERY_MS = 10 * 60_000;
@@ -219,7 +219,16 @@ export async function startCallx(
         retention.stop();
       });
       // the web pages (docs/web.md) on the same port, in front of the API
-      const web = createWeb({ config, logger, store, publisher, sales, members });
+      const web = createWeb({
+        config,
+        logger,
+        store,
+        publisher,
+        sales,
+        members,
+        billing: billingPort(billing),
+        calls: billing.callStats,
+      });
       web.startSweeper();
       stops.push(() => web.stop());
       const api = createApiServer({

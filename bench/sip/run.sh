@@ -22,14 +22,17 @@
 # authentication and a signed identity: bench/sip/uac_auth.xml (INVITE, 401, ACK, INVITE with
 # credentials, 302 with the Identity, ACK) against serve.ts sip --auth. SIPp's digest uri is one
 # string per run (-auth_uri), and callx checks it against the Request-URI, so every call of the
-# run dials one number (AUTH_DEST, a US PSTN number): the PASSporT is reused within its iat second
+# run dials one number (AUTH_DEST, a London number): the PASSporT is reused within its iat second
 # (AUTH_REUSE=1, the default); AUTH_REUSE=0 signs every call, as distinct destinations would.
+# AUTH_DEST is reached through the pstn tree (*.4.4.pstn below): gen_data.py's wildcard routes
+# for +1 and +82 sit in the e164 tree, our own, whose Contacts callx counts as on-net, so an
+# anonymous INVITE to them gets a 302 and never the challenge this scenario measures.
 #
 # Usage: bench/sip/run.sh [callx] [auth] [drachtio] [kamailio] [steps] [trust]  (default: callx kamailio steps)
 #   trust: bench/sip/trust.ts (the in-process cost of classification, policy and signing per call)
 #   steps: bench/sip/steps.ts (time per step, warm caches) and bench/sip/miss.ts (a cache miss)
 # Env:   DNS_PORT SIP_PORT AUTH_PORT SIPP_PORT (5321 5072 5076 5080: another run at once needs others)
-#        AUTH_DEST=+12125551234 AUTH_REUSE=1 KAM_VARIANTS="nocache htable"
+#        AUTH_DEST=+442071234567 AUTH_REUSE=1 KAM_VARIANTS="nocache htable"
 #        RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
 #        LATRATES="500 8000" (capture at these rates instead of 500 and half the maximum)
 #        PEERS=<shared/peers dir>  CALLX_ANCHOR_DATA=<generated data, default bench/data/sip>
@@ -52,7 +55,7 @@ NODE="$ROOT/node_modules/.bin/node"
 DNS_PORT=${DNS_PORT:-5321}
 SIP_PORT=${SIP_PORT:-5072}
 AUTH_PORT=${AUTH_PORT:-5076}
-AUTH_DEST=${AUTH_DEST:-+12125551234}
+AUTH_DEST=${AUTH_DEST:-+442071234567}
 AUTH_REUSE=${AUTH_REUSE:-1}
 AUTH_SCENARIO="$ROOT/bench/sip/uac_auth.xml"
 SIPP_PORT=${SIPP_PORT:-5080}
@@ -87,6 +90,7 @@ start_dns() { # -> sets DNSPID
 ns1 IN A   127.0.0.1
 *.2.8.pstn NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.kr.callx.test;user=phone!" .
 *.1.pstn   NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.us.callx.test;user=phone!" .
+*.4.4.pstn NAPTR 100 10 "u" "E2U+sip" "!^\\\\+(.*)\$!sip:+\\\\1@gw.uk.callx.test;user=phone!" .
 ZONE
   port_free udp $DNS_PORT || { log "port $DNS_PORT busy"; return 1; }
   taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" dns --zones "$z" --port $DNS_PORT > "$OUT/callx-dns.log" 2>&1 &
@@ -125,7 +129,7 @@ start_sip() { # builtin|drachtio|auth -> sets SIPPID_<mode> (and DRPID with drac
     sleep 0.2
   done
   taskset -a -p -c "$SERVER_CPU" "$pid" > /dev/null
-  python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 +8226299999 +821012345678 +12125550100 +443120 > "$OUT/$mode.verify" 2>&1 || true
+  python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 +8226299999 +821012345678 +12125550100 +443120 "$AUTH_DEST" > "$OUT/$mode.verify" 2>&1 || true
   cat "$OUT/$mode.verify" >&2
 }
 

@@ -4,9 +4,11 @@
 //
 //   node_modules/.bin/node bench/web/search.ts [numbers=1000000] [runs=50]
 //
-// Stocks through the sales service (blocks of 10,000, prices fixed when stocked) into
-// bench/data/web-search (kept between runs: delete it to stock again). Prints one JSON line per
-// query: median, p90 and max in ms.
+// Stocks through the sales service (blocks of 10,000, prices fixed when stocked; the search
+// n-grams written with them) into bench/data/web-search (kept between runs: delete it to stock
+// again). Each query is timed twice in the same run: with the n-grams' `!ready` marker removed
+// (patterns that start with '*' walk the digits index, as before the n-grams) and with it (they
+// read their n-gram's numbers). Prints one JSON line per query and mode: median, p90, max in ms.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/core/log.ts';
@@ -83,21 +85,49 @@ const cookie = first.headers
   .map((c) => c.split(';')[0])
   .join('; ');
 
-for (const [name, path] of Object.entries(queries)) {
-  const times: number[] = [];
-  let hits = 0;
-  for (let i = 0; i < runs + 5; i++) {
-    const t = performance.now();
-    const res = await web.app.request(path, { headers: { cookie } });
-    const html = await res.text();
-    const ms = performance.now() - t;
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-    hits = (html.match(/<tr>/g)?.length ?? 1) - 1;
-    if (i >= 5) times.push(ms);
+const grams = store.collection<{ _id: string; at?: number }>('numberGrams');
+async function measure(mode: string, app: typeof web.app) {
+  for (const [name, path] of Object.entries(queries)) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < runs + 5; i++) {
+      const t = performance.now();
+      const res = await app.request(path, { headers: { cookie } });
+      const html = await res.text();
+      const ms = performance.now() - t;
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      hits = (html.match(/<tr>/g)?.length ?? 1) - 1;
+      if (i >= 5) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) =>
+      Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 10) / 10;
+    console.log(
+      JSON.stringify({ mode, query: name, hits, runs, medianMs: at(0.5), p90Ms: at(0.9), maxMs: at(1) }),
+    );
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 10) / 10;
-  console.log(JSON.stringify({ query: name, hits, runs, medianMs: at(0.5), p90Ms: at(0.9), maxMs: at(1) }));
 }
+
+// before: no marker, so patterns that start with '*' walk the digits index
+await grams.findOneAndDelete({ _id: '!ready' });
+const walk = createSales({ store, publisher, logger: silentLogger });
+const webWalk = createWeb({
+  config: {
+    apex: 'callx.test',
+    http: { adminToken: undefined } as never,
+    sip: { realm: 'callx.test', port: 5060 },
+  },
+  logger: silentLogger,
+  store,
+  publisher,
+  sales: walk,
+  members,
+});
+// a fresh sales service: it has not seen the marker
+await measure('digits index (before)', webWalk.app);
+// after: the grams were written when the numbers were stocked (or now, for older data)
+if (fresh) await grams.insertMany([{ _id: '!ready', at: Date.now() }]);
+else await sales.indexGrams();
+console.log(JSON.stringify({ grams: await grams.count({}) }));
+await measure('n-grams (after)', web.app);
 await store.close();

@@ -6,7 +6,6 @@
 //   callx billing token --party <party> [--label <text>]   a counterparty's token, printed once
 //   callx billing keys list | rotate [--lead <seconds>]    route-token signing keys
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { type Config, createLogger, type Logger, loadConfig, type Store } from '#core';
 import { derivationFor } from '#publish';
 import {
@@ -149,52 +148,24 @@ export async function keysCommand(
   });
 }
 
-export function registerBillingCommand(program: Command): void {
-  const cmd = program
-    .command('billing')
-    .description('the fee system: statements, periods, rate decks, tokens, keys');
-  cmd
-    .command('statement')
-    .description("a party's statement for a period (calls, minutes, revenue, cost, margin), JSON or CSV")
-    .requiredOption('-p, --party <party>', 'registrar:<id>, gateway:<id>, carrier:<id> or center:<CC>')
-    .requiredOption('--period <period>', 'YYYY-MM (or YYYY-MM-DD with daily periods)')
-    .option('-f, --format <format>', 'json or csv', 'json')
-    .action(async (opts: StatementOptions) => {
-      process.stdout.write(await statementCommand(opts, loadConfig()));
-    });
-  cmd
-    .command('close <period>')
-    .description('close an ended settlement period: its statements are stored and final')
-    .action(async (period: string) => {
-      process.stdout.write(await closeCommand(period, loadConfig()));
-    });
-  cmd
-    .command('import <deck> <file>')
-    .description('import a rate deck CSV (docs/billing.md, "Rate deck CSV") into a deck')
-    .option('-m, --mode <mode>', 'replace (the file is the whole deck) or merge', 'replace')
-    .action(async (deck: string, file: string, opts: { mode?: string }) => {
-      process.stdout.write(await importCommand(deck, file, opts.mode, loadConfig()));
-    });
-  cmd
-    .command('token')
-    .description("create a counterparty's token for posting CDRs (printed once)")
-    .requiredOption('-p, --party <party>', 'gateway:<id>, carrier:<id> or center:<CC>')
-    .option('-l, --label <text>', 'a note stored with the token')
-    .action(async (opts: { party: string; label?: string }) => {
-      process.stdout.write(await partyTokenCommand(opts.party, opts.label, loadConfig()));
-    });
-  const keys = cmd.command('keys').description('the ES256 keys route tokens are signed with');
-  keys
-    .command('list')
-    .description('key ids, when each signs, and whether the JWKS publishes it')
-    .action(async () => {
-      process.stdout.write(await keysCommand('list', undefined, loadConfig()));
-    });
-  keys
-    .command('rotate')
-    .description('add a key that signs after --lead seconds (verifiers fetch the JWKS first)')
-    .option('--lead <seconds>', 'seconds until the new key signs', '3600')
-    .action(async (opts: { lead?: string }) => {
-      process.stdout.write(await keysCommand('rotate', opts.lead, loadConfig()));
-    });
+// The actions of `callx billing ...` (src/cli/commands.ts): each prints what its command returns.
+
+export async function statementAction(opts: StatementOptions): Promise<void> {
+  process.stdout.write(await statementCommand(opts, loadConfig()));
+}
+
+export async function closeAction(period: string): Promise<void> {
+  process.stdout.write(await closeCommand(period, loadConfig()));
+}
+
+export async function importAction(deck: string, file: string, mode: string | undefined): Promise<void> {
+  process.stdout.write(await importCommand(deck, file, mode, loadConfig()));
+}
+
+export async function partyTokenAction(party: string, label: string | undefined): Promise<void> {
+  process.stdout.write(await partyTokenCommand(party, label, loadConfig()));
+}
+
+export async function keysAction(action: 'list' | 'rotate', leadSeconds: string | undefined): Promise<void> {
+  process.stdout.write(await keysCommand(action, leadSeconds, loadConfig()));
 }

@@ -4,7 +4,6 @@
 // stored with them is updated). Run it after deploying a build whose DERIVATION_VERSION changed,
 // once every writer runs it (docs/registry.md, "Derivation versions"). A progress line goes to
 // stderr every few seconds on long runs; the counts go to stdout as one JSON line.
-import type { Command } from 'commander';
 import { type Clock, type Config, createLogger, type Logger, loadConfig, systemClock } from '#core';
 import { derivationFor } from '#publish';
 import {
@@ -76,18 +75,8 @@ export async function republishCommand(
   }
 }
 
-export function registerRegistryCommand(program: Command): void {
-  const registry = program
-    .command('registry')
-    .description('maintenance of the registry and what it publishes');
-  registry
-    .command('republish')
-    .description(
-      'derive every published document and routing tree again with this build and journal only the records that differ',
-    )
-    .option('-n, --dry-run', 'count what would change; write nothing')
-    .action(async (opts: { dryRun?: boolean }) => {
-      const report = await republishCommand(loadConfig(), { dryRun: opts.dryRun });
-      process.stdout.write(`${JSON.stringify(report)}\n`);
-    });
+/** `callx registry republish`: the report as one JSON line on stdout. */
+export async function republishAction(opts: { dryRun?: boolean | undefined }): Promise<void> {
+  const report = await republishCommand(loadConfig(), { dryRun: opts.dryRun });
+  process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -2,7 +2,6 @@
 // the classification, every DNS query with its answer, the NAPTRs chosen and why, the Contacts
 // and the switched caller identity. The same code path as a SIP INVITE, registered terminals
 // included: it reads them from the registry (CALLX_DATA_DIR or MONGODB_URI) as the redirector does.
-import type { Command } from 'commander';
 import { type Config, createLogger, loadConfig, type Store } from '#core';
 import { openStore, registryBindingSource } from '#registry';
 import { createResolver, decisionJson } from '#resolve';
@@ -51,23 +50,12 @@ export async function resolveCommand(
   }
 }
 
-export function registerResolveCommand(program: Command): void {
-  program
-    .command('resolve')
-    .description(
-      'resolve an identifier as the SIP redirector does and print the decision as JSON (registered terminals, DNS queries, NAPTRs, Contacts)',
-    )
-    .argument(
-      '<identifier>',
-      'any dialed identifier: PIN, VNS, E.164 or national number, email, domain, or a sip:/tel: URI',
-    )
-    .option(
-      '-f, --from <caller>',
-      "the caller's identity (a member's number or a URI): the country of national numbers and emergency codes (`callx resolve 112 --from +82262006200`), caller-id switching",
-    )
-    .action(async (identifier: string, options: { from?: string }) => {
-      const { json, code } = await resolveCommand(identifier, options, loadConfig());
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-      if (code !== 0) process.exitCode = code;
-    });
+/** `callx resolve`: the decision as JSON on stdout; the exit code says what it was. */
+export async function resolveAction(
+  identifier: string,
+  options: { from?: string | undefined },
+): Promise<void> {
+  const { json, code } = await resolveCommand(identifier, options, loadConfig());
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (code !== 0) process.exitCode = code;
 }

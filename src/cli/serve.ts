@@ -1,5 +1,4 @@
 // `callx serve [--only dns,sip,api]`: runs callx until SIGINT or SIGTERM.
-import type { Command } from 'commander';
 import { createLogger, loadConfig } from '#core';
 import { PARTS, type Part, startCallx } from '#main';
 import { UsageError } from './errors.ts';
@@ -15,25 +14,20 @@ export function parseParts(only: string | undefined): Part[] {
   return [...new Set(parts)] as Part[];
 }
 
-export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
-    .description('run the DNS server, the SIP redirector and the HTTP API (or some of them)')
-    .option('--only <parts>', `run only these front-ends, comma-separated: ${PARTS.join(', ')}`)
-    .action(async (opts: { only?: string }) => {
-      const parts = parseParts(opts.only);
-      const config = loadConfig();
-      const logger = createLogger(config.logLevel);
-      const callx = await startCallx(config, logger, parts);
-      await new Promise<void>((resolve) => {
-        const shutdown = (signal: string) => {
-          logger.info({ signal }, 'serve: stopping');
-          process.off('SIGINT', shutdown);
-          process.off('SIGTERM', shutdown);
-          callx.stop().finally(resolve);
-        };
-        process.on('SIGINT', shutdown);
-        process.on('SIGTERM', shutdown);
-      });
-    });
+/** `callx serve`: runs the parts until SIGINT or SIGTERM, then stops them. */
+export async function serveAction(opts: { only?: string | undefined }): Promise<void> {
+  const parts = parseParts(opts.only);
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const callx = await startCallx(config, logger, parts);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'serve: stopping');
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      callx.stop().finally(resolve);
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
 }

@@ -1,7 +1,6 @@
 // `callx token create --admin | --registrar <id> [--name <name>] [--label <text>]`: makes an API
 // token and prints it once on stdout (only its SHA-256 is stored). With --name, a registrar that
 // does not exist yet is created first.
-import type { Command } from 'commander';
 import { type Config, createLogger, loadConfig } from '#core';
 import {
   ADMIN,
@@ -51,19 +50,10 @@ export async function createTokenCommand(opts: TokenCreateOptions, config: Confi
   }
 }
 
-export function registerTokenCommand(program: Command): void {
-  const token = program.command('token').description('API tokens for the registrar HTTP API');
-  token
-    .command('create')
-    .description('create an admin token or a registrar token and print it once (only its hash is stored)')
-    .option('--admin', 'an admin token: sees and changes everything')
-    .option('-r, --registrar <id>', 'a token of this registrar')
-    .option('-n, --name <name>', 'create the registrar with this name when it does not exist')
-    .option('-l, --label <text>', 'a note stored with the token (who or what uses it)')
-    .action(async (opts: TokenCreateOptions) => {
-      const t = await createTokenCommand(opts, loadConfig());
-      process.stdout.write(`${t.token}\n`);
-      const who = t.role === 'admin' ? 'admin token' : `token of registrar ${t.registrarId}`;
-      process.stderr.write(`callx: ${who} created (id ${t.id}); it is not shown again\n`);
-    });
+/** `callx token create`: the token on stdout (once), what it is on stderr. */
+export async function createTokenAction(opts: TokenCreateOptions): Promise<void> {
+  const t = await createTokenCommand(opts, loadConfig());
+  process.stdout.write(`${t.token}\n`);
+  const who = t.role === 'admin' ? 'admin token' : `token of registrar ${t.registrarId}`;
+  process.stderr.write(`callx: ${who} created (id ${t.id}); it is not shown again\n`);
 }

@@ -5,7 +5,6 @@
 // master files plus the registry (fillers included), loaded the way a node loads it at start
 // (reading only), with the same serial.
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { type Config, createLogger, type Logger, loadConfig } from '#core';
 import {
   exportZone,
@@ -175,34 +174,22 @@ function deploymentApex(): string {
   }
 }
 
-export function registerZoneCommand(program: Command): void {
-  const zone = program.command('zone').description('check and export DNS zones (master files, RFC 1035)');
-  zone
-    .command('check')
-    .description(
-      'validate one master file: syntax, zone rules as named-checkzone/kzonecheck, wildcard routing',
-    )
-    .argument('<file>', 'the master file; its apex is the file name without .zone unless --origin is given')
-    .option('-o, --origin <apex>', 'the zone apex')
-    .option(
-      '-a, --apex <apex>',
-      'the deployment apex whose pstn and carriers trees DNS nodes fill (CALLX_APEX)',
-    )
-    .action((file: string, opts: { origin?: string; apex?: string }) => {
-      const r = checkZoneFile(file, opts.origin, opts.apex ?? deploymentApex());
-      for (const l of r.lines) process.stderr.write(`${l}\n`);
-      if (!r.ok) {
-        process.exitCode = 1;
-        return;
-      }
-      process.stdout.write(`zone ${r.apex}: ${file}: OK, ${r.records} records\n`);
-      for (const n of r.notes) process.stdout.write(`${n}\n`);
-    });
-  zone
-    .command('export')
-    .description('print a zone as served (master files and registry data) as a master file')
-    .argument('<apex>', 'the zone apex, e.g. callx.test')
-    .action(async (apex: string) => {
-      process.stdout.write(await exportZoneText(loadConfig(), apex));
-    });
+/** `callx zone check`: findings on stderr, the verdict and the notes on stdout; exit 1 on errors. */
+export function checkAction(
+  file: string,
+  opts: { origin?: string | undefined; apex?: string | undefined },
+): void {
+  const r = checkZoneFile(file, opts.origin, opts.apex ?? deploymentApex());
+  for (const l of r.lines) process.stderr.write(`${l}\n`);
+  if (!r.ok) {
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`zone ${r.apex}: ${file}: OK, ${r.records} records\n`);
+  for (const n of r.notes) process.stdout.write(`${n}\n`);
+}
+
+/** `callx zone export`: the zone as a master file on stdout. */
+export async function exportAction(apex: string): Promise<void> {
+  process.stdout.write(await exportZoneText(loadConfig(), apex));
 }

@@ -27,6 +27,8 @@ export const COLLECTIONS = {
   gateways: 'gateways',
   carriers: 'carriers',
   numbers: 'numbers',
+  /** 4-digit n-grams of the inventory's numbers: searches for patterns that start with '*'. */
+  numberGrams: 'numberGrams',
   orders: 'orders',
   payments: 'payments',
   priceRules: 'priceRules',

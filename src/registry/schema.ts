@@ -29,6 +29,8 @@ export const SCHEMA: Record<string, IndexSpec[]> = {
   [COLLECTIONS.countries]: [ix('callingCode'), pending],
   [COLLECTIONS.gateways]: [ix('registrarId'), pending],
   [COLLECTIONS.carriers]: [ix('registrarId'), pending],
+  // keyed by country|kind|gram|digits: a gram's numbers are an _id range in digit order
+  [COLLECTIONS.numberGrams]: [],
   [COLLECTIONS.numbers]: [
     // Sales search: country, kind, status, then digits (pattern prefix or sort).
     ix('country', 'kind', 'status', 'digits'),

@@ -1,6 +1,6 @@
 // What the web pages run on: the registry services, the visitor of the request (locale, visitor
 // id, session), and the optional parts of the fee system (BillingPort) that light up when it runs.
-import type { Clock, Logger, Money, Store } from '#core';
+import type { CdrDisposition, Clock, Logger, Money, Store } from '#core';
 import type {
   AuthService,
   CheckoutService,
@@ -17,18 +17,30 @@ import type {
 import type { Locale } from './i18n.ts';
 
 /**
- * What the portal and console show from the fee system (src/registry/billing, being built): each
- * part appears when the service provides it. main.ts adapts the fee system's service to this.
+ * What the portal and console show from the fee system (src/registry/billing): each part appears
+ * when the service provides it. `billingPort` (billing.ts) adapts the fee system's service.
  */
 export interface BillingPort {
+  /** The member's balance; null when it has no account. */
   balance?(p: MemberPrincipal): Promise<Money | null>;
-  topUp?(p: MemberPrincipal, amount: Money): Promise<void>;
+  /**
+   * Tops up the member's account after the test payment provider paid; `key` comes from the form,
+   * so the same form submitted twice tops up once.
+   */
+  topUp?(p: MemberPrincipal, amount: Money, key: string): Promise<{ duplicate: boolean }>;
   calls?(
     p: MemberPrincipal,
     q: { limit: number },
-  ): Promise<Array<{ at: number; from: string; to: string; seconds: number; cost?: Money }>>;
-  statements?(p: MemberPrincipal): Promise<Array<{ id: string; from: number; to: number; total: Money }>>;
-  rateDecks?(p: Principal): Promise<Array<{ id: string; name: string; currency: string; rates: number }>>;
+  ): Promise<Array<{ at: number; to: string; seconds: number; disposition: CdrDisposition; cost?: Money }>>;
+  /** The member's account per settlement period: credits, charges and the net. */
+  statements?(
+    p: MemberPrincipal,
+  ): Promise<Array<{ id: string; from: number; to: number; credits: Money; charges: Money; total: Money }>>;
+  rateDecks?(
+    p: Principal,
+  ): Promise<
+    Array<{ id: string; name: string; kind: string; currency: string; rates: number; revision: number }>
+  >;
 }
 
 export interface WebServices {

@@ -23,6 +23,7 @@ import { createWebApp } from './app.ts';
 import type { BillingPort, WebEnv, WebServices } from './context.ts';
 
 export { CSP, isWebPath, LANG_COOKIE, SESSION_COOKIE, VISITOR_COOKIE } from './app.ts';
+export { billingPort } from './billing.ts';
 export type { BillingPort, WebServices } from './context.ts';
 export { CATALOGS, LANGUAGES, type Language, negotiate } from './i18n.ts';
 

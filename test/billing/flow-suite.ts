@@ -5,13 +5,15 @@
 // cycle of a number in DNS (the journal folded as a DNS node does).
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/log.ts';
 import type { CdrDoc } from '../../src/core/model.ts';
 import { createAuthService } from '../../src/registry/auth/index.ts';
 import type { Principal } from '../../src/registry/kernel/index.ts';
 import { createRoutingService } from '../../src/registry/routing/index.ts';
+import { createSales } from '../../src/registry/sales/index.ts';
 import { ADMIN, codeOf, KIM, REG_A } from '../helpers/sales.ts';
 import { dnsView } from '../registry/sales-harness.ts';
-import { type BillingHarness, harnessFactory, type StoreOpener } from './harness.ts';
+import { approvePin, type BillingHarness, harnessFactory, type StoreOpener } from './harness.ts';
 
 const GW: Principal = { role: 'counterparty', party: 'gateway:gw-uk' };
 const OTHER_GW: Principal = { role: 'counterparty', party: 'gateway:gw-kr' };
@@ -424,19 +426,47 @@ export function defineFlowSuite(label: string, open: StoreOpener): void {
 
     it('posts number sales to the same ledger: the payment and the number, once', async () => {
       const h = await stores.fresh();
-      await h.sales.stock(REG_A, { country: 'KR', kind: 'pin', range: { first: '02-6200-6200', count: 1 } });
+      await h.sales.stock(REG_A, { country: 'KR', kind: 'pin', range: { first: '02-6200-6200', count: 2 } });
       const m = await h.members.register(REG_A, KIM);
       const r = await h.sales.reserve(REG_A, { number: '02-6200-6200-082', memberId: m.id });
       if (!r.approved) throw new Error(r.reason);
+      const paid = await h.sales.pay(REG_A, { orderId: r.order.id, reference: 'psp-1', amount: r.price });
       await h.sales.pay(REG_A, { orderId: r.order.id, reference: 'psp-1', amount: r.price });
-      await h.sales.pay(REG_A, { orderId: r.order.id, reference: 'psp-1', amount: r.price });
+      // a PIN waits for its proof of ownership, but the money came in now: the sale is posted now
+      expect(paid.order.status).toBe('pending-verification');
+      const sale = (ref: string, o: { price: { amount: number } }) => {
+        const price = (o.price.amount / 100).toFixed(2);
+        return [
+          ['payment', price, `payment ${ref}`],
+          ['number-sale', `-${price}`, expect.stringMatching(/^number pin:/)],
+        ];
+      };
+      const entries = async () =>
+        (await h.billing.accounts.entries(REG_A, { memberId: m.id })).items.map((e) => [
+          e.kind,
+          e.amount,
+          e.memo,
+        ]);
+      expect(await entries()).toEqual(sale('psp-1', r));
+      // the approval publishes the number and posts nothing more; nor does the sweep
+      expect(await approvePin(h, r.order.id)).toMatchObject({ order: { status: 'paid' }, assigned: true });
       await h.billing.sweep();
-      const es = (await h.billing.accounts.entries(REG_A, { memberId: m.id })).items;
-      const price = (r.price.amount / 100).toFixed(2);
-      expect(es.map((e) => [e.kind, e.amount])).toEqual([
-        ['payment', price],
-        ['number-sale', `-${price}`],
-      ]);
+      expect(await entries()).toEqual(sale('psp-1', r));
+      // a sale whose hook never ran (another process, a crash) is posted by the sweep, once
+      const bare = createSales({
+        store: h.store,
+        publisher: h.publisher,
+        logger: silentLogger,
+        clock: h.clock,
+        centers: h.centers,
+      });
+      const r2 = await bare.reserve(REG_A, { number: '02-6200-6201-082', memberId: m.id });
+      if (!r2.approved) throw new Error(r2.reason);
+      await bare.pay(REG_A, { orderId: r2.order.id, reference: 'psp-2', amount: r2.price });
+      expect(await entries()).toEqual(sale('psp-1', r));
+      await h.billing.sweep();
+      await h.billing.sweep();
+      expect(await entries()).toEqual([...sale('psp-1', r), ...sale('psp-2', r2)]);
       expect(await h.billing.accounts.get(REG_A, { memberId: m.id })).toMatchObject({
         balance: '0.00',
         currency: 'USD',
@@ -465,6 +495,11 @@ export function defineFlowSuite(label: string, open: StoreOpener): void {
         ((await dnsView(h.journal)).get(`members/${m.id}`) ?? [])
           .filter((x) => x.name === owner)
           .map((x) => x.type);
+      // paid, waiting for its proof of ownership: not the member's yet, so no rent and nothing in DNS
+      await h.billing.sweep();
+      expect(await dns()).toEqual([]);
+      expect((await h.billing.rental.list(REG_A)).items).toEqual([]);
+      await approvePin(h, r.order.id);
       expect(await dns()).toEqual(['NAPTR']);
       // no funds: grace, then suspended — the NAPTR leaves DNS, the marker takes its place
       await h.billing.sweep();

@@ -1,11 +1,13 @@
 // The fee system on one store for the integration suites (run on the embedded store and on
 // MongoDB/FerretDB): billing, sales (with the ledger hook) and members over a real journal and
 // publisher, a clock the test moves, and what DNS would see (the journal folded as a DNS node does).
+// Sales run as in production: a paid PIN waits for its proof of ownership (`approvePin`), and
+// both services know the same call centers.
 import { silentLogger } from '../../src/core/log.ts';
 import type { Store } from '../../src/core/store.ts';
 import { type BillingDeps, createBilling } from '../../src/registry/billing/index.ts';
 import { createSales } from '../../src/registry/sales/index.ts';
-import { REALM, servicesOn } from '../helpers/sales.ts';
+import { REALM, REG_A, servicesOn } from '../helpers/sales.ts';
 import type { StoreSpec } from '../registry/fixtures/open.ts';
 
 export interface OpenedStore {
@@ -36,6 +38,7 @@ export async function billingOn(store: Store, opts: BillingHarnessOptions = {}) 
     clock: s.clock,
     reservationTtlMs: 60_000,
     settleMs: 1_000,
+    centers: s.centers,
     onPaid: billing.onPaid,
   });
   await billing.tokens.load();
@@ -43,6 +46,12 @@ export async function billingOn(store: Store, opts: BillingHarnessOptions = {}) 
 }
 
 export type BillingHarness = Awaited<ReturnType<typeof billingOn>> & { spec: StoreSpec };
+
+/** A paid PIN's proof of ownership as its registrar gives it: a letter of authorisation, then approval. */
+export async function approvePin(h: Pick<BillingHarness, 'sales'>, orderId: string, p = REG_A) {
+  await h.sales.recordEvidence(p, { orderId, method: 'loa', reference: `LOA-${orderId}` });
+  return h.sales.approve(p, { orderId });
+}
 
 export function harnessFactory(open: StoreOpener) {
   const opened: OpenedStore[] = [];

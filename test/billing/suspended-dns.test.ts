@@ -1,5 +1,6 @@
-// A number whose rent is unpaid, over real sockets: sold through the HTTP API, its rent unpaid
-// past the grace period, it is suspended — within a second the real DNS node serves its
+// A number whose rent is unpaid, over real sockets: sold through the HTTP API (a PIN: paid, then
+// approved with a letter of authorisation), its rent unpaid past the grace period, it is
+// suspended — within a second the real DNS node serves its
 // suspension marker instead of its NAPTR (asked with dig), and an INVITE to it gets 480 with a
 // Warning from the real redirector — then a top-up over HTTP pays the rent and the NAPTR is back
 // within a second, and resolution routes the number again.
@@ -46,6 +47,19 @@ describe('e2e: unpaid rent takes a number out of DNS; a top-up brings it back', 
         })
       ).status,
     ).toBe(201);
+    // a PIN is its buyer's once the registrar has the proof (a letter of authorisation) and approves
+    expect(
+      (
+        await s.http('POST', `/v1/orders/${order.order.id}/verification`, token, {
+          method: 'loa',
+          reference: 'LOA-1',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await s.http('POST', `/v1/orders/${order.order.id}/approve`, token)).body).toMatchObject({
+      order: { status: 'paid' },
+      assigned: true,
+    });
     expect(
       (
         await s.http('PUT', '/v1/billing/rental-rules', token, {

@@ -1,7 +1,11 @@
-// `callx number` as users run it: a real child process, its stdout JSON, stderr line and exit code.
+// `callx number` as users run it: its stdout JSON, stderr line and exit code. The table rows run
+// in this process through run() of src/cli.ts, the function bin/callx.js calls with the command
+// line (the same parsing, action and error handling); a few run as real child processes, and
+// those give the same bytes and exit code as in-process runs of the same command lines.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run as runCli } from '../../src/cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -9,9 +13,9 @@ const callx = join(root, 'bin', 'callx.js');
 
 type Run = { code: number; stdout: string; stderr: string };
 
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+/** `callx number ...args` as a child process, in a clean environment (no CALLX_* of the machine). */
+function spawned(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    // a clean environment: no CALLX_* of the machine leaks in
     const base = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
@@ -29,8 +33,50 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+const ours = (key: string) => key.startsWith('CALLX_') || key === 'MONGODB_URI';
+let inProcessRuns = Promise.resolve();
+
+/**
+ * `callx number ...args` in this process: the command's stdout and stderr writes and the exit
+ * code run() returns, with only `env` of the CALLX_* variables set. One at a time (they share
+ * process.stdout, process.env and process.exitCode).
+ */
+function inProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const go = async (): Promise<Run> => {
+    const saved = Object.fromEntries(Object.entries(process.env).filter(([k]) => ours(k)));
+    for (const k of Object.keys(saved)) delete process.env[k];
+    Object.assign(process.env, { CALLX_LOG_LEVEL: 'silent', ...env });
+    const out = { stdout: '', stderr: '' };
+    const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      out.stdout += chunk.toString();
+      return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      out.stderr += chunk.toString();
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const code = await runCli(['node', callx, 'number', ...args]);
+      return { code, ...out };
+    } finally {
+      process.stdout.write = writes.stdout;
+      process.stderr.write = writes.stderr;
+      process.exitCode = undefined;
+      for (const k of Object.keys(process.env)) if (ours(k)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  };
+  const r = inProcessRuns.then(go);
+  inProcessRuns = r.then(
+    () => {},
+    () => {},
+  );
+  return r;
+}
+
 async function ok(args: string[], env?: Record<string, string>): Promise<Record<string, unknown>> {
-  const r = await run(args, env);
+  const r = await inProcess(args, env);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown>;
@@ -131,7 +177,7 @@ describe.concurrent('callx number: configuration', () => {
   });
 
   it('prints exactly one JSON object', async () => {
-    const r = await run(['acme.example']);
+    const r = await inProcess(['acme.example']);
     expect(r.stdout.endsWith('}\n')).toBe(true);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
@@ -160,11 +206,34 @@ describe.concurrent('callx number: bad input', () => {
     [['a', 'b'], /too many arguments/],
     [['+82262006200'], /CALLX_APEX/, { CALLX_APEX: 'not a name' }],
   ])('%j', async (args, message, env) => {
-    const r = await run(args, env);
+    const r = await inProcess(args, env);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^callx: [^\n]+\n$/); // one line
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+});
+
+describe.concurrent('callx number: the real command line', () => {
+  // a success, national numbers in the configured country, bad input from the number plan, bad
+  // usage from the parser, a missing argument, and one that does not fit CALLX_APEX
+  it.each<[string[], Record<string, string>?]>([
+    [['02-6200-6200-082']],
+    [['02-6200-6200'], { CALLX_DEFAULT_COUNTRY: 'KR' }],
+    [['한국.example']],
+    [['02-6200-6200-999']],
+    [['02-6200-6200', '--country']],
+    [[]],
+    [['+82262006200'], { CALLX_APEX: 'not a name' }],
+  ])('%j: the same bytes and exit code as in-process', async (args, env) => {
+    const child = await spawned(args, env);
+    expect(child).toEqual(await inProcess(args, env));
+    expect(child.code === 0 ? child.stderr : child.stdout).toBe('');
+    if (child.code === 0) expect(JSON.parse(child.stdout)).toHaveProperty('kind');
+    else {
+      expect(child.code).toBe(2);
+      expect(child.stderr).toMatch(/^callx: [^\n]+\n$/);
+    }
   });
 });

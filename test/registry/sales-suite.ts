@@ -71,6 +71,57 @@ export function defineSalesSuite(label: string, open: StoreOpener): void {
       expect(again.order.id).not.toBe(r.order.id);
     });
 
+    it("answers patterns that start with '*' from the n-grams: the same pages as the digits index, in digit order", async () => {
+      const h = await stores.fresh();
+      // 02-6200-0000 .. 02-6200-0299 and a few others, two registrars
+      await h.sales.stock(REG_A, {
+        country: 'KR',
+        kind: 'pin',
+        range: { first: '02-6200-0000', count: 300 },
+      });
+      await h.sales.stock(REG_B, { country: 'KR', kind: 'pin', numbers: ['031-888-8888', '02-1234-8888'] });
+      await h.sales.stock(REG_A, { country: 'KR', kind: 'vns', numbers: ['6200-6200', '1888-8123'] });
+      const m = await kim(h);
+      const held = approved(await h.sales.reserve(REG_A, { number: '02-6200-0188-082', memberId: m.id }));
+      const patterns = ['*0188', '*0?88', '*8888', '*6200*', '*00*1?8', '*888*', '*2000*'];
+      const queries = [
+        ...patterns.map((pattern) => ({ country: 'KR', kind: 'pin' as const, pattern })),
+        { country: 'KR', kind: 'vns' as const, pattern: '*8888*' },
+        { country: 'KR', kind: 'vns' as const, pattern: '*8812*' },
+        { country: 'KR', kind: 'pin' as const, pattern: '*0188*', maxPrice: 1 },
+      ];
+      /** Every page of a search, 40 at a time. */
+      const all = async (q: (typeof queries)[number], who = ADMIN) => {
+        const out: string[] = [];
+        let cursor: string | undefined;
+        for (let i = 0; i < 200; i++) {
+          const p = await h.sales.search(who, { ...q, limit: 40, ...(cursor ? { cursor } : {}) });
+          out.push(...p.items.map((o) => o.id));
+          if (!p.next) break;
+          cursor = p.next;
+        }
+        return out;
+      };
+      const before = new Map<string, string[]>();
+      for (const q of queries) before.set(JSON.stringify(q), await all(q));
+      expect(before.get(JSON.stringify(queries[2]))).toEqual(['pin:+82212348888', 'pin:+82318888888']);
+      expect(before.get(JSON.stringify(queries[0]))).toEqual([]); // reserved: not offered
+      expect(before.get(JSON.stringify(queries[3]))!.length).toBe(299);
+      // the grams of the numbers stocked are written with them; the backfill marks them ready
+      expect(await h.sales.indexGrams()).toBeGreaterThanOrEqual(304);
+      const grams = h.store.collection<{ _id: string; numberId?: string }>('numberGrams');
+      expect(await grams.get('KR|pin|8888|82318888888')).toMatchObject({ numberId: 'pin:+82318888888' });
+      for (const q of queries) expect(await all(q), JSON.stringify(q)).toEqual(before.get(JSON.stringify(q)));
+      // a registrar sees its own only; a cursor of one path continues on the other's pages
+      expect(await all(queries[2]!, REG_A)).toEqual([]);
+      await h.sales.cancel(REG_A, { orderId: held.order.id });
+      expect(await all(queries[0]!)).toEqual(['pin:+82262000188']);
+      expect(await h.sales.indexGrams()).toBe(0);
+      // the answer came from the grams: a number whose gram is gone is not found by it
+      await grams.findOneAndDelete({ _id: 'KR|pin|8888|82318888888' });
+      expect(await all(queries[2]!)).toEqual(['pin:+82212348888']);
+    }, 120_000);
+
     it('sells a VNS base once worldwide and publishes the branches a company registers', async () => {
       const h = await stores.fresh();
       await h.sales.stock(REG_A, { country: 'KR', kind: 'vns', numbers: ['6200-6200'] });

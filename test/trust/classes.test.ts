@@ -6,11 +6,13 @@
 // from SIPp's message log.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ha1 } from '#core';
+import { digestResponse, parseAuthorization } from '../../src/sip/register/digest.ts';
 import { runPeer } from '../helpers/peer.ts';
 import { PYTHON } from '../setup/peers.ts';
 import { headers, request, status, UdpClient } from '../sip/env.ts';
 import { embedded, finals, headerValues, sipp, statusOf } from './sipp.ts';
-import { CARRIER, KIM, PEER_ADDRESS, startTrustStack, type TrustStack } from './stack.ts';
+import { CARRIER, KIM, PEER_ADDRESS, REALM, startTrustStack, type TrustStack } from './stack.ts';
 
 let s: TrustStack;
 let limited: TrustStack;
@@ -255,12 +257,56 @@ describe('emergency calls', () => {
     expect(headerValues(finals(r)[0]!, 'Contact')[0]).toMatch(/^<sip:112@sos\.kr\.callx\.test[?>]/);
   });
 
-  it('119 from a member with digest: the emergency gateway, with the member asserted', async () => {
-    const r = await sipp('invite_auth_302.xml', [[uri('119'), `sip:${KIM.e164}@callx.test`]], s.sipPort, {
-      args: ['-au', KIM.username, '-ap', KIM.password, '-auth_uri', '119@callx.test'],
-    });
-    // an emergency call is never challenged: the first INVITE is redirected at once
-    expect(statusOf(finals(r)[0])).toBe(302);
+  it("119 from a member's UA: never challenged, the first INVITE (no credentials yet) goes to the emergency gateway, unasserted", async () => {
+    const r = await sipp('invite_302.xml', [[uri('119'), `sip:${KIM.e164}@callx.test`, NO_PAI]], s.sipPort);
+    expect(r.code, r.out).toBe(0);
+    const [res] = finals(r);
+    expect(statusOf(res)).toBe(302);
+    const [contact] = headerValues(res!, 'Contact');
+    expect(contact).toMatch(/^<sip:119@sos\.kr\.callx\.test[?>]/);
+    // without credentials the caller is anonymous: its From gave the country, nothing is vouched for
+    expect(embedded(contact!, 'P-Asserted-Identity')).toEqual([]);
+    expect(embedded(contact!, 'Identity')).toEqual([]);
+  });
+
+  it('119 from a member with credentials up front: its number asserted and signed (attest A, dest 119)', async () => {
+    // a UA holding a nonce from an earlier challenge answers it at once, as RFC 7616 allows
+    const ua = await new UdpClient().open('127.0.0.1');
+    try {
+      const ask = (extra: string[]) =>
+        ua.ask(
+          s.sipPort,
+          request({ uri: uri('119'), from: `<sip:${KIM.e164}@callx.test>`, extra, localPort: ua.port }),
+        );
+      const challenged = await ua.ask(
+        s.sipPort,
+        request({ uri: uri('+12125551234'), from: `<sip:${KIM.e164}@callx.test>`, localPort: ua.port }),
+      );
+      expect(status(challenged)).toBe(401);
+      const nonce = parseAuthorization(headers(challenged, 'WWW-Authenticate')[0]!)!.get('nonce')!;
+      const response = digestResponse('MD5', ha1('MD5', KIM.username, REALM, KIM.password), {
+        nonce,
+        nc: '00000001',
+        cnonce: 'sos',
+        qop: 'auth',
+        method: 'INVITE',
+        uri: uri('119'),
+      });
+      const res = await ask([
+        `Authorization: Digest username="${KIM.username}", realm="${REALM}", nonce="${nonce}", uri="${uri('119')}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="sos"`,
+      ]);
+      expect(status(res)).toBe(302);
+      const [contact] = headers(res, 'Contact');
+      expect(contact).toMatch(/^<sip:119@sos\.kr\.callx\.test\?/);
+      expect(embedded(contact!, 'P-Asserted-Identity')).toEqual(['"Kim" <tel:+82262006200>']);
+      const v = await verify(embedded(contact!, 'Identity')[0]!);
+      expect(v).toMatchObject({
+        ok: true,
+        claims: { attest: 'A', orig: { tn: '82262006200' }, dest: { tn: ['119'] } },
+      });
+    } finally {
+      ua.close();
+    }
   });
 
   it('an emergency call with wrong credentials is still routed (as anonymous)', async () => {

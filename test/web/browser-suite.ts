@@ -4,10 +4,12 @@
 // saved as a screenshot under test/web/screenshots/<store>/.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '#core';
 import { ADMIN, registrarPrincipal } from '#registry';
 import type { Store } from '../../src/core/store.ts';
 import { until } from '../api/helpers/stack.ts';
 import { headers, request, status, UdpClient } from '../sip/env.ts';
+import { callsReady, placeCall } from './helpers/billing.ts';
 import { axe, type Chromium, launchChromium, screenshot, serious } from './helpers/browser.ts';
 import { startWebStack, type WebStack } from './helpers/stack.ts';
 
@@ -308,7 +310,7 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       expect(csv.headers()['content-type']).toContain('text/csv');
       const body = await csv.text();
       expect(body.split('\r\n')[0]).toBe(
-        'registrar,country,members,new_members,numbers_sold,revenue,active_numbers,churned,calls,minutes,top_destinations',
+        'registrar,country,members,new_members,numbers_sold,revenue,active_numbers,churned,calls,minutes,call_revenue,top_destinations',
       );
       expect(body).toContain('acme,JP,0,0,1,');
       await ctx.close();
@@ -343,5 +345,170 @@ export function defineBrowserSuite(kind: string, open: () => Promise<StoreUnderT
       expect(await page.locator('main').textContent()).toContain('UTC');
       await ctx.close();
     });
+    it('a member tops up and sees the balance, a rated call shows in the history and in the CRM — and another member or registrar sees none of it', async () => {
+      const svc = s.web.services;
+      const fee = s.billing;
+      const acme = registrarPrincipal('acme');
+      const beta = registrarPrincipal('beta');
+      const member = async (p: typeof acme, name: string, email: string) => {
+        const m = await svc.members.register(p, {
+          type: 'individual',
+          displayName: name,
+          email,
+          country: 'KR',
+        });
+        await svc.logins.createMemberLogin({
+          email,
+          password: PASSWORD,
+          memberId: m.id,
+          registrarId: p.registrarId,
+        });
+        await fee.accounts.open(p, { memberId: m.id, currency: 'USD' });
+        return m.id;
+      };
+      const yuna = await member(acme, 'Yuna', 'yuna@example.com');
+      const sora = await member(beta, 'Sora', 'sora@example.com');
+      await svc.logins.createStaff(ADMIN, {
+        registrarId: 'beta',
+        email: 'boss@beta.example',
+        name: 'Beta Boss',
+        role: 'admin',
+        password: PASSWORD,
+      });
+      const sip = await callsReady(fee, svc.routing, ['acme', 'beta']);
+      await fee.accounts.post(beta, {
+        memberId: sora,
+        kind: 'topup',
+        amount: '55.55',
+        currency: 'USD',
+        key: 's1',
+      });
+      await placeCall(fee, sip, systemClock, {
+        memberId: sora,
+        registrarId: 'beta',
+        destination: '+441632960777',
+        callId: 'sora-1',
+        seconds: 30,
+      });
+
+      const login = async (locale: string, email: string) => {
+        const ctx = await noJs(locale);
+        const page = await ctx.newPage();
+        await page.goto(`${s.base}/account/login`);
+        await page.locator('input[name="email"]').fill(email);
+        await page.locator('input[name="password"]').fill(PASSWORD);
+        await page.locator('form[action="/account/login"] button[type="submit"]').click();
+        await expect.poll(() => page.url()).toMatch(/\/portal$/);
+        return { ctx, page };
+      };
+      const { ctx, page } = await login('en-US', 'yuna@example.com');
+      const balance = () => page.locator('#balance').textContent();
+      expect(await balance()).toBe('$0.00');
+      await check(page, 'portal-billing');
+      await page.getByLabel('Amount to add (USD)').fill('25');
+      await page.getByRole('button', { name: 'Top up' }).click();
+      await expect.poll(() => page.locator('main').textContent()).toContain('Your account was topped up');
+      expect(await balance()).toBe('$25.00');
+      await check(page, 'portal-topped-up');
+      // the same form sent twice (a double click, a resubmit): one top-up
+      const form = page.locator('form[action="/portal/top-up"]');
+      const fields = {
+        _csrf: (await form.locator('input[name="_csrf"]').getAttribute('value'))!,
+        key: (await form.locator('input[name="key"]').getAttribute('value'))!,
+        amount: '10',
+      };
+      const sent = await Promise.all(
+        [0, 1].map(() => page.request.post(`${s.base}/portal/top-up`, { form: fields, maxRedirects: 0 })),
+      );
+      expect(sent.map((r) => r.status())).toEqual([303, 303]);
+      await page.reload();
+      expect(await balance()).toBe('$35.00');
+
+      // a call: rated from its CDR, charged, in the history
+      await placeCall(fee, sip, systemClock, {
+        memberId: yuna,
+        registrarId: 'acme',
+        destination: '+442079460000',
+        callId: 'yuna-1',
+        seconds: 65,
+      });
+      await page.reload();
+      const history = page.getByRole('table', { name: /Call history/ });
+      await expect.poll(() => history.textContent()).toMatch(/\+442079460000\s*65 s\s*Answered\s*\$0\.20/);
+      expect(await balance()).toBe('$34.80');
+      const main = (await page.locator('main').textContent()) ?? '';
+      expect(main).not.toContain('441632960777');
+      expect(main).not.toContain('55.55');
+      await check(page, 'portal-calls');
+      await ctx.close();
+
+      // the other member sees only their own
+      const other = await login('en-US', 'sora@example.com');
+      const otherMain = (await other.page.locator('main').textContent()) ?? '';
+      expect(otherMain).toContain('441632960777');
+      expect(otherMain).not.toContain('442079460000');
+      expect(otherMain).not.toContain('34.80');
+      await other.ctx.close();
+
+      // Korean and Japanese: the same parts, labelled
+      for (const [locale, labels, name] of [
+        ['ko-KR', ['잔액', '충전 금액 (USD)', '통화 기록', '연결됨'], 'ko-portal-billing'],
+        ['ja-JP', ['残高', 'チャージする金額 (USD)', '通話履歴', '応答'], 'ja-portal-billing'],
+      ] as const) {
+        const l = await login(locale, 'yuna@example.com');
+        const text = (await l.page.locator('main').textContent()) ?? '';
+        for (const label of labels) expect(text, `${locale}: ${label}`).toContain(label);
+        await l.page.getByLabel(labels[1]).fill('1');
+        await check(l.page, name);
+        await l.ctx.close();
+      }
+
+      // the registrar's console: calls and minutes in the CRM, the rate decks
+      const staff = async (email: string) => {
+        const c = await noJs();
+        const p = await c.newPage();
+        await p.goto(`${s.base}/console/login`);
+        await p.getByLabel('Email address').fill(email);
+        await p.getByLabel('Password').fill(PASSWORD);
+        await p.getByRole('button', { name: 'Log in' }).first().click();
+        await expect.poll(() => p.url()).toMatch(/\/console\/orders$/);
+        return { c, p };
+      };
+      const boss = await staff('boss@acme.example');
+      await boss.p.getByRole('link', { name: 'CRM by country' }).click();
+      const crm = boss.p.getByRole('table', { name: /CRM by country/ });
+      const korea = (await crm.getByRole('row', { name: /South Korea/ }).textContent()) ?? '';
+      // one call of 65 s: 1.1 minutes, charged 0.20, to the United Kingdom
+      expect(korea).toMatch(/1\s*1\.1\s*\$0\.20\s*GB \(1\)/);
+      await check(boss.p, 'console-crm-calls');
+      await boss.p.getByRole('link', { name: 'Rate decks' }).click();
+      const decks = (await boss.p.locator('main').textContent()) ?? '';
+      expect(decks).toContain('registrar.acme.USD');
+      expect(decks).not.toContain('registrar.beta.USD');
+      await check(boss.p, 'console-rate-decks');
+      // the console's forms: a member's details, the price rules
+      await boss.p.goto(`${s.base}/console/members/${yuna}`);
+      await boss.p.getByLabel('Name shown to callers').fill('Yuna Park');
+      await boss.p.getByLabel('Preferred language').selectOption('ko');
+      await boss.p.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => boss.p.locator('main').textContent()).toContain('Saved.');
+      expect((await svc.members.get(ADMIN, { memberId: yuna })).displayName).toBe('Yuna Park');
+      await check(boss.p, 'console-member-edit');
+      await boss.p.getByRole('link', { name: 'Price rules' }).click();
+      await check(boss.p, 'console-prices-edit');
+      await boss.c.close();
+      // another registrar's staff: its own call only
+      const other2 = await staff('boss@beta.example');
+      await other2.p.getByRole('link', { name: 'CRM by country' }).click();
+      const betaKorea =
+        (await other2.p
+          .getByRole('table', { name: /CRM by country/ })
+          .getByRole('row', { name: /South Korea/ })
+          .textContent()) ?? '';
+      expect(betaKorea).toMatch(/1\s*0\.5\s*\$0\.10\s*GB \(1\)/);
+      await other2.p.getByRole('link', { name: 'Rate decks' }).click();
+      expect(await other2.p.locator('main').textContent()).not.toContain('registrar.acme.USD');
+      await other2.c.close();
+    }, 120_000);
   });
 }

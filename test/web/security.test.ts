@@ -7,11 +7,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '#core';
 import { ADMIN, registrarPrincipal } from '#registry';
+import { callsReady, placeCall } from './helpers/billing.ts';
 import { type Browser, embeddedWeb, type WebHarness } from './helpers/harness.ts';
 import { visitorOf } from './helpers/visitor.ts';
 
 const PASSWORD = 'correct horse battery';
-const B_MARKERS = ['Bee Secret', 'bee@b.example', 'Bee Boss', 'bee-help@b.example'];
+const B_MARKERS = [
+  'Bee Secret',
+  'bee@b.example',
+  'Bee Boss',
+  'bee-help@b.example',
+  // B's calls and rate deck (the fee system); its balance is added once known
+  '441632960999',
+  'registrar.b.USD',
+];
 
 interface World {
   h: WebHarness;
@@ -227,13 +236,23 @@ const CASES: Record<string, Case> = {
   },
   'POST /portal/top-up': {
     kind: 'own',
-    req: () => ({
+    req: (w) => ({
       who: 'memberA',
       method: 'POST',
       path: '/portal/top-up',
-      form: { amount: '5', currency: 'USD' },
+      form: { amount: '5', currency: 'USD', key: 'same-key-as-b', memberId: w.memberBId },
       from: '/portal',
     }),
+  },
+  'GET /portal/calls.csv': {
+    kind: 'own',
+    req: () => ({ who: 'memberA', method: 'GET', path: '/portal/calls.csv' }),
+    control: () => ({ who: 'memberB', path: '/portal/calls.csv' }),
+  },
+  'GET /portal/statements.csv': {
+    kind: 'own',
+    req: () => ({ who: 'memberA', method: 'GET', path: '/portal/statements.csv' }),
+    control: () => ({ who: 'memberB', path: '/portal/statements.csv' }),
   },
   'GET /portal/profile': {
     kind: 'own',
@@ -420,6 +439,16 @@ const CASES: Record<string, Case> = {
     req: (w) => ({ who: 'staffA', method: 'GET', path: `/console/members/${w.memberBId}` }),
     control: (w) => ({ who: 'staffB', path: `/console/members/${w.memberBId}` }),
   },
+  'POST /console/members/:id': {
+    kind: 'foreign',
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/members/${w.memberBId}`,
+      form: { displayName: 'Renamed by A', contactPstn: '', language: 'en' },
+      from: '/console/members',
+    }),
+  },
   'GET /console/inventory': ownList('/console/inventory', false),
   'GET /console/inventory.csv': ownList('/console/inventory.csv', false),
   'POST /console/inventory': {
@@ -434,6 +463,16 @@ const CASES: Record<string, Case> = {
   },
   'GET /console/prices': ownList('/console/prices', false),
   'GET /console/prices.csv': ownList('/console/prices.csv', false),
+  'POST /console/prices': {
+    kind: 'own',
+    req: () => ({
+      who: 'staffA',
+      method: 'POST',
+      path: '/console/prices',
+      form: { registrarId: 'b', version: '0', pin: '1.00', vns: '2.00' },
+      from: '/console/prices',
+    }),
+  },
   'GET /console/routing': ownList('/console/routing', false),
   'GET /console/routing.csv': ownList('/console/routing.csv', false),
   'GET /console/staff': ownList('/console/staff'),
@@ -458,10 +497,8 @@ const CASES: Record<string, Case> = {
       from: '/console/staff',
     }),
   },
-  'GET /console/rate-decks': {
-    kind: 'foreign',
-    req: () => ({ who: 'staffA', method: 'GET', path: '/console/rate-decks' }),
-  },
+  'GET /console/rate-decks': ownList('/console/rate-decks'),
+  'GET /console/rate-decks.csv': ownList('/console/rate-decks.csv'),
   'GET /console/crm': ownList('/console/crm', false),
   'GET /console/crm.csv': ownList('/console/crm.csv', false),
   'GET /console/crm-daily.csv': ownList('/console/crm-daily.csv', false),
@@ -477,8 +514,13 @@ async function bState(h: WebHarness, memberBId: string): Promise<string> {
     COLLECTIONS.staff,
     COLLECTIONS.numbers,
     COLLECTIONS.payments,
+    COLLECTIONS.accounts,
+    COLLECTIONS.ledger,
+    COLLECTIONS.cdrs,
+    COLLECTIONS.rateDecks,
   ])
     out[c] = await h.store.collection(c).find({ registrarId: 'b' }, { sort: { _id: 1 } });
+  out.priceRules = await h.store.collection(COLLECTIONS.priceRules).find({ _id: 'b' });
   out.logins = await h.store.collection(COLLECTIONS.logins).find({ memberId: memberBId });
   out.claims = await h.store.collection(COLLECTIONS.claims).find({ ownerId: memberBId });
   return JSON.stringify(out);
@@ -487,7 +529,7 @@ async function bState(h: WebHarness, memberBId: string): Promise<string> {
 describe('web security: registrars and members apart on every page', () => {
   let w: World;
   beforeAll(async () => {
-    const h = await embeddedWeb();
+    const h = await embeddedWeb({ billing: true });
     const s = h.services;
     for (const id of ['a', 'b']) await s.auth.createRegistrar(ADMIN, { id, name: `Registrar ${id}` });
     const a = registrarPrincipal('a');
@@ -551,6 +593,27 @@ describe('web security: registrars and members apart on every page', () => {
       role: 'support',
       password: PASSWORD,
     });
+    // the fee system: both members have accounts; B has money, a call and a rate deck
+    const fee = h.billing!;
+    await fee.accounts.open(a, { memberId: mA.id, currency: 'USD' });
+    await fee.accounts.open(b, { memberId: mB.id, currency: 'USD' });
+    await fee.accounts.post(b, {
+      memberId: mB.id,
+      kind: 'topup',
+      amount: '4321.09',
+      currency: 'USD',
+      key: 'web-topup:same-key-as-b',
+    });
+    const sip = await callsReady(fee, s.routing, ['a', 'b']);
+    await placeCall(fee, sip, h.clock, {
+      memberId: mB.id,
+      registrarId: 'b',
+      destination: '+441632960999',
+      callId: 'call-b-1',
+      seconds: 95,
+    });
+    const balanceB = (await fee.accounts.get(b, { memberId: mB.id })).balance;
+    B_MARKERS.push(balanceB, Number(balanceB).toLocaleString('en-US', { minimumFractionDigits: 2 }));
     const orderB = await s.sales.reserve(b, { number: '02-7300-7302-082' });
     if (!orderB.approved) throw new Error(orderB.message);
     // B's visitor reserves in the store and chooses a bank transfer

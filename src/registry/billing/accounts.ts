@@ -6,11 +6,13 @@ import { COLLECTIONS, DuplicateKeyError } from '#core';
 import {
   invalidInput,
   issue,
+  ownMemberId,
   type Page,
   type Principal,
   page,
   parseInput,
   RegistryError,
+  requireCapability,
   visible,
 } from '../kernel/index.ts';
 import { type Ledger, postingHash } from './ledger.ts';
@@ -94,6 +96,14 @@ export function createAccountService(deps: AccountServiceDeps) {
   const accounts = ledger.accounts;
 
   async function ownAccount(p: Principal, memberId: string, where: string): Promise<Account> {
+    if (p.role === 'member') {
+      // a member reads its own account (the portal); any other id is 'not-found', as a missing one
+      ownMemberId(p, memberId, where);
+      const a = await accounts.get(memberId);
+      if (a?.registrarId !== p.registrarId)
+        throw new RegistryError('not-found', `${where}: account of member ${memberId}: not found`);
+      return a;
+    }
     return visible(p, await accounts.get(memberId), `${where}: account of member ${memberId}`);
   }
 
@@ -189,6 +199,10 @@ export function createAccountService(deps: AccountServiceDeps) {
   ): Promise<{ entry: EntryView; account: AccountView; duplicate: boolean }> {
     const where = 'registry: billing: post';
     const v = parseInput(PostInput, input, where);
+    // money comes in through a payment provider, which posts as the registrar: never the member itself
+    if (p.role === 'member')
+      throw new RegistryError('forbidden', `${where}: a member may not post to an account`);
+    if (p.role === 'staff') requireCapability(p, 'sell', where);
     const a = await ownAccount(p, v.memberId, where);
     let amount: number;
     try {

@@ -20,12 +20,14 @@ import {
   invalidInput,
   issue,
   issuesOf,
+  ownMemberId,
   type Page,
   type Principal,
   page,
   parseInput,
   RegistryError,
   requireAdmin,
+  requireCapability,
 } from '../kernel/index.ts';
 import { CsvError, headerKey, parseCsv } from './csv.ts';
 import type { Ledger } from './ledger.ts';
@@ -600,9 +602,33 @@ export function createCdrService(opts: CdrServiceOptions) {
         filter.registrarId = p.registrarId;
         showCost = false;
         break;
+      case 'staff':
+        requireCapability(p, 'read', 'registry: billing: cdrs');
+        if (v.registrarId && v.registrarId !== p.registrarId)
+          throw new RegistryError(
+            'forbidden',
+            `registry: billing: cdrs: staff of registrar ${p.registrarId} may not list ${v.registrarId}'s`,
+          );
+        filter.registrarId = p.registrarId;
+        showCost = false;
+        break;
+      case 'member':
+        // a member's own calls only; another member's id is 'not-found', as a missing one
+        if (v.memberId !== undefined) ownMemberId(p, v.memberId, 'registry: billing: cdrs');
+        if (v.registrarId && v.registrarId !== p.registrarId)
+          throw new RegistryError(
+            'not-found',
+            `registry: billing: cdrs: registrar ${v.registrarId}: not found`,
+          );
+        filter.registrarId = p.registrarId;
+        filter.memberId = p.memberId;
+        showCost = false;
+        break;
       case 'counterparty':
         filter.source = p.party;
         break;
+      default:
+        return p satisfies never;
     }
     if (v.memberId) filter.memberId = v.memberId;
     if (v.period) filter.period = v.period;

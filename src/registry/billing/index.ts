@@ -20,6 +20,7 @@ import type { Principal } from '../kernel/index.ts';
 import type { Publisher } from '../publisher.ts';
 import { createAccountService } from './accounts.ts';
 import { createAuthorizer, createRouteLog } from './authorizer.ts';
+import { createCallStats } from './callstats.ts';
 import { createCdrService } from './cdrs.ts';
 import { createDeckService } from './decks.ts';
 import { createLedger, type LedgerFaultStep } from './ledger.ts';
@@ -41,6 +42,7 @@ export type {
   RouteLog,
 } from './authorizer.ts';
 export { createAuthorizer, createRouteLog } from './authorizer.ts';
+export { createCallStats, destinationOf } from './callstats.ts';
 export type { CdrResult, CdrView, IngestResult } from './cdrs.ts';
 export { type CompiledDeck, compileDeck } from './compile.ts';
 export { parseCsv, toCsv } from './csv.ts';
@@ -224,6 +226,8 @@ export function createBilling(deps: BillingDeps) {
     },
     settlement: { statement: settlement.statement, close: settlement.close, csv: statementCsv },
     rental: { getRules: rental.getRules, setRules: rental.setRules, list: rental.list },
+    /** Calls, minutes, call revenue and destinations per registrar and country: the CRM's CallStats. */
+    callStats: createCallStats({ store }),
     /** The sales hook: createSales({ onPaid: billing.onPaid }). */
     onPaid: sales.onPaid,
     authorizer,

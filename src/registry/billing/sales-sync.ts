@@ -3,7 +3,10 @@
 // the balance is unchanged (the money came from outside) and statements show the sale. Posted by
 // the sales hook right after pay(), and by the sweep from paid orders (a hook that failed, a
 // crash, an order paid before its member registered and assigned later); the keys
-// sale:<order>:payment and sale:<order>:number make each posting happen once.
+// sale:<order>:payment and sale:<order>:number make each posting happen once. A PIN's order
+// waiting for its proof of ownership (`pending-verification`) is posted too: the money was
+// received at payment, and the number is sold to the order then (its rent starts only when it
+// is assigned, after the approval: rental.ts); the approval posts nothing more.
 import type { Account, Clock, Logger, Order, Store } from '#core';
 import { COLLECTIONS, DuplicateKeyError } from '#core';
 import type { PayResult } from '../sales/pay.ts';
@@ -58,13 +61,16 @@ export function createSalesSync(opts: SalesSyncOptions) {
     }
   }
 
+  /** Order states whose payment was received: paid, or paid and waiting for a PIN's proof of ownership. */
+  const PAID: readonly Order['status'][] = ['paid', 'pending-verification'];
+
   /** Posts a paid order's two entries; false when it cannot yet (no member) or cannot (another currency). */
   async function postOrder(
     o: Pick<Order, '_id' | 'registrarId' | 'numberId' | 'price' | 'status' | 'paymentReference'> & {
       memberId?: string | undefined;
     },
   ): Promise<boolean> {
-    if (o.status !== 'paid' || !o.memberId) return false;
+    if (!PAID.includes(o.status) || !o.memberId) return false;
     const a = await accountFor(o.memberId, o.registrarId, o.price.currency);
     if (a.currency !== o.price.currency) {
       log.warn(
@@ -117,7 +123,7 @@ export function createSalesSync(opts: SalesSyncOptions) {
   async function sweep(): Promise<number> {
     const cp = (await counters.get(CHECKPOINT))?.seq ?? 0;
     const now = clock.now();
-    const batch = await orders.find({ status: 'paid', updatedAt: { $gte: cp } } as never, {
+    const batch = await orders.find({ status: { $in: PAID }, updatedAt: { $gte: cp } } as never, {
       sort: { updatedAt: 1 },
       limit: BATCH,
     });

@@ -16,7 +16,7 @@ import type {
   Store,
 } from '#core';
 import { COLLECTIONS, DuplicateKeyError } from '#core';
-import { type Principal, parseInput, RegistryError, requireAdmin } from '../kernel/index.ts';
+import { hasCapability, type Principal, parseInput, RegistryError, requireAdmin } from '../kernel/index.ts';
 import { toCsv } from './csv.ts';
 import { formatDecimal, formatMinor } from './money.ts';
 import { parseParty } from './parties.ts';
@@ -211,10 +211,15 @@ export function createSettlement(opts: SettlementOptions) {
         return true;
       case 'registrar':
         return party === `registrar:${p.registrarId}`;
+      case 'staff':
+        return party === `registrar:${p.registrarId}` && hasCapability(p, 'read');
       case 'counterparty':
         return party === p.party;
-      default:
+      case 'member':
+        // a member's own money is its account's ledger (accounts.entries), not a party's statement
         return false;
+      default:
+        return p satisfies never;
     }
   }
 

@@ -25,6 +25,8 @@ export interface CallStats {
       country: string;
       calls: number;
       minutes: number;
+      /** What the calls were charged (minor units per currency). */
+      revenue?: Record<string, number>;
       destinations: Array<{ destination: string; calls: number }>;
     }>
   >;
@@ -52,6 +54,8 @@ export interface CrmRow {
   churned: number;
   calls?: number;
   minutes?: number;
+  /** What the calls were charged (minor units per currency). */
+  callRevenue?: Record<string, number>;
   topDestinations?: Array<{ destination: string; calls: number }>;
 }
 
@@ -159,6 +163,7 @@ export function createCrm(deps: { store: Store; calls?: CallStats }) {
           const r = row(c.registrarId, c.country);
           r.calls = c.calls;
           r.minutes = c.minutes;
+          r.callRevenue = c.revenue ?? {};
           r.topDestinations = c.destinations.slice(0, 5);
         }
       }

@@ -54,21 +54,21 @@ function fingerprint(list: string, query: Record<string, unknown>): string {
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
 }
 
-type Key = string | number | [string | number, string];
+export type CursorKey = string | number | [string | number, string];
 
-function encodeCursor(k: Key, list: string, query: Record<string, unknown>): string {
+export function encodeCursor(k: CursorKey, list: string, query: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify({ k, q: fingerprint(list, query) })).toString('base64url');
 }
 
 const isScalar = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
 
-function decodeCursor(
+export function decodeCursor(
   cursor: string,
   list: string,
   query: Record<string, unknown>,
   unique: boolean,
   where: string,
-): Key {
+): CursorKey {
   const refuse = (why: string, hint: string) =>
     new RegistryError('bad-cursor', `${where}: cursor: ${why}`, { issues: [issue('cursor', hint)] });
   let parsed: { k?: unknown; q?: unknown } | null = null;
@@ -87,7 +87,7 @@ function decodeCursor(
       'not a cursor of this list and query; start again without it',
       'use the `next` value of a previous page of this list, with the same filters',
     );
-  return k as Key;
+  return k as CursorKey;
 }
 
 export interface PageSpec {
@@ -104,7 +104,7 @@ export interface PageSpec {
 }
 
 /** The condition "after `last`" on a key, merged into the filter's own condition on it when it has one. */
-function after(filter: Filter, key: string, last: Key): Filter {
+function after(filter: Filter, key: string, last: CursorKey): Filter {
   if (Array.isArray(last)) {
     const [v, id] = last;
     return { $and: [filter, { $or: [{ [key]: { $gt: v } }, { [key]: v, _id: { $gt: id } }] }] };

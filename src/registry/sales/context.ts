@@ -16,6 +16,7 @@ import {
 } from '#core';
 import type { Publisher } from '../publisher.ts';
 import { type CenterCheck, registryCenters } from '../routing/centers.ts';
+import type { NumberGram } from './grams.ts';
 
 export interface ServiceDeps {
   store: Store;
@@ -44,6 +45,7 @@ export interface ServiceContext {
   centers: CenterCheck;
   verifyPins: boolean;
   numbers: Collection<InventoryNumber>;
+  numberGrams: Collection<NumberGram>;
   orders: Collection<Order>;
   payments: Collection<PaymentRecord>;
   members: Collection<Member>;
@@ -61,6 +63,7 @@ export function serviceContext(deps: ServiceDeps, component: string): ServiceCon
     centers: deps.centers ?? registryCenters(store),
     verifyPins: deps.verifyPins ?? true,
     numbers: store.collection<InventoryNumber>(COLLECTIONS.numbers),
+    numberGrams: store.collection<NumberGram>(COLLECTIONS.numberGrams),
     orders: store.collection<Order>(COLLECTIONS.orders),
     payments: store.collection<PaymentRecord>(COLLECTIONS.payments),
     members: store.collection<Member>(COLLECTIONS.members),

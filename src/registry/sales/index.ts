@@ -8,6 +8,7 @@ import { assign } from './assign.ts';
 import { cancel } from './cancel.ts';
 import { type ServiceDeps, serviceContext } from './context.ts';
 import { type ExtendInput, extend } from './extend.ts';
+import { indexGrams } from './grams.ts';
 import { getNumber, getOrder, listInventory, listOrders } from './orders.ts';
 import { type PayResult, pay } from './pay.ts';
 import { release } from './release.ts';
@@ -104,9 +105,17 @@ export function createSales(opts: SalesOptions) {
     listInventory: (p: Principal, input: ListInventoryInput = {}) => listInventory(ctx, p, input),
     /** One pass of the sweep (expired reservations, half-done sales and releases). */
     sweep: () => sweep(ctx, settleMs),
-    /** Runs sweep() every intervalMs until stop(). */
+    /** Writes the search grams of numbers stocked before they existed (once; docs/web.md, "Performance"). */
+    indexGrams: () => indexGrams(ctx),
+    /** Runs sweep() every intervalMs until stop(); writes missing search grams once, in the background. */
     startSweeper(intervalMs = 5_000): void {
       sweeper.start(intervalMs);
+      void indexGrams(ctx).catch((err: unknown) =>
+        ctx.log.warn(
+          { err },
+          'registry: sales: writing the search grams failed; searches walk the digits index',
+        ),
+      );
     },
     stop(): void {
       sweeper.stop();

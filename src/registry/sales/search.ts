@@ -3,6 +3,7 @@
 // stocked, reserved or sold between pages.
 import type { Filter } from '#core';
 import {
+  DEFAULT_PAGE,
   issue,
   listingScope,
   type Page,
@@ -12,6 +13,7 @@ import {
   RegistryError,
 } from '../kernel/index.ts';
 import type { ServiceContext } from './context.ts';
+import { gramOfPattern, gramsReady, searchByGram } from './grams.ts';
 import { PatternError, patternRegex } from './pattern.ts';
 import { SearchInput } from './schemas.ts';
 import { type NumberOffer, offerView } from './views.ts';
@@ -50,6 +52,23 @@ export async function search(
     ...(v.currency !== undefined ? { 'price.currency': v.currency } : {}),
   };
   const { country, kind, minPrice, maxPrice, currency } = v;
+  const query = { registrarId, country, kind, regex, minPrice, maxPrice, currency };
+  // a pattern that starts with '*' has no prefix for the digits index: read its n-gram's numbers
+  const gram = v.pattern !== undefined ? gramOfPattern(v.pattern) : null;
+  if (gram !== null && (await gramsReady(ctx))) {
+    const r = await searchByGram(ctx, {
+      country,
+      kind,
+      gram,
+      filter,
+      limit: v.limit ?? DEFAULT_PAGE,
+      cursor: v.cursor,
+      list: 'sales: search',
+      query,
+      where,
+    });
+    return { items: r.items.map(offerView), next: r.next };
+  }
   // digits is unique per kind (it is the key), so it orders the pages completely
   return page(
     ctx.numbers,
@@ -57,7 +76,7 @@ export async function search(
     v,
     {
       list: 'sales: search',
-      query: { registrarId, country, kind, regex, minPrice, maxPrice, currency },
+      query,
       key: 'digits',
     },
     offerView,

@@ -7,6 +7,7 @@ import { parseIdentifier } from '#numbering';
 import { actingRegistrar, issue, type Principal, parseInput, RegistryError } from '../kernel/index.ts';
 import { expandBlock } from './blocks.ts';
 import type { ServiceContext } from './context.ts';
+import { writeGrams } from './grams.ts';
 import { priceOf } from './pricing.ts';
 import { loadPriceRules } from './rules.ts';
 import { RepriceInput, StockInput } from './schemas.ts';
@@ -56,6 +57,9 @@ export async function stock(
     createdAt: now,
     updatedAt: now,
   }));
+  // the search grams first: a crash between the writes leaves grams of numbers not stocked (the
+  // search skips them), never stocked numbers without grams (a search by '*…' would miss them)
+  await writeGrams(ctx, docs);
   const r = await ctx.numbers.insertMany(docs);
   ctx.log.info({ registrarId, country: v.country, kind: v.kind, stocked: r.inserted }, `${where}: stocked`);
   return { registrarId, stocked: r.inserted, existing: r.duplicates.map(String) };

@@ -169,6 +169,40 @@ describe('the trust steps', () => {
     expect([res.status, warningOf(res)]).toEqual([401, '399 callx "wrong credentials"']);
   });
 
+  it('wrong passwords count against their source: guessing one gets 503 like any flood', async () => {
+    const x = setup({ policies: new Map([['default', { limits: { sourcePerMinute: 3 } }]]) });
+    const uri = 'sip:+12125551234@callx.test';
+    const addr = '198.51.100.7';
+    const ch = await x.send({ uri, addr }); // the challenge: the first attempt
+    expect(ch.status).toBe(401);
+    const answers = [];
+    for (const guess of ['a-guess', 'b-guess', 'c-guess'])
+      answers.push(await x.send({ uri, addr, extra: [x.authFor(ch, uri, guess)] }));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 503]);
+    expect(warningOf(answers[2]!)).toBe('399 callx "too many call attempts from this address"');
+    // another source is not held back by these guesses
+    expect((await x.send({ uri, extra: [x.authFor(ch, uri)] })).status).toBe(302);
+  });
+
+  it('a member over its per-minute limit, and a peer over its own: 503 with Retry-After, said why', async () => {
+    const x = setup({
+      trusted: ['192.0.2.50'],
+      policies: new Map([
+        ['default', { limits: { memberPerMinute: 2, sourcePerMinute: 0, peerPerMinute: 1 } }],
+      ]),
+    });
+    const uri = 'sip:+12125551234@callx.test';
+    const member = [];
+    for (let i = 0; i < 3; i++)
+      member.push(await x.send({ uri, extra: [x.authFor(await x.send({ uri }), uri)] }));
+    expect(member.map((m) => m.status)).toEqual([302, 302, 503]);
+    expect(warningOf(member[2]!)).toBe('399 callx "too many call attempts from this caller"');
+    expect(Number(member[2]!.headers.find(([n]) => n === 'Retry-After')?.[1])).toBeGreaterThanOrEqual(1);
+    const peer = [await x.send({ uri, addr: '192.0.2.50' }), await x.send({ uri, addr: '192.0.2.50' })];
+    expect(peer.map((m) => m.status)).toEqual([302, 503]);
+    expect(warningOf(peer[1]!)).toBe('399 callx "too many call attempts from this peer"');
+  });
+
   it("a configured peer by address reaches the PSTN; its own Identity is passed on, an anonymous caller's never", async () => {
     const identity = await signer.identity({
       attest: 'A',

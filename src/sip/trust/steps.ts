@@ -4,6 +4,7 @@
 // (the signed caller identity), redirect (the 302). Each reads the typed caller the classify step
 // left in `Call.caller`; the fee system's authorization (../billing/authorize.ts) goes between
 // policy and identity.
+
 import { LRUCache } from 'lru-cache';
 import { parseIdentifier } from '#numbering';
 import { emergencyDial, escapeHeaderValue, type Route, withEscapedUriHeader } from '#resolve';
@@ -169,6 +170,11 @@ export const classify = (deps: PipelineDeps): Step => ({
       if (unavailable) {
         return answer(c, spec(503, c.toTag, [['Retry-After', '5'], warning('registry unavailable')]));
       }
+      if (out.kind === 'malformed' || out.kind === 'challenge') {
+        // credentials that fail are attempts of their source too: guessing a password is limited
+        const over = overLimit(t, c);
+        if (over) return over;
+      }
       if (out.kind === 'malformed') return refuse(t, c, 'auth-malformed', 400, out.why);
       if (out.kind === 'challenge') {
         return refuse(t, c, 'auth-failed', 401, out.why, await t.verifier.challenges(out.stale));
@@ -200,6 +206,23 @@ export const classify = (deps: PipelineDeps): Step => ({
 });
 
 /**
+ * Counts one call attempt of the caller's source (a peer: of the peer) against the policy's
+ * per-minute limit; the 503 with Retry-After when it is over, else null.
+ */
+function overLimit(t: Trust, c: Call): Outcome | null {
+  const caller = c.caller;
+  const p = t.state.policies.of(caller);
+  const over = (refusal: Refusal, why: string, retryAfterS: number): Outcome =>
+    refuse(t, c, refusal, 503, why, [['Retry-After', String(retryAfterS)]]);
+  if (caller.kind === 'peer') {
+    const v = t.limits.hit('peer', caller.peerId, p.limits.peerPerMinute, MINUTE);
+    return v.ok ? null : over('rate-peer', 'too many call attempts from this peer', v.retryAfterS);
+  }
+  const s = t.limits.hit('source', sourceKey(c.input.ctx.remoteAddress), p.limits.sourcePerMinute, MINUTE);
+  return s.ok ? null : over('rate-source', 'too many call attempts from this address', s.retryAfterS);
+}
+
+/**
  * Fraud limits before any work: blocked callers and sources (403), call attempts per minute of
  * a source address, a member, a peer (503 with Retry-After), shared by every redirector within
  * the error stated in docs/trust.md. Emergency calls are never limited.
@@ -216,17 +239,14 @@ export const limits = (deps: PipelineDeps): Step => ({
       return refuse(t, c, 'blocked-source', 403, 'calls from this address are blocked');
     if (caller.kind === 'member' && p.blockedMembers.has(caller.memberId))
       return refuse(t, c, 'blocked-caller', 403, 'this caller is blocked');
-    const over = (refusal: Refusal, why: string, retryAfterS: number): Outcome =>
-      refuse(t, c, refusal, 503, why, [['Retry-After', String(retryAfterS)]]);
-    if (caller.kind === 'peer') {
-      const v = t.limits.hit('peer', caller.peerId, p.limits.peerPerMinute, MINUTE);
-      return v.ok ? next() : over('rate-peer', 'too many call attempts from this peer', v.retryAfterS);
-    }
-    const s = t.limits.hit('source', sourceKey(addr), p.limits.sourcePerMinute, MINUTE);
-    if (!s.ok) return over('rate-source', 'too many call attempts from this address', s.retryAfterS);
+    const over = overLimit(t, c);
+    if (over) return over;
     if (caller.kind === 'member') {
       const m = t.limits.hit('member', caller.memberId, p.limits.memberPerMinute, MINUTE);
-      if (!m.ok) return over('rate-member', 'too many call attempts from this caller', m.retryAfterS);
+      if (!m.ok)
+        return refuse(t, c, 'rate-member', 503, 'too many call attempts from this caller', [
+          ['Retry-After', String(m.retryAfterS)],
+        ]);
     }
     return next();
   },

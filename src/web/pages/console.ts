@@ -23,6 +23,7 @@ import type { WebEnv } from '../context.ts';
 import { allPages, csvResponse } from '../csv.ts';
 import { type Form, given, readForm } from '../forms.ts';
 import {
+  addError,
   csrfField,
   errorSummary,
   type FieldErrors,
@@ -35,7 +36,7 @@ import {
   select,
   table,
 } from '../html.ts';
-import type { Locale } from '../i18n.ts';
+import { currencyDigits, LANGUAGE_NAMES, LANGUAGES, type Language, type Locale } from '../i18n.ts';
 import { showNumber } from '../numbers.ts';
 import { loginPage, resetRoutes } from './account.ts';
 import { proofRoutes } from './console-proofs.ts';
@@ -366,14 +367,37 @@ ${list.next ? html`<p><a rel="next" href="/console/members?cursor=${list.next}${
       ]),
     );
   });
-  app.get('/console/members/:id', async (c) => {
+  async function memberPage(
+    c: Context<WebEnv>,
+    f: Form | null = null,
+    errors: FieldErrors = {},
+    general: string[] = [],
+    saved = false,
+  ) {
     const l = c.var.v.locale;
     const { t } = l;
-    const m = await c.var.s.members.get(staffOf(c)!, { memberId: c.req.param('id') });
+    const p = staffOf(c)!;
+    const m = await c.var.s.members.get(p, { memberId: c.req.param('id')! });
+    const v: Form = f ?? {
+      displayName: m.displayName,
+      contactPstn: m.contactPstn ?? '',
+      language: m.personal?.language ?? '',
+      version: String(m.version),
+    };
+    const edit = hasCapability(p, 'members')
+      ? html`<h2>${t('console.editMember')}</h2>
+${errorSummary(l, errors, { displayName: t('signup.displayName'), contactPstn: t('signup.contactPstn'), 'personal.language': t('signup.language') }, general)}
+<form method="post" action="/console/members/${m.id}" novalidate>${csrfField(c)}
+<input type="hidden" name="version" value="${v.version ?? String(m.version)}">
+${field({ name: 'displayName', label: t('signup.displayName'), value: v.displayName, required: true, errors })}
+${field({ name: 'contactPstn', label: `${t('signup.contactPstn')} ${t('common.optional')}`, value: v.contactPstn, type: 'tel', errors })}
+${select({ name: 'language', path: 'personal.language', label: t('signup.language'), value: v.language, options: [['', t('common.any')], ...LANGUAGES.map((x): [string, string] => [x, LANGUAGE_NAMES[x]])], errors })}
+<button type="submit">${t('common.save')}</button></form>`
+      : '';
     return page(
       c,
       m.displayName,
-      html`<dl class="facts">
+      html`${saved ? notice(t('common.saved'), 'ok') : ''}<dl class="facts">
 <dt>${t('console.type')}</dt><dd>${m.type === 'company' ? t('signup.company') : t('signup.individual')}</dd>
 <dt>${t('console.country')}</dt><dd>${l.country(m.country)}</dd>
 <dt>${t('console.email')}</dt><dd>${m.email ?? ''}</dd>
@@ -381,11 +405,46 @@ ${list.next ? html`<p><a rel="next" href="/console/members?cursor=${list.next}${
 <dt>${t('signup.contactPstn')}</dt><dd>${m.contactPstn ?? ''}</dd>
 <dt>${t('signup.otherCarriers')}</dt><dd>${m.otherCarriers.join(', ')}</dd>
 <dt>${t('portal.homePage')}</dt><dd>${m.homePage ?? ''}</dd>
+<dt>${t('signup.language')}</dt><dd>${m.personal?.language ? (LANGUAGE_NAMES[m.personal.language as Language] ?? m.personal.language) : ''}</dd>
 <dt>${t('console.numbers')}</dt><dd>${m.numbers.map((n) => (n.kind === 'pin' ? n.e164 : `VNS ${n.base}`)).join(', ')}</dd>
 <dt>${t('sip.username')}</dt><dd>${m.sipUsername ?? ''}</dd>
 <dt>${t('console.created')}</dt><dd>${l.dateTime(m.createdAt)}</dd>
-</dl>`,
+</dl>${edit}`,
+      Object.keys(errors).length || general.length ? 400 : 200,
     );
+  }
+  app.get('/console/members/:id', (c) => memberPage(c));
+  app.post('/console/members/:id', async (c) => {
+    const s = c.var.s;
+    const l = c.var.v.locale;
+    const p = staffOf(c)!;
+    requireCapability(p, 'members', 'web: console: edit member');
+    const memberId = c.req.param('id');
+    const f = await readForm(c);
+    const m = await s.members.get(p, { memberId });
+    const version = Number(f.version);
+    const lang = (LANGUAGES as readonly string[]).includes(f.language ?? '') ? f.language : undefined;
+    // the other personal data stays as the member typed it; only the language is the console's
+    const { language: _, ...rest } = m.personal ?? {};
+    const personal = lang ? { ...rest, language: lang } : Object.keys(rest).length ? rest : null;
+    try {
+      await s.members.update(p, {
+        memberId,
+        displayName: f.displayName ?? '',
+        contactPstn: given(f.contactPstn) ?? null,
+        personal,
+        ...(Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof RegistryError)) throw err;
+      if (err.code === 'invalid-input') return memberPage(c, f, fieldErrors(l, err));
+      if (err.code === 'version-conflict')
+        return memberPage(c, { ...f, version: String(err.details.version ?? '') }, {}, [
+          l.t('error.versionConflict'),
+        ]);
+      throw err;
+    }
+    return memberPage(c, null, {}, [], true);
   });
 
   // --- inventory -----------------------------------------------------------------------------
@@ -500,19 +559,73 @@ ${stock}`,
   });
 
   // --- price rules ---------------------------------------------------------------------------
-  app.get('/console/prices', async (c) => {
+  async function pricesPage(
+    c: Context<WebEnv>,
+    f: Form | null = null,
+    errors: FieldErrors = {},
+    general: string[] = [],
+    saved = false,
+  ) {
     const l = c.var.v.locale;
     const { t } = l;
     const p = staffOf(c)!;
-    const registrarId = p.role === 'admin' ? scopeOf(c, p) : undefined;
+    const registrarId = p.role === 'admin' ? (scopeOf(c, p) ?? given(f?.registrarId)) : undefined;
     if (p.role === 'admin' && !registrarId)
       return page(c, t('console.prices'), registrarFilter(c, l, p, '/console/prices'));
     const r = await c.var.s.sales.getPriceRules(p, registrarId ? { registrarId } : {});
     const cur = r.rules.currency;
+    const digits = currencyDigits(cur);
+    const major = (minor: number) => (minor / 10 ** digits).toFixed(digits);
+    const v: Form = f ?? {
+      version: String(r.version),
+      pin: major(r.rules.defaultBase.pin),
+      vns: major(r.rules.defaultBase.vns),
+      ...Object.fromEntries(
+        r.rules.premiums.flatMap((x, i) => [
+          [`minRun${i}`, String(x.minRun)],
+          [`amount${i}`, major(x.amount)],
+          [`perExtra${i}`, major(x.perExtraDigit)],
+        ]),
+      ),
+    };
+    const edit = hasCapability(p, 'inventory')
+      ? html`<h2>${t('console.editPrices')}</h2>
+${errorSummary(
+  l,
+  errors,
+  {
+    'rules.defaultBase.pin': t('console.defaultBase', { kind: 'PIN' }),
+    'rules.defaultBase.vns': t('console.defaultBase', { kind: 'VNS' }),
+    ...Object.fromEntries(
+      r.rules.premiums.flatMap((x, i) => [
+        [`rules.premiums.${i}.minRun`, `${t('console.minRun')} — ${t(`premium.${x.pattern}`)}`],
+        [`rules.premiums.${i}.amount`, `${t('console.amount')} — ${t(`premium.${x.pattern}`)}`],
+        [`rules.premiums.${i}.perExtraDigit`, `${t('console.perExtra')} — ${t(`premium.${x.pattern}`)}`],
+      ]),
+    ),
+  },
+  general,
+)}
+<form method="post" action="/console/prices" novalidate>${csrfField(c)}
+<input type="hidden" name="version" value="${v.version ?? String(r.version)}">
+${registrarId ? html`<input type="hidden" name="registrarId" value="${registrarId}">` : ''}
+<div class="grid">
+${field({ name: 'pin', path: 'rules.defaultBase.pin', label: `${t('console.defaultBase', { kind: 'PIN' })} (${cur})`, value: v.pin, inputmode: 'decimal', errors })}
+${field({ name: 'vns', path: 'rules.defaultBase.vns', label: `${t('console.defaultBase', { kind: 'VNS' })} (${cur})`, value: v.vns, inputmode: 'decimal', errors })}
+</div>
+${r.rules.premiums.map(
+  (x, i) => html`<fieldset class="grid"><legend>${t(`premium.${x.pattern}`)}</legend>
+${field({ name: `minRun${i}`, path: `rules.premiums.${i}.minRun`, label: `${t('console.minRun')} — ${t(`premium.${x.pattern}`)}`, value: v[`minRun${i}`], inputmode: 'numeric', errors })}
+${field({ name: `amount${i}`, path: `rules.premiums.${i}.amount`, label: `${t('console.amount')} (${cur}) — ${t(`premium.${x.pattern}`)}`, value: v[`amount${i}`], inputmode: 'decimal', errors })}
+${field({ name: `perExtra${i}`, path: `rules.premiums.${i}.perExtraDigit`, label: `${t('console.perExtra')} (${cur}) — ${t(`premium.${x.pattern}`)}`, value: v[`perExtra${i}`], inputmode: 'decimal', errors })}
+</fieldset>`,
+)}
+<button type="submit">${t('common.save')}</button></form>`
+      : '';
     return page(
       c,
       t('console.prices'),
-      html`${registrarFilter(c, l, p, '/console/prices')}<dl class="facts">
+      html`${saved ? notice(t('common.saved'), 'ok') : ''}${registrarFilter(c, l, p, '/console/prices')}<dl class="facts">
 <dt>${t('console.registrar')}</dt><dd>${r.registrarId}</dd>
 <dt>${t('console.currency')}</dt><dd>${cur}</dd>
 <dt>${t('console.defaultBase', { kind: 'PIN' })}</dt><dd>${l.money({ amount: r.rules.defaultBase.pin, currency: cur })}</dd>
@@ -529,8 +642,63 @@ ${table(
   ]),
   `/console/prices.csv${registrarId ? `?registrar=${registrarId}` : ''}`,
   l,
-)}`,
+)}
+${edit}`,
+      Object.keys(errors).length || general.length ? 400 : 200,
     );
+  }
+  app.get('/console/prices', (c) => pricesPage(c));
+  app.post('/console/prices', async (c) => {
+    const s = c.var.s;
+    const l = c.var.v.locale;
+    const p = staffOf(c)!;
+    requireCapability(p, 'inventory', 'web: console: price rules');
+    const f = await readForm(c);
+    const registrarId = p.role === 'admin' ? given(f.registrarId) : undefined;
+    if (p.role === 'admin' && !registrarId) return c.redirect('/console/prices', 303);
+    const r = await s.sales.getPriceRules(p, registrarId ? { registrarId } : {});
+    const digits = currencyDigits(r.rules.currency);
+    const errors: FieldErrors = {};
+    const bad = l.t('err.amount');
+    /** A major-units amount typed in the form, as minor units; an error on its field otherwise. */
+    const minor = (name: string, path: string): number => {
+      const text = (f[name] ?? '').trim().replace(',', '.');
+      const ok =
+        digits > 0 ? new RegExp(`^\\d{1,9}(\\.\\d{1,${digits}})?$`).test(text) : /^\d{1,9}$/.test(text);
+      if (!ok) {
+        addError(errors, path, bad);
+        return 0;
+      }
+      return Math.round(Number(text) * 10 ** digits);
+    };
+    const rules = {
+      ...r.rules,
+      defaultBase: { pin: minor('pin', 'rules.defaultBase.pin'), vns: minor('vns', 'rules.defaultBase.vns') },
+      premiums: r.rules.premiums.map((x, i) => ({
+        ...x,
+        minRun: Number(f[`minRun${i}`]),
+        amount: minor(`amount${i}`, `rules.premiums.${i}.amount`),
+        perExtraDigit: minor(`perExtra${i}`, `rules.premiums.${i}.perExtraDigit`),
+      })),
+    };
+    if (Object.keys(errors).length) return pricesPage(c, f, errors);
+    const version = Number(f.version);
+    try {
+      await s.sales.setPriceRules(p, {
+        ...(registrarId ? { registrarId } : {}),
+        rules,
+        ...(Number.isInteger(version) && version >= 0 ? { expectedVersion: version } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof RegistryError)) throw err;
+      if (err.code === 'invalid-input') return pricesPage(c, f, fieldErrors(l, err));
+      if (err.code === 'version-conflict')
+        return pricesPage(c, { ...f, version: String(err.details.version ?? '') }, {}, [
+          l.t('error.versionConflict'),
+        ]);
+      throw err;
+    }
+    return pricesPage(c, null, {}, [], true);
   });
   app.get('/console/prices.csv', async (c) => {
     const p = staffOf(c)!;
@@ -714,9 +882,36 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
       l.t('console.rateDecks'),
       table(
         l.t('console.rateDecks'),
-        ['id', l.t('console.name'), l.t('console.currency'), '#'],
-        decks.map((d) => [html`${d.id}`, html`${d.name}`, html`${d.currency}`, html`${l.number(d.rates)}`]),
+        [
+          'id',
+          l.t('console.name'),
+          l.t('console.deckKind'),
+          l.t('console.currency'),
+          l.t('console.deckRevision'),
+          l.t('console.deckRates'),
+        ],
+        decks.map((d) => [
+          html`${d.id}`,
+          html`${d.name}`,
+          html`${d.kind}`,
+          html`${d.currency}`,
+          html`${l.number(d.revision)}`,
+          html`${l.number(d.rates)}`,
+        ]),
+        '/console/rate-decks.csv',
+        l,
       ),
+    );
+  });
+  app.get('/console/rate-decks.csv', async (c) => {
+    const billing = c.var.s.billing;
+    if (!billing?.rateDecks) return c.notFound();
+    const decks = await billing.rateDecks(staffOf(c)!);
+    return csvResponse(
+      c,
+      'rate-decks',
+      ['id', 'name', 'kind', 'currency', 'revision', 'rates'],
+      decks.map((d) => [d.id, d.name, d.kind, d.currency, d.revision, d.rates]),
     );
   });
 
@@ -789,7 +984,9 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
       t('crm.active'),
       t('crm.churned'),
       t('crm.churn'),
-      ...(report.calls ? [t('crm.calls'), t('crm.minutes'), t('crm.topDestinations')] : []),
+      ...(report.calls
+        ? [t('crm.calls'), t('crm.minutes'), t('crm.callRevenue'), t('crm.topDestinations')]
+        : []),
     ];
     const rows = report.rows.map((r) => [
       ...(admin ? [html`${r.registrarId}`] : []),
@@ -805,6 +1002,7 @@ ${field({ name: 'password', label: t('signup.password'), type: 'password', requi
         ? [
             html`${l.number(r.calls ?? 0)}`,
             html`${l.number(r.minutes ?? 0)}`,
+            html`${revenueText(r.callRevenue ?? {})}`,
             html`${(r.topDestinations ?? []).map((d) => `${d.destination} (${d.calls})`).join(', ')}`,
           ]
         : []),
@@ -871,6 +1069,7 @@ ${
         'churned',
         'calls',
         'minutes',
+        'call_revenue',
         'top_destinations',
       ],
       report.rows.map((r) => [
@@ -886,6 +1085,9 @@ ${
         r.churned,
         r.calls,
         r.minutes,
+        Object.entries(r.callRevenue ?? {})
+          .map(([cur, a]) => `${a} ${cur}`)
+          .join(' '),
         (r.topDestinations ?? []).map((d) => `${d.destination}:${d.calls}`).join(' '),
       ]),
     );

@@ -2,6 +2,7 @@
 // and email publication, SIP credentials with the settings to type into a phone, VNS branches,
 // password; balance, top-up, calls and statements when the fee system provides them.
 
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { MemberNumber } from '#core';
@@ -13,8 +14,9 @@ import {
   formatVnsBase,
   vnsOwner,
 } from '#numbering';
-import { type MemberPrincipal, type MemberView, RegistryError } from '#registry';
+import { billing as fee, type MemberPrincipal, type MemberView, RegistryError } from '#registry';
 import type { WebEnv } from '../context.ts';
+import { csvResponse } from '../csv.ts';
 import { type Form, given, lines, readForm } from '../forms.ts';
 import {
   addError,
@@ -95,40 +97,60 @@ export function portalRoutes(): Hono<WebEnv> {
       const balance = billing.balance ? await billing.balance(p) : null;
       const calls = billing.calls ? await billing.calls(p, { limit: 50 }) : [];
       const statements = billing.statements ? await billing.statements(p) : [];
-      money = html`<h2>${t('portal.billing')}</h2>
-${balance ? html`<p>${t('portal.balance')}: <strong>${l.money(balance)}</strong></p>` : ''}
+      const topped = c.req.query('topup');
+      money = html`<h2 id="billing">${t('portal.billing')}</h2>
+${topped === 'ok' ? notice(t('portal.toppedUp'), 'ok') : topped === 'bad' ? notice(t('portal.topUpInvalid'), 'warn') : ''}
+${balance ? html`<p>${t('portal.balance')}: <strong id="balance">${l.money(balance)}</strong></p>` : billing.balance ? notice(t('portal.noAccount')) : ''}
 ${
   billing.topUp && balance
-    ? html`<form method="post" action="/portal/top-up">${csrfField(c)}${field({ name: 'amount', label: `${t('portal.topUpAmount')} (${balance.currency})`, inputmode: 'decimal' })}<input type="hidden" name="currency" value="${balance.currency}"><button type="submit">${t('portal.topUp')}</button></form>`
+    ? html`<form method="post" action="/portal/top-up">${csrfField(c)}<input type="hidden" name="key" value="${randomUUID()}">
+${field({ name: 'amount', label: `${t('portal.topUpAmount')} (${balance.currency})`, inputmode: 'decimal', required: true, help: t('portal.topUpHelp') })}
+<button type="submit">${t('portal.topUp')}</button></form>`
     : ''
 }
 ${
   billing.calls
-    ? table(
-        t('portal.calls'),
-        [
-          t('portal.callAt'),
-          t('portal.callFrom'),
-          t('portal.callTo'),
-          t('portal.callDuration'),
-          t('portal.callCost'),
-        ],
-        calls.map((x) => [
-          html`${l.dateTime(x.at)}`,
-          html`${x.from}`,
-          html`${x.to}`,
-          html`${l.number(Math.round(x.seconds))} s`,
-          html`${x.cost ? l.money(x.cost) : ''}`,
-        ]),
-      )
+    ? calls.length
+      ? table(
+          t('portal.calls'),
+          [
+            t('portal.callAt'),
+            t('portal.callTo'),
+            t('portal.callDuration'),
+            t('portal.callResult'),
+            t('portal.callCost'),
+          ],
+          calls.map((x) => [
+            html`${l.dateTime(x.at)}`,
+            html`${x.to}`,
+            html`${l.number(Math.round(x.seconds))} s`,
+            html`${t(`portal.disposition.${x.disposition}`)}`,
+            html`${x.cost ? l.money(x.cost) : ''}`,
+          ]),
+          '/portal/calls.csv',
+          l,
+        )
+      : notice(t('portal.noCalls'))
     : ''
 }
 ${
-  billing.statements
+  billing.statements && statements.length
     ? table(
         t('portal.statements'),
-        [t('portal.statementPeriod'), t('portal.statementTotal')],
-        statements.map((x) => [html`${l.date(x.from)} – ${l.date(x.to)}`, html`${l.money(x.total)}`]),
+        [
+          t('portal.statementPeriod'),
+          t('portal.statementCredits'),
+          t('portal.statementCharges'),
+          t('portal.statementTotal'),
+        ],
+        statements.map((x) => [
+          html`${l.date(x.from)} – ${l.date(x.to)}`,
+          html`${l.money(x.credits)}`,
+          html`${l.money(x.charges)}`,
+          html`${l.money(x.total)}`,
+        ]),
+        '/portal/statements.csv',
+        l,
       )
     : ''
 }`;
@@ -166,12 +188,60 @@ ${money}`,
   app.post('/portal/top-up', async (c) => {
     const s = c.var.s;
     const p = memberOf(c)!;
+    if (!s.billing?.topUp || !s.billing.balance) return c.notFound();
     const f = await readForm(c);
-    const currency = /^[A-Z]{3}$/.test(f.currency ?? '') ? f.currency! : 'USD';
-    const amount = Number((f.amount ?? '').replace(',', '.'));
-    if (s.billing?.topUp && Number.isFinite(amount) && amount > 0)
-      await s.billing.topUp(p, { amount: Math.round(amount * 10 ** currencyDigits(currency)), currency });
-    return c.redirect('/portal', 303);
+    const balance = await s.billing.balance(p);
+    const key = f.key ?? '';
+    const text = (f.amount ?? '').trim().replace(',', '.');
+    const digits = balance ? currencyDigits(balance.currency) : 0;
+    const ok =
+      digits > 0 ? new RegExp(`^\\d{1,9}(\\.\\d{1,${digits}})?$`).test(text) : /^\d{1,9}$/.test(text);
+    const minor = ok ? Math.round(Number(text) * 10 ** digits) : 0;
+    // the account's currency, not the form's: the form only shows it
+    if (!balance || !/^[A-Za-z0-9-]{8,64}$/.test(key) || minor <= 0)
+      return c.redirect('/portal?topup=bad#billing', 303);
+    await s.billing.topUp(p, { amount: minor, currency: balance.currency }, key);
+    return c.redirect('/portal?topup=ok#billing', 303);
+  });
+
+  app.get('/portal/calls.csv', async (c) => {
+    const s = c.var.s;
+    if (!s.billing?.calls) return c.notFound();
+    const calls = await s.billing.calls(memberOf(c)!, { limit: 5000 });
+    return csvResponse(
+      c,
+      'calls',
+      ['start', 'to', 'seconds', 'disposition', 'cost', 'currency'],
+      calls.map((x) => [
+        new Date(x.at).toISOString(),
+        x.to,
+        x.seconds,
+        x.disposition,
+        x.cost ? fee.formatMinor(x.cost.amount, x.cost.currency) : '',
+        x.cost?.currency ?? '',
+      ]),
+    );
+  });
+
+  app.get('/portal/statements.csv', async (c) => {
+    const s = c.var.s;
+    if (!s.billing?.statements) return c.notFound();
+    const rows = await s.billing.statements(memberOf(c)!);
+    const fmt = (m: { amount: number; currency: string }) => fee.formatMinor(m.amount, m.currency);
+    return csvResponse(
+      c,
+      'statements',
+      ['period', 'from', 'to', 'credits', 'charges', 'total', 'currency'],
+      rows.map((x) => [
+        x.id,
+        new Date(x.from).toISOString(),
+        new Date(x.to).toISOString(),
+        fmt(x.credits),
+        fmt(x.charges),
+        fmt(x.total),
+        x.total.currency,
+      ]),
+    );
   });
 
   async function profilePage(

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { derivationFor } from '#publish';
 import {
   ADMIN,
+  type BillingService,
+  createBilling,
   createJournal,
   createMembers,
   createOutbox,
@@ -15,7 +17,7 @@ import {
   type Outbox,
   SCHEMA,
 } from '#registry';
-import { createWeb, type Web } from '#web';
+import { billingPort, createWeb, type Web } from '#web';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { Store } from '../../../src/core/store.ts';
 import { createEmbeddedStore } from '../../../src/registry/stores/embedded/index.ts';
@@ -39,6 +41,8 @@ export interface WebHarness {
   outbox: Outbox;
   clock: Clocked;
   services: Web['services'];
+  /** The fee system, when the harness was asked for it (`billing: true`). */
+  billing?: BillingService;
   browser(opts?: { lang?: string }): Browser;
   close(): Promise<void>;
 }
@@ -46,7 +50,7 @@ export interface WebHarness {
 export async function webOn(
   store: Store,
   close: () => Promise<void>,
-  opts: { clock?: Clocked } = {},
+  opts: { clock?: Clocked; billing?: boolean } = {},
 ): Promise<WebHarness> {
   await store.ensureSchema(SCHEMA);
   const clock = opts.clock ?? testClock();
@@ -58,7 +62,16 @@ export async function webOn(
     clock,
     logger: silentLogger,
   });
-  const sales = createSales({ store, publisher, clock, logger: silentLogger });
+  const billing = opts.billing
+    ? createBilling({ store, publisher, logger: silentLogger, clock, apex: APEX })
+    : undefined;
+  const sales = createSales({
+    store,
+    publisher,
+    clock,
+    logger: silentLogger,
+    ...(billing ? { onPaid: billing.onPaid } : {}),
+  });
   const members = createMembers({ store, publisher, clock, logger: silentLogger, realm: APEX });
   const outbox = createOutbox();
   const web = createWeb({
@@ -71,6 +84,7 @@ export async function webOn(
     clock,
     mailer: outbox,
     scryptLog2N: 4,
+    ...(billing ? { billing: billingPort(billing), calls: billing.callStats } : {}),
   });
   // the operator's call centers: members and numbers are refused in a country without one
   for (const [code, name] of [
@@ -90,12 +104,13 @@ export async function webOn(
     outbox,
     clock,
     services: web.services,
+    ...(billing ? { billing } : {}),
     browser: (o = {}) => new Browser(web, o.lang),
     close,
   };
 }
 
-export async function embeddedWeb(opts: { clock?: Clocked } = {}): Promise<WebHarness> {
+export async function embeddedWeb(opts: { clock?: Clocked; billing?: boolean } = {}): Promise<WebHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'callx-web-'));
   const store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
   return webOn(

@@ -9,6 +9,8 @@ import { createDnsNode, type DnsNode } from '#dns';
 import { createMetrics } from '#metrics';
 import { derivationFor } from '#publish';
 import {
+  type BillingService,
+  createBilling,
   createJournal,
   createMembers,
   createOutbox,
@@ -18,7 +20,7 @@ import {
   SCHEMA,
 } from '#registry';
 import { createSipService, type SipService } from '#sip';
-import { createWeb, isWebPath, type Web } from '#web';
+import { billingPort, createWeb, isWebPath, type Web } from '#web';
 import { loadConfig } from '../../../src/core/config.ts';
 import { silentLogger } from '../../../src/core/log.ts';
 import type { Store } from '../../../src/core/store.ts';
@@ -30,6 +32,7 @@ export const STACK_ADMIN = 'web-e2e-admin-token-0123456789abcdef';
 export interface WebStack {
   store: Store;
   web: Web;
+  billing: BillingService;
   dns: DnsNode;
   sip: SipService;
   api: ApiServer;
@@ -69,7 +72,9 @@ export async function startWebStack(store: Store, dataDir: string): Promise<WebS
   const sipConfig = { ...config, sip: { ...config.sip, resolvers: [{ host: '127.0.0.1', port: dns.port }] } };
   const sip = createSipService({ config: sipConfig, logger: silentLogger, store });
   const sipPort = await sip.start();
-  const sales = createSales({ store, publisher, logger: silentLogger });
+  // the fee system as main.ts wires it (its sweeper is not started: the tests post what they need)
+  const billing = createBilling({ store, publisher, logger: silentLogger, apex: config.apex });
+  const sales = createSales({ store, publisher, logger: silentLogger, onPaid: billing.onPaid });
   const members = createMembers({ store, publisher, logger: silentLogger, realm: config.sip.realm });
   const outbox = createOutbox();
   const web = createWeb({
@@ -81,6 +86,8 @@ export async function startWebStack(store: Store, dataDir: string): Promise<WebS
     members,
     mailer: outbox,
     scryptLog2N: 10,
+    billing: billingPort(billing),
+    calls: billing.callStats,
   });
   const api = createApiServer({
     alongside: { handles: isWebPath, fetch: (req, env) => web.app.fetch(req, env as object) },
@@ -90,6 +97,7 @@ export async function startWebStack(store: Store, dataDir: string): Promise<WebS
     publisher,
     sales,
     members,
+    billing,
     metrics: createMetrics({ processMetrics: false }),
     readiness: () => ({ zones: dns.ready() }),
     exportZone: (apex) => dns.exportZone(apex),
@@ -100,6 +108,7 @@ export async function startWebStack(store: Store, dataDir: string): Promise<WebS
   return {
     store,
     web,
+    billing,
     dns,
     sip,
     api,
