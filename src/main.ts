@@ -1,6 +1,7 @@
 // `callx serve`: wires the store, the registry services and the front-ends (DNS node, SIP
 // redirector, HTTP API) from one Config. Each front-end can run alone (`--only dns`), any
 // number of times, against the same store (docs/architecture.md, "Scaling out").
+import { hostname } from 'node:os';
 import { createApiServer, zoneFilesIn } from '#api';
 import type { Config, Logger } from '#core';
 import { createPeriodic } from '#core';
@@ -78,6 +79,25 @@ function stirSource(config: Config, store: Parameters<typeof stirCredentials>[0]
   return stirCredentials(store, { apex: config.apex });
 }
 
+/**
+ * The redirector's authorizer (docs/billing.md, "On the SIP path"): its own wallet of leases,
+ * named by host and process. It loads the route-token keys and the rate book and keeps them
+ * fresh; the billing sweep (leases of crashed holders, CDRs, rent) is the API process's job, so a
+ * redirector alone (`--only sip`) runs none.
+ */
+function sipBilling(billing: ReturnType<typeof createBilling>, withApi: boolean) {
+  const auth = billing.authorizer({ holder: `sip:${hostname()}:${process.pid}` });
+  return {
+    authorize: auth.authorize,
+    start: () => billing.startRating(),
+    async stop() {
+      if (!withApi) billing.stop();
+      await auth.routes.flush();
+      await auth.wallet.close();
+    },
+  };
+}
+
 export interface Callx {
   /** Where each running front-end listens (ports as bound, useful with port 0). */
   readonly listening: Partial<Record<Part, number>>;
@@ -139,21 +159,33 @@ export async function startCallx(
         );
     }
 
+    // the publisher writes what DNS serves (the API's writes, the fee system's rentals)
+    const publisher = createPublisher({
+      store,
+      journal,
+      derivation,
+      logger,
+    });
+    // the fee system (docs/billing.md): number sales post to its ledger, the redirector authorizes
+    // members' paid calls with it
+    const billing = createBilling({ store, publisher, logger, apex: config.apex, config: config.billing });
+
     let sip: SipService | undefined;
     if (parts.includes('sip')) {
-      sip = createSipService({ config, logger, store, metrics: metrics.sip, ...(stir ? { stir } : {}) });
+      sip = createSipService({
+        config,
+        logger,
+        store,
+        metrics: metrics.sip,
+        ...(stir ? { stir } : {}),
+        ...(config.billing.authorize ? { billing: sipBilling(billing, parts.includes('api')) } : {}),
+      });
       listening.sip = await bound('sip', config.sip, () => sip!.start());
       stops.push(() => sip!.stop());
     }
 
     if (parts.includes('api')) {
       // The API is where registry writes happen, so its process also runs the writers' sweeps.
-      const publisher = createPublisher({
-        store,
-        journal,
-        derivation,
-        logger,
-      });
       // Without a redirector in this process, /v1/resolve still resolves through DNS like one.
       // It reads registered terminals from the registry, as the redirector does.
       const resolver =
@@ -165,8 +197,6 @@ export async function startCallx(
       if (!sip) stops.push(() => resolver.close());
       // a country has a center when the registry or DNS (master files too) has one
       const centers = anyCenter(registryCenters(store), dnsCenters(resolver.cache, config.apex));
-      // the fee system (docs/billing.md): number sales post to its ledger
-      const billing = createBilling({ store, publisher, logger, apex: config.apex, config: config.billing });
       const sales = createSales({ store, publisher, logger, centers, onPaid: billing.onPaid });
       const members = createMembers({ store, publisher, logger, realm: config.sip.realm, centers });
       publisher.startSweeper();

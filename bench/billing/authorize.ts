@@ -112,7 +112,7 @@ const out: Record<string, unknown> = {
 }
 
 async function measure(label: string, sign: boolean, log = true) {
-  const sip = billing.authorizer({ holder: `bench-${label}` });
+  const sip = billing.authorizer({ holder: `bench-${label}`, signOffThread: false });
   if (!sign) (billing.tokens as { signRoute: unknown }).signRoute = () => '';
   if (!log) sip.routes.add = () => {};
   const req = (i: number) => ({

@@ -192,6 +192,8 @@ export const envSchema = z.object({
       error: 'expected short numbers such as 112,911',
     })
     .default(['112', '911', '999', '000', '110', '119', '118', '100', '101', '102', '15', '17', '18']),
+  /** Pre-call authorization on the SIP path (402, route tokens): on, or off. */
+  CALLX_BILLING_AUTHORIZE: z.enum(['on', 'off']).default('on'),
   /** How long a route token may be used to set a call up, seconds. */
   CALLX_BILLING_TOKEN_TTL_S: z.coerce.number().int().min(5).max(3600).default(60),
   /** A settlement period closes by itself this many hours after it ended (0: only by hand). */
@@ -270,6 +272,8 @@ export type Config = {
     maxCallSeconds: number;
     emergency: string[];
     tokenTtlSeconds: number;
+    /** The redirector authorizes members' paid calls (CALLX_BILLING_AUTHORIZE). */
+    authorize: boolean;
     closeAfterHours: number;
     importLimit: number;
   };
@@ -343,6 +347,7 @@ function toConfig(e: z.infer<typeof envSchema>): Config {
       maxCallSeconds: e.CALLX_BILLING_MAX_CALL_SECONDS,
       emergency: e.CALLX_BILLING_EMERGENCY,
       tokenTtlSeconds: e.CALLX_BILLING_TOKEN_TTL_S,
+      authorize: e.CALLX_BILLING_AUTHORIZE === 'on',
       closeAfterHours: e.CALLX_BILLING_CLOSE_AFTER_HOURS,
       importLimit: e.CALLX_BILLING_IMPORT_LIMIT,
     },

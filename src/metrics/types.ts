@@ -110,6 +110,9 @@ export const SIP_REFUSALS = [
   'blocked-destination',
   'premium',
   'international-limit',
+  'insufficient-funds',
+  'no-rate',
+  'billing-unavailable',
 ] as const;
 export const SIP_IDENTITY_OUTCOMES = ['signed', 'passed'] as const;
 export type SipTable = (typeof SIP_TABLES)[number];

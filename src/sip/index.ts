@@ -1,6 +1,10 @@
 // The SIP redirect server (docs/sip.md): a core without I/O, resolution through DNS, the
 // builtin UDP/TCP transport and the drachtio-server adapter.
 
+export type { SipBilling } from './billing/authorize.ts';
+export { ROUTE_TOKEN_HEADER, withRouteToken } from './billing/authorize.ts';
+export type { PartySource, PartyTable } from './billing/parties.ts';
+export { contactHost, partyOf, registryParties } from './billing/parties.ts';
 export type { SipLimits } from './limits.ts';
 export { DEFAULT_LIMITS } from './limits.ts';
 export type { SipMessage } from './message.ts';
@@ -30,6 +34,7 @@ export type {
   SipConfig,
   SipHealth,
   SipService,
+  SipServiceBilling,
   SipServiceDeps,
   SipStats,
   SipTables,

@@ -8,6 +8,8 @@
 // A step gets the call and `next` (the rest of the pipeline): it answers, drops (null), or
 // returns what `next` gives (possibly after adding to it). docs/sip.md lists the steps.
 import type { Logger, LogLimiter } from '#core';
+import type { SipBilling } from './billing/authorize.ts';
+import { authorize } from './billing/authorize.ts';
 import {
   answer,
   type Call,
@@ -58,6 +60,8 @@ export interface PipelineDeps {
   tx: Transactions;
   /** Who is calling and what they may reach (docs/trust.md): the trust steps' dependencies. */
   trust: Trust;
+  /** The fee system's pre-call authorization (docs/billing.md); without it no call is rated. */
+  billing?: SipBilling | undefined;
 }
 
 /**
@@ -412,11 +416,12 @@ export const PIPELINE: readonly ((deps: PipelineDeps) => Step)[] = [
   maxForwards,
   method,
   // INVITE and MESSAGE (docs/trust.md): who calls, fraud limits, resolution, what they may reach,
-  // the signed identity, the 302
+  // the fee system's authorization (docs/billing.md), the signed identity, the 302
   classify,
   limits,
   route,
   policy,
+  authorize,
   identity,
   redirect,
 ];

@@ -139,6 +139,7 @@ describe('the pipeline', () => {
       'limits',
       'route',
       'policy',
+      'authorize',
       'identity',
       'redirect',
     ]);

@@ -2,6 +2,7 @@
 // resolution and REGISTER passed in. No I/O of its own: a transport hands it messages and writes
 // what it answers. RFC 3261 behaviour of a stateless redirect server.
 import { type Clock, createLogLimiter, type Logger } from '#core';
+import type { SipBilling } from './billing/authorize.ts';
 import { createPipeline, type RegisterFn, type ResolveFn } from './pipeline.ts';
 import { createTransactions, type Transactions } from './transactions.ts';
 import { createTrust, type Trust } from './trust/trust.ts';
@@ -20,6 +21,8 @@ export interface RedirectorDeps {
   clock?: Clock;
   /** Who is calling and what they may reach (docs/trust.md); default: nobody is trusted, every caller is anonymous. */
   trust?: Trust;
+  /** The fee system's pre-call authorization (docs/billing.md); without it no call is rated. */
+  billing?: SipBilling | undefined;
 }
 
 /** The core, its transaction table (metrics, the sweeper) and the names of its steps in order. */
@@ -38,6 +41,7 @@ export function createRedirector(deps: RedirectorDeps): RedirectorCore {
     limiter,
     tx,
     trust: deps.trust ?? createTrust({ log: deps.log, ...(deps.clock ? { clock: deps.clock } : {}) }),
+    billing: deps.billing,
   });
   return {
     transactions: tx,

@@ -4,6 +4,8 @@ import { type Clock, type Config, createLogLimiter, type Logger, type Store, sys
 import type { SipMetrics } from '#metrics';
 import type { StirCredentials } from '#registry';
 import { type BindingSource, createResolver, type ResolverConfig, type ResolverHandle } from '#resolve';
+import type { SipBilling } from './billing/authorize.ts';
+import { createPartyState, EMPTY_PARTIES, type PartySource, registryParties } from './billing/parties.ts';
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 import {
   createRedirector,
@@ -67,6 +69,22 @@ export interface SipServiceDeps {
   limitSyncMs?: number;
   /** How long a signed PASSporT is reused for the same claims (s, default 1: its iat second; 0: never). */
   stirReuseS?: number;
+  /**
+   * The fee system's pre-call authorization (docs/billing.md, "On the SIP path"): src/main.ts
+   * builds it from the registry's billing service. Without it no call is rated or signed.
+   */
+  billing?: SipServiceBilling;
+}
+
+/** The registry's authorizer as the redirector takes it, with what keeps its data fresh. */
+export interface SipServiceBilling {
+  authorize: SipBilling['authorize'];
+  /** Gateways and carriers by host (default: the registry's routing data, with `store`). */
+  parties?: PartySource;
+  /** Before the first call: keys and rate book loaded. */
+  start?(): Promise<void>;
+  /** After the last: leases given back, the route log written. */
+  stop?(): Promise<void>;
 }
 
 export interface SipService {
@@ -255,6 +273,16 @@ export function createSipService(deps: SipServiceDeps): SipService {
     );
   }
 
+  // the fee system: who is paid for a Contact (gateways and carriers by host), and the authorizer
+  const partySource = deps.billing?.parties ?? (deps.store ? registryParties(deps.store) : undefined);
+  const parties = partySource ? createPartyState({ source: partySource, clock, limiter }) : undefined;
+  const billing: SipBilling | undefined = deps.billing
+    ? {
+        authorize: deps.billing.authorize,
+        parties: () => parties?.table() ?? EMPTY_PARTIES,
+      }
+    : undefined;
+
   const redirector = createRedirector({
     resolve,
     register,
@@ -262,6 +290,7 @@ export function createSipService(deps: SipServiceDeps): SipService {
     clock,
     transactions: { max: limits.transactions, ttlMs: limits.transactionTtlMs },
     trust,
+    billing,
   });
 
   // answered requests: counted for metrics, and for the sweeper to know when it is quiet
@@ -393,6 +422,9 @@ export function createSipService(deps: SipServiceDeps): SipService {
       signerRetry.unref();
     }
     emergencyRoutes.start();
+    // the fee system before the first call: keys, rate book, gateways and carriers
+    await deps.billing?.start?.();
+    await parties?.start();
   }
 
   return {
@@ -433,7 +465,10 @@ export function createSipService(deps: SipServiceDeps): SipService {
       checkResolver?.close();
       checkResolver = undefined;
       if (signerRetry) clearInterval(signerRetry);
+      parties?.stop();
       await Promise.all([udp?.stop(), tcp?.stop(), drachtio?.stop(), rateLimiter.stop()]);
+      // after the sockets: no call is authorized any more; leases given back, routes written
+      await deps.billing?.stop?.();
       udp = tcp = null;
       drachtio = null;
       resolver.close();

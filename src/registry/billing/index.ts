@@ -69,6 +69,7 @@ export const DEFAULT_BILLING: BillingConfig = {
   maxCallSeconds: 14_400,
   emergency: ['112', '911', '999', '000', '110', '119', '118', '100', '101', '102', '15', '17', '18'],
   tokenTtlSeconds: 60,
+  authorize: true,
   closeAfterHours: 120,
   importLimit: 64 * 1024 * 1024,
 };
@@ -151,13 +152,25 @@ export function createBilling(deps: BillingDeps) {
     return out;
   }
   const sweeper = createPeriodic(() => sweep(), log, 'billing: sweep');
+  // a redirector without the API in its process (`--only sip`) re-reads the keys itself
+  const keys = createPeriodic(() => tokens.load(), log, 'billing: route-token keys');
 
   /**
    * What a redirector uses to authorize calls: its own wallet of leases (`holder` names it),
    * the rate book, the route tokens and a route log. Start the rate book (and load the keys)
    * before the first call.
    */
-  function authorizer(opts: { holder: string; authMs?: number; slices?: number; idleMs?: number }) {
+  function authorizer({
+    signOffThread,
+    ...opts
+  }: {
+    holder: string;
+    authMs?: number;
+    slices?: number;
+    idleMs?: number;
+    /** Route tokens signed on libuv's thread pool, or on the event loop (default). */
+    signOffThread?: boolean;
+  }) {
     const holdMs = (cfg.maxCallSeconds + cfg.tokenTtlSeconds) * 1000 + 3_600_000;
     const wallet = createWallet({ ledger, clock, holdMs, ...opts });
     const routes = createRouteLog({ store, logger });
@@ -170,6 +183,7 @@ export function createBilling(deps: BillingDeps) {
       clock,
       capSeconds: cfg.maxCallSeconds,
       emergency: new Set(cfg.emergency),
+      ...(signOffThread !== undefined ? { signOffThread } : {}),
       currencyOf: async (memberId) => {
         const hit = currencies.get(memberId);
         if (hit && clock.now() - hit.at < 60_000) return hit.c;
@@ -225,8 +239,19 @@ export function createBilling(deps: BillingDeps) {
       rates.start(1000);
       sweeper.start(intervalMs);
     },
+    /**
+     * What authorizing needs without the sweep (a redirector alone, `--only sip`): the keys
+     * loaded and re-read every intervalMs, the rate book read and kept fresh. start() does both.
+     */
+    async startRating(intervalMs = 5_000): Promise<void> {
+      await tokens.load();
+      await rates.refresh();
+      rates.start(1000);
+      keys.start(intervalMs);
+    },
     stop(): void {
       sweeper.stop();
+      keys.stop();
       rates.stop();
     },
   };

@@ -23,6 +23,22 @@ describe('billing: route tokens', () => {
   const tokensOn = () =>
     createRouteTokens({ store: t.store, clock, logger: silentLogger, issuer: 'callx.test', ttlMs: 60_000 });
 
+  it('signs the same token on the thread pool as on the event loop (only the signature differs)', async () => {
+    const tokens = tokensOn();
+    await tokens.load();
+    const sync = tokens.signRoute(claims);
+    const pooled = await tokens.signRouteAsync(claims);
+    expect(pooled.split('.').slice(0, 2)).toEqual(sync.split('.').slice(0, 2));
+    const jwks = createLocalJWKSet(tokens.jwks());
+    const { payload } = await jwtVerify(pooled, jwks, {
+      audience: 'gateway:gw-uk',
+      currentDate: new Date(clock.now()),
+    });
+    expect(payload).toMatchObject(claims);
+    const broken = `${pooled.slice(0, -4)}AAAA`;
+    await expect(jwtVerify(broken, jwks, { currentDate: new Date(clock.now()) })).rejects.toThrow();
+  });
+
   it('signs ES256 JWTs that an independent verifier accepts with the published JWKS', async () => {
     const tokens = tokensOn();
     await tokens.load();

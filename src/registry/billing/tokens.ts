@@ -127,16 +127,34 @@ export function createRouteTokens(opts: RouteTokensOptions) {
     return signer;
   }
 
-  /** A signed token for `claims` (iss, iat, nbf and exp are added). Synchronous. */
-  function signRoute(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>): string {
+  /** The signing input (header.payload) and key for `claims`. */
+  function toSign(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>) {
     const s = current();
     const iat = Math.floor(clock.now() / 1000);
     const payload = b64(
       JSON.stringify({ iss: opts.issuer, iat, nbf: iat, exp: iat + Math.ceil(ttlMs / 1000), ...claims }),
     );
-    const input = `${s.header}.${payload}`;
-    const sig = sign('sha256', Buffer.from(input), { key: s.key, dsaEncoding: 'ieee-p1363' });
+    return { input: `${s.header}.${payload}`, key: s.key };
+  }
+
+  /** A signed token for `claims` (iss, iat, nbf and exp are added). Synchronous. */
+  function signRoute(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>): string {
+    const { input, key } = toSign(claims);
+    const sig = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
     return `${input}.${sig.toString('base64url')}`;
+  }
+
+  /**
+   * The same token, the ECDSA signature computed on libuv's thread pool (node:crypto's sign with
+   * a callback): the event loop goes on with other calls meanwhile, and another core signs.
+   */
+  function signRouteAsync(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>): Promise<string> {
+    const { input, key } = toSign(claims);
+    return new Promise((resolve, reject) =>
+      sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, (err, sig) =>
+        err ? reject(err) : resolve(`${input}.${sig.toString('base64url')}`),
+      ),
+    );
   }
 
   /** The public keys to publish: every key not yet retired long enough ago. */
@@ -200,6 +218,7 @@ export function createRouteTokens(opts: RouteTokensOptions) {
   return {
     load,
     signRoute,
+    signRouteAsync,
     jwks,
     rotate,
     verify,

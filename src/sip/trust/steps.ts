@@ -1,8 +1,9 @@
 // The steps of the pipeline that INVITE and MESSAGE take after `method`
 // (docs/sip.md, "The request pipeline"; docs/trust.md): classify (who calls), limits (fraud
 // limits before any work), route (resolution), policy (what this caller may reach), identity
-// (the signed caller identity), redirect (the 302). Each reads the typed caller the classify step left in
-// `Call.caller`; a later step (the fee system's authorization) goes between policy and identity.
+// (the signed caller identity), redirect (the 302). Each reads the typed caller the classify step
+// left in `Call.caller`; the fee system's authorization (../billing/authorize.ts) goes between
+// policy and identity.
 
 import { LRUCache } from 'lru-cache';
 import { parseIdentifier } from '#numbering';
@@ -31,7 +32,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** A refused call: counted in metrics, logged (rate-limited, never a credential), answered. */
-function refuse(
+export function refuse(
   t: Trust,
   c: Call,
   refusal: Refusal,
@@ -252,7 +253,7 @@ export const limits = (deps: PipelineDeps): Step => ({
 });
 
 /** The caller as resolution takes it: a member's own number, a peer's as presented, an anonymous caller's unasserted. */
-function resolveCaller(t: Trust, c: Call): ResolveCaller | undefined {
+export function resolveCaller(t: Trust, c: Call): ResolveCaller | undefined {
   const caller = c.caller;
   if (caller.kind === 'member') {
     const own = ownNumber(c, caller.numbers, caller.country);

@@ -80,5 +80,8 @@ export const REFUSALS = [
   'blocked-destination',
   'premium',
   'international-limit',
+  'insufficient-funds',
+  'no-rate',
+  'billing-unavailable',
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];

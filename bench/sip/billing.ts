@@ -1,0 +1,284 @@
+// The redirector with the fee system's authorization on and off, in one process and one run
+// (docs/billing.md, "On the SIP path"): an authenticated member (digest) calls 10,000 US PSTN
+// numbers (test/sip/zones: the pstn tree sends them to gw.us.callx.test), DNS answers cached;
+// with authorization each call is rated on a 100,000-prefix sell deck and a 10,000-prefix cost
+// deck, held from the member's lease (embedded store), logged (route log, batched) and gets an
+// ES256 route token — signed on the event loop (the default) or on libuv's thread pool. No
+// PASSporT (STIR off in every variant): what is compared is the authorization alone.
+// Measured two ways: one call at a time (CPU and wall µs per call), and 64 calls in flight
+// (calls per second of wall time, and CPU µs per call of the whole process — thread pool
+// included). Prints JSON.
+//   node bench/sip/billing.ts [calls]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ha1 } from '#core';
+import { createDnsServer } from '#dns';
+import { silentLogger } from '../../src/core/log.ts';
+import { derivationFor } from '../../src/publish/index.ts';
+import { createBilling } from '../../src/registry/billing/index.ts';
+import { createJournal } from '../../src/registry/journal.ts';
+import { createPublisher } from '../../src/registry/publisher.ts';
+import { SCHEMA } from '../../src/registry/schema.ts';
+import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
+import { digestResponse, parseAuthorization } from '../../src/sip/register/digest.ts';
+import { buildResponse } from '../../src/sip/response.ts';
+import { createSipService, type SipServiceBilling } from '../../src/sip/service.ts';
+import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
+import { deckCsv } from '../billing/data.ts';
+
+const N = Number(process.argv[2] ?? 20_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const dns = createDnsServer({
+  config: { addr: '127.0.0.1', port: 0, tcpIdleMs: 5000 },
+  logger: silentLogger,
+  zonesDir: ZONES_DIR,
+});
+await dns.start();
+
+// the registry: decks, a member's account with plenty of funds
+const dir = mkdtempSync(join(tmpdir(), 'callx-bench-sip-billing-'));
+const store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
+await store.ensureSchema(SCHEMA);
+const publisher = createPublisher({
+  store,
+  journal: createJournal({ store, logger: silentLogger }),
+  derivation: derivationFor({ apex: 'callx.test' }),
+  logger: silentLogger,
+});
+const billing = createBilling({ store, publisher, logger: silentLogger, apex: 'callx.test' });
+const admin = { role: 'admin' as const };
+const now = Date.now();
+await store
+  .collection('registrars')
+  .insert({ _id: 'bench', name: 'Bench', version: 1, createdAt: now, updatedAt: now } as never);
+await store.collection('gateways').insert({
+  _id: 'gw-us',
+  name: 'US',
+  host: 'gw.us.callx.test',
+  prefixes: ['1'],
+  registrarId: null,
+  version: 1,
+  createdAt: now,
+  updatedAt: now,
+} as never);
+await store.collection('members').insert({
+  _id: 'm-kim',
+  registrarId: 'bench',
+  type: 'individual',
+  displayName: 'Kim',
+  country: 'KR',
+  numbers: [{ kind: 'pin', e164: '+82262006200' }],
+  otherCarriers: [],
+  version: 1,
+  createdAt: now,
+  updatedAt: now,
+} as never);
+// 100,000 and 10,000 synthetic prefixes, and the US rows the dialed numbers match
+const sell = deckCsv(100_000, 7).csv.replace(/\n$/, '\n1,US,0.0100,0,60/60,2025-01-01\n');
+const cost = deckCsv(10_000, 8).csv.replace(/\n$/, '\n1,US,0.0040,0,6/6,2025-01-01\n');
+await billing.decks.create(admin, { party: 'registrar:bench', currency: 'USD' });
+const t0 = performance.now();
+await billing.decks.importCsv(admin, { deckId: 'registrar.bench.USD', csv: sell });
+await billing.decks.create(admin, { party: 'gateway:gw-us', currency: 'USD' });
+await billing.decks.importCsv(admin, { deckId: 'gateway.gw-us.USD', csv: cost });
+const importS = (performance.now() - t0) / 1000;
+await billing.accounts.open(admin, { memberId: 'm-kim', currency: 'USD' });
+await billing.accounts.post(admin, {
+  memberId: 'm-kim',
+  kind: 'topup',
+  amount: '100000000.00',
+  currency: 'USD',
+  key: 'bench',
+});
+await billing.startRating();
+
+const KIM = {
+  username: 'kim',
+  ha1Md5: ha1('MD5', 'kim', 'callx.test', 'pw'),
+  ha1Sha256: ha1('SHA-256', 'kim', 'callx.test', 'pw'),
+  memberId: 'm-kim',
+  registrarId: 'bench',
+  country: 'KR',
+  numbers: ['+82262006200'],
+  displayName: 'Kim',
+};
+const NO_LIMITS = new Map([
+  ['default', { limits: { memberPerMinute: 0, sourcePerMinute: 0, internationalPerDay: 0 } }],
+]);
+const PARTIES = {
+  load: async () => ({ byHost: new Map([['gw.us.callx.test', 'gateway:gw-us']]), byEnumSuffix: new Map() }),
+};
+
+async function redirector(auth: 'off' | 'thread-pool' | 'event-loop') {
+  let b: SipServiceBilling | undefined;
+  if (auth !== 'off') {
+    const a = billing.authorizer({ holder: `bench-${auth}`, signOffThread: auth === 'thread-pool' });
+    b = { authorize: a.authorize, parties: PARTIES, stop: () => a.wallet.close() };
+  }
+  const service = createSipService({
+    config: sipConfig(dns.port, { CALLX_SIP_TRUSTED: '', CALLX_STIR: 'off' }),
+    logger: silentLogger,
+    accounts: { byUsername: async (u) => (u === 'kim' ? KIM : null) },
+    trustSource: { load: async () => ({ peers: [], policies: NO_LIMITS }) },
+    ...(b ? { billing: b } : {}),
+  });
+  await service.start();
+  return service;
+}
+type Service = Awaited<ReturnType<typeof redirector>>;
+
+let seq = 0;
+function invite(dest: string, auth?: string, cseq = 1) {
+  const n = ++seq;
+  return [
+    `INVITE sip:${dest}@callx.test SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bK-${n}`,
+    `From: <sip:+82262006200@127.0.0.1:5080>;tag=${n}SIPpTag001`,
+    `To: <sip:${dest}@callx.test>`,
+    `Call-ID: ${n}-4242@127.0.0.1`,
+    `CSeq: ${cseq} INVITE`,
+    'Contact: <sip:sipp@127.0.0.1:5080>',
+    ...(auth ? [auth] : []),
+    'Max-Forwards: 70',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+const ctx = { transport: 'udp' as const, remoteAddress: '127.0.0.1', remotePort: 5080 };
+
+/** Authorizations answering one challenge with counts 1..n, one destination each in turn. */
+async function authorizations(service: Service, dests: string[], n: number): Promise<string[]> {
+  const ch = (await service.redirector.process({ raw: invite(dests[0]!), ctx }))!.spec.headers.find(
+    ([h]) => h === 'WWW-Authenticate',
+  )![1];
+  const nonce = parseAuthorization(ch)!.get('nonce')!;
+  return Array.from({ length: n }, (_, i) => {
+    const uri = `sip:${dests[i % dests.length]}@callx.test`;
+    const nc = (i + 1).toString(16).padStart(8, '0');
+    const response = digestResponse('MD5', KIM.ha1Md5, {
+      nonce,
+      nc,
+      cnonce: 'c',
+      qop: 'auth',
+      method: 'INVITE',
+      uri,
+    });
+    return `Authorization: Digest username="kim", realm="callx.test", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=${nc}, cnonce="c"`;
+  });
+}
+
+async function call(service: Service, raw: string): Promise<number> {
+  const out = await service.redirector.process({ raw: Buffer.from(raw), ctx, datagram: true });
+  buildResponse(out!.request, out!.spec, out!.via, ctx);
+  return out!.spec.status;
+}
+
+const DESTS = Array.from({ length: 10_000 }, (_, i) => `+1212555${String(i).padStart(4, '0')}`);
+type Variant = 'off' | 'thread-pool' | 'event-loop';
+// VARIANTS=off,event-loop: some of them (profiling)
+const chosen = (process.env.VARIANTS ?? 'off,thread-pool,event-loop').split(',') as Variant[];
+const variants = {} as Record<Variant, Service>;
+for (const v of chosen) variants[v] = await redirector(v);
+
+// warm: DNS answers and verdicts cached, the lease taken, JIT
+for (const [name, s] of Object.entries(variants)) {
+  const auths = await authorizations(s, DESTS, DESTS.length);
+  for (let i = 0; i < DESTS.length; i++) {
+    const st = await call(s, invite(DESTS[i]!, auths[i], 2));
+    if (st !== 302) throw new Error(`bench: ${name}: ${DESTS[i]}: ${st}`);
+  }
+}
+for (const v of chosen.filter((x) => x !== 'off')) {
+  const sample = (await variants[v].redirector.process({
+    raw: invite(DESTS[0]!, (await authorizations(variants[v], DESTS, 1))[0], 2),
+    ctx,
+  }))!.spec.headers.find(([h]) => h === 'Contact')![1];
+  if (!sample.includes('Callx-Route-Token=')) throw new Error(`bench: no route token in ${sample}`);
+}
+
+/** One call at a time: CPU µs (process, thread pool included) and wall µs per call. */
+async function sequential(s: Service, n: number) {
+  const auths = await authorizations(s, DESTS, n);
+  const raws = auths.map((a, i) => invite(DESTS[i % DESTS.length]!, a, 2));
+  const c0 = process.cpuUsage();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await call(s, raws[i]!);
+  const wall = ((performance.now() - t) * 1000) / n;
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / n, wall };
+}
+
+/** 64 calls in flight: calls per second of wall time, CPU µs per call. */
+async function concurrent(s: Service, n: number) {
+  const auths = await authorizations(s, DESTS, n);
+  const raws = auths.map((a, i) => invite(DESTS[i % DESTS.length]!, a, 2));
+  let next = 0;
+  const c0 = process.cpuUsage();
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < n) await call(s, raws[next++]!);
+    }),
+  );
+  const secs = (performance.now() - t) / 1000;
+  const c = process.cpuUsage(c0);
+  return { perSecond: n / secs, cpu: (c.user + c.system) / n };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const seqRuns: Record<Variant, { cpu: number[]; wall: number[] }> = {
+  off: { cpu: [], wall: [] },
+  'thread-pool': { cpu: [], wall: [] },
+  'event-loop': { cpu: [], wall: [] },
+};
+const conRuns: Record<Variant, { perSecond: number[]; cpu: number[] }> = {
+  off: { perSecond: [], cpu: [] },
+  'thread-pool': { perSecond: [], cpu: [] },
+  'event-loop': { perSecond: [], cpu: [] },
+};
+// interleaved rounds: the machine's noise falls on every variant alike
+for (let r = 0; r < ROUNDS; r++) {
+  for (const v of chosen) {
+    const x = await sequential(variants[v], N);
+    seqRuns[v].cpu.push(x.cpu);
+    seqRuns[v].wall.push(x.wall);
+    const y = await concurrent(variants[v], N);
+    conRuns[v].perSecond.push(y.perSecond);
+    conRuns[v].cpu.push(y.cpu);
+  }
+}
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const out = {
+  calls: N,
+  rounds: ROUNDS,
+  node: process.version,
+  deckImportSeconds: r1(importS),
+  sequential_us_per_call: Object.fromEntries(
+    chosen.map((v) => [v, { cpu: r1(median(seqRuns[v].cpu)), wall: r1(median(seqRuns[v].wall)) }]),
+  ),
+  concurrent64: Object.fromEntries(
+    chosen.map((v) => [
+      v,
+      {
+        callsPerSecond: Math.round(median(conRuns[v].perSecond)),
+        cpuUsPerCall: r1(median(conRuns[v].cpu)),
+      },
+    ]),
+  ),
+  ratios: {
+    'thread-pool/off, calls per second (64 in flight)':
+      Math.round((median(conRuns['thread-pool'].perSecond) / median(conRuns.off.perSecond)) * 100) / 100,
+    'event-loop/off, calls per second (64 in flight)':
+      Math.round((median(conRuns['event-loop'].perSecond) / median(conRuns.off.perSecond)) * 100) / 100,
+    'off/thread-pool, wall per call (one at a time)':
+      Math.round((median(seqRuns.off.wall) / median(seqRuns['thread-pool'].wall)) * 100) / 100,
+  },
+};
+console.log(JSON.stringify(out, null, 2));
+for (const s of Object.values(variants)) await s.stop();
+billing.stop();
+await dns.stop();
+await store.close();
+rmSync(dir, { recursive: true, force: true });
