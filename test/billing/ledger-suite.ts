@@ -343,7 +343,10 @@ export function defineLedgerSuite(
         // 400 calls want ~15,600 of the 10,000 the account has
         await Promise.all(Array.from({ length: 400 }, (_, i) => call(i % 2 ? w1 : w2, 37 + (i % 5))));
         expect(held).toBeLessThanOrEqual(10_000);
-        expect(held).toBeGreaterThan(10_000 - 3 * 41 * 2 - 41); // they did not leave much unused
+        // they did not leave much unused: a call or two per lease, and at most one renewal ahead —
+        // capped at the share (1/8) of what was available then — that the other redirector took
+        // for calls that did not come (docs/billing.md, "Known limits"; given back when idle)
+        expect(held).toBeGreaterThan(10_000 - 3 * 41 * 2 - 41 - 10_000 / 8);
         expect(refused).toBeGreaterThan(0);
         const a = await consistent(h, m);
         expect(a.available).toBeGreaterThanOrEqual(0);
