@@ -305,8 +305,18 @@ describe('fuzz', () => {
           // Trying, and 400s or 481s from its SIP stack) are not callx's to fix: it is known to echo
           // a bare LF of a request's CSeq into a 400 of its own (docs/sip.md, "drachtio"); they are
           // counted and shown, not failed.
-          const ours = got.filter((m) => /\r\nServer: callx\r\n/.test(m));
+          // drachtio-server writes Via, From, To, Call-ID and CSeq into callx's answers from the raw
+          // request lines: a bare CR inside one (sofia-sip ends the header there, then copies the
+          // whole line) reaches the answer; that copy is drachtio-server's (docs/sip.md, "drachtio")
+          const echoed = (m: string) => /\r\n(?:Via|From|To|Call-ID|CSeq): [^\n]*\r(?!\n)/.test(m);
+          const callx = got.filter((m) => /\r\nServer: callx\r\n/.test(m));
+          const ours = callx.filter((m) => !echoed(m));
           for (const m of ours) wellFormed(m, true);
+          const copied = callx.filter(echoed);
+          if (copied.length > 0)
+            console.info(
+              `fuzz: callx's answers with a bare CR drachtio-server copied from the request: ${copied.length}, e.g. ${JSON.stringify(copied[0])}`,
+            );
           expect(ours.length).toBeGreaterThan(0);
           const theirs = got.filter((m) => !ours.includes(m) && status(m) >= 200);
           const odd = theirs.filter((m) => {
