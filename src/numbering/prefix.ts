@@ -192,19 +192,19 @@ function compile(ast: Ast): Nfa {
     for (const [, t] of list) back[t]!.push(from);
   });
   const live = new Set([accept]);
-  const todo = [accept];
-  while (todo.length) for (const p of back[todo.pop()!]!) if (!live.has(p) && live.add(p)) todo.push(p);
+  const stack = [accept];
+  while (stack.length) for (const p of back[stack.pop()!]!) if (!live.has(p) && live.add(p)) stack.push(p);
   return { eps, edges, start, live };
 }
 
 function closure(nfa: Nfa, states: Iterable<number>): Set<number> {
   const out = new Set<number>();
-  const todo = [...states];
-  while (todo.length) {
-    const s = todo.pop()!;
+  const stack = [...states];
+  while (stack.length) {
+    const s = stack.pop()!;
     if (out.has(s)) continue;
     out.add(s);
-    todo.push(...nfa.eps[s]!);
+    stack.push(...nfa.eps[s]!);
   }
   return out;
 }

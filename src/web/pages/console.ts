@@ -54,6 +54,8 @@ function scopeOf(c: Context<WebEnv>, p: Principal): string | undefined {
 }
 
 const DAY = 86_400_000;
+/** The order states the console filters by (a paid PIN waiting for its proof among them). */
+const ORDER_STATUSES = ['reserved', 'pending-verification', 'paid', 'cancelled', 'expired'] as const;
 
 function consoleNav(c: Context<WebEnv>, l: Locale, p: Principal): Html {
   const { t } = l;
@@ -155,8 +157,7 @@ ${field({ name: 'token', label: t('console.token'), type: 'password', required: 
     render(c, { title, status, body: html`${consoleNav(c, c.var.v.locale, staffOf(c)!)}${body}` });
 
   // --- orders ----------------------------------------------------------------------------------
-  const orderStatus = (q: string | undefined) =>
-    q === 'reserved' || q === 'paid' || q === 'cancelled' || q === 'expired' ? q : undefined;
+  const orderStatus = (q: string | undefined) => ORDER_STATUSES.find((x) => x === q);
   app.get('/console/orders', async (c) => {
     const s = c.var.s;
     const l = c.var.v.locale;
@@ -190,7 +191,7 @@ ${field({ name: 'token', label: t('console.token'), type: 'password', required: 
     return page(
       c,
       t('console.orders'),
-      html`${registrarFilter(c, l, p, '/console/orders', select({ name: 'status', label: t('common.status'), value: status ?? '', options: [['', t('common.any')], ...(['reserved', 'paid', 'cancelled', 'expired'] as const).map((x): [string, string] => [x, t(`status.${x}`)])] }))}
+      html`${registrarFilter(c, l, p, '/console/orders', select({ name: 'status', label: t('common.status'), value: status ?? '', options: [['', t('common.any')], ...ORDER_STATUSES.map((x): [string, string] => [x, t(`status.${x}`)])] }))}
 ${table(t('console.orders'), [t('console.order'), t('store.number'), t('console.registrar'), t('console.member'), t('store.price'), t('common.status'), t('console.created'), t('common.actions')], rows, `/console/orders.csv?${qs}`, l)}
 ${list.next ? html`<p><a rel="next" href="/console/orders?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(qs)), cursor: list.next }).toString()}">${t('common.next')}</a></p>` : ''}`,
     );
