@@ -9,23 +9,14 @@
 // (calls per second of wall time, and CPU µs per call of the whole process — thread pool
 // included). Prints JSON.
 //   node bench/sip/billing.ts [calls]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ha1 } from '#core';
 import { createDnsServer } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
-import { derivationFor } from '../../src/publish/index.ts';
-import { createBilling } from '../../src/registry/billing/index.ts';
-import { createJournal } from '../../src/registry/journal.ts';
-import { createPublisher } from '../../src/registry/publisher.ts';
-import { SCHEMA } from '../../src/registry/schema.ts';
-import { createEmbeddedStore } from '../../src/registry/stores/embedded/index.ts';
 import { digestResponse, parseAuthorization } from '../../src/sip/register/digest.ts';
 import { buildResponse } from '../../src/sip/response.ts';
 import { createSipService, type SipServiceBilling } from '../../src/sip/service.ts';
 import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
-import { deckCsv } from '../billing/data.ts';
+import { seedBilling } from './billing-setup.ts';
 
 const N = Number(process.argv[2] ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -37,61 +28,12 @@ const dns = createDnsServer({
 await dns.start();
 
 // the registry: decks, a member's account with plenty of funds
-const dir = mkdtempSync(join(tmpdir(), 'callx-bench-sip-billing-'));
-const store = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
-await store.ensureSchema(SCHEMA);
-const publisher = createPublisher({
-  store,
-  journal: createJournal({ store, logger: silentLogger }),
-  derivation: derivationFor({ apex: 'callx.test' }),
-  logger: silentLogger,
-});
-const billing = createBilling({ store, publisher, logger: silentLogger, apex: 'callx.test' });
-const admin = { role: 'admin' as const };
-const now = Date.now();
-await store
-  .collection('registrars')
-  .insert({ _id: 'bench', name: 'Bench', version: 1, createdAt: now, updatedAt: now } as never);
-await store.collection('gateways').insert({
-  _id: 'gw-us',
-  name: 'US',
+const { billing, parties, importS, close } = await seedBilling({
+  id: 'gw-us',
   host: 'gw.us.callx.test',
-  prefixes: ['1'],
-  registrarId: null,
-  version: 1,
-  createdAt: now,
-  updatedAt: now,
-} as never);
-await store.collection('members').insert({
-  _id: 'm-kim',
-  registrarId: 'bench',
-  type: 'individual',
-  displayName: 'Kim',
-  country: 'KR',
-  numbers: [{ kind: 'pin', e164: '+82262006200' }],
-  otherCarriers: [],
-  version: 1,
-  createdAt: now,
-  updatedAt: now,
-} as never);
-// 100,000 and 10,000 synthetic prefixes, and the US rows the dialed numbers match
-const sell = deckCsv(100_000, 7).csv.replace(/\n$/, '\n1,US,0.0100,0,60/60,2025-01-01\n');
-const cost = deckCsv(10_000, 8).csv.replace(/\n$/, '\n1,US,0.0040,0,6/6,2025-01-01\n');
-await billing.decks.create(admin, { party: 'registrar:bench', currency: 'USD' });
-const t0 = performance.now();
-await billing.decks.importCsv(admin, { deckId: 'registrar.bench.USD', csv: sell });
-await billing.decks.create(admin, { party: 'gateway:gw-us', currency: 'USD' });
-await billing.decks.importCsv(admin, { deckId: 'gateway.gw-us.USD', csv: cost });
-const importS = (performance.now() - t0) / 1000;
-await billing.accounts.open(admin, { memberId: 'm-kim', currency: 'USD' });
-await billing.accounts.post(admin, {
-  memberId: 'm-kim',
-  kind: 'topup',
-  amount: '100000000.00',
-  currency: 'USD',
-  key: 'bench',
+  cc: '1',
+  name: 'US',
 });
-await billing.startRating();
 
 const KIM = {
   username: 'kim',
@@ -106,15 +48,12 @@ const KIM = {
 const NO_LIMITS = new Map([
   ['default', { limits: { memberPerMinute: 0, sourcePerMinute: 0, internationalPerDay: 0 } }],
 ]);
-const PARTIES = {
-  load: async () => ({ byHost: new Map([['gw.us.callx.test', 'gateway:gw-us']]), byEnumSuffix: new Map() }),
-};
 
 async function redirector(auth: 'off' | 'thread-pool' | 'event-loop') {
   let b: SipServiceBilling | undefined;
   if (auth !== 'off') {
     const a = billing.authorizer({ holder: `bench-${auth}`, signOffThread: auth === 'thread-pool' });
-    b = { authorize: a.authorize, parties: PARTIES, stop: () => a.wallet.close() };
+    b = { authorize: a.authorize, parties, stop: () => a.wallet.close() };
   }
   const service = createSipService({
     config: sipConfig(dns.port, { CALLX_SIP_TRUSTED: '', CALLX_STIR: 'off' }),
@@ -278,7 +217,5 @@ const out = {
 };
 console.log(JSON.stringify(out, null, 2));
 for (const s of Object.values(variants)) await s.stop();
-billing.stop();
 await dns.stop();
-await store.close();
-rmSync(dir, { recursive: true, force: true });
+await close();

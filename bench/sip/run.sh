@@ -28,10 +28,18 @@
 # for +1 and +82 sit in the e164 tree, our own, whose Contacts callx counts as on-net, so an
 # anonymous INVITE to them gets a 302 and never the challenge this scenario measures.
 #
-# Usage: bench/sip/run.sh [callx] [auth] [drachtio] [kamailio] [steps] [trust]  (default: callx kamailio steps)
+# nonce: the same server, every INVITE with credentials the UA already holds, as a UA that keeps
+# its nonce sends them (RFC 7616 §3.4.5, nc counting up): bench/sip/uac_auth_nc.xml, one INVITE,
+# 302 with the Identity, ACK; the credentials for each step come from bench/sip/auth_csv.py (a
+# nonce asked of the server, then one line per call: 10,000 London numbers in turn, so each call's
+# PASSporT is signed). bill: the same with the fee system's authorization on (serve.ts --billing:
+# rated on a 100,000-prefix sell deck and a 10,000-prefix cost deck, held, logged, a route token in
+# the Contact, which the scenario checks) — `nonce` is its rate without authorization.
+#
+# Usage: bench/sip/run.sh [callx] [auth] [nonce] [bill] [drachtio] [kamailio] [steps] [trust]  (default: callx kamailio steps)
 #   trust: bench/sip/trust.ts (the in-process cost of classification, policy and signing per call)
 #   steps: bench/sip/steps.ts (time per step, warm caches) and bench/sip/miss.ts (a cache miss)
-# Env:   DNS_PORT SIP_PORT AUTH_PORT SIPP_PORT (5321 5072 5076 5080: another run at once needs others)
+# Env:   DNS_PORT SIP_PORT AUTH_PORT BILL_PORT SIPP_PORT (5321 5072 5076 5078 5080: another run at once needs others)
 #        AUTH_DEST=+442071234567 AUTH_REUSE=1 KAM_VARIANTS="nocache htable"
 #        RUNS=3 STEP=10 RATES="500 1000 ... 32000" BISECT=2 LAT=1 CRITERION=failed|clean
 #        LATRATES="500 8000" (capture at these rates instead of 500 and half the maximum)
@@ -58,6 +66,9 @@ AUTH_PORT=${AUTH_PORT:-5076}
 AUTH_DEST=${AUTH_DEST:-+442071234567}
 AUTH_REUSE=${AUTH_REUSE:-1}
 AUTH_SCENARIO="$ROOT/bench/sip/uac_auth.xml"
+NONCE_SCENARIO="$ROOT/bench/sip/uac_auth_nc.xml"
+BILL_PORT=${BILL_PORT:-5078}
+TGT_GEN=
 SIPP_PORT=${SIPP_PORT:-5080}
 TGT_ARGS=()
 DRACHTIO_SIP_PORT=5074
@@ -99,10 +110,11 @@ ZONE
   taskset -a -p -c "$SERVER_CPU" "$DNSPID" > /dev/null
 }
 
-start_sip() { # builtin|drachtio|auth -> sets SIPPID_<mode> (and DRPID with drachtio)
+start_sip() { # builtin|drachtio|auth|bill -> sets SIPPID_<mode> (and DRPID with drachtio)
   local mode=$1 port=$SIP_PORT pid i
   [ "$mode" = drachtio ] && port=$DRACHTIO_SIP_PORT
   [ "$mode" = auth ] && port=$AUTH_PORT
+  [ "$mode" = bill ] && port=$BILL_PORT
   port_free udp "$port" || { log "port $port busy"; return 1; }
   if [ "$mode" = drachtio ]; then
     local secret=bench-drachtio-secret
@@ -118,12 +130,15 @@ start_sip() { # builtin|drachtio|auth -> sets SIPPID_<mode> (and DRPID with drac
   elif [ "$mode" = auth ]; then
     taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --auth --stir-reuse "$AUTH_REUSE" --port "$AUTH_PORT" \
       --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
+  elif [ "$mode" = bill ]; then
+    taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --auth --billing --stir-reuse "$AUTH_REUSE" --port "$BILL_PORT" \
+      --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
   else
     taskset -c "$SERVER_CPU" "$NODE" "$ROOT/bench/sip/serve.ts" sip --port $SIP_PORT --resolver "127.0.0.1:$DNS_PORT" > "$OUT/callx-sip-$mode.log" 2>&1 &
   fi
   pid=$!; register_pid "callx-sip-$mode" "$pid"
   printf -v "SIPPID_$mode" '%s' "$pid"
-  for i in $(seq 1 100); do
+  for i in $(seq 1 300); do # (--billing imports 110,000 deck rows first)
     # (an anonymous probe of a member's number: 302 with caller trust on as well)
     python3 "$PEERS/sip_probe.py" 127.0.0.1 "$port" +8226200001 2>/dev/null | grep -q ' 302 ' && break
     sleep 0.2
@@ -133,13 +148,20 @@ start_sip() { # builtin|drachtio|auth -> sets SIPPID_<mode> (and DRPID with drac
   cat "$OUT/$mode.verify" >&2
 }
 
-target() { # callx|drachtio|auth: what the ladder, the steps and the captures measure
-  TGT_ARGS=()
+target() { # callx|drachtio|auth|nonce|bill: what the ladder, the steps and the captures measure
+  TGT_ARGS=(); TGT_GEN=
   if [ "$1" = drachtio ]; then
     TGT=drachtio; TGT_PORT=$DRACHTIO_SIP_PORT; TGT_SCENARIO=$STATEFUL; SIPPID=$SIPPID_drachtio; XPID=$DRPID
   elif [ "$1" = auth ]; then
     TGT=auth; TGT_PORT=$AUTH_PORT; TGT_SCENARIO=$AUTH_SCENARIO; SIPPID=$SIPPID_auth; XPID=""
     TGT_ARGS=(-s "$AUTH_DEST" -au kim -ap bench-pw -auth_uri "$AUTH_DEST@127.0.0.1:$AUTH_PORT")
+  elif [ "$1" = nonce ]; then
+    TGT=nonce; TGT_PORT=$AUTH_PORT; TGT_SCENARIO=$NONCE_SCENARIO; SIPPID=$SIPPID_auth; XPID=""; TGT_GEN=1
+  elif [ "$1" = bill ]; then
+    # the scenario also requires the route token in the Contact
+    TGT=bill; TGT_PORT=$BILL_PORT; TGT_SCENARIO="$RUN/uac_auth_nc_bill.xml"; SIPPID=$SIPPID_bill; XPID=""; TGT_GEN=1
+    sed 's|^\( *\)<assignstr assign_to="signed" value=""/>|&\n\1<ereg regexp="Callx-Route-Token=[A-Za-z0-9_.-]+" search_in="hdr" header="Contact:" check_it="true" assign_to="token"/>\n\1<assignstr assign_to="token" value=""/>|' \
+      "$NONCE_SCENARIO" > "$TGT_SCENARIO"
   else
     TGT=callx; TGT_PORT=$SIP_PORT; TGT_SCENARIO=$CALLX_SCENARIO; SIPPID=$SIPPID_builtin; XPID=""
   fi
@@ -151,9 +173,13 @@ sipp_step() { # RUN RATE -> writes $OUT/$TGT/run<r>-<rate>.* ; prints PASS|FAIL|
   rm -f "$f".*
   sn=$(basename "$TGT_SCENARIO" .xml)
   rm -f "$dir"/"${sn}"_*_rtt.csv "$dir"/"${sn}"_*_errors.log
+  local inf=$CSV
+  if [ -n "$TGT_GEN" ]; then # credentials for n calls under a nonce of this step
+    inf="$f.inf.csv"; taskset -c "$CLIENT_CPU" python3 "$ROOT/bench/sip/auth_csv.py" 127.0.0.1 "$TGT_PORT" "$n" "$inf" >&2 || return 1
+  fi
   sc0=$(cpu_ticks "$SIPPID"); dc0=$(cpu_ticks "$DNSPID"); if [ -n "$XPID" ]; then xc0=$(cpu_ticks "$XPID"); fi; t0=$(date +%s.%N)
   ( cd "$dir" && timeout $((STEP + 60)) taskset -c "$CLIENT_CPU" sipp 127.0.0.1:$TGT_PORT \
-      -sf "$TGT_SCENARIO" -inf "$CSV" -i 127.0.0.1 -p "$SIPP_PORT" \
+      -sf "$TGT_SCENARIO" -inf "$inf" -i 127.0.0.1 -p "$SIPP_PORT" \
       -r "$rate" -rp 1000 -m "$n" -l 10000 -nostdin -f 5 -buff_size "$SIPP_BUFF" \
       -recv_timeout 4000 -max_retrans 3 -timeout $((STEP + 45)) \
       -trace_stat -stf "$f.stat.csv" -fd 1 -trace_rtt -rtt_freq 500 -trace_err "${TGT_ARGS[@]}" \
@@ -165,7 +191,7 @@ sipp_step() { # RUN RATE -> writes $OUT/$TGT/run<r>-<rate>.* ; prints PASS|FAIL|
   python3 "$PEERS/sipp_stat.py" "$f.stat.csv" "$rate" "$n" "$rc" \
     "callx_sip_cpu_pct=$(( (sc1 - sc0) * 100 / wall ))" "callx_dns_cpu_pct=$(( (dc1 - dc0) * 100 / wall ))" \
     ${XPID:+"drachtio_cpu_pct=$(( (xc1 - xc0) * 100 / wall ))"} "wall_s=$(( wall / 100 ))" > "$f.summary"
-  rm -f "$f.rtt.csv"
+  rm -f "$f.rtt.csv"; [ -n "$TGT_GEN" ] && rm -f "$inf"
   awk '{print $1}' "$f.summary"
 }
 
@@ -215,13 +241,15 @@ if want steps; then
   cat "$OUT/callx-steps.json" "$OUT/callx-miss.json" >&2
 fi
 
-TARGETS=(); want callx && TARGETS+=(callx); want auth && TARGETS+=(auth); want drachtio && TARGETS+=(drachtio)
+TARGETS=(); want callx && TARGETS+=(callx); want auth && TARGETS+=(auth); want nonce && TARGETS+=(nonce)
+want bill && TARGETS+=(bill); want drachtio && TARGETS+=(drachtio)
 if [ ${#TARGETS[@]} -gt 0 ]; then
   log "== callx redirector: ${TARGETS[*]} (the ladders alternate, so both meet the same machine)"
   want drachtio && DRACHTIO_BIN=${CALLX_DRACHTIO_BIN:-$(bash "${CALLX_DRACHTIO_BUILD:-$ROOT/../shared/peers/drachtio/build.sh}")}
   start_dns
   want callx && start_sip builtin
-  want auth && start_sip auth
+  { want auth || want nonce; } && start_sip auth
+  want bill && start_sip bill
   want drachtio && start_sip drachtio
   for t in "${TARGETS[@]}"; do mkdir -p "$OUT/$t"; rm -f "$OUT/$t"/latency-*.txt; : > "$OUT/$t.maxrates"; done
   if [ "$RUNS" -gt 0 ]; then
@@ -255,9 +283,13 @@ if [ ${#TARGETS[@]} -gt 0 ]; then
     stop_pid callx-sip-builtin "$SIPPID_builtin"
     grep stats "$OUT/callx-sip-builtin.log" >> "$OUT/callx.meta" || true
   fi
-  if want auth; then
+  if want auth || want nonce; then
     stop_pid callx-sip-auth "$SIPPID_auth"
     grep stats "$OUT/callx-sip-auth.log" >> "$OUT/auth.meta" || true
+  fi
+  if want bill; then
+    stop_pid callx-sip-bill "$SIPPID_bill"
+    grep stats "$OUT/callx-sip-bill.log" >> "$OUT/bill.meta" || true
   fi
   stop_pid callx-dns "$DNSPID"
 fi
@@ -283,6 +315,8 @@ fi
   }
   row "callx, builtin transport (redirector + callx DNS, core 1)" "$OUT/callx.maxrates" "$OUT/callx"
   row "callx, every INVITE digest-authenticated (401, then credentials) and signed, PASSporT reuse $AUTH_REUSE s" "$OUT/auth.maxrates" "$OUT/auth"
+  row "callx, every INVITE with credentials (nonce reused, nc counting up), each call signed" "$OUT/nonce.maxrates" "$OUT/nonce"
+  row "callx, as above with the fee system's authorization (rated, held, logged, route token)" "$OUT/bill.maxrates" "$OUT/bill"
   row "callx, drachtio transport (drachtio-server 9c2dd4cb6a + redirector + callx DNS, core 1)" "$OUT/drachtio.maxrates" "$OUT/drachtio"
   row "Kamailio 5.6, ENUM query per call (+ Knot)" "$RES/sip-kamailio/nocache.maxrates" "$RES/sip-kamailio/nocache"
   row "Kamailio 5.6, htable result cache (+ Knot)" "$RES/sip-kamailio/htable.maxrates" "$RES/sip-kamailio/htable"

@@ -7,6 +7,10 @@
 //     caller trust on (docs/trust.md): nobody trusted, the member kim (password bench-pw, +82 2 6200
 //     6200) authenticates by digest, its calls are signed (ES256, a key made at start), no limits
 //     (a benchmark is one member at thousands of calls a second); --stir-reuse 0 signs every call
+//   node bench/sip/serve.ts sip --auth --billing --port 5078 --resolver 127.0.0.1:5321
+//     and the fee system's authorization (docs/billing.md): kim's calls to +44 (gw.uk.callx.test)
+//     rated on a 100,000-prefix sell deck and a 10,000-prefix cost deck, held, logged, and given a
+//     route token (bench/sip/billing-setup.ts: an embedded store in a temporary folder)
 // Prints one JSON line when ready and counters on SIGTERM.
 import { parseArgs } from 'node:util';
 import { ha1 } from '#core';
@@ -15,6 +19,7 @@ import { generateStirCredentials } from '#registry';
 import { createSipService } from '#sip';
 import { loadConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/log.ts';
+import { seedBilling } from './billing-setup.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,6 +31,7 @@ const { values, positionals } = parseArgs({
     drachtio: { type: 'string' },
     auth: { type: 'boolean', default: false },
     'stir-reuse': { type: 'string', default: '1' },
+    billing: { type: 'boolean', default: false },
   },
 });
 const role = positionals[0];
@@ -95,6 +101,10 @@ if (role === 'dns') {
         stirReuseS: Number(values['stir-reuse']),
       }
     : {};
+  const fees = values.billing
+    ? await seedBilling({ id: 'gw-uk', host: 'gw.uk.callx.test', cc: '44', name: 'UK' })
+    : null;
+  const authorizer = fees?.billing.authorizer({ holder: 'bench-serve' });
   const sip = createSipService({
     config: values.auth
       ? {
@@ -109,6 +119,15 @@ if (role === 'dns') {
       : config,
     logger: log,
     ...auth,
+    ...(fees && authorizer
+      ? {
+          billing: {
+            authorize: authorizer.authorize,
+            parties: fees.parties,
+            stop: () => authorizer.wallet.close(),
+          },
+        }
+      : {}),
   });
   const port = await sip.start();
   if (values.drachtio) {
@@ -123,6 +142,7 @@ if (role === 'dns') {
       `${JSON.stringify({ event: 'stats', rssMiB: mib(process.memoryUsage().rss), ...sip.stats() })}\n`,
     );
     await sip.stop();
+    await fees?.close();
     process.exit(0);
   };
   process.on('SIGTERM', stop);

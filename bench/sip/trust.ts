@@ -155,6 +155,7 @@ const PROFILES: Record<string, (i: number) => Promise<unknown>> = {
   challenge1: () => pipeline(reused, invite(DESTS[0]!), '127.0.0.1'),
   anonpstn: () => pipeline(signing, invite(DESTS[0]!), '127.0.0.2'),
   peer: () => pipeline(reused, invite(DESTS[0]!), '127.0.0.2'),
+  peersign: (i) => pipeline(signing, invite(DESTS[i % DESTS.length]!), '127.0.0.2'),
 };
 const memberAuth =
   process.env.PROFILE === 'member' ? await authorizations(reused, [DESTS[1]!], N + 2000) : [];
@@ -262,7 +263,7 @@ const claims = (i: number) => ({
   origid: origidOf('member', 'm-kim'),
 });
 results.push(
-  await timeAsync('part: ES256 PASSporT signed (jose, WebCrypto)', Math.min(N, 5000), (i) =>
+  await timeAsync('part: ES256 PASSporT signed (node:crypto)', Math.min(N, 5000), (i) =>
     signer.identity(claims(i)),
   ),
 );

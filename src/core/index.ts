@@ -5,6 +5,7 @@ export * from './clock.ts';
 export * from './config.ts';
 export * from './credentials.ts';
 export * from './identity.ts';
+export * from './jws.ts';
 export * from './log.ts';
 export * from './log-limit.ts';
 export * from './model.ts';

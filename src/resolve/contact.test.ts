@@ -7,6 +7,8 @@ describe('contacts', () => {
     ['"Kim Ji" <tel:0262;phone-context=+82>', '%22Kim%20Ji%22%20%3Ctel:0262%3Bphone-context%3D+82%3E'],
     ['a&b=c?d/[e]$', 'a%26b%3Dc?d/[e]$'],
     ['김', '%EA%B9%80'],
+    ['😀\n\t', '%F0%9F%98%80%0A%09'],
+    ["-_.!~*'()AZaz09", "-_.!~*'()AZaz09"],
   ])('escapes %j as an hvalue (RFC 3261 §19.1.5)', (v, out) => expect(escapeHeaderValue(v)).toBe(out));
 
   it('adds or replaces an embedded header', () => {

@@ -6,11 +6,12 @@
 // a key that starts signing after a lead time (verifiers fetch it first), and a key that stopped
 // signing stays published while tokens it signed may still come back in CDRs.
 //
-// Keys are made and exported with jose; signing uses node:crypto with the same key (one ECDSA
-// signature, no promise per token), and tokens are verified with jose (independently).
+// Keys are made and exported with jose; signing is #core's es256Signature (node:crypto, no promise
+// per token), and tokens are verified with jose (independently).
 import { createPrivateKey, type KeyObject, randomBytes, sign } from 'node:crypto';
+import { derToJose } from 'ecdsa-sig-formatter';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, jwtVerify } from 'jose';
-import { type Clock, COLLECTIONS, DuplicateKeyError, type Logger, type Store } from '#core';
+import { type Clock, COLLECTIONS, DuplicateKeyError, es256Signature, type Logger, type Store } from '#core';
 
 export const ROUTE_KEYS_ID = 'route-token-keys';
 
@@ -140,8 +141,7 @@ export function createRouteTokens(opts: RouteTokensOptions) {
   /** A signed token for `claims` (iss, iat, nbf and exp are added). Synchronous. */
   function signRoute(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>): string {
     const { input, key } = toSign(claims);
-    const sig = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
-    return `${input}.${sig.toString('base64url')}`;
+    return `${input}.${es256Signature(key, input)}`;
   }
 
   /**
@@ -151,8 +151,8 @@ export function createRouteTokens(opts: RouteTokensOptions) {
   function signRouteAsync(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>): Promise<string> {
     const { input, key } = toSign(claims);
     return new Promise((resolve, reject) =>
-      sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, (err, sig) =>
-        err ? reject(err) : resolve(`${input}.${sig.toString('base64url')}`),
+      sign('sha256', Buffer.from(input), key, (err, sig) =>
+        err ? reject(err) : resolve(`${input}.${derToJose(sig, 'ES256')}`),
       ),
     );
   }

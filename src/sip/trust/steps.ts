@@ -376,17 +376,6 @@ export const policy = (deps: PipelineDeps): Step => ({
   },
 });
 
-// an Identity value %-escaped for a URI header (~500 characters, one by one): once per PASSporT
-const escapes = new LRUCache<string, string>({ max: 10_000 });
-function escapedOnce(value: string): string {
-  let e = escapes.get(value);
-  if (e === undefined) {
-    e = escapeHeaderValue(value);
-    escapes.set(value, e);
-  }
-  return e;
-}
-
 /** The E.164 digits of a caller's number, for a PASSporT (RFC 8224 §8.3: no '+'). */
 const tn = (e164: string) => e164.replace(/^\+/, '');
 
@@ -442,7 +431,7 @@ export const identity = (deps: PipelineDeps): Step => ({
       values = [await signer.identity(claims)];
       t.observer?.identity('signed');
     }
-    const escaped = values.map(escapedOnce);
+    const escaped = values.map(escapeHeaderValue);
     const d = c.decision!;
     c.decision = {
       ...d,
