@@ -197,7 +197,14 @@ export async function startCallx(
       if (!sip) stops.push(() => resolver.close());
       // a country has a center when the registry or DNS (master files too) has one
       const centers = anyCenter(registryCenters(store), dnsCenters(resolver.cache, config.apex));
-      const sales = createSales({ store, publisher, logger, centers, onPaid: billing.onPaid });
+      const sales = createSales({
+        store,
+        publisher,
+        logger,
+        centers,
+        onPaid: billing.onPaid,
+        onRejected: billing.onRejected,
+      });
       const members = createMembers({ store, publisher, logger, realm: config.sip.realm, centers });
       publisher.startSweeper();
       sales.startSweeper();

@@ -241,6 +241,11 @@ export interface Order extends Versioned {
   paymentReference?: string;
   /** A PIN's proof of ownership (docs/sales.md, "Proof of ownership"). */
   verification?: OrderVerification;
+  /**
+   * The proof was rejected (or never came): the order is cancelled, its payment due for refund,
+   * its number back in stock; `completedAt` once every step is done (the sweep finishes the rest).
+   */
+  rejection?: { at: Millis; by: string; reason: string; completedAt?: Millis };
 }
 
 /** A payment, keyed by its reference so the same payment twice is one payment. */

@@ -171,6 +171,7 @@ export {
   PriceRulesValues,
   RecordEvidenceInput,
   RegistrarRef,
+  RejectInput,
   RepriceInput,
   ReserveInput,
   SearchInput,

@@ -233,6 +233,46 @@ describe('api: number sales', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it("a PIN's proof of ownership rejected over HTTP: cancelled, the payment due for refund, the number back in stock", async ({
+    h,
+    a,
+  }) => {
+    await stock(h, a);
+    const m = await member(h, a);
+    const r = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL, memberId: m.id } });
+    const orderId = r.body.order.id;
+    await h.call('POST', `/v1/orders/${orderId}/payments`, {
+      token: a,
+      body: { reference: 'p-rej', amount: r.body.price },
+    });
+    const noReason = await h.call('POST', `/v1/orders/${orderId}/reject`, { token: a, body: {} });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors[0]).toMatchObject({ pointer: '/reason' });
+    const rejected = await h.call('POST', `/v1/orders/${orderId}/reject`, {
+      token: a,
+      body: { reason: 'the letter names another subscriber' },
+    });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({
+      order: {
+        status: 'cancelled',
+        rejection: {
+          by: 'registrar:a',
+          reason: 'the letter names another subscriber',
+          completedAt: expect.any(String),
+        },
+      },
+      number: { status: 'available' },
+      refundDue: 'a:p-rej',
+    });
+    const again = await h.call('POST', `/v1/orders/${orderId}/reject`, { token: a, body: { reason: 'x' } });
+    expect(again.body.order).toEqual(rejected.body.order);
+    const late = await h.call('POST', `/v1/orders/${orderId}/approve`, { token: a, body: {} });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ code: 'order-state' });
+    expect((await h.published()).get(`members/${m.id}`)?.map((x) => x.name) ?? []).not.toContain(SEOUL_OWNER);
+  });
+
   it('refuses reservations with the reason: invalid (400), not offered (404)', async ({ h, a }) => {
     await stock(h, a);
     const invalid = await h.call('POST', '/v1/orders', { token: a, body: { number: '12' } });

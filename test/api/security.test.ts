@@ -26,6 +26,8 @@ interface World {
   /** PIN orders of B waiting for proof of ownership: without evidence, with a letter, with a code. */
   pendingOrderB: string;
   provenOrderB: string;
+  /** A PIN order of B's waiting for proof, for the rejection's case. */
+  rejectableOrderB: string;
   codeB: string;
   soldNumberB: string;
   availableNumberB: string;
@@ -302,6 +304,10 @@ const CASES: Record<string, Case> = {
     kind: 'foreign',
     req: (w) => ({ path: `/v1/orders/${w.provenOrderB}/approve`, body: {} }),
   },
+  'POST /v1/orders/{id}/reject': {
+    kind: 'foreign',
+    req: (w) => ({ path: `/v1/orders/${w.rejectableOrderB}/reject`, body: { reason: 'no letter' } }),
+  },
   'POST /v1/verifications/confirm': {
     // the country centers are the operator's: a registrar cannot confirm its own codes
     kind: 'admin-only',
@@ -552,7 +558,7 @@ async function world(h: Harness): Promise<World> {
     'rrset',
   );
   await ok(
-    call('POST', '/v1/inventory', { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count: 6 } }),
+    call('POST', '/v1/inventory', { country: 'KR', kind: 'pin', range: { first: '02-6200-6198', count: 7 } }),
     'stock',
   );
   await ok(
@@ -611,6 +617,7 @@ async function world(h: Harness): Promise<World> {
     'loa 2',
   );
   const coded = await pendingOrder('pin:+82262006203', 'b-5');
+  const rejectable = await pendingOrder('pin:+82262006204', 'b-6');
   const code = (await ok(call('POST', `/v1/orders/${coded}/verification`, { method: 'code' }), 'code')).code;
   const vns = await ok(
     call('POST', '/v1/orders', { number: '7000-7000#082', memberId: co.id }),
@@ -711,6 +718,7 @@ async function world(h: Harness): Promise<World> {
     paidOrderB: sold.order.id,
     pendingOrderB: pending,
     provenOrderB: proven,
+    rejectableOrderB: rejectable,
     codeB: code,
     soldNumberB: 'pin:+82262006199',
     availableNumberB: 'pin:+82262006200',

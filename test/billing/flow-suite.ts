@@ -473,6 +473,49 @@ export function defineFlowSuite(label: string, open: StoreOpener): void {
       });
     });
 
+    it('reverses a PIN sale whose proof of ownership is rejected: two more entries, once; the sweep posts what a hook missed', async () => {
+      const h = await stores.fresh();
+      await h.sales.stock(REG_A, { country: 'KR', kind: 'pin', range: { first: '02-6200-6200', count: 2 } });
+      const m = await h.members.register(REG_A, KIM);
+      const entries = async () =>
+        (await h.billing.accounts.entries(REG_A, { memberId: m.id })).items.map((e) => [
+          e.kind,
+          e.amount,
+          e.key,
+        ]);
+      const buy = async (sales: typeof h.sales, number: string, ref: string) => {
+        const r = await sales.reserve(REG_A, { number, memberId: m.id });
+        if (!r.approved) throw new Error(r.reason);
+        await sales.pay(REG_A, { orderId: r.order.id, reference: ref, amount: r.price });
+        return { id: r.order.id, price: (r.price.amount / 100).toFixed(2) };
+      };
+      const reversed = (o: { id: string; price: string }) => [
+        ['payment', o.price, `sale:${o.id}:payment`],
+        ['number-sale', `-${o.price}`, `sale:${o.id}:number`],
+        ['number-sale', o.price, `sale:${o.id}:returned`],
+        ['payment', `-${o.price}`, `sale:${o.id}:refund`],
+      ];
+      const o1 = await buy(h.sales, '02-6200-6200-082', 'psp-1');
+      await h.sales.reject(REG_A, { orderId: o1.id, reason: 'no letter' });
+      await h.sales.reject(REG_A, { orderId: o1.id, reason: 'no letter' });
+      await h.billing.sweep();
+      expect(await entries()).toEqual(reversed(o1));
+      // rejected through a service without the hook (another process): the sweep posts it, once
+      const bare = createSales({
+        store: h.store,
+        publisher: h.publisher,
+        logger: silentLogger,
+        clock: h.clock,
+        centers: h.centers,
+      });
+      const o2 = await buy(bare, '02-6200-6201-082', 'psp-2');
+      await bare.reject(ADMIN, { orderId: o2.id, reason: 'forged' });
+      await h.billing.sweep();
+      await h.billing.sweep();
+      expect(await entries()).toEqual([...reversed(o1), ...reversed(o2)]);
+      expect(await h.billing.accounts.get(REG_A, { memberId: m.id })).toMatchObject({ balance: '0.00' });
+    });
+
     it('charges rent each period; unpaid, the number is suspended (out of DNS), restored by a top-up, then released into quarantine', async () => {
       const h = await stores.fresh();
       const owner = '0.0.2.6.0.0.2.6.2.2.8.e164.callx.test';

@@ -40,6 +40,7 @@ export async function billingOn(store: Store, opts: BillingHarnessOptions = {}) 
     settleMs: 1_000,
     centers: s.centers,
     onPaid: billing.onPaid,
+    onRejected: billing.onRejected,
   });
   await billing.tokens.load();
   return { ...s, sales, billing };

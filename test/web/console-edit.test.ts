@@ -123,4 +123,37 @@ describe('web console: editing members and price rules', () => {
       text((await (await login('boss@acme.example', 'ja-JP')).get(`/console/members/${memberId}`)).html),
     ).toContain('会員情報の変更');
   });
+
+  it('the proof desk rejects a PIN whose proof fails: the reason kept, the order cancelled, the number back in stock', async () => {
+    const acme = registrarPrincipal('acme');
+    await h.services.sales.stock(acme, { country: 'KR', kind: 'pin', numbers: ['+82262006299'] });
+    const r = await h.services.sales.reserve(acme, { number: '+82262006299', memberId });
+    if (!r.approved) throw new Error(r.message);
+    await h.services.sales.pay(acme, { orderId: r.order.id, reference: 'psp-rej', amount: r.price });
+    const path = `/console/proofs/${r.order.id}/reject`;
+    // support staff may read the desk but not act; a reason is required
+    const help = await login('help@acme.example');
+    expect((await help.post(path, { reason: 'forged' }, '/console/proofs')).status).toBe(403);
+    const sales = await login('sales@acme.example');
+    const desk = await sales.get('/console/proofs');
+    expect(text(desk.html)).toContain('Reject 02-6200-6299-082 and refund');
+    const empty = await sales.post(path, { reason: ' ' }, '/console/proofs');
+    expect(empty.status).toBe(409);
+    expect(text(empty.html)).toMatch(/reason/);
+    expect((await h.services.sales.getOrder(acme, { orderId: r.order.id })).status).toBe(
+      'pending-verification',
+    );
+    const ok = await sales.post(path, { reason: 'the letter names another subscriber' }, '/console/proofs');
+    expect(ok.status).toBe(303);
+    const after = await sales.get(ok.headers.get('location')!);
+    expect(text(after.html)).toContain('Rejected: the order is cancelled');
+    expect(text(after.html)).not.toContain('02-6200-6299-082');
+    expect(await h.services.sales.getOrder(acme, { orderId: r.order.id })).toMatchObject({
+      status: 'cancelled',
+      rejection: { by: 'staff:acme:sales@acme.example', reason: 'the letter names another subscriber' },
+    });
+    expect(await h.services.sales.getNumber(acme, { number: '+82262006299' })).toMatchObject({
+      status: 'available',
+    });
+  });
 });

@@ -432,6 +432,17 @@ const CASES: Record<string, Case> = {
       from: '/console/proofs',
     }),
   },
+  'POST /console/proofs/:id/reject': {
+    kind: 'foreign',
+    status: 404,
+    req: (w) => ({
+      who: 'staffA',
+      method: 'POST',
+      path: `/console/proofs/${w.orderB}/reject`,
+      form: { reason: 'forged' },
+      from: '/console/proofs',
+    }),
+  },
   'GET /console/members': ownList('/console/members'),
   'GET /console/members.csv': ownList('/console/members.csv'),
   'GET /console/members/:id': {

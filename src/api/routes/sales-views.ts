@@ -74,6 +74,13 @@ export const OrderSchema = z
     expiresAt: Timestamp,
     paymentReference: z.string().optional(),
     verification: VerificationSchema.optional(),
+    rejection: z
+      .object({ at: Timestamp, by: z.string(), reason: z.string(), completedAt: Timestamp.optional() })
+      .optional()
+      .openapi({
+        description:
+          'The proof of ownership was rejected: the order is cancelled, its payment due for refund, its number back in stock (completedAt once done)',
+      }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     version: z.number().int(),
@@ -89,10 +96,20 @@ export function presentNumber(n: NumberView) {
 }
 
 export function presentOrder(o: OrderView) {
-  const { verification: v, ...rest } = o;
+  const { verification: v, rejection: rj, ...rest } = o;
   return {
     ...rest,
     ...(v ? { verification: presentVerification(v) } : {}),
+    ...(rj
+      ? {
+          rejection: {
+            at: iso(rj.at),
+            by: rj.by,
+            reason: rj.reason,
+            ...(rj.completedAt !== undefined ? { completedAt: iso(rj.completedAt) } : {}),
+          },
+        }
+      : {}),
     expiresAt: iso(o.expiresAt),
     createdAt: iso(o.createdAt),
     updatedAt: iso(o.updatedAt),

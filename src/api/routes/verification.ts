@@ -5,8 +5,9 @@
 //   POST /v1/orders/{id}/verification   the registrar's evidence: {method: loa, reference} | {method: code}
 //   POST /v1/verifications/confirm      the country center: {line, code} (the operator's token)
 //   POST /v1/orders/{id}/approve        the admin or the registrar: paid, and the number goes to its member
+//   POST /v1/orders/{id}/reject         the admin or the registrar: cancelled, payment due for refund, number back in stock
 import { z } from '@hono/zod-openapi';
-import { ApproveInput, ConfirmCodeInput, RecordEvidenceInput } from '#registry';
+import { ApproveInput, ConfirmCodeInput, RecordEvidenceInput, RejectInput } from '#registry';
 import { principalOf } from '../auth.ts';
 import type { ApiApp, Services } from '../context.ts';
 import { v1Route } from '../route.ts';
@@ -21,6 +22,7 @@ const EvidenceBody = z
   .openapi('VerificationEvidence');
 const ConfirmBody = named(ConfirmCodeInput, 'VerificationConfirmation');
 const ApproveBody = named(ApproveInput.omit({ orderId: true }), 'ApproveInput');
+const RejectBody = named(RejectInput.omit({ orderId: true }), 'RejectInput');
 
 const EvidenceResult = z
   .object({
@@ -106,6 +108,48 @@ export function registerVerificationRoutes(app: ApiApp, s: Services): void {
       const r = await s.sales.approve(principalOf(c), { orderId: c.req.valid('param').id });
       return c.json(
         { order: presentOrder(r.order), number: presentNumber(r.number), assigned: r.assigned },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    v1Route({
+      method: 'post',
+      path: '/v1/orders/{id}/reject',
+      tag: 'sales',
+      summary:
+        "Reject a PIN order's proof of ownership: the order is cancelled, its payment due for refund, its number back in stock",
+      description:
+        'The admin or the order’s registrar, while the order is pending-verification (order-state, 409, otherwise), ' +
+        'with the reason (kept on the order). Idempotent: rejecting again returns the same order and finishes what a ' +
+        'crash left undone. The fee system reverses the sale in the member’s ledger (the number returned, the payment refunded).',
+      request: { params: OrderIdParam, ...jsonBody(RejectBody) },
+      responses: {
+        200: json(
+          z
+            .object({
+              order: OrderSchema,
+              number: NumberSchema.nullable(),
+              refundDue: z.string().nullable().openapi({ description: 'The payment due for refund' }),
+            })
+            .openapi('Rejection'),
+          'Rejected',
+        ),
+      },
+      errors: [404, 409],
+    }),
+    async (c) => {
+      const r = await s.sales.reject(principalOf(c), {
+        orderId: c.req.valid('param').id,
+        ...c.req.valid('json'),
+      });
+      return c.json(
+        {
+          order: presentOrder(r.order),
+          number: r.number ? presentNumber(r.number) : null,
+          refundDue: r.refundDue,
+        },
         200,
       );
     },

@@ -230,6 +230,8 @@ export function createBilling(deps: BillingDeps) {
     callStats: createCallStats({ store }),
     /** The sales hook: createSales({ onPaid: billing.onPaid }). */
     onPaid: sales.onPaid,
+    /** The sales hook: createSales({ onRejected: billing.onRejected }). */
+    onRejected: sales.onRejected,
     authorizer,
     sweep,
     /** Runs sweep() every intervalMs and keeps the rate book and keys fresh, until stop(). */

@@ -6,10 +6,15 @@
 // sale:<order>:payment and sale:<order>:number make each posting happen once. A PIN's order
 // waiting for its proof of ownership (`pending-verification`) is posted too: the money was
 // received at payment, and the number is sold to the order then (its rent starts only when it
-// is assigned, after the approval: rental.ts); the approval posts nothing more.
+// is assigned, after the approval: rental.ts); the approval posts nothing more. A rejected proof
+// of ownership reverses the sale with two more entries — the number returned (+price) and the
+// payment returned (−price, refunded the way it came) — keys sale:<order>:returned and
+// sale:<order>:refund; the sale's own two are posted first if they were not, so the history is
+// whole and the balance unchanged.
 import type { Account, Clock, Logger, Order, Store } from '#core';
 import { COLLECTIONS, DuplicateKeyError } from '#core';
 import type { PayResult } from '../sales/pay.ts';
+import type { OrderView } from '../sales/views.ts';
 import type { Ledger } from './ledger.ts';
 
 const CHECKPOINT = 'billing.sales';
@@ -64,13 +69,21 @@ export function createSalesSync(opts: SalesSyncOptions) {
   /** Order states whose payment was received: paid, or paid and waiting for a PIN's proof of ownership. */
   const PAID: readonly Order['status'][] = ['paid', 'pending-verification'];
 
-  /** Posts a paid order's two entries; false when it cannot yet (no member) or cannot (another currency). */
-  async function postOrder(
-    o: Pick<Order, '_id' | 'registrarId' | 'numberId' | 'price' | 'status' | 'paymentReference'> & {
-      memberId?: string | undefined;
-    },
-  ): Promise<boolean> {
-    if (!PAID.includes(o.status) || !o.memberId) return false;
+  type OrderLike = Pick<
+    Order,
+    '_id' | 'registrarId' | 'numberId' | 'price' | 'status' | 'paymentReference'
+  > & {
+    memberId?: string | undefined;
+    rejected?: boolean;
+  };
+
+  /**
+   * Posts a paid order's two entries (and a rejected one's two more); false when it cannot yet
+   * (no member) or cannot (another currency).
+   */
+  async function postOrder(o: OrderLike): Promise<boolean> {
+    const rejected = o.status === 'cancelled' && o.rejected === true;
+    if ((!PAID.includes(o.status) && !rejected) || !o.memberId) return false;
     const a = await accountFor(o.memberId, o.registrarId, o.price.currency);
     if (a.currency !== o.price.currency) {
       log.warn(
@@ -102,6 +115,32 @@ export function createSalesSync(opts: SalesSyncOptions) {
           memo: `number ${o.numberId}`,
         },
       },
+      ...(rejected
+        ? [
+            {
+              accountId: a._id,
+              key: `sale:${o._id}:returned`,
+              posting: {
+                kind: 'number-sale' as const,
+                amount: o.price.amount,
+                currency: o.price.currency,
+                ref: o.numberId,
+                memo: `number ${o.numberId} returned: proof of ownership rejected`,
+              },
+            },
+            {
+              accountId: a._id,
+              key: `sale:${o._id}:refund`,
+              posting: {
+                kind: 'payment' as const,
+                amount: -o.price.amount,
+                currency: o.price.currency,
+                ref: o._id,
+                memo: `payment ${o.paymentReference ?? ''} refunded`.replace('  ', ' '),
+              },
+            },
+          ]
+        : []),
     ]);
     return true;
   }
@@ -119,21 +158,42 @@ export function createSalesSync(opts: SalesSyncOptions) {
     });
   }
 
-  /** Paid orders changed since the last pass. */
-  async function sweep(): Promise<number> {
-    const cp = (await counters.get(CHECKPOINT))?.seq ?? 0;
+  /** The sales hook (createSales({ onRejected })). */
+  async function onRejected(o: OrderView): Promise<void> {
+    await postOrder({
+      _id: o.id,
+      registrarId: o.registrarId,
+      numberId: o.numberId,
+      price: o.price,
+      status: o.status,
+      paymentReference: o.paymentReference,
+      memberId: o.memberId,
+      rejected: o.rejection !== undefined,
+    });
+  }
+
+  /** Orders matching `filter` changed since the checkpoint `id`: posted, then the checkpoint moved. */
+  async function pass(id: string, filter: Record<string, unknown>): Promise<number> {
+    const cp = (await counters.get(id))?.seq ?? 0;
     const now = clock.now();
-    const batch = await orders.find({ status: { $in: PAID }, updatedAt: { $gte: cp } } as never, {
+    const batch = await orders.find({ ...filter, updatedAt: { $gte: cp } } as never, {
       sort: { updatedAt: 1 },
       limit: BATCH,
     });
     let n = 0;
-    for (const o of batch) if (await postOrder(o)) n++;
+    for (const o of batch) if (await postOrder({ ...o, rejected: o.rejection !== undefined })) n++;
     const next = batch.length === BATCH ? batch.at(-1)!.updatedAt : Math.max(cp, now - 60_000);
-    if (next > cp)
-      await counters.findOneAndUpdate({ _id: CHECKPOINT }, { $set: { seq: next } }, { upsert: true });
+    if (next > cp) await counters.findOneAndUpdate({ _id: id }, { $set: { seq: next } }, { upsert: true });
     return n;
   }
 
-  return { onPaid, sweep, postOrder };
+  /** Paid orders, and orders whose proof was rejected, changed since the last pass. */
+  async function sweep(): Promise<number> {
+    return (
+      (await pass(CHECKPOINT, { status: { $in: PAID } })) +
+      (await pass(`${CHECKPOINT}.rejected`, { status: 'cancelled', 'rejection.at': { $exists: true } }))
+    );
+  }
+
+  return { onPaid, onRejected, sweep, postOrder };
 }

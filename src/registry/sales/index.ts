@@ -11,6 +11,7 @@ import { type ExtendInput, extend } from './extend.ts';
 import { indexGrams } from './grams.ts';
 import { getNumber, getOrder, listInventory, listOrders } from './orders.ts';
 import { type PayResult, pay } from './pay.ts';
+import { reject } from './reject.ts';
 import { release } from './release.ts';
 import { DEFAULT_RESERVATION_MS, reserve } from './reserve.ts';
 import { getPriceRules, setPriceRules } from './rules.ts';
@@ -25,6 +26,7 @@ import type {
   PayInput,
   RecordEvidenceInput,
   RegistrarRef,
+  RejectInput,
   RepriceInput,
   ReserveInput,
   SearchInput,
@@ -35,6 +37,7 @@ import { search } from './search.ts';
 import { reprice, stock } from './stock.ts';
 import { sweep } from './sweep.ts';
 import { approve, confirmCode, recordEvidence } from './verification.ts';
+import type { OrderView } from './views.ts';
 
 export type { ServiceContext, ServiceDeps } from './context.ts';
 export { serviceContext } from './context.ts';
@@ -43,6 +46,7 @@ export { parseNumberRef } from './numbers.ts';
 export { MAX_PATTERN_LENGTH, patternRegex } from './pattern.ts';
 export type { PayResult } from './pay.ts';
 export * from './pricing.ts';
+export type { RejectResult } from './reject.ts';
 export type { RejectReason, ReserveResult } from './reserve.ts';
 export { DEFAULT_RESERVATION_MS } from './reserve.ts';
 export type { PriceRulesView } from './rules.ts';
@@ -63,6 +67,8 @@ export interface SalesOptions extends ServiceDeps {
    * the ledger catches up from the paid orders.
    */
   onPaid?: (result: PayResult) => Promise<void>;
+  /** Called after reject(): the fee system posts the sale's reversal (docs/billing.md, "Number sales"). */
+  onRejected?: (order: OrderView) => Promise<void>;
 }
 
 export type SalesService = ReturnType<typeof createSales>;
@@ -98,6 +104,17 @@ export function createSales(opts: SalesOptions) {
     recordEvidence: (p: Principal, input: RecordEvidenceInput) => recordEvidence(ctx, p, input),
     confirmCode: (p: Principal, input: ConfirmCodeInput) => confirmCode(ctx, p, input),
     approve: (p: Principal, input: ApproveInput) => approve(ctx, p, input),
+    /** Rejects it: the order cancelled, its payment due for refund, the number back in stock. */
+    async reject(p: Principal, input: RejectInput) {
+      const r = await reject(ctx, p, input);
+      if (opts.onRejected)
+        await opts
+          .onRejected(r.order)
+          .catch((err: unknown) =>
+            ctx.log.warn({ err, orderId: r.order.id }, 'registry: sales: reject: the ledger hook failed'),
+          );
+      return r;
+    },
     release: (p: Principal, input: NumberRefInput) => release(ctx, p, input),
     getOrder: (p: Principal, input: OrderRef) => getOrder(ctx, p, input),
     listOrders: (p: Principal, input: ListOrdersInput = {}) => listOrders(ctx, p, input),

@@ -88,7 +88,8 @@ export async function markOrderPaid(
   const reference = referenceOf(paymentId, order.registrarId);
   const status = awaitsProof(ctx, order) ? 'pending-verification' : 'paid';
   const paid = await ctx.orders.findOneAndUpdate(
-    { _id: orderId, status: { $nin: ['paid', 'pending-verification'] } },
+    // never revives an order whose proof was rejected (cancelled, its payment due for refund)
+    { _id: orderId, status: { $nin: ['paid', 'pending-verification'] }, rejection: { $exists: false } },
     {
       $set: { status, paymentReference: reference, updatedAt: ctx.clock.now() },
       $inc: { version: 1 },

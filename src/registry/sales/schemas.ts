@@ -127,6 +127,15 @@ export type ConfirmCodeInput = z.input<typeof ConfirmCodeInput>;
 export const ApproveInput = z.object({ orderId: DocId }).strict();
 export type ApproveInput = z.input<typeof ApproveInput>;
 
+/** Why a PIN's proof of ownership is rejected (kept on the order, shown to its registrar). */
+export const RejectInput = z
+  .object({
+    orderId: DocId,
+    reason: z.string().trim().min(1, { error: 'say why the proof is rejected' }).max(500),
+  })
+  .strict();
+export type RejectInput = z.input<typeof RejectInput>;
+
 export const NumberRefInput = z.object({ number: NumberText }).strict();
 export type NumberRefInput = z.input<typeof NumberRefInput>;
 

@@ -11,12 +11,12 @@ describe('sweep', () => {
     await s.sales.stock(REG_A, { country: 'KR', kind: 'vns', range: { first: '5000-0000', count: 3 } });
     for (const n of ['vns:50000000', 'vns:50000001']) await s.sales.reserve(REG_A, { number: n });
     s.clock.advance(999);
-    expect(await s.sales.sweep()).toEqual({ expired: 0, completed: 0, released: 0 });
+    expect(await s.sales.sweep()).toEqual({ expired: 0, completed: 0, released: 0, rejected: 0 });
     s.clock.advance(1);
-    expect(await s.sales.sweep()).toEqual({ expired: 2, completed: 0, released: 0 });
+    expect(await s.sales.sweep()).toEqual({ expired: 2, completed: 0, released: 0, rejected: 0 });
     expect(await s.store.collection<Order>('orders').count({ status: 'expired' })).toBe(2);
     expect(await s.store.collection<InventoryNumber>('numbers').count({ status: 'available' })).toBe(3);
-    expect(await s.sales.sweep()).toEqual({ expired: 0, completed: 0, released: 0 });
+    expect(await s.sales.sweep()).toEqual({ expired: 0, completed: 0, released: 0, rejected: 0 });
   });
 
   it('closes orders whose reservation never got its order update', async () => {

@@ -3,6 +3,7 @@
 // update that only one runner wins.
 import type { ServiceContext } from './context.ts';
 import { applyPayment } from './pay.ts';
+import { finishRejection } from './reject.ts';
 import { finishRelease } from './release.ts';
 import { settlePaidReservation } from './reserve.ts';
 import { assignNumber, markOrderPaid } from './sale.ts';
@@ -14,6 +15,8 @@ export interface SweepResult {
   completed: number;
   /** Releases finished. */
   released: number;
+  /** Rejected proofs of ownership finished (refund marked, number back in stock). */
+  rejected: number;
 }
 
 const BATCH = 100;
@@ -24,7 +27,7 @@ const BATCH = 100;
  */
 export async function sweep(ctx: ServiceContext, settleMs: number): Promise<SweepResult> {
   const now = ctx.clock.now();
-  const out: SweepResult = { expired: 0, completed: 0, released: 0 };
+  const out: SweepResult = { expired: 0, completed: 0, released: 0, rejected: 0 };
   const where = 'registry: sales: sweep';
 
   for (const n of await ctx.numbers.find(
@@ -108,6 +111,14 @@ export async function sweep(ctx: ServiceContext, settleMs: number): Promise<Swee
       },
     );
     if (back) out.released++;
+  }
+  // A rejected proof of ownership whose refund or return to stock a crash left undone.
+  for (const o of await ctx.orders.find(
+    { status: 'cancelled', 'rejection.at': { $lt: cutoff }, 'rejection.completedAt': { $exists: false } },
+    { limit: BATCH },
+  )) {
+    await finishRejection(ctx, o, `${where}: order ${o._id}: reject proof of ownership`);
+    out.rejected++;
   }
   return out;
 }

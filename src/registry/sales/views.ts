@@ -89,6 +89,8 @@ export interface OrderView {
   expiresAt: number;
   paymentReference?: string;
   verification?: VerificationView;
+  /** The proof was rejected: why, by whom, and whether the number and refund steps are done. */
+  rejection?: { at: number; by: string; reason: string; completedAt?: number };
   createdAt: number;
   updatedAt: number;
   version: number;
@@ -121,6 +123,7 @@ export function orderView(o: Order): OrderView {
           },
         }
       : {}),
+    ...(o.rejection ? { rejection: { ...o.rejection } } : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
     version: o.version,

@@ -344,6 +344,10 @@ export const en = {
   'proofs.recorded': 'Evidence recorded. Approve the order when you have checked it.',
   'proofs.approved': 'Approved: the number now belongs to its buyer and answers in DNS.',
   'proofs.empty': 'No order is waiting for proof of ownership.',
+  'proofs.reason': 'Why the proof for {{number}} is rejected',
+  'proofs.reject': 'Reject {{number}} and refund',
+  'proofs.rejected':
+    'Rejected: the order is cancelled, its payment is marked for refund and the number is back in stock.',
   'footer.note': 'callx — a federated call exchange. Times are shown in UTC.',
 } as const;
 

@@ -340,5 +340,8 @@ export const ja: Catalog = {
   'proofs.recorded': '証拠を記録しました。確認後に注文を承認してください。',
   'proofs.approved': '承認しました。番号は購入者のものとなり DNS で応答します。',
   'proofs.empty': '所有の証明を待つ注文はありません。',
+  'proofs.reason': '{{number}} の証明を却下する理由',
+  'proofs.reject': '{{number}} を却下して返金',
+  'proofs.rejected': '却下しました。注文は取り消され、支払いは返金対象となり、番号は在庫に戻りました。',
   'footer.note': 'callx — 連合型通話交換。時刻はUTCで表示しています。',
 };

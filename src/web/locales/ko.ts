@@ -337,5 +337,9 @@ export const ko: Catalog = {
   'proofs.recorded': '증빙을 기록했습니다. 확인한 뒤 주문을 승인하세요.',
   'proofs.approved': '승인했습니다. 번호가 구매자에게 배정되어 DNS에서 응답합니다.',
   'proofs.empty': '소유 증빙을 기다리는 주문이 없습니다.',
+  'proofs.reason': '{{number}}의 증빙을 거절하는 이유',
+  'proofs.reject': '{{number}} 거절 및 환불',
+  'proofs.rejected':
+    '거절했습니다. 주문이 취소되고 결제는 환불 대상으로 표시되었으며 번호는 재고로 돌아갔습니다.',
   'footer.note': 'callx — 연합 통화 교환. 시간은 UTC로 표시합니다.',
 };

@@ -1,8 +1,9 @@
 // The console's proof-of-ownership desk (docs/sales.md, "Proof of ownership"): a paid PIN waits
 // until the registrar records the evidence that its buyer holds the line — a letter of
-// authorisation's reference — and approves it; then the number goes to its buyer and DNS. Staff
-// with the `sell` capability act; everyone who may read sees the queue. (A code confirmed from
-// the line goes through the country center's API, not this page.)
+// authorisation's reference — and approves it; then the number goes to its buyer and DNS — or
+// rejects it with a reason: the order is cancelled, its payment marked for refund, the number
+// back in stock. Staff with the `sell` capability act; everyone who may read sees the queue. (A
+// code confirmed from the line goes through the country center's API, not this page.)
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -23,7 +24,8 @@ export interface ProofDeps {
   ): Response | Promise<Response>;
 }
 
-const RESULT = new Set(['recorded', 'approved']);
+const RESULT = new Set(['recorded', 'approved', 'rejected']);
+type Done = 'recorded' | 'approved' | 'rejected';
 
 export function proofRoutes(d: ProofDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -53,7 +55,8 @@ export function proofRoutes(d: ProofDeps): Hono<WebEnv> {
             : t('proofs.none');
       const actions: Html = canSell
         ? html`<form method="post" action="/console/proofs/${o.id}/evidence" class="inline">${csrfField(c)}${field({ name: 'reference', label: t('proofs.reference', { number: o.display }), required: true, autocomplete: 'off' })}<button type="submit">${t('proofs.record')}</button></form>
-<form method="post" action="/console/proofs/${o.id}/approve" class="inline">${csrfField(c)}<button type="submit">${t('proofs.approve', { number: o.display })}</button></form>`
+<form method="post" action="/console/proofs/${o.id}/approve" class="inline">${csrfField(c)}<button type="submit">${t('proofs.approve', { number: o.display })}</button></form>
+<form method="post" action="/console/proofs/${o.id}/reject" class="inline">${csrfField(c)}${field({ name: 'reason', label: t('proofs.reason', { number: o.display }), required: true, autocomplete: 'off' })}<button type="submit">${t('proofs.reject', { number: o.display })}</button></form>`
         : html``;
       return [
         html`${o.display}`,
@@ -68,7 +71,7 @@ export function proofRoutes(d: ProofDeps): Hono<WebEnv> {
     const banner = problem
       ? notice(problem, 'warn')
       : done && RESULT.has(done)
-        ? notice(t(`proofs.${done as 'recorded' | 'approved'}`), 'ok')
+        ? notice(t(`proofs.${done as Done}`), 'ok')
         : '';
     return d.page(
       c,
@@ -125,11 +128,7 @@ ${
   });
 
   /** A refusal the registrar can act on (no evidence yet, a changed order) is shown on the queue. */
-  const act = async (
-    c: Context<WebEnv>,
-    done: 'recorded' | 'approved',
-    run: (p: Principal) => Promise<unknown>,
-  ) => {
+  const act = async (c: Context<WebEnv>, done: Done, run: (p: Principal) => Promise<unknown>) => {
     const p = d.staffOf(c)!;
     requireCapability(p, 'sell', `web: console: proof of ownership (${done})`);
     try {
@@ -156,5 +155,11 @@ ${
   app.post('/console/proofs/:id/approve', (c) =>
     act(c, 'approved', (p) => c.var.s.sales.approve(p, { orderId: c.req.param('id') })),
   );
+  app.post('/console/proofs/:id/reject', async (c) => {
+    const f = await readForm(c);
+    return act(c, 'rejected', (p) =>
+      c.var.s.sales.reject(p, { orderId: c.req.param('id'), reason: (f.reason ?? '').trim() }),
+    );
+  });
   return app;
 }

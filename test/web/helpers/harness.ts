@@ -70,7 +70,7 @@ export async function webOn(
     publisher,
     clock,
     logger: silentLogger,
-    ...(billing ? { onPaid: billing.onPaid } : {}),
+    ...(billing ? { onPaid: billing.onPaid, onRejected: billing.onRejected } : {}),
   });
   const members = createMembers({ store, publisher, clock, logger: silentLogger, realm: APEX });
   const outbox = createOutbox();

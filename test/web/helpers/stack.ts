@@ -74,7 +74,13 @@ export async function startWebStack(store: Store, dataDir: string): Promise<WebS
   const sipPort = await sip.start();
   // the fee system as main.ts wires it (its sweeper is not started: the tests post what they need)
   const billing = createBilling({ store, publisher, logger: silentLogger, apex: config.apex });
-  const sales = createSales({ store, publisher, logger: silentLogger, onPaid: billing.onPaid });
+  const sales = createSales({
+    store,
+    publisher,
+    logger: silentLogger,
+    onPaid: billing.onPaid,
+    onRejected: billing.onRejected,
+  });
   const members = createMembers({ store, publisher, logger: silentLogger, realm: config.sip.realm });
   const outbox = createOutbox();
   const web = createWeb({
