@@ -3,7 +3,6 @@
 // verifier per redirector: nonces valid on every redirector (the deployment's secret in the
 // registry), nonce counts against replays, the digest `uri` checked against the Request-URI
 // (RFC 7616 §3.4.6, RFC 3261 §22.4). Credentials are HA1 digests, never passwords.
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '#core';
 import { header, parseUri, type SipMessage } from '../message.ts';
 import {
@@ -16,6 +15,7 @@ import {
   parseAuthorization,
   sameDigest,
 } from '../register/digest.ts';
+import { createNonceCounts } from './nonce-counts.ts';
 
 /** What a verifier needs of an account. */
 export interface DigestCredentials {
@@ -111,10 +111,9 @@ export function createDigestVerifier(deps: DigestVerifierDeps): DigestVerifier {
   const algorithms = deps.algorithms ?? ALGORITHMS;
   const lifetimeMs = deps.nonceLifetimeMs ?? 300_000;
   const now = () => deps.clock.now();
-  // RFC 7616 §3.4: a UA counts up (nc) the requests it makes with one nonce, so the same count
-  // twice is a replay. Remembered per redirector for the nonce's life, and only after the
-  // digest checked out, so nobody can fill the table with guesses.
-  const counts = new LRUCache<string, number>({ max: 50_000, ttl: lifetimeMs });
+  // the counts used with each nonce (nonce-counts.ts), per redirector for the nonce's life, and
+  // only after the digest checked out, so nobody can fill the table with guesses
+  const counts = createNonceCounts({ max: 50_000, ttlMs: lifetimeMs });
 
   // the secret is read once (a failure is not remembered: the next request tries again)
   let nonces: Nonces | undefined = deps.nonceSecret
@@ -187,11 +186,8 @@ export function createDigestVerifier(deps: DigestVerifierDeps): DigestVerifier {
         return { kind: 'challenge', stale: false, why: 'wrong credentials', username };
       // right password, old nonce: the UA retries at once without asking its user (RFC 7616 §3.3)
       if (fresh === 'stale') return { kind: 'challenge', stale: true, why: 'nonce expired', username };
-      const count = Number.parseInt(nc, 16);
-      const last = counts.get(nonce);
-      if (last !== undefined && count <= last)
+      if (!counts.use(nonce, Number.parseInt(nc, 16)))
         return { kind: 'challenge', stale: true, why: 'nonce count replayed', username };
-      counts.set(nonce, count);
       return { kind: 'ok', account, algorithm: alg };
     },
   };
