@@ -313,6 +313,20 @@ export function defineFlowSuite(label: string, open: StoreOpener): void {
       const sos = await call(w, '112', 'c-112');
       expect(sos).toMatchObject({ outcome: 'authorized', hold: 0, emergency: true });
       expect(await call(w, '+33123456789', 'c-fr')).toMatchObject({ outcome: 'no-rate', status: 403 });
+      // a short code the redirector knows is an emergency number (libphonenumber's, for the
+      // caller's country), though not in CALLX_BILLING_EMERGENCY: never refused either
+      expect(await call(w, '113', 'c-113')).toMatchObject({ outcome: 'no-rate' });
+      expect(
+        await w.sip.authorize({
+          memberId: w.m,
+          registrarId: 'reg-a',
+          caller: '+82262006200',
+          destination: '113',
+          emergency: true,
+          callId: 'c-113b',
+          candidates: [{ party: 'gateway:gw-uk', paid: true }],
+        }),
+      ).toMatchObject({ outcome: 'authorized', hold: 0, emergency: true });
     });
 
     it('parallel calls from two redirectors cannot overspend: every CDR at its maximum still leaves the balance ≥ 0', async () => {

@@ -77,6 +77,11 @@ export interface AuthRequest {
   caller: string;
   /** The destination: E.164 ('+4420...') or an emergency number as dialed ('112'). */
   destination: string;
+  /**
+   * The caller's side knows the number is an emergency number (the SIP redirector: the
+   * country's short codes from libphonenumber); otherwise CALLX_BILLING_EMERGENCY decides.
+   */
+  emergency?: boolean;
   callId?: string;
   candidates: readonly AuthCandidate[];
 }
@@ -127,7 +132,7 @@ export function createAuthorizer(opts: AuthorizerOptions) {
   async function authorize(req: AuthRequest): Promise<AuthResult> {
     const now = clock.now();
     const digits = req.destination.replace(/^\+/, '');
-    const emergency = opts.emergency.has(digits);
+    const emergency = req.emergency ?? opts.emergency.has(digits);
     const currency = await opts.currencyOf(req.memberId);
     const sellDeck = currency ? rates.sellDeck(req.registrarId, currency) : null;
     const rated: RatedCandidate[] = [];

@@ -84,6 +84,8 @@ export const authorize = (deps: PipelineDeps): Step => ({
         registrarId: caller.registrarId,
         caller: who.startsWith('tel:') ? who.slice(4) : who,
         destination: dest,
+        // the trust step's verdict (the caller's country's short codes), not a list of our own
+        emergency: d.emergency !== undefined,
         callId: c.callId,
         candidates,
       });
