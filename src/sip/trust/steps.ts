@@ -376,6 +376,18 @@ export const policy = (deps: PipelineDeps): Step => ({
   },
 });
 
+// the %-escaped form of the latest Identity values: a PASSporT reused within its second (a
+// busy caller, retransmissions) is escaped once; small, so new tokens do not churn the heap
+const escapes = new LRUCache<string, string>({ max: 256 });
+function escapedOnce(value: string): string {
+  let e = escapes.get(value);
+  if (e === undefined) {
+    e = escapeHeaderValue(value);
+    escapes.set(value, e);
+  }
+  return e;
+}
+
 /** The E.164 digits of a caller's number, for a PASSporT (RFC 8224 §8.3: no '+'). */
 const tn = (e164: string) => e164.replace(/^\+/, '');
 
@@ -431,7 +443,7 @@ export const identity = (deps: PipelineDeps): Step => ({
       values = [await signer.identity(claims)];
       t.observer?.identity('signed');
     }
-    const escaped = values.map(escapeHeaderValue);
+    const escaped = values.map(escapedOnce);
     const d = c.decision!;
     c.decision = {
       ...d,
