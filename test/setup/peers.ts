@@ -29,6 +29,11 @@ export const PEERS: Peer[] = [
   { from: { apt: 'knot-dnssecutils' }, binaries: ['kzonecheck'], projects: ['interop'] },
   { from: { apt: 'bind9-utils' }, binaries: ['named-checkzone'], projects: ['interop'] },
   { from: { apt: 'sip-tester' }, binaries: ['sipp'], projects: ['interop'] },
+  // real SIP clients against caller trust's digest authentication (test/trust/*.test.ts,
+  // docs/trust.md "Clients"): baresip 1.0.0, sipsak 0.9.8.1, Linphone's linphonec 5.1.65
+  { from: { apt: 'baresip' }, binaries: ['baresip'], projects: ['interop'] },
+  { from: { apt: 'sipsak' }, binaries: ['sipsak'], projects: ['interop'] },
+  { from: { apt: 'linphone-cli' }, binaries: ['linphonec'], projects: ['interop'] },
   { from: { apt: 'python3' }, binaries: ['python3'], projects: ['interop'] },
   // the web pages' browser tests drive Debian's Chromium through playwright-core; CJK fonts so the
   // Korean and Japanese screenshots show their text (no binary to look for: installed by .ci/run)

@@ -110,10 +110,12 @@ export async function startTrustStack(
     logger?: Logger;
     /** A store already seeded (another redirector's). */
     dataDir?: string;
+    /** The zones the DNS server serves (test/sip/zones by default). */
+    zonesDir?: string;
   } = {},
 ): Promise<TrustStack> {
   const logger = opts.logger ?? silentLogger;
-  const dns = await startDns();
+  const dns = await startDns(opts.zonesDir);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'callx-trust-'));
   const store = createEmbeddedStore({ dataDir, logger: silentLogger });
   await store.ensureSchema(SCHEMA);
