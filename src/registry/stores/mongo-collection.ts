@@ -28,7 +28,7 @@ import type {
 } from '#core';
 import { StoreError, UnsupportedQueryError } from '#core';
 import { applyUpdate, upsertSeed } from './apply.ts';
-import { updateEach } from './each.ts';
+import { EACH_CONCURRENCY, EACH_CONCURRENCY_LOCKS, updateEach } from './each.ts';
 import { matches } from './match.ts';
 import { DUPLICATE_KEY, type MongoStore } from './mongo.ts';
 import type { DocLocks, LeaseCheck } from './mongo-locks.ts';
@@ -259,10 +259,15 @@ export class MongoStoreCollection<T extends Doc> implements Collection<T> {
     );
   }
 
-  /** Concurrently, the writes to one `_id` in order (each.ts); each under its document's lock on FerretDB. */
+  /** Concurrently, the writes to one `_id` in order (each.ts); each under its document's lock on FerretDB (fewer at once). */
   async findOneAndUpdateEach(ops: readonly UpdateEachOp[]): Promise<EachResult<T>[]> {
     for (const op of ops) this.check(op.filter);
-    return updateEach(this.name, ops, (op) => this.findOneAndUpdate(op.filter, op.update, op.options ?? {}));
+    return updateEach(
+      this.name,
+      ops,
+      (op) => this.findOneAndUpdate(op.filter, op.update, op.options ?? {}),
+      this.locks ? EACH_CONCURRENCY_LOCKS : EACH_CONCURRENCY,
+    );
   }
 
   async findOneAndReplace(filter: Filter, doc: T): Promise<T | null> {
