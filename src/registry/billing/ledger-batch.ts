@@ -192,7 +192,9 @@ export async function postBatch(d: BatchDeps, items: readonly BatchItem[]): Prom
   // 3. the folds: where nothing but this batch's entries waits, one conditional write per
   // account, in one batch of writes; otherwise (or when the condition fails) fold as post() does
   const fresh = new Map(
-    (await d.accounts.find({ _id: { $in: [...own.keys()] } })).map((a) => [a._id, a] as const),
+    (own.size ? await d.accounts.find({ _id: { $in: [...own.keys()] } }) : []).map(
+      (a) => [a._id, a] as const,
+    ),
   );
   const quick: { pl: Plan; w: ReturnType<typeof foldWrite> }[] = [];
   const slow: Plan[] = [];
