@@ -3,7 +3,8 @@
 // snapshot (charge and cost), stored, and posted to the member's ledger with its hold
 // released; on the embedded store and on FerretDB. Two shapes: 1,000 members (a CDR per
 // account per batch) and one busy member (1,000 CDRs on one account per batch). Prints JSON.
-//   taskset -c 1 node bench/billing/cdrs.ts [batches] [--mongo]
+//   taskset -c 1 node bench/billing/cdrs.ts [batches] [--mongo | --mongo-only]
+// BENCH_MEMBERS=n runs only that shape (n accounts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,9 @@ import { startMongo } from '../../test/setup/mongo.ts';
 import { deckCsv, numbersUnder } from './data.ts';
 
 const BATCHES = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
-const withMongo = process.argv.includes('--mongo');
+const mongoOnly = process.argv.includes('--mongo-only');
+const withMongo = mongoOnly || process.argv.includes('--mongo');
+const shapes = process.env.BENCH_MEMBERS ? [Number(process.env.BENCH_MEMBERS)] : [1000, 1];
 const out: Record<string, unknown> = { batchSize: 1000, batches: BATCHES };
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -129,7 +132,7 @@ async function run(label: string, store: Store, members: number) {
   if (charged !== total) throw new Error(`${label}: ${charged} charges for ${total} CDRs`);
 }
 
-for (const members of process.env.BENCH_MEMBERS ? [Number(process.env.BENCH_MEMBERS)] : [1000, 1]) {
+for (const members of mongoOnly ? [] : shapes) {
   const dir = mkdtempSync(join(tmpdir(), 'callx-bench-cdr-'));
   const s = createEmbeddedStore({ dataDir: dir, logger: silentLogger });
   await run(`embedded-${members === 1 ? 'oneAccount' : `${members}Accounts`}`, s, members);
@@ -138,7 +141,7 @@ for (const members of process.env.BENCH_MEMBERS ? [Number(process.env.BENCH_MEMB
 }
 if (withMongo) {
   const srv = await startMongo();
-  for (const members of [1000, 1]) {
+  for (const members of shapes) {
     const s = await createMongoStore({ uri: srv.uri, dbName: `benchcdr${members}`, logger: silentLogger });
     await run(`${srv.source}-${members === 1 ? 'oneAccount' : `${members}Accounts`}`, s, members);
     await s.close();

@@ -90,6 +90,16 @@ export interface FindOneAndUpdateOptions {
   sort?: Sort;
 }
 
+/** One write of findOneAndUpdateEach: a findOneAndUpdate of the document its filter pins by `_id`. */
+export interface UpdateEachOp {
+  filter: Filter;
+  update: Update;
+  options?: Pick<FindOneAndUpdateOptions, 'returnDocument' | 'upsert'>;
+}
+
+/** What one write of a batch did: what findOneAndUpdate would have returned, or the error it failed with. */
+export type EachResult<T> = { ok: true; doc: T | null } | { ok: false; error: StoreError };
+
 export interface InsertManyResult {
   inserted: number;
   /** `_id`s that already existed; those documents are left unchanged. */
@@ -108,6 +118,18 @@ export interface Collection<T extends Doc> {
   insertMany(docs: T[]): Promise<InsertManyResult>;
   /** The single atomic read-modify-write every state change is built on. Null when nothing matched (and no upsert). */
   findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
+  /**
+   * Many findOneAndUpdate at once: a batch of independent single-document writes, NOT a
+   * transaction. Every filter pins one `_id` (an equality; UnsupportedQueryError before anything
+   * is written otherwise). Each write is atomic on its own with findOneAndUpdate's semantics;
+   * writes to the same `_id` apply in the given order, others in any order; one that fails has
+   * its error in its result and does not stop the others. Results are in the writes' order.
+   * The embedded store commits the whole batch at once (one sync; a crash keeps all of it or
+   * none); MongoDB runs the writes concurrently (a crash or an outage may leave any subset
+   * applied: the results say which). Rejects only when the store failed as a whole (the
+   * embedded store's commit: then nothing was written).
+   */
+  findOneAndUpdateEach(ops: readonly UpdateEachOp[]): Promise<EachResult<T>[]>;
   /** Replaces the whole document when the filter matches; returns the new document or null. */
   findOneAndReplace(filter: Filter, doc: T): Promise<T | null>;
   /** Deletes one matching document and returns it, or null. */

@@ -195,6 +195,71 @@ export function defineFlowSuite(label: string, open: StoreOpener): void {
       expect((await h.billing.cdrs.list(OTHER_GW)).items).toEqual([]);
     });
 
+    it('a CDR batch on several accounts that crashed in its postings is charged once: by the sweep, then a replay', async () => {
+      let crashAt: string | null = null;
+      const h = await stores.fresh({
+        ledger: {
+          graceMs: 1000,
+          fault: (step, acct) => {
+            if (step === 'intent' && acct === crashAt) throw new Error(`crash after ${step} (${acct})`);
+          },
+        },
+      });
+      const w = await world(h);
+      const ms = [w.m];
+      for (const email of ['lee@example.com', 'park@example.com']) {
+        const m = await h.members.register(REG_A, { ...KIM, email });
+        await h.billing.accounts.open(REG_A, { memberId: m.id, currency: 'USD' });
+        await h.billing.accounts.post(REG_A, {
+          memberId: m.id,
+          kind: 'topup',
+          amount: '5.00',
+          currency: 'USD',
+          key: 'first',
+        });
+        ms.push(m.id);
+      }
+      const batch = [];
+      for (const [k, memberId] of ms.entries()) {
+        const r = await w.sip.authorize({
+          memberId,
+          registrarId: 'reg-a',
+          caller: '+82262006200',
+          destination: UK,
+          callId: `crash-${k}`,
+          candidates: [{ party: 'gateway:gw-uk', paid: true }],
+        });
+        if (r.outcome !== 'authorized') throw new Error(r.outcome);
+        batch.push(cdr(h, `crash-${k}`, 125, { routeToken: r.grants[0]!.token }));
+      }
+      await w.sip.routes.flush();
+      // the CDRs are stored; the postings crash after every intent is written
+      crashAt = ms[1]!;
+      await expect(h.billing.cdrs.ingest(GW, { cdrs: batch })).rejects.toThrow(/crash/);
+      crashAt = null;
+      for (let pass = 0; pass < 2; pass++) {
+        h.clock.advance(6_000);
+        await h.billing.sweep();
+      }
+      // the sweep finished every account's postings (the charge is in the balance)
+      for (const memberId of ms)
+        expect((await h.billing.accounts.get(REG_A, { memberId })).balance).toBe('4.76');
+      // the gateway sends the batch again (its request failed): duplicates, nothing more charged
+      expect(await h.billing.cdrs.ingest(GW, { cdrs: batch })).toMatchObject({ rated: 0, duplicates: 3 });
+      await w.sip.wallet.close();
+      for (const memberId of ms) {
+        expect(await h.billing.accounts.get(REG_A, { memberId })).toMatchObject({
+          balance: '4.76',
+          available: '4.76',
+          held: '0.00',
+        });
+        const calls = (await h.billing.accounts.entries(REG_A, { memberId })).items.filter(
+          (e) => e.kind === 'call',
+        );
+        expect(calls.map((e) => e.amount).sort()).toEqual(['-0.24', '0.00']);
+      }
+    });
+
     it('puts CDRs it cannot charge as is in review: no route, another content, too long, another gateway', async () => {
       const h = await stores.fresh();
       const w = await world(h);

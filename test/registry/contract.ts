@@ -9,6 +9,7 @@ import {
   StoreError,
   UnsupportedQueryError,
 } from '../../src/core/store.ts';
+import { defineEachContract } from './contract-each.ts';
 import { DATA, FILTER_CASES, type FilterDoc } from './fixtures/filters.ts';
 
 export interface StoreHandle {
@@ -445,6 +446,8 @@ export function defineStoreContract(label: string, open: () => Promise<StoreHand
         expect(await c.get('ctr')).toEqual({ _id: 'ctr', seq: 20 });
       });
     });
+
+    defineEachContract(() => fresh());
 
     describe('concurrency', () => {
       it('50 concurrent conditional updates of one document have exactly one winner', async () => {

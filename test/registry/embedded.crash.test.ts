@@ -54,6 +54,7 @@ it('survives SIGKILL in the middle of writes, several times, with every acknowle
     const deleted = new Set(acked.filter((l) => l.startsWith('try-del ')).map((l) => l.split(' ')[1]));
     let inserts = 0;
     let maxInc = 0;
+    let maxEach = 0;
     for (const line of acked) {
       const [kind, ...rest] = line.split(' ');
       if (kind === 'ins') {
@@ -70,6 +71,11 @@ it('survives SIGKILL in the middle of writes, several times, with every acknowle
         const n = Number(rest[0]);
         expect(n, 'counter values only grow').toBeGreaterThan(maxInc);
         maxInc = n;
+      } else if (kind === 'each') {
+        expect(new Set(rest).size, `one batch's writes give one value: ${line}`).toBe(1);
+        const n = Number(rest[0]);
+        expect(n, 'batch counter values only grow').toBeGreaterThan(maxEach);
+        maxEach = n;
       } else if (kind === 'del') {
         expect(await docs.get(rest[0]!), `deleted ${rest[0]}`).toBeNull();
       }
@@ -79,6 +85,14 @@ it('survives SIGKILL in the middle of writes, several times, with every acknowle
     const n = (await store.collection<{ _id: string; n: number }>('counter').get('c'))!.n;
     expect(n - maxInc).toBeGreaterThanOrEqual(0);
     expect(n - maxInc).toBeLessThanOrEqual(6);
+    // A batch of writes is one commit: after any kill, every counter of the batch has one value
+    const batch = await store
+      .collection<{ _id: string; n: number }>('counter')
+      .find({ _id: { $regex: '^b' } });
+    expect(batch).toHaveLength(10);
+    expect(new Set(batch.map((d) => d.n)).size).toBe(1);
+    expect(batch[0]!.n - maxEach).toBeGreaterThanOrEqual(0);
+    expect(batch[0]!.n - maxEach).toBeLessThanOrEqual(6);
     // The database still takes writes and answers indexed queries after the crashes.
     await docs.insert({ _id: 'after', payload: '' });
     expect(await docs.count({ gen: '6', i: { $gte: 0 } })).toBeGreaterThan(0);

@@ -18,14 +18,13 @@
 // (balance + credit − everything leased) only ever drops through a conditional update that
 // keeps it ≥ 0, so leases can never promise more than the account has. A posting may release
 // part of a lease (a call's hold, a rent reservation) in the same update that folds it.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   type Account,
   type Clock,
   COLLECTIONS,
   type Collection,
   DuplicateKeyError,
-  type Filter,
   type Lease,
   type LedgerEntry,
   type Logger,
@@ -34,7 +33,11 @@ import {
   type Store,
 } from '#core';
 import { RegistryError } from '../kernel/index.ts';
+import { postBatch } from './ledger-batch.ts';
+import { entryId, foldWrite, intentId, postingHash } from './ledger-write.ts';
 import { MAX_AMOUNT } from './money.ts';
+
+export { entryId, intentId, postingHash } from './ledger-write.ts';
 
 export type LedgerFaultStep = 'seq' | 'intent' | 'entry';
 
@@ -68,23 +71,6 @@ const FOLD_BATCH = 500;
 const MAX_ROUNDS = 10_000;
 const MAX_ATTEMPTS = 50;
 
-export const entryId = (accountId: string, seq: number): string =>
-  `${accountId}:${String(seq).padStart(12, '0')}`;
-export const intentId = (accountId: string, key: string): string => `${accountId}|${key}`;
-
-/** A digest of what a posting does: the same key twice must mean the same posting. */
-export function postingHash(p: Posting): string {
-  const canonical = JSON.stringify([
-    p.kind,
-    p.amount,
-    p.currency,
-    p.memo ?? null,
-    p.ref ?? null,
-    p.release ? [p.release.lease, p.release.amount] : null,
-  ]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
-}
-
 /** Lease ids are field names in the account document: letters, digits, '_' and '-'. */
 export const newLeaseId = (): string => `L${randomBytes(9).toString('base64url')}`;
 
@@ -99,8 +85,12 @@ export function createLedger(opts: LedgerOptions) {
   const accounts: Collection<Account> = store.collection<Account>(COLLECTIONS.accounts);
   const ledger: Collection<LedgerEntry> = store.collection<LedgerEntry>(COLLECTIONS.ledger);
   const postings: Collection<PostingIntent> = store.collection<PostingIntent>(COLLECTIONS.postings);
-  /** When this process first saw each open gap (its own clock), `${account}:${seq}`. */
-  const gapSeen = new Map<string, number>();
+  /**
+   * Per account, when this process first saw a gap (its own clock) and the last number handed
+   * out then: every number up to it was handed out before that moment, so one sighting ages all
+   * of them (a batch that crashed after taking its numbers leaves many gaps in a row).
+   */
+  const gapSeen = new Map<string, { at: number; next: number }>();
   const fault = async (step: LedgerFaultStep, acct: string, key: string) => {
     if (opts.fault) await opts.fault(step, acct, key);
   };
@@ -196,19 +186,19 @@ export function createLedger(opts: LedgerOptions) {
       await writeEntry(intent, a.registrarId);
       return true;
     }
-    const key = `${a._id}:${missing}`;
     const now = clock.now();
-    let seen = gapSeen.get(key);
-    if (seen === undefined) {
-      seen = now;
-      gapSeen.set(key, now);
+    let seen = gapSeen.get(a._id);
+    if (seen === undefined || missing > seen.next) {
+      seen = { at: now, next: a.next };
+      gapSeen.delete(a._id);
+      gapSeen.set(a._id, seen);
       if (gapSeen.size > 10_000) gapSeen.delete(gapSeen.keys().next().value!);
     }
-    const old = now - seen >= graceMs || (after !== undefined && now - after.at >= graceMs);
+    const old = now - seen.at >= graceMs || (after !== undefined && now - after.at >= graceMs);
     if (!old) return false;
     // an intent inserted after our look-up is moved by its writer to a new number (writeEntry)
     await closeSeq(a._id, missing);
-    gapSeen.delete(key);
+    if (missing >= seen.next) gapSeen.delete(a._id);
     log.warn({ accountId: a._id, seq: missing }, 'registry: billing: ledger: closed a gap nobody filled');
     return true;
   }
@@ -235,32 +225,8 @@ export function createLedger(opts: LedgerOptions) {
         a = await accountOr404(acct, 'registry: billing: fold');
         continue;
       }
-      let delta = 0;
-      const releases = new Map<string, number>();
-      for (const e of run) {
-        delta += e.amount ?? 0;
-        if (e.release && a.leases[e.release.lease])
-          releases.set(e.release.lease, (releases.get(e.release.lease) ?? 0) + e.release.amount);
-      }
-      const filter: Filter = { _id: acct, seq: a.seq };
-      const inc: Record<string, number> = {
-        balance: delta,
-        available: delta,
-        pending: -run.length,
-        version: 1,
-      };
-      for (const [id, amount] of releases) {
-        const r = Math.min(amount, Math.max(0, a.leases[id]!.amount));
-        if (r <= 0) continue;
-        inc[`leases.${id}.amount`] = -r;
-        inc.available! += r;
-        // a lease that expires meanwhile released its funds itself: then fold without it
-        filter[`leases.${id}.holder`] = { $exists: true };
-      }
-      const done = await accounts.findOneAndUpdate(filter, {
-        $inc: inc,
-        $set: { seq: run.at(-1)!.seq, updatedAt: clock.now() },
-      });
+      const w = foldWrite(a, run, clock.now());
+      const done = await accounts.findOneAndUpdate(w.filter, w.update);
       a = done ?? (await accountOr404(acct, 'registry: billing: fold'));
     }
     return a;
@@ -337,123 +303,28 @@ export function createLedger(opts: LedgerOptions) {
   }
 
   /**
-   * Many postings at once (a batch of CDRs): per account one $inc for the numbers, one
-   * insertMany of intents and one of entries, one fold. Each item is still posted exactly once
-   * by its key; results are in the input's order.
+   * Many postings at once (a batch of CDRs), each posted exactly once by its key as post() does,
+   * with each step's writes for the whole batch together (ledger-batch.ts). Results in the input's order.
    */
-  async function postMany(
+  function postMany(
     items: readonly { accountId: string; key: string; posting: Posting }[],
   ): Promise<PostResult[]> {
-    const out: PostResult[] = new Array(items.length);
-    const byAccount = new Map<string, number[]>();
-    items.forEach((it, i) => {
-      checkPosting(it.posting, `registry: billing: account ${it.accountId}: post ${it.key}`);
-      const list = byAccount.get(it.accountId) ?? [];
-      list.push(i);
-      byAccount.set(it.accountId, list);
-    });
-    // everything is checked before anything is written
-    const plans: { acct: string; a: Account; first: number[]; repeats: [number, number][] }[] = [];
-    for (const [acct, idx] of byAccount) {
-      const where = `registry: billing: account ${acct}: post`;
-      const a = await accountOr404(acct, where);
-      const firstOf = new Map<string, number>();
-      const first: number[] = [];
-      const repeats: [number, number][] = [];
-      for (const i of idx) {
-        const it = items[i]!;
-        if (it.posting.currency !== a.currency)
-          throw new RegistryError(
-            'currency-mismatch',
-            `${where} ${it.key}: the posting is in ${it.posting.currency}; the account is in ${a.currency}`,
-            { details: { accountCurrency: a.currency } },
-          );
-        const f = firstOf.get(it.key);
-        if (f === undefined) {
-          firstOf.set(it.key, i);
-          first.push(i);
-        } else if (postingHash(items[f]!.posting) !== postingHash(it.posting)) {
-          throw new RegistryError('key-reused', `${where}: key ${it.key} twice with different postings`);
-        } else repeats.push([i, f]);
-      }
-      plans.push({ acct, a, first, repeats });
-    }
-    // which keys were posted before (one query for the batch)
-    const known = new Map(
-      (
-        await postings.find({
-          _id: { $in: plans.flatMap((pl) => pl.first.map((i) => intentId(pl.acct, items[i]!.key))) },
-        })
-      ).map((p) => [p._id, p]),
+    return postBatch(
+      {
+        accounts,
+        entries: ledger,
+        postings,
+        clock,
+        fault,
+        checkPosting,
+        entryOf,
+        writeEntry,
+        closeSeq,
+        foldUntil,
+        finish,
+      },
+      items,
     );
-    const later: { i: number; intent: PostingIntent }[] = [];
-    const batch: { acct: string; a: Account; fresh: number[]; intents: PostingIntent[]; last: number }[] = [];
-    for (const { acct, a, first } of plans) {
-      const fresh: number[] = [];
-      for (const i of first) {
-        const prior = known.get(intentId(acct, items[i]!.key));
-        if (prior) later.push({ i, intent: prior });
-        else fresh.push(i);
-      }
-      if (fresh.length === 0) {
-        batch.push({ acct, a, fresh, intents: [], last: 0 });
-        continue;
-      }
-      // one $inc per account hands out its numbers
-      const last = await takeSeqs(acct, fresh.length, a.currency, `registry: billing: account ${acct}: post`);
-      const now = clock.now();
-      const intents = fresh.map(
-        (i, k): PostingIntent => ({
-          _id: intentId(acct, items[i]!.key),
-          accountId: acct,
-          key: items[i]!.key,
-          hash: postingHash(items[i]!.posting),
-          seq: last - fresh.length + 1 + k,
-          posting: items[i]!.posting,
-          at: now,
-        }),
-      );
-      await fault('seq', acct, items[fresh[0]!]!.key);
-      batch.push({ acct, a, fresh, intents, last });
-    }
-    // every account's intents in one write, then every entry in one write
-    const allIntents = batch.flatMap((b) => b.intents);
-    const lost = new Set(
-      (allIntents.length ? await postings.insertMany(allIntents) : { duplicates: [] }).duplicates.map(String),
-    );
-    for (const b of batch) if (b.intents.length) await fault('intent', b.acct, b.intents[0]!.key);
-    const entries = batch.flatMap((b) =>
-      b.intents.filter((p) => !lost.has(p._id)).map((p) => entryOf(p, b.a.registrarId)),
-    );
-    const clash = new Set(
-      (entries.length ? await ledger.insertMany(entries) : { duplicates: [] }).duplicates.map(String),
-    );
-    const written = new Map(entries.map((e) => [e._id, e]));
-    for (const b of batch) {
-      for (const [k, p] of b.intents.entries()) {
-        const i = b.fresh[k]!;
-        if (lost.has(p._id)) {
-          // a concurrent posting of the same key won: our number is filled, its entry is the one
-          await closeSeq(b.acct, p.seq);
-          const other = await postings.get(p._id);
-          if (other) later.push({ i, intent: other });
-          continue;
-        }
-        const id = entryId(b.acct, p.seq);
-        const entry = clash.has(id) ? await writeEntry(p, b.a.registrarId) : written.get(id)!;
-        out[i] = { entry, account: b.a, duplicate: false };
-      }
-      if (b.intents.length) await fault('entry', b.acct, b.intents[0]!.key);
-    }
-    // one fold per account
-    for (const b of batch) {
-      if (b.intents.length === 0) continue;
-      const folded = await foldUntil(b.acct, b.last);
-      for (const i of b.fresh) if (out[i]) out[i] = { ...out[i]!, account: folded };
-    }
-    for (const { i, intent } of later) out[i] = await finish(intent, postingHash(items[i]!.posting), true);
-    for (const { repeats } of plans) for (const [i, f] of repeats) out[i] = { ...out[f]!, duplicate: true };
-    return out;
   }
 
   // --- leases ---------------------------------------------------------------------------------

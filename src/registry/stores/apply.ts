@@ -65,9 +65,18 @@ function pullMatches(element: unknown, cond: unknown): boolean {
 
 const clone = <V>(v: V): V => structuredClone(v);
 
-/** Returns a new document: `doc` with the update applied (`inserting`: $setOnInsert applies too). */
-export function applyUpdate<T extends Doc>(where: string, doc: T, update: Update, inserting: boolean): T {
-  const out = clone(doc) as unknown as Obj;
+/**
+ * Returns `doc` with the update applied (`inserting`: $setOnInsert applies too): a new document,
+ * or with `copy` false `doc` itself changed (a document just parsed that nobody else holds).
+ */
+export function applyUpdate<T extends Doc>(
+  where: string,
+  doc: T,
+  update: Update,
+  inserting: boolean,
+  copy = true,
+): T {
+  const out = (copy ? clone(doc) : doc) as unknown as Obj;
   if (inserting && update.$setOnInsert) {
     for (const [path, v] of Object.entries(update.$setOnInsert))
       parentFor(where, out, path, true)![last(path)] = clone(v);

@@ -16,6 +16,7 @@ import {
 import type {
   Collection,
   Doc,
+  EachResult,
   Filter,
   FindOneAndUpdateOptions,
   FindOptions,
@@ -23,9 +24,11 @@ import type {
   InsertManyResult,
   Sort,
   Update,
+  UpdateEachOp,
 } from '#core';
 import { StoreError, UnsupportedQueryError } from '#core';
 import { applyUpdate, upsertSeed } from './apply.ts';
+import { EACH_CONCURRENCY, EACH_CONCURRENCY_LOCKS, updateEach } from './each.ts';
 import { matches } from './match.ts';
 import { DUPLICATE_KEY, type MongoStore } from './mongo.ts';
 import type { DocLocks, LeaseCheck } from './mongo-locks.ts';
@@ -253,6 +256,17 @@ export class MongoStoreCollection<T extends Doc> implements Collection<T> {
         }
       },
       id,
+    );
+  }
+
+  /** Concurrently, the writes to one `_id` in order (each.ts); each under its document's lock on FerretDB (fewer at once). */
+  async findOneAndUpdateEach(ops: readonly UpdateEachOp[]): Promise<EachResult<T>[]> {
+    for (const op of ops) this.check(op.filter);
+    return updateEach(
+      this.name,
+      ops,
+      (op) => this.findOneAndUpdate(op.filter, op.update, op.options ?? {}),
+      this.locks ? EACH_CONCURRENCY_LOCKS : EACH_CONCURRENCY,
     );
   }
 

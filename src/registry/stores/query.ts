@@ -148,6 +148,13 @@ export function upsertId(where: string, filter: Filter, update: Update): Id {
   return fail(where, 'upsert needs an _id equality in the filter or _id in $setOnInsert');
 }
 
+/** The `_id` a write of a batch pins by an equality (findOneAndUpdateEach); refused otherwise. */
+export function pinnedIdOf(where: string, filter: Filter): Id {
+  const eq = filterEqualities(filter).find(([k]) => k === '_id');
+  if (eq && (typeof eq[1] === 'string' || typeof eq[1] === 'number')) return eq[1];
+  return fail(where, 'each write of a batch must pin one _id by an equality');
+}
+
 export type UpdateOp = '$set' | '$unset' | '$inc' | '$push' | '$pull' | '$setOnInsert';
 const UPDATE_OPS = new Set<string>(['$set', '$unset', '$inc', '$push', '$pull', '$setOnInsert']);
 

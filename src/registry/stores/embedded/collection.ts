@@ -4,17 +4,22 @@
 import type {
   Collection,
   Doc,
+  EachResult,
   Filter,
   FindOneAndUpdateOptions,
   FindOptions,
   Id,
   InsertManyResult,
   Update,
+  UpdateEachOp,
 } from '#core';
-import { DuplicateKeyError, UnsupportedQueryError } from '#core';
+import { DuplicateKeyError, InvalidUpdateError, UnsupportedQueryError } from '#core';
 import { applyUpdate, upsertSeed } from '../apply.ts';
+import { matches } from '../match.ts';
 import {
+  filterEqualities,
   parseFilter,
+  pinnedIdOf,
   upsertId,
   validateDocument,
   validateId,
@@ -119,8 +124,8 @@ export class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return row.n;
   }
 
-  private insertRow(doc: T): void {
-    validateDocument(this.name, doc);
+  private insertRow(doc: T, checked = false): void {
+    if (!checked) validateDocument(this.name, doc);
     try {
       this.store.stmt(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`).run(doc._id, JSON.stringify(doc));
     } catch (err) {
@@ -144,7 +149,7 @@ export class EmbeddedCollection<T extends Doc> implements Collection<T> {
       const duplicates: Id[] = [];
       for (const d of docs) {
         try {
-          this.insertRow(d);
+          this.insertRow(d, true);
         } catch (err) {
           if (!(err instanceof DuplicateKeyError)) throw err;
           duplicates.push(d._id);
@@ -161,20 +166,73 @@ export class EmbeddedCollection<T extends Doc> implements Collection<T> {
   ): Promise<T | null> {
     validateUpdate(this.name, update);
     const newId = options.upsert ? upsertId(this.name, filter, update) : undefined;
-    const sort = options.sort;
-    return this.store.tx(() => {
-      const row = this.select(filter, { limit: 1, ...(sort ? { sort } : {}) })[0];
-      if (row) {
-        const before = JSON.parse(row.doc) as T;
-        const after = applyUpdate(this.name, before, update, false);
-        this.writeRow(after);
-        return options.returnDocument === 'before' ? before : after;
-      }
-      if (newId === undefined) return null;
-      const doc = applyUpdate(this.name, upsertSeed<T>(this.name, filter, newId), update, true);
-      this.insertRow(doc);
-      return options.returnDocument === 'before' ? null : doc;
+    return this.store.tx(() => this.updateRow(filter, update, options, newId));
+  }
+
+  /**
+   * The document a filter that pins one `_id` matches, read by `_id` and checked in JS (match.ts,
+   * proven equal to the SQL in match-vs-embedded.test.ts): null when it does not match, undefined
+   * when the filter pins no `_id`. One prepared statement for every filter shape (a write's
+   * precondition often names a field of its own, such as a lease id).
+   */
+  private pinned(filter: Filter): T | null | undefined {
+    const eq = filterEqualities(filter).find(([k]) => k === '_id');
+    if (!eq || !(typeof eq[1] === 'string' || typeof eq[1] === 'number')) return undefined;
+    const node = parseFilter(this.name, filter);
+    const id = eq[1];
+    const row = this.store.run(() => this.store.stmt(`SELECT doc FROM ${this.table} WHERE id = ?`).get(id)) as
+      | Row
+      | undefined;
+    const doc = row ? (JSON.parse(row.doc) as T) : null;
+    return doc && matches(node, doc) ? doc : null;
+  }
+
+  private first(filter: Filter, sort: FindOneAndUpdateOptions['sort']): T | null {
+    const row = this.select(filter, { limit: 1, ...(sort ? { sort } : {}) })[0];
+    return row ? (JSON.parse(row.doc) as T) : null;
+  }
+
+  /** Read, apply, write back (or insert for an upsert): the body of a findOneAndUpdate, inside a transaction. */
+  private updateRow(filter: Filter, update: Update, options: FindOneAndUpdateOptions, newId: Id | undefined) {
+    const pinned = this.pinned(filter);
+    const before = pinned === undefined ? this.first(filter, options.sort) : pinned;
+    if (before) {
+      // `before` was just parsed: changed in place unless it is returned
+      const after = applyUpdate(this.name, before, update, false, options.returnDocument === 'before');
+      this.writeRow(after);
+      return options.returnDocument === 'before' ? before : after;
+    }
+    if (newId === undefined) return null;
+    const doc = applyUpdate(this.name, upsertSeed<T>(this.name, filter, newId), update, true, false);
+    this.insertRow(doc);
+    return options.returnDocument === 'before' ? null : doc;
+  }
+
+  /**
+   * Every write in one transaction, so one commit (one sync of the WAL) for the batch. Each
+   * write is still a single-document read-apply-write; one the document refuses (a failed write
+   * changes nothing: the update is applied in JS before the row is written, and SQLite undoes a
+   * refused insert by itself) leaves the others.
+   */
+  async findOneAndUpdateEach(ops: readonly UpdateEachOp[]): Promise<EachResult<T>[]> {
+    const planned = ops.map((op) => {
+      parseFilter(this.name, op.filter);
+      pinnedIdOf(this.name, op.filter);
+      validateUpdate(this.name, op.update);
+      return op.options?.upsert ? upsertId(this.name, op.filter, op.update) : undefined;
     });
+    if (ops.length === 0) return [];
+    return this.store.tx(() =>
+      ops.map((op, i): EachResult<T> => {
+        try {
+          return { ok: true, doc: this.updateRow(op.filter, op.update, op.options ?? {}, planned[i]) };
+        } catch (err) {
+          // the document's own refusals; anything else (I/O) fails the batch and rolls it back
+          if (!(err instanceof DuplicateKeyError || err instanceof InvalidUpdateError)) throw err;
+          return { ok: false, error: err };
+        }
+      }),
+    );
   }
 
   async findOneAndReplace(filter: Filter, doc: T): Promise<T | null> {
