@@ -27,6 +27,18 @@ async function member(h: Harness, token: string) {
   return r.body;
 }
 
+/** SEOUL stocked, reserved for a new member and paid with `reference`: waiting for its proof of ownership. */
+async function paidPin(h: Harness, a: string, reference: string) {
+  await stock(h, a);
+  const m = await member(h, a);
+  const r = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL, memberId: m.id } });
+  await h.call('POST', `/v1/orders/${r.body.order.id}/payments`, {
+    token: a,
+    body: { reference, amount: r.body.price },
+  });
+  return { m, orderId: r.body.order.id as string };
+}
+
 describe('api: number sales', () => {
   it('stocks a block, searches it in digit order with cursor pages, and reads one number', async ({
     h,
@@ -179,14 +191,7 @@ describe('api: number sales', () => {
     h,
     a,
   }) => {
-    await stock(h, a);
-    const m = await member(h, a);
-    const r = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL, memberId: m.id } });
-    const orderId = r.body.order.id;
-    await h.call('POST', `/v1/orders/${orderId}/payments`, {
-      token: a,
-      body: { reference: 'p', amount: r.body.price },
-    });
+    const { m, orderId } = await paidPin(h, a, 'p');
     const early = await h.call('POST', `/v1/orders/${orderId}/approve`, { token: a, body: {} });
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'verification-required' });
@@ -237,14 +242,7 @@ describe('api: number sales', () => {
     h,
     a,
   }) => {
-    await stock(h, a);
-    const m = await member(h, a);
-    const r = await h.call('POST', '/v1/orders', { token: a, body: { number: SEOUL, memberId: m.id } });
-    const orderId = r.body.order.id;
-    await h.call('POST', `/v1/orders/${orderId}/payments`, {
-      token: a,
-      body: { reference: 'p-rej', amount: r.body.price },
-    });
+    const { m, orderId } = await paidPin(h, a, 'p-rej');
     const noReason = await h.call('POST', `/v1/orders/${orderId}/reject`, { token: a, body: {} });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0]).toMatchObject({ pointer: '/reason' });
