@@ -61,6 +61,8 @@ export interface SalesOptions extends ServiceDeps {
   reservationTtlMs?: number;
   /** How old a half-done sale or release must be before the sweep finishes it (default 10 s). */
   settleMs?: number;
+  /** How long a paid PIN may wait with no evidence before the sweep rejects it (default 30 days). */
+  proofDeadlineMs?: number;
   /**
    * Called after every successful pay() (a duplicate too): the fee system posts the sale to the
    * member's ledger (docs/billing.md, "Number sales"). A failure is logged, never the payment's:
@@ -77,7 +79,8 @@ export function createSales(opts: SalesOptions) {
   const ctx = serviceContext(opts, 'sales');
   const ttl = opts.reservationTtlMs ?? DEFAULT_RESERVATION_MS;
   const settleMs = opts.settleMs ?? 10_000;
-  const sweeper = createPeriodic(() => sweep(ctx, settleMs), ctx.log, 'registry: sales: sweep');
+  const run = () => sweep(ctx, settleMs, opts.proofDeadlineMs);
+  const sweeper = createPeriodic(run, ctx.log, 'registry: sales: sweep');
 
   return {
     stock: (p: Principal, input: StockInput) => stock(ctx, p, input),
@@ -121,7 +124,7 @@ export function createSales(opts: SalesOptions) {
     getNumber: (p: Principal, input: NumberRefInput) => getNumber(ctx, p, input),
     listInventory: (p: Principal, input: ListInventoryInput = {}) => listInventory(ctx, p, input),
     /** One pass of the sweep (expired reservations, half-done sales and releases). */
-    sweep: () => sweep(ctx, settleMs),
+    sweep: run,
     /** Writes the search grams of numbers stocked before they existed (once; docs/web.md, "Performance"). */
     indexGrams: () => indexGrams(ctx),
     /** Runs sweep() every intervalMs until stop(); writes missing search grams once, in the background. */

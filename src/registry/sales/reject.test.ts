@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InventoryNumber, Order, PaymentRecord } from '#core';
 import { ADMIN, codeOf, embeddedServices, REG_A, REG_B, type Services } from '#test/helpers/sales';
+import { PROOF_DEADLINE_MS } from './sweep.ts';
 
 describe('rejecting a PIN proof of ownership', () => {
   let s: Services & { close(): Promise<void> };
@@ -106,6 +107,34 @@ describe('rejecting a PIN proof of ownership', () => {
     expect((await s.store.collection<Order>('orders').get(orderId))?.rejection?.completedAt).toBeTypeOf(
       'number',
     );
+    expect((await s.sales.sweep()).rejected).toBe(0);
+  });
+
+  it('a paid PIN with no evidence by the deadline is rejected by the sweep; one with evidence waits for a person', async () => {
+    const { orderId } = await paid();
+    await s.sales.stock(REG_A, { country: 'KR', kind: 'pin', numbers: ['+82262006201'] });
+    const m = await s.members.register(REG_A, {
+      type: 'individual',
+      displayName: 'L',
+      email: 'l@example.com',
+      country: 'KR',
+    });
+    const r2 = await s.sales.reserve(REG_A, { number: '+82262006201', memberId: m.id });
+    if (!r2.approved) throw new Error(r2.message);
+    await s.sales.pay(REG_A, { orderId: r2.order.id, reference: 'psp-2', amount: r2.price });
+    await s.sales.recordEvidence(REG_A, { orderId: r2.order.id, method: 'loa', reference: 'LOA-9' });
+    s.clock.advance(PROOF_DEADLINE_MS - 60_000);
+    expect((await s.sales.sweep()).rejected).toBe(0);
+    s.clock.advance(120_000);
+    expect((await s.sales.sweep()).rejected).toBe(1);
+    expect(await s.store.collection<Order>('orders').get(orderId)).toMatchObject({
+      status: 'cancelled',
+      rejection: { by: 'system', reason: 'no proof of ownership within 30 days of payment' },
+    });
+    expect((await number())?.status).toBe('available');
+    expect((await payment())?.refundDue).toBeDefined();
+    // the order with a letter recorded still waits for its approval or rejection
+    expect((await s.store.collection<Order>('orders').get(r2.order.id))?.status).toBe('pending-verification');
     expect((await s.sales.sweep()).rejected).toBe(0);
   });
 });

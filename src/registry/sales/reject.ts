@@ -36,24 +36,25 @@ export async function reject(ctx: ServiceContext, p: Principal, input: RejectInp
           details: { orderStatus: order.status },
         },
       );
-    const now = ctx.clock.now();
-    const written = await ctx.orders.findOneAndUpdate(
-      { _id: order._id, version: order.version, status: 'pending-verification' },
-      {
-        $set: {
-          status: 'cancelled',
-          rejection: { at: now, by: principalKey(p), reason: v.reason },
-          updatedAt: now,
-        },
-        $inc: { version: 1 },
-      },
-    );
+    const written = await cancelRejected(ctx, order, principalKey(p), v.reason);
     if (!written)
       throw new RegistryError('version-conflict', `${where}: the order changed meanwhile; try again`);
     ctx.log.info({ orderId: order._id, by: principalKey(p) }, `${where}: rejected`);
     order = written;
   }
   return finishRejection(ctx, order, where);
+}
+
+/** Step 1: the waiting order cancelled with its rejection, at the version read (null: it changed). */
+export function cancelRejected(ctx: ServiceContext, order: Order, by: string, reason: string) {
+  const now = ctx.clock.now();
+  return ctx.orders.findOneAndUpdate(
+    { _id: order._id, version: order.version, status: 'pending-verification' },
+    {
+      $set: { status: 'cancelled', rejection: { at: now, by, reason }, updatedAt: now },
+      $inc: { version: 1 },
+    },
+  );
 }
 
 /** Steps 2-4 for an order whose proof was rejected; safe to repeat and to run concurrently. */

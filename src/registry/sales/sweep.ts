@@ -3,7 +3,7 @@
 // update that only one runner wins.
 import type { ServiceContext } from './context.ts';
 import { applyPayment } from './pay.ts';
-import { finishRejection } from './reject.ts';
+import { cancelRejected, finishRejection } from './reject.ts';
 import { finishRelease } from './release.ts';
 import { settlePaidReservation } from './reserve.ts';
 import { assignNumber, markOrderPaid } from './sale.ts';
@@ -21,11 +21,18 @@ export interface SweepResult {
 
 const BATCH = 100;
 
+/** How long a paid PIN may wait with no evidence at all before its proof is rejected (30 days). */
+export const PROOF_DEADLINE_MS = 30 * 86_400_000;
+
 /**
  * One pass. `settleMs`: how old a half-done step must be before the sweep finishes it, so that
  * it does not race a request still working on it (harmless, but noisy).
  */
-export async function sweep(ctx: ServiceContext, settleMs: number): Promise<SweepResult> {
+export async function sweep(
+  ctx: ServiceContext,
+  settleMs: number,
+  proofDeadlineMs = PROOF_DEADLINE_MS,
+): Promise<SweepResult> {
   const now = ctx.clock.now();
   const out: SweepResult = { expired: 0, completed: 0, released: 0, rejected: 0 };
   const where = 'registry: sales: sweep';
@@ -111,6 +118,26 @@ export async function sweep(ctx: ServiceContext, settleMs: number): Promise<Swee
       },
     );
     if (back) out.released++;
+  }
+  // A PIN paid for with no evidence of ownership recorded by the deadline: rejected, refunded
+  // (one with evidence waits for the person who decides on it)
+  const days = Math.round(proofDeadlineMs / 86_400_000);
+  for (const o of await ctx.orders.find(
+    {
+      status: 'pending-verification',
+      verification: { $exists: false },
+      updatedAt: { $lt: now - proofDeadlineMs },
+    },
+    { limit: BATCH },
+  )) {
+    const r = await cancelRejected(ctx, o, 'system', `no proof of ownership within ${days} days of payment`);
+    if (!r) continue;
+    ctx.log.info(
+      { orderId: o._id },
+      `${where}: order ${o._id}: no proof of ownership by the deadline: rejected`,
+    );
+    await finishRejection(ctx, r, `${where}: order ${o._id}: reject proof of ownership`);
+    out.rejected++;
   }
   // A rejected proof of ownership whose refund or return to stock a crash left undone.
   for (const o of await ctx.orders.find(
