@@ -10,19 +10,23 @@ describe('rejecting a PIN proof of ownership', () => {
   let s: Services & { close(): Promise<void> };
   afterEach(() => s.close());
 
-  async function paid() {
-    s = await embeddedServices({ verifyPins: true });
-    await s.sales.stock(REG_A, { country: 'KR', kind: 'pin', numbers: ['+82262006200'] });
+  /** A new member buys `number` (stocked first) and pays with `reference`: the order waits for its proof. */
+  async function buy(number: string, who: string, reference: string) {
+    await s.sales.stock(REG_A, { country: 'KR', kind: 'pin', numbers: [number] });
     const m = await s.members.register(REG_A, {
       type: 'individual',
-      displayName: 'K',
-      email: 'k@example.com',
+      displayName: who,
+      email: `${who}@example.com`,
       country: 'KR',
     });
-    const r = await s.sales.reserve(REG_A, { number: '+82262006200', memberId: m.id });
+    const r = await s.sales.reserve(REG_A, { number, memberId: m.id });
     if (!r.approved) throw new Error(r.message);
-    await s.sales.pay(REG_A, { orderId: r.order.id, reference: 'psp-1', amount: r.price });
+    await s.sales.pay(REG_A, { orderId: r.order.id, reference, amount: r.price });
     return { member: m, orderId: r.order.id };
+  }
+  async function paid() {
+    s = await embeddedServices({ verifyPins: true });
+    return buy('+82262006200', 'k', 'psp-1');
   }
   const number = () => s.store.collection<InventoryNumber>('numbers').get('pin:+82262006200');
   const payment = () => s.store.collection<PaymentRecord>('payments').get('reg-a:psp-1');
@@ -112,17 +116,8 @@ describe('rejecting a PIN proof of ownership', () => {
 
   it('a paid PIN with no evidence by the deadline is rejected by the sweep; one with evidence waits for a person', async () => {
     const { orderId } = await paid();
-    await s.sales.stock(REG_A, { country: 'KR', kind: 'pin', numbers: ['+82262006201'] });
-    const m = await s.members.register(REG_A, {
-      type: 'individual',
-      displayName: 'L',
-      email: 'l@example.com',
-      country: 'KR',
-    });
-    const r2 = await s.sales.reserve(REG_A, { number: '+82262006201', memberId: m.id });
-    if (!r2.approved) throw new Error(r2.message);
-    await s.sales.pay(REG_A, { orderId: r2.order.id, reference: 'psp-2', amount: r2.price });
-    await s.sales.recordEvidence(REG_A, { orderId: r2.order.id, method: 'loa', reference: 'LOA-9' });
+    const r2 = await buy('+82262006201', 'l', 'psp-2');
+    await s.sales.recordEvidence(REG_A, { orderId: r2.orderId, method: 'loa', reference: 'LOA-9' });
     s.clock.advance(PROOF_DEADLINE_MS - 60_000);
     expect((await s.sales.sweep()).rejected).toBe(0);
     s.clock.advance(120_000);
@@ -134,7 +129,7 @@ describe('rejecting a PIN proof of ownership', () => {
     expect((await number())?.status).toBe('available');
     expect((await payment())?.refundDue).toBeDefined();
     // the order with a letter recorded still waits for its approval or rejection
-    expect((await s.store.collection<Order>('orders').get(r2.order.id))?.status).toBe('pending-verification');
+    expect((await s.store.collection<Order>('orders').get(r2.orderId))?.status).toBe('pending-verification');
     expect((await s.sales.sweep()).rejected).toBe(0);
   });
 });
