@@ -9,14 +9,12 @@
 // (calls per second of wall time, and CPU µs per call of the whole process — thread pool
 // included). Prints JSON.
 //   node bench/sip/billing.ts [calls]
-import { ha1 } from '#core';
 import { createDnsServer } from '#dns';
 import { silentLogger } from '../../src/core/log.ts';
-import { digestResponse, parseAuthorization } from '../../src/sip/register/digest.ts';
-import { buildResponse } from '../../src/sip/response.ts';
 import { createSipService, type SipServiceBilling } from '../../src/sip/service.ts';
 import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
 import { seedBilling } from './billing-setup.ts';
+import { authorizations, invite, KIM_ACCOUNTS, pipeline, TRUST_SOURCE } from './member-calls.ts';
 
 const N = Number(process.argv[2] ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -35,20 +33,6 @@ const { billing, parties, importS, close } = await seedBilling({
   name: 'US',
 });
 
-const KIM = {
-  username: 'kim',
-  ha1Md5: ha1('MD5', 'kim', 'callx.test', 'pw'),
-  ha1Sha256: ha1('SHA-256', 'kim', 'callx.test', 'pw'),
-  memberId: 'm-kim',
-  registrarId: 'bench',
-  country: 'KR',
-  numbers: ['+82262006200'],
-  displayName: 'Kim',
-};
-const NO_LIMITS = new Map([
-  ['default', { limits: { memberPerMinute: 0, sourcePerMinute: 0, internationalPerDay: 0 } }],
-]);
-
 async function redirector(auth: 'off' | 'thread-pool' | 'event-loop') {
   let b: SipServiceBilling | undefined;
   if (auth !== 'off') {
@@ -58,61 +42,14 @@ async function redirector(auth: 'off' | 'thread-pool' | 'event-loop') {
   const service = createSipService({
     config: sipConfig(dns.port, { CALLX_SIP_TRUSTED: '', CALLX_STIR: 'off' }),
     logger: silentLogger,
-    accounts: { byUsername: async (u) => (u === 'kim' ? KIM : null) },
-    trustSource: { load: async () => ({ peers: [], policies: NO_LIMITS }) },
+    accounts: KIM_ACCOUNTS,
+    trustSource: TRUST_SOURCE,
     ...(b ? { billing: b } : {}),
   });
   await service.start();
   return service;
 }
 type Service = Awaited<ReturnType<typeof redirector>>;
-
-let seq = 0;
-function invite(dest: string, auth?: string, cseq = 1) {
-  const n = ++seq;
-  return [
-    `INVITE sip:${dest}@callx.test SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bK-${n}`,
-    `From: <sip:+82262006200@127.0.0.1:5080>;tag=${n}SIPpTag001`,
-    `To: <sip:${dest}@callx.test>`,
-    `Call-ID: ${n}-4242@127.0.0.1`,
-    `CSeq: ${cseq} INVITE`,
-    'Contact: <sip:sipp@127.0.0.1:5080>',
-    ...(auth ? [auth] : []),
-    'Max-Forwards: 70',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-const ctx = { transport: 'udp' as const, remoteAddress: '127.0.0.1', remotePort: 5080 };
-
-/** Authorizations answering one challenge with counts 1..n, one destination each in turn. */
-async function authorizations(service: Service, dests: string[], n: number): Promise<string[]> {
-  const ch = (await service.redirector.process({ raw: invite(dests[0]!), ctx }))!.spec.headers.find(
-    ([h]) => h === 'WWW-Authenticate',
-  )![1];
-  const nonce = parseAuthorization(ch)!.get('nonce')!;
-  return Array.from({ length: n }, (_, i) => {
-    const uri = `sip:${dests[i % dests.length]}@callx.test`;
-    const nc = (i + 1).toString(16).padStart(8, '0');
-    const response = digestResponse('MD5', KIM.ha1Md5, {
-      nonce,
-      nc,
-      cnonce: 'c',
-      qop: 'auth',
-      method: 'INVITE',
-      uri,
-    });
-    return `Authorization: Digest username="kim", realm="callx.test", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=${nc}, cnonce="c"`;
-  });
-}
-
-async function call(service: Service, raw: string): Promise<number> {
-  const out = await service.redirector.process({ raw: Buffer.from(raw), ctx, datagram: true });
-  buildResponse(out!.request, out!.spec, out!.via, ctx);
-  return out!.spec.status;
-}
 
 const DESTS = Array.from({ length: 10_000 }, (_, i) => `+1212555${String(i).padStart(4, '0')}`);
 type Variant = 'off' | 'thread-pool' | 'event-loop';
@@ -125,14 +62,14 @@ for (const v of chosen) variants[v] = await redirector(v);
 for (const [name, s] of Object.entries(variants)) {
   const auths = await authorizations(s, DESTS, DESTS.length);
   for (let i = 0; i < DESTS.length; i++) {
-    const st = await call(s, invite(DESTS[i]!, auths[i], 2));
+    const st = await pipeline(s, invite(DESTS[i]!, { auth: auths[i], cseq: 2 }));
     if (st !== 302) throw new Error(`bench: ${name}: ${DESTS[i]}: ${st}`);
   }
 }
 for (const v of chosen.filter((x) => x !== 'off')) {
   const sample = (await variants[v].redirector.process({
-    raw: invite(DESTS[0]!, (await authorizations(variants[v], DESTS, 1))[0], 2),
-    ctx,
+    raw: invite(DESTS[0]!, { auth: (await authorizations(variants[v], DESTS, 1))[0], cseq: 2 }),
+    ctx: { transport: 'udp', remoteAddress: '127.0.0.1', remotePort: 5080 },
   }))!.spec.headers.find(([h]) => h === 'Contact')![1];
   if (!sample.includes('Callx-Route-Token=')) throw new Error(`bench: no route token in ${sample}`);
 }
@@ -140,10 +77,10 @@ for (const v of chosen.filter((x) => x !== 'off')) {
 /** One call at a time: CPU µs (process, thread pool included) and wall µs per call. */
 async function sequential(s: Service, n: number) {
   const auths = await authorizations(s, DESTS, n);
-  const raws = auths.map((a, i) => invite(DESTS[i % DESTS.length]!, a, 2));
+  const raws = auths.map((a, i) => invite(DESTS[i % DESTS.length]!, { auth: a, cseq: 2 }));
   const c0 = process.cpuUsage();
   const t = performance.now();
-  for (let i = 0; i < n; i++) await call(s, raws[i]!);
+  for (let i = 0; i < n; i++) await pipeline(s, raws[i]!);
   const wall = ((performance.now() - t) * 1000) / n;
   const c = process.cpuUsage(c0);
   return { cpu: (c.user + c.system) / n, wall };
@@ -152,13 +89,13 @@ async function sequential(s: Service, n: number) {
 /** 64 calls in flight: calls per second of wall time, CPU µs per call. */
 async function concurrent(s: Service, n: number) {
   const auths = await authorizations(s, DESTS, n);
-  const raws = auths.map((a, i) => invite(DESTS[i % DESTS.length]!, a, 2));
+  const raws = auths.map((a, i) => invite(DESTS[i % DESTS.length]!, { auth: a, cseq: 2 }));
   let next = 0;
   const c0 = process.cpuUsage();
   const t = performance.now();
   await Promise.all(
     Array.from({ length: 64 }, async () => {
-      while (next < n) await call(s, raws[next++]!);
+      while (next < n) await pipeline(s, raws[next++]!);
     }),
   );
   const secs = (performance.now() - t) / 1000;

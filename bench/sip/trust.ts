@@ -1,18 +1,17 @@
 // The in-process cost of caller trust per call (docs/trust.md): the whole pipeline (bytes in ->
 // response text, DNS answers and verdicts cached) for each caller class, and its parts — digest
-// verification, the policy, ES256 signing with jose, a reused PASSporT. Prints JSON.
+// verification, the policy, ES256 signing, a reused PASSporT. Prints JSON.
 //   node bench/sip/trust.ts [iterations]
-import { ha1 } from '#core';
 import { createDnsServer } from '#dns';
 import { generateStirCredentials } from '#registry';
 import { silentLogger } from '../../src/core/log.ts';
 import { parseSipMessage } from '../../src/sip/message.ts';
 import { digestResponse, parseAuthorization } from '../../src/sip/register/digest.ts';
-import { buildResponse } from '../../src/sip/response.ts';
 import { createSipService } from '../../src/sip/service.ts';
 import { createDigestVerifier } from '../../src/sip/trust/digest-auth.ts';
 import { createSigner, origidOf } from '../../src/sip/trust/stir.ts';
 import { sipConfig, ZONES_DIR } from '../../test/sip/env.ts';
+import { authorizations, invite, KIM, KIM_ACCOUNTS, pipeline, TRUST_SOURCE } from './member-calls.ts';
 
 const N = Number(process.argv[2] ?? 20_000);
 const dns = createDnsServer({
@@ -22,20 +21,6 @@ const dns = createDnsServer({
 });
 await dns.start();
 const creds = await generateStirCredentials('callx.test', Date.now());
-const KIM = {
-  username: 'kim',
-  ha1Md5: ha1('MD5', 'kim', 'callx.test', 'pw'),
-  ha1Sha256: ha1('SHA-256', 'kim', 'callx.test', 'pw'),
-  memberId: 'm-kim',
-  registrarId: 'bench',
-  country: 'KR',
-  numbers: ['+82262006200'],
-  displayName: 'Kim',
-};
-const NO_LIMITS = new Map([
-  ['default', { limits: { memberPerMinute: 0, sourcePerMinute: 0, internationalPerDay: 0 } }],
-]);
-
 /** A redirector with caller trust: nobody trusted but 127.0.0.2, kim a member, signing with reuse `reuseS`. */
 async function redirector(reuseS: number) {
   const service = createSipService({
@@ -49,8 +34,8 @@ async function redirector(reuseS: number) {
       },
     },
     logger: silentLogger,
-    accounts: { byUsername: async (u) => (u === 'kim' ? KIM : null) },
-    trustSource: { load: async () => ({ peers: [], policies: NO_LIMITS }) },
+    accounts: KIM_ACCOUNTS,
+    trustSource: TRUST_SOURCE,
     stir: async () => ({ ...creds }),
     stirReuseS: reuseS,
   });
@@ -59,62 +44,6 @@ async function redirector(reuseS: number) {
 }
 const reused = await redirector(1);
 const signing = await redirector(0);
-
-let seq = 0;
-function invite(dest: string, o: { auth?: string; cseq?: number; branch?: string } = {}) {
-  const n = ++seq;
-  return [
-    `INVITE sip:${dest}@callx.test SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:5080;branch=${o.branch ?? `z9hG4bK-${n}`}`,
-    `From: <sip:+82262006200@127.0.0.1:5080>;tag=${n}SIPpTag001`,
-    `To: <sip:${dest}@callx.test>`,
-    `Call-ID: ${n}-4242@127.0.0.1`,
-    `CSeq: ${o.cseq ?? 1} INVITE`,
-    'Contact: <sip:sipp@127.0.0.1:5080>',
-    ...(o.auth ? [o.auth] : []),
-    'Max-Forwards: 70',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-
-/** Authorizations answering one challenge with counts 1..n (as a UA reusing its nonce would), per destination. */
-async function authorizations(
-  service: Awaited<ReturnType<typeof redirector>>,
-  dests: string[],
-  n: number,
-): Promise<string[]> {
-  const ctx = { transport: 'udp' as const, remoteAddress: '127.0.0.1', remotePort: 5080 };
-  const ch = (await service.redirector.process({ raw: invite(dests[0]!), ctx }))!.spec.headers.find(
-    ([h]) => h === 'WWW-Authenticate',
-  )![1];
-  const nonce = parseAuthorization(ch)!.get('nonce')!;
-  return Array.from({ length: n }, (_, i) => {
-    const uri = `sip:${dests[i % dests.length]}@callx.test`;
-    const nc = (i + 1).toString(16).padStart(8, '0');
-    const response = digestResponse('MD5', KIM.ha1Md5, {
-      nonce,
-      nc,
-      cnonce: 'c',
-      qop: 'auth',
-      method: 'INVITE',
-      uri,
-    });
-    return `Authorization: Digest username="kim", realm="callx.test", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=${nc}, cnonce="c"`;
-  });
-}
-
-async function pipeline(
-  service: Awaited<ReturnType<typeof redirector>>,
-  raw: string,
-  addr = '127.0.0.1',
-): Promise<number> {
-  const ctx = { transport: 'udp' as const, remoteAddress: addr, remotePort: 5080 };
-  const out = await service.redirector.process({ raw: Buffer.from(raw), ctx, datagram: true });
-  buildResponse(out!.request, out!.spec, out!.via, ctx);
-  return out!.spec.status;
-}
 
 /** CPU time per call (the process's, signing threads included: what one pinned core pays), and wall time. */
 async function timeAsync(

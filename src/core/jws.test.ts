@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { es256Compact, es256Signature } from './jws.ts';
+import { es256Compact, es256Signature, es256SignatureAsync } from './jws.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -31,7 +31,11 @@ describe('es256Compact', () => {
     await expect(compactVerify(forged, key)).rejects.toThrow();
   });
 
-  it('es256Signature signs the input as given', () => {
+  it('es256Signature signs the input as given; the thread-pool variant verifies the same way', async () => {
     expect(Buffer.from(es256Signature(privateKey, 'a.b'), 'base64url')).toHaveLength(64);
+    const input = `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from('{"a":3}').toString('base64url')}`;
+    const jws = `${input}.${await es256SignatureAsync(privateKey, input)}`;
+    const key = await importJWK(publicKey.export({ format: 'jwk' }), 'ES256');
+    expect(JSON.parse(new TextDecoder().decode((await compactVerify(jws, key)).payload))).toEqual({ a: 3 });
   });
 });

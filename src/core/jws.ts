@@ -14,6 +14,15 @@ export function es256Signature(key: KeyObject, input: string): string {
   return derToJose(sign('sha256', Buffer.from(input), key), 'ES256');
 }
 
+/** es256Signature computed on libuv's thread pool (sign() with a callback): the caller goes on meanwhile. */
+export function es256SignatureAsync(key: KeyObject, input: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    sign('sha256', Buffer.from(input), key, (err, der) =>
+      err ? reject(err) : resolve(derToJose(der, 'ES256')),
+    ),
+  );
+}
+
 /** A compact JWS: base64url(header).base64url(payload).signature, both JSON texts given as strings. */
 export function es256Compact(key: KeyObject, header: string, payload: string): string {
   const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;

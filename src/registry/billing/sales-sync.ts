@@ -136,7 +136,7 @@ export function createSalesSync(opts: SalesSyncOptions) {
                 amount: -o.price.amount,
                 currency: o.price.currency,
                 ref: o._id,
-                memo: `payment ${o.paymentReference ?? ''} refunded`.replace('  ', ' '),
+                memo: o.paymentReference ? `payment ${o.paymentReference} refunded` : 'payment refunded',
               },
             },
           ]

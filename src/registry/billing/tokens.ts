@@ -8,10 +8,17 @@
 //
 // Keys are made and exported with jose; signing is #core's es256Signature (node:crypto, no promise
 // per token), and tokens are verified with jose (independently).
-import { createPrivateKey, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { derToJose } from 'ecdsa-sig-formatter';
+import { createPrivateKey, type KeyObject, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, jwtVerify } from 'jose';
-import { type Clock, COLLECTIONS, DuplicateKeyError, es256Signature, type Logger, type Store } from '#core';
+import {
+  type Clock,
+  COLLECTIONS,
+  DuplicateKeyError,
+  es256Signature,
+  es256SignatureAsync,
+  type Logger,
+  type Store,
+} from '#core';
 
 export const ROUTE_KEYS_ID = 'route-token-keys';
 
@@ -150,11 +157,7 @@ export function createRouteTokens(opts: RouteTokensOptions) {
    */
   function signRouteAsync(claims: Omit<RouteClaims, 'iss' | 'iat' | 'nbf' | 'exp'>): Promise<string> {
     const { input, key } = toSign(claims);
-    return new Promise((resolve, reject) =>
-      sign('sha256', Buffer.from(input), key, (err, sig) =>
-        err ? reject(err) : resolve(`${input}.${derToJose(sig, 'ES256')}`),
-      ),
-    );
+    return es256SignatureAsync(key, input).then((sig) => `${input}.${sig}`);
   }
 
   /** The public keys to publish: every key not yet retired long enough ago. */
